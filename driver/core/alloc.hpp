@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Allocation in the core: every allocation can fail and says so.
+//
+// `new (nova::may_fail) T(...)` calls the non-throwing operator new below,
+// which goes through nova_svc_zalloc() and yields nullptr on failure; the
+// compiler checks that result before running the constructor. The plain,
+// throwing `new T` is deliberately left undefined: using it leaves an
+// undefined _Znwm in nova.ko, which the module check rejects.
+#pragma once
+
+#include "core/types.hpp"
+
+#if __has_include(<new>)
+#include <new>
+#else
+// Placement new, normally from <new>, which a freestanding build lacks.
+inline void *operator new(size_t, void *where) noexcept
+{
+	return where;
+}
+#endif
+
+namespace nova {
+
+struct MayFail {};
+inline constexpr MayFail may_fail{};
+
+} // namespace nova
+
+void *operator new(size_t size, const nova::MayFail &) noexcept;
+void *operator new[](size_t size, const nova::MayFail &) noexcept;
+
+namespace nova {
+
+// Sole owner of a heap object, like std::unique_ptr.
+template <typename T> class Box : NoCopy {
+public:
+	Box() = default;
+	explicit Box(T *ptr) : ptr_(ptr) {}
+	Box(Box &&other) noexcept : ptr_(exchange(other.ptr_, static_cast<T *>(nullptr))) {}
+	Box &operator=(Box &&other) noexcept
+	{
+		reset(exchange(other.ptr_, static_cast<T *>(nullptr)));
+		return *this;
+	}
+	~Box() { reset(); }
+
+	T *get() const { return ptr_; }
+	T *operator->() const { return ptr_; }
+	T &operator*() const { return *ptr_; }
+	explicit operator bool() const { return ptr_ != nullptr; }
+
+	// Gives up ownership without destroying the object.
+	[[nodiscard]] T *leak() { return exchange(ptr_, static_cast<T *>(nullptr)); }
+
+	void reset(T *ptr = nullptr)
+	{
+		T *old = exchange(ptr_, ptr);
+
+		delete old;
+	}
+
+private:
+	T *ptr_ = nullptr;
+};
+
+// Allocates and constructs a T; an empty Box when memory runs out.
+template <typename T, typename... Args> Box<T> make_box(Args &&...args)
+{
+	return Box<T>(new (may_fail) T(forward<Args>(args)...));
+}
+
+} // namespace nova

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The little C++ runtime the core needs, mapped onto the kernel services.
+//
+// Only the non-throwing allocation functions exist; see alloc.hpp for why the
+// throwing ones must stay undefined. Deletion covers the sized variants that
+// g++ emits for delete-expressions since C++14.
+#include "core/alloc.hpp"
+
+void *operator new(size_t size, const nova::MayFail &) noexcept
+{
+	return nova_svc_zalloc(size);
+}
+
+void *operator new[](size_t size, const nova::MayFail &) noexcept
+{
+	return nova_svc_zalloc(size);
+}
+
+void operator delete(void *ptr) noexcept
+{
+	nova_svc_free(ptr);
+}
+
+void operator delete(void *ptr, size_t) noexcept
+{
+	nova_svc_free(ptr);
+}
+
+void operator delete[](void *ptr) noexcept
+{
+	nova_svc_free(ptr);
+}
+
+void operator delete[](void *ptr, size_t) noexcept
+{
+	nova_svc_free(ptr);
+}
+
+// Called if a pure virtual function is ever reached through a half-built or
+// half-destroyed object: a core bug.
+extern "C" void __cxa_pure_virtual()
+{
+	nova_svc_invariant_failed(__FILE__, __LINE__, "pure virtual call");
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Device lifetime and GETPARAM's answers.
+#include "device.hpp"
+#include "uapi/nova_drm.h"
+
+namespace nova {
+
+static Status validate(const nova_core_device_config &config)
+{
+	if (!is_power_of_two(config.page_size))
+		return error(-EINVAL);
+	if (config.max_object_size == 0 || !is_aligned(config.max_object_size, config.page_size))
+		return error(-EINVAL);
+	if (config.object_budget < config.max_object_size)
+		return error(-EINVAL);
+	return {};
+}
+
+Device::Device(const nova_core_device_config &config) : config_(config), gem_(config.object_budget)
+{
+}
+
+Result<Device *> Device::create(const nova_core_device_config &config)
+{
+	NOVA_CHECK(validate(config));
+
+	Box<Device> device(new (may_fail) Device(config));
+	if (!device)
+		return error(-ENOMEM);
+	NOVA_CHECK(device->gem_.init());
+	return device.leak();
+}
+
+void Device::put()
+{
+	if (refs_.put())
+		delete this;
+}
+
+Result<u64> Device::param(u64 id) const
+{
+	switch (id) {
+	case NOVA_GETPARAM_VRAM_BAR_SIZE:
+		return config_.vram_bar_size;
+	case NOVA_GETPARAM_UAPI_VERSION:
+		return u64(NOVA_UAPI_VERSION);
+	case NOVA_GETPARAM_MAX_OBJECT_SIZE:
+		return config_.max_object_size;
+	case NOVA_GETPARAM_PAGE_SIZE:
+		return config_.page_size;
+	case NOVA_GETPARAM_OBJECT_BUDGET:
+		return config_.object_budget;
+	default:
+		return error(-EINVAL);
+	}
+}
+
+nova_core_device_stats Device::stats()
+{
+	nova_core_device_stats stats{};
+	GemManager::Totals totals = gem_.totals();
+
+	stats.objects = totals.objects;
+	stats.object_bytes = totals.bytes;
+	stats.files = __atomic_load_n(&files_, __ATOMIC_RELAXED);
+	return stats;
+}
+
+} // namespace nova
+
+using nova::Device;
+
+extern "C" int nova_core_device_create(const nova_core_device_config *config,
+				       nova_core_device **device)
+{
+	auto created = Device::create(*config);
+
+	if (!created.ok())
+		return created.error();
+	*device = created.value();
+	return 0;
+}
+
+extern "C" void nova_core_device_put(nova_core_device *device)
+{
+	Device::from(device).put();
+}
+
+extern "C" void nova_core_device_get_stats(nova_core_device *device, nova_core_device_stats *stats)
+{
+	*stats = Device::from(device).stats();
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Per-client state and the semantics of every nova ioctl.
+//
+// DRM has already copied the user's struct into kernel memory (and zeroed
+// what the user's, possibly older and shorter, struct did not cover); these
+// handlers validate it, act, and fill in the outputs that DRM copies back.
+// The documented errno of each case lives in uapi/nova_drm.h.
+#include "file.hpp"
+#include "device.hpp"
+#include "uapi_layout.hpp"
+
+namespace nova {
+
+Result<File *> File::open(Device &device, nova_svc_file *svc_file)
+{
+	File *file = new (may_fail) File(device, svc_file);
+
+	if (!file)
+		return error(-ENOMEM);
+	device.get();
+	device.file_opened();
+	return file;
+}
+
+void File::close()
+{
+	Device &device = device_;
+
+	device.gem().detach(gem_);
+	delete this;
+	device.file_closed();
+	device.put();
+}
+
+Status File::getparam(drm_nova_getparam &args)
+{
+	// @value is output only: upstream nova does not require it to be zero,
+	// and clients built against upstream's header must keep working.
+	args.value = NOVA_TRY(device_.param(args.param));
+	return {};
+}
+
+Status File::gem_create(drm_nova_gem_create &args)
+{
+	const nova_core_device_config &config = device_.config();
+	u64 size;
+
+	if (args.pad != 0 || args.size == 0)
+		return error(-EINVAL);
+	if (args.size > config.max_object_size)
+		return error(-E2BIG);
+	// Cannot overflow: max_object_size is itself page aligned.
+	if (!align_up(args.size, config.page_size, &size))
+		return error(-E2BIG);
+
+	GemObject *object = NOVA_TRY(device_.gem().create(device_, gem_, size));
+	u32 handle;
+	int ret = nova_svc_gem_create(svc_file_, size, object, &handle);
+	if (ret < 0) {
+		GemManager::release(*object);
+		return error(ret);
+	}
+	// The handle is visible to userspace from here on: another thread may
+	// already have closed it, so @object must not be touched again.
+	args.handle = handle;
+	args.size = size;
+	return {};
+}
+
+Status File::gem_info(drm_nova_gem_info &args)
+{
+	if (args.pad != 0)
+		return error(-EINVAL);
+
+	GemRef gem = NOVA_TRY(GemRef::lookup(svc_file_, args.handle));
+	args.size = gem.size();
+	return {};
+}
+
+Status File::gem_mmap_offset(drm_nova_gem_mmap_offset &args)
+{
+	if (args.flags != 0)
+		return error(-EINVAL);
+
+	GemRef gem = NOVA_TRY(GemRef::lookup(svc_file_, args.handle));
+	u64 offset;
+	NOVA_CHECK(Status::from_errno(nova_svc_gem_mmap_offset(gem.get(), &offset)));
+	args.offset = offset;
+	return {};
+}
+
+nova_core_file_stats File::stats()
+{
+	GemManager::Totals totals = device_.gem().totals(gem_);
+
+	return { totals.objects, totals.bytes };
+}
+
+} // namespace nova
+
+using nova::File;
+
+extern "C" int nova_core_file_open(nova_core_device *device, nova_svc_file *svc_file,
+				   nova_core_file **file)
+{
+	auto opened = File::open(nova::Device::from(device), svc_file);
+
+	if (!opened.ok())
+		return opened.error();
+	*file = opened.value();
+	return 0;
+}
+
+extern "C" void nova_core_file_close(nova_core_file *file)
+{
+	File::from(file).close();
+}
+
+extern "C" void nova_core_file_get_stats(nova_core_file *file, nova_core_file_stats *stats)
+{
+	*stats = File::from(file).stats();
+}
+
+extern "C" int nova_core_ioctl_getparam(nova_core_file *file, drm_nova_getparam *args)
+{
+	return File::from(file).getparam(*args).to_errno();
+}
+
+extern "C" int nova_core_ioctl_gem_create(nova_core_file *file, drm_nova_gem_create *args)
+{
+	return File::from(file).gem_create(*args).to_errno();
+}
+
+extern "C" int nova_core_ioctl_gem_info(nova_core_file *file, drm_nova_gem_info *args)
+{
+	return File::from(file).gem_info(*args).to_errno();
+}
+
+extern "C" int nova_core_ioctl_gem_mmap_offset(nova_core_file *file,
+					       drm_nova_gem_mmap_offset *args)
+{
+	return File::from(file).gem_mmap_offset(*args).to_errno();
+}

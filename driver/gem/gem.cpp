@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// GEM object accounting: budget, per-device and per-client totals.
+#include "gem/gem.hpp"
+#include "device.hpp"
+
+namespace nova {
+
+Result<GemObject *> GemManager::create(Device &device, GemFileAccount &account, u64 size)
+{
+	// Allocate before taking the lock: nothing sleeps for memory under it.
+	Box<GemObject> object(new (may_fail) GemObject(device, &account, size));
+	if (!object)
+		return error(-ENOMEM);
+
+	{
+		Guard guard(lock_);
+
+		if (size > budget_ - bytes_)
+			return error(-ENOSPC);
+		objects_++;
+		bytes_ += size;
+		account.count++;
+		account.bytes += size;
+		account.objects.push_back(*object);
+	}
+	device.get();
+	return object.leak();
+}
+
+void GemManager::unaccount(GemObject &object)
+{
+	Guard guard(lock_);
+
+	NOVA_ASSERT(objects_ > 0 && bytes_ >= object.size_);
+	objects_--;
+	bytes_ -= object.size_;
+	if (GemFileAccount *account = object.account_) {
+		account->count--;
+		account->bytes -= object.size_;
+		account->objects.remove(object);
+		object.account_ = nullptr;
+	}
+}
+
+void GemManager::release(GemObject &object)
+{
+	Device &device = object.device();
+
+	device.gem().unaccount(object);
+	delete &object;
+	device.put();
+}
+
+void GemManager::detach(GemFileAccount &account)
+{
+	Guard guard(lock_);
+
+	while (GemObject *object = account.objects.pop_front())
+		object->account_ = nullptr;
+	account.count = 0;
+	account.bytes = 0;
+}
+
+GemManager::Totals GemManager::totals()
+{
+	Guard guard(lock_);
+
+	return { objects_, bytes_ };
+}
+
+GemManager::Totals GemManager::totals(const GemFileAccount &account)
+{
+	Guard guard(lock_);
+
+	return { account.count, account.bytes };
+}
+
+Result<GemRef> GemRef::lookup(nova_svc_file *file, u32 handle)
+{
+	nova_svc_gem *gem = nullptr;
+	int ret = nova_svc_gem_lookup(file, handle, &gem);
+
+	if (ret < 0)
+		return error(ret);
+	return GemRef(gem);
+}
+
+} // namespace nova
+
+extern "C" void nova_core_gem_release(nova_core_gem *gem)
+{
+	if (gem)
+		nova::GemManager::release(nova::GemObject::from(gem));
+}

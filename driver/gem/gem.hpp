@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The GEM object manager's bookkeeping.
+//
+// The glue owns the objects themselves (shmem-backed drm_gem_object); the
+// core keeps one GemObject record per object it created, which carries the
+// accounting: how many objects and bytes each device and each client holds,
+// and the device's byte budget. A record lives exactly as long as its GEM
+// object: the glue calls nova_core_gem_release() when the object is freed,
+// which may be long after the creating file closed (an mmap or a dma-buf can
+// keep an object alive).
+#pragma once
+
+#include "nova_core.h"
+#include "core/alloc.hpp"
+#include "core/intrusive_list.hpp"
+#include "core/lock.hpp"
+
+struct nova_core_gem {};
+
+namespace nova {
+
+class Device;
+struct GemFileTag {};
+class GemObject;
+
+// Per-client accounting, guarded by the manager's lock.
+struct GemFileAccount {
+	IntrusiveList<GemObject, GemFileTag> objects;
+	u64 count = 0;
+	u64 bytes = 0;
+};
+
+class GemObject : public nova_core_gem, public ListNode<GemFileTag> {
+public:
+	GemObject(Device &device, GemFileAccount *account, u64 size)
+		: device_(device), account_(account), size_(size)
+	{
+	}
+
+	static GemObject &from(nova_core_gem *gem) { return *static_cast<GemObject *>(gem); }
+
+	Device &device() const { return device_; }
+	u64 size() const { return size_; }
+
+private:
+	friend class GemManager;
+
+	Device &device_;
+	GemFileAccount *account_; // null once the creating file closed
+	const u64 size_;
+};
+
+class GemManager : NoCopy {
+public:
+	struct Totals {
+		u64 objects;
+		u64 bytes;
+	};
+
+	explicit GemManager(u64 budget) : budget_(budget) {}
+	~GemManager() { NOVA_ASSERT(objects_ == 0 && bytes_ == 0); }
+	[[nodiscard]] Status init() { return lock_.init(NOVA_LOCK_DEVICE); }
+
+	// Accounts a new object of @size bytes to the device and to @account and
+	// returns its record, which holds a device reference. -ENOSPC when the
+	// budget cannot hold it, -ENOMEM when the record cannot be allocated.
+	Result<GemObject *> create(Device &device, GemFileAccount &account, u64 size);
+
+	// Removes the object's accounting, frees the record and drops its device
+	// reference.
+	static void release(GemObject &object);
+
+	// The client behind @account goes away: its objects stay accounted to
+	// the device until they are freed.
+	void detach(GemFileAccount &account);
+
+	Totals totals();
+	Totals totals(const GemFileAccount &account);
+
+private:
+	void unaccount(GemObject &object);
+
+	Mutex lock_;
+	const u64 budget_;
+	u64 objects_ = 0;
+	u64 bytes_ = 0;
+};
+
+// A reference to a GEM object looked up by handle, dropped at scope exit.
+class GemRef : NoCopy {
+public:
+	GemRef() = default;
+	explicit GemRef(nova_svc_gem *gem) : gem_(gem) {}
+	GemRef(GemRef &&other) noexcept : gem_(exchange(other.gem_, static_cast<nova_svc_gem *>(nullptr))) {}
+	GemRef &operator=(GemRef &&other) noexcept
+	{
+		reset();
+		gem_ = exchange(other.gem_, static_cast<nova_svc_gem *>(nullptr));
+		return *this;
+	}
+	~GemRef() { reset(); }
+
+	// -ENOENT when @handle names no object of @file.
+	static Result<GemRef> lookup(nova_svc_file *file, u32 handle);
+
+	nova_svc_gem *get() const { return gem_; }
+	u64 size() const { return nova_svc_gem_size(gem_); }
+
+private:
+	void reset()
+	{
+		if (gem_)
+			nova_svc_gem_put(exchange(gem_, static_cast<nova_svc_gem *>(nullptr)));
+	}
+
+	nova_svc_gem *gem_ = nullptr;
+};
+
+} // namespace nova

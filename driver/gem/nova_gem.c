@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * GEM objects: shmem-backed drm_gem_objects that carry the core's record.
+ *
+ * The shmem helper does the real work (pages, mmap, sg tables); nova adds a
+ * pointer to the core's accounting record and tells the core when the object
+ * is freed.
+ */
+
+#include <linux/err.h>
+#include <linux/slab.h>
+
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_vma_manager.h>
+
+#include "nova_drv.h"
+
+struct nova_gem_object {
+	/* First member: the shmem helper kfree()s the object through it. */
+	struct drm_gem_shmem_object shmem;
+	/* The core's record; NULL for objects the core did not create. */
+	struct nova_core_gem *core;
+};
+
+static const struct drm_gem_object_funcs nova_gem_funcs;
+
+static struct nova_gem_object *to_nova_gem(struct drm_gem_object *obj)
+{
+	return container_of(obj, struct nova_gem_object, shmem.base);
+}
+
+static struct drm_gem_object *nova_gem_of(const struct nova_svc_gem *gem)
+{
+	return (struct drm_gem_object *)gem;
+}
+
+static void nova_gem_free(struct drm_gem_object *obj)
+{
+	struct nova_gem_object *nobj = to_nova_gem(obj);
+	struct nova_core_gem *core = nobj->core;
+
+	drm_gem_shmem_free(&nobj->shmem);
+	nova_core_gem_release(core);
+}
+
+static const struct drm_gem_object_funcs nova_gem_funcs = {
+	.free = nova_gem_free,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+};
+
+/* drm_driver.gem_create_object: the shmem helper allocates through this. */
+struct drm_gem_object *nova_gem_create_object(struct drm_device *drm, size_t size)
+{
+	struct nova_gem_object *nobj;
+
+	nobj = kzalloc(sizeof(*nobj), GFP_KERNEL);
+	if (!nobj)
+		return ERR_PTR(-ENOMEM);
+	nobj->shmem.base.funcs = &nova_gem_funcs;
+	return &nobj->shmem.base;
+}
+
+int nova_svc_gem_create(struct nova_svc_file *svc_file, __u64 size, struct nova_core_gem *core,
+			__u32 *handle)
+{
+	struct drm_file *file = nova_drm_file(svc_file);
+	struct drm_gem_shmem_object *shmem;
+	int ret;
+
+	shmem = drm_gem_shmem_create(file->minor->dev, size);
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+
+	to_nova_gem(&shmem->base)->core = core;
+	ret = drm_gem_handle_create(file, &shmem->base, handle);
+	if (ret)
+		/* On failure the record stays the caller's: do not release it. */
+		to_nova_gem(&shmem->base)->core = NULL;
+	/* On success the handle holds the object; drop the creation reference. */
+	drm_gem_object_put(&shmem->base);
+	return ret;
+}
+
+int nova_svc_gem_lookup(struct nova_svc_file *file, __u32 handle, struct nova_svc_gem **gem)
+{
+	struct drm_gem_object *obj = drm_gem_object_lookup(nova_drm_file(file), handle);
+
+	if (!obj)
+		return -ENOENT;
+	*gem = (struct nova_svc_gem *)obj;
+	return 0;
+}
+
+void nova_svc_gem_put(struct nova_svc_gem *gem)
+{
+	drm_gem_object_put(nova_gem_of(gem));
+}
+
+__u64 nova_svc_gem_size(const struct nova_svc_gem *gem)
+{
+	return nova_gem_of(gem)->size;
+}
+
+struct nova_core_gem *nova_svc_gem_core(const struct nova_svc_gem *gem)
+{
+	struct drm_gem_object *obj = nova_gem_of(gem);
+
+	if (obj->funcs != &nova_gem_funcs)
+		return NULL;
+	return to_nova_gem(obj)->core;
+}
+
+int nova_svc_gem_mmap_offset(struct nova_svc_gem *gem, __u64 *offset)
+{
+	struct drm_gem_object *obj = nova_gem_of(gem);
+	int ret;
+
+	ret = drm_gem_create_mmap_offset(obj);
+	if (ret)
+		return ret;
+	*offset = drm_vma_node_offset_addr(&obj->vma_node);
+	return 0;
+}

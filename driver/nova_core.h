@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the C glue calls in the C++ core.
+ *
+ * The core owns argument validation, ioctl semantics and the bookkeeping of
+ * objects; the glue owns everything that touches the kernel and DRM (see
+ * nova_services.h for that direction). Every function returns 0 or a negative
+ * errno, never throws, and may sleep.
+ */
+#ifndef NOVA_CORE_H
+#define NOVA_CORE_H
+
+#include <linux/types.h>
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+struct drm_nova_getparam;
+struct drm_nova_gem_create;
+struct drm_nova_gem_info;
+struct drm_nova_gem_mmap_offset;
+
+struct nova_svc_file;
+struct nova_core_device;
+struct nova_core_file;
+struct nova_core_gem;
+
+/* Limits and properties of a device, fixed for its lifetime. */
+struct nova_core_device_config {
+	__u64 page_size;	/* power of two */
+	__u64 max_object_size;	/* multiple of page_size, non-zero */
+	__u64 object_budget;	/* bytes all live objects may total */
+	__u64 vram_bar_size;	/* 0 on the virtual device */
+};
+
+/* A snapshot of a device's accounting, for debugfs and tests. */
+struct nova_core_device_stats {
+	__u64 objects;		/* live objects created through GEM_CREATE */
+	__u64 object_bytes;	/* their total size */
+	__u64 files;		/* open files */
+};
+
+/* A snapshot of one client's accounting. */
+struct nova_core_file_stats {
+	__u64 objects;		/* live objects this file created */
+	__u64 object_bytes;
+};
+
+/*
+ * The device is reference counted: the glue holds one reference, and each
+ * open file and each live object holds one, so an object that outlives the
+ * DRM device (a dma-buf another driver still holds) finds its accounting
+ * intact.
+ */
+int nova_core_device_create(const struct nova_core_device_config *config,
+			    struct nova_core_device **device);
+void nova_core_device_put(struct nova_core_device *device);
+void nova_core_device_get_stats(struct nova_core_device *device,
+				struct nova_core_device_stats *stats);
+
+int nova_core_file_open(struct nova_core_device *device, struct nova_svc_file *svc_file,
+			struct nova_core_file **file);
+void nova_core_file_close(struct nova_core_file *file);
+void nova_core_file_get_stats(struct nova_core_file *file, struct nova_core_file_stats *stats);
+
+/* Called by the glue when the GEM object carrying @gem is freed. */
+void nova_core_gem_release(struct nova_core_gem *gem);
+
+/* ioctl handlers: @args is the kernel copy DRM made of the user's struct. */
+int nova_core_ioctl_getparam(struct nova_core_file *file, struct drm_nova_getparam *args);
+int nova_core_ioctl_gem_create(struct nova_core_file *file, struct drm_nova_gem_create *args);
+int nova_core_ioctl_gem_info(struct nova_core_file *file, struct drm_nova_gem_info *args);
+int nova_core_ioctl_gem_mmap_offset(struct nova_core_file *file,
+				    struct drm_nova_gem_mmap_offset *args);
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* NOVA_CORE_H */

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debugfs: the core's accounting, so tests and developers can see that
+ * objects and bytes return to zero once clients are gone.
+ *
+ * /sys/kernel/debug/dri/<minor>/nova_stats
+ */
+
+#include <linux/debugfs.h>
+#include <linux/pid.h>
+#include <linux/seq_file.h>
+
+#include <drm/drm_debugfs.h>
+
+#include "nova_drv.h"
+
+static int nova_stats_show(struct seq_file *m, void *data)
+{
+	struct drm_info_node *node = m->private;
+	struct drm_device *drm = node->minor->dev;
+	struct nova_core_device_stats stats;
+	struct drm_file *file;
+
+	nova_core_device_get_stats(to_nova_device(drm)->core, &stats);
+	seq_printf(m, "objects: %llu\n", stats.objects);
+	seq_printf(m, "object_bytes: %llu\n", stats.object_bytes);
+	seq_printf(m, "files: %llu\n", stats.files);
+
+	seq_puts(m, "clients:\n");
+	mutex_lock(&drm->filelist_mutex);
+	list_for_each_entry(file, &drm->filelist, lhead) {
+		struct nova_core_file_stats fstats;
+
+		if (!file->driver_priv)
+			continue;
+		nova_core_file_get_stats(file->driver_priv, &fstats);
+		seq_printf(m, "  pid %d objects %llu bytes %llu\n", pid_nr(file->pid),
+			   fstats.objects, fstats.object_bytes);
+	}
+	mutex_unlock(&drm->filelist_mutex);
+	return 0;
+}
+
+static const struct drm_info_list nova_debugfs_list[] = {
+	{ "nova_stats", nova_stats_show, 0, NULL },
+};
+
+void nova_debugfs_init(struct drm_minor *minor)
+{
+	drm_debugfs_create_files(nova_debugfs_list, ARRAY_SIZE(nova_debugfs_list),
+				 minor->debugfs_root, minor);
+}

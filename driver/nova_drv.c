@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nova: a DRM GPU driver skeleton whose logic lives in a C++ core.
+ *
+ * This file reads in the order of the driver's life: module parameters, the
+ * drm_driver, and module init and exit, which create and destroy one virtual
+ * device.
+ *
+ * The device is a platform device of nova's own ("nova"), so the module loads
+ * without hardware and never binds to another driver's device: a virtio-gpu or
+ * any real GPU in the same machine keeps its driver.
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/overflow.h>
+#include <linux/platform_device.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_managed.h>
+
+#include "nova_drv.h"
+
+static unsigned int max_object_mib = 256;
+module_param(max_object_mib, uint, 0444);
+MODULE_PARM_DESC(max_object_mib, "Largest GEM object in MiB (default 256)");
+
+static unsigned int object_budget_mib = 1024;
+module_param(object_budget_mib, uint, 0444);
+MODULE_PARM_DESC(object_budget_mib,
+		 "MiB all live GEM objects of the device may total (default 1024)");
+
+DEFINE_DRM_GEM_FOPS(nova_fops);
+
+static const struct drm_driver nova_drm_driver = {
+	.driver_features = DRIVER_GEM | DRIVER_RENDER,
+	.open = nova_open,
+	.postclose = nova_postclose,
+	.gem_create_object = nova_gem_create_object,
+	.ioctls = nova_ioctls,
+	.num_ioctls = ARRAY_SIZE(nova_ioctls),
+#if defined(CONFIG_DEBUG_FS)
+	.debugfs_init = nova_debugfs_init,
+#endif
+	.fops = &nova_fops,
+	.name = NOVA_DRIVER_NAME,
+	.desc = NOVA_DRIVER_DESC,
+	.date = NOVA_DRIVER_DATE,
+	.major = NOVA_DRIVER_MAJOR,
+	.minor = NOVA_DRIVER_MINOR,
+	.patchlevel = NOVA_DRIVER_PATCHLEVEL,
+};
+
+static struct platform_device *nova_pdev;
+static struct nova_device *nova_dev;
+
+/* Drops the glue's reference when the last user of the drm_device is gone. */
+static void nova_core_release(struct drm_device *drm, void *core)
+{
+	nova_core_device_put(core);
+}
+
+static int nova_core_config(struct nova_core_device_config *config)
+{
+	config->page_size = PAGE_SIZE;
+	config->vram_bar_size = 0;
+	if (check_shl_overflow((u64)max_object_mib, 20, &config->max_object_size) ||
+	    check_shl_overflow((u64)object_budget_mib, 20, &config->object_budget))
+		return -EINVAL;
+	return 0;
+}
+
+static int nova_device_create(struct device *parent)
+{
+	struct nova_core_device_config config;
+	struct nova_core_device *core;
+	struct nova_device *ndev;
+	int ret;
+
+	ret = nova_core_config(&config);
+	if (ret)
+		return ret;
+
+	ndev = devm_drm_dev_alloc(parent, &nova_drm_driver, struct nova_device, drm);
+	if (IS_ERR(ndev))
+		return PTR_ERR(ndev);
+
+	ret = nova_core_device_create(&config, &core);
+	if (ret) {
+		drm_err(&ndev->drm, "invalid limits: max_object_mib=%u object_budget_mib=%u\n",
+			max_object_mib, object_budget_mib);
+		return ret;
+	}
+	ret = drmm_add_action_or_reset(&ndev->drm, nova_core_release, core);
+	if (ret)
+		return ret;
+	ndev->core = core;
+
+	ret = drm_dev_register(&ndev->drm, 0);
+	if (ret)
+		return ret;
+	nova_dev = ndev;
+	return 0;
+}
+
+static int __init nova_init(void)
+{
+	int ret;
+
+	nova_pdev = platform_device_register_simple(NOVA_DRIVER_NAME, -1, NULL, 0);
+	if (IS_ERR(nova_pdev))
+		return PTR_ERR(nova_pdev);
+
+	/* A devres group ties the drm_device's managed resources to this init. */
+	if (!devres_open_group(&nova_pdev->dev, NULL, GFP_KERNEL)) {
+		ret = -ENOMEM;
+		goto err_unregister;
+	}
+	/* Objects are plain shmem pages; a 64-bit mask lets importers map them. */
+	dma_coerce_mask_and_coherent(&nova_pdev->dev, DMA_BIT_MASK(64));
+
+	ret = nova_device_create(&nova_pdev->dev);
+	if (ret)
+		goto err_release;
+	return 0;
+
+err_release:
+	devres_release_group(&nova_pdev->dev, NULL);
+err_unregister:
+	platform_device_unregister(nova_pdev);
+	return ret;
+}
+
+static void __exit nova_exit(void)
+{
+	drm_dev_unregister(&nova_dev->drm);
+	devres_release_group(&nova_pdev->dev, NULL);
+	platform_device_unregister(nova_pdev);
+}
+
+module_init(nova_init);
+module_exit(nova_exit);
+
+MODULE_DESCRIPTION(NOVA_DRIVER_DESC);
+MODULE_LICENSE("GPL");

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared declarations of nova's C glue.
+ *
+ * The glue is the only code that includes kernel headers. Its files follow the
+ * DRM concepts: nova_drv.c registers the driver, nova_file.c holds the
+ * per-client entry points and the ioctl table, gem/nova_gem.c the objects,
+ * nova_services.c what the C++ core may ask of the kernel.
+ */
+#ifndef NOVA_DRV_H
+#define NOVA_DRV_H
+
+#include <drm/drm_device.h>
+#include <drm/drm_file.h>
+#include <drm/drm_ioctl.h>
+
+#include "nova_core.h"
+#include "nova_services.h"
+#include "uapi/nova_drm.h"
+
+#define NOVA_DRIVER_NAME	"nova"
+#define NOVA_DRIVER_DESC	"nova GPU driver skeleton (C++ core)"
+#define NOVA_DRIVER_DATE	"20261123"
+#define NOVA_DRIVER_MAJOR	0
+#define NOVA_DRIVER_MINOR	1
+#define NOVA_DRIVER_PATCHLEVEL	0
+
+struct nova_device {
+	struct drm_device drm;
+	struct nova_core_device *core;
+};
+
+static inline struct nova_device *to_nova_device(struct drm_device *drm)
+{
+	return container_of(drm, struct nova_device, drm);
+}
+
+/*
+ * The core knows files and objects only as opaque service handles; these are
+ * the only places where a handle is turned back into a DRM type.
+ */
+static inline struct nova_svc_file *nova_svc_file_of(struct drm_file *file)
+{
+	return (struct nova_svc_file *)file;
+}
+
+static inline struct drm_file *nova_drm_file(struct nova_svc_file *file)
+{
+	return (struct drm_file *)file;
+}
+
+/* nova_file.c */
+/* One slot per ioctl number up to the highest one defined. */
+#define NOVA_NUM_IOCTLS		(DRM_NOVA_GEM_MMAP_OFFSET + 1)
+extern const struct drm_ioctl_desc nova_ioctls[NOVA_NUM_IOCTLS];
+int nova_open(struct drm_device *drm, struct drm_file *file);
+void nova_postclose(struct drm_device *drm, struct drm_file *file);
+
+/* gem/nova_gem.c */
+struct drm_gem_object *nova_gem_create_object(struct drm_device *drm, size_t size);
+
+/* nova_debugfs.c */
+void nova_debugfs_init(struct drm_minor *minor);
+
+#endif /* NOVA_DRV_H */

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel services the C++ core may use (see nova_services.h), except the
+ * GEM ones, which live with the objects in gem/nova_gem.c.
+ */
+
+#include <linux/bug.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/printk.h>
+#include <linux/refcount.h>
+#include <linux/slab.h>
+
+#include "nova_services.h"
+
+void *nova_svc_zalloc(unsigned long size)
+{
+	/* kvzalloc: large tables fall back to vmalloc instead of failing. */
+	return kvzalloc(size, GFP_KERNEL);
+}
+
+void nova_svc_free(void *ptr)
+{
+	kvfree(ptr);
+}
+
+struct nova_svc_mutex {
+	struct mutex lock;
+};
+
+/* One lockdep class per kind of lock, so nesting device and file locks is legal. */
+static struct lock_class_key nova_lock_keys[NOVA_LOCK_CLASS_COUNT];
+static const char *const nova_lock_names[NOVA_LOCK_CLASS_COUNT] = {
+	[NOVA_LOCK_DEVICE] = "nova_device_lock",
+	[NOVA_LOCK_FILE] = "nova_file_lock",
+};
+
+struct nova_svc_mutex *nova_svc_mutex_create(enum nova_svc_lock_class lock_class)
+{
+	struct nova_svc_mutex *mutex;
+
+	if (WARN_ON(lock_class >= NOVA_LOCK_CLASS_COUNT))
+		return NULL;
+	mutex = kzalloc(sizeof(*mutex), GFP_KERNEL);
+	if (!mutex)
+		return NULL;
+	__mutex_init(&mutex->lock, nova_lock_names[lock_class], &nova_lock_keys[lock_class]);
+	return mutex;
+}
+
+void nova_svc_mutex_destroy(struct nova_svc_mutex *mutex)
+{
+	if (!mutex)
+		return;
+	mutex_destroy(&mutex->lock);
+	kfree(mutex);
+}
+
+void nova_svc_mutex_lock(struct nova_svc_mutex *mutex)
+{
+	mutex_lock(&mutex->lock);
+}
+
+void nova_svc_mutex_unlock(struct nova_svc_mutex *mutex)
+{
+	mutex_unlock(&mutex->lock);
+}
+
+static_assert(sizeof(struct nova_svc_refcount) == sizeof(refcount_t));
+static_assert(__alignof__(struct nova_svc_refcount) == __alignof__(refcount_t));
+
+static refcount_t *nova_refcount(struct nova_svc_refcount *ref)
+{
+	return (refcount_t *)ref;
+}
+
+void nova_svc_refcount_set(struct nova_svc_refcount *ref, unsigned int value)
+{
+	refcount_set(nova_refcount(ref), value);
+}
+
+void nova_svc_refcount_inc(struct nova_svc_refcount *ref)
+{
+	refcount_inc(nova_refcount(ref));
+}
+
+int nova_svc_refcount_dec_and_test(struct nova_svc_refcount *ref)
+{
+	return refcount_dec_and_test(nova_refcount(ref));
+}
+
+void nova_svc_log(enum nova_svc_log_level level, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	switch (level) {
+	case NOVA_LOG_ERR:
+		pr_err("nova: %pV\n", &vaf);
+		break;
+	case NOVA_LOG_WARNING:
+		pr_warn("nova: %pV\n", &vaf);
+		break;
+	case NOVA_LOG_INFO:
+		pr_info("nova: %pV\n", &vaf);
+		break;
+	default:
+		pr_debug("nova: %pV\n", &vaf);
+		break;
+	}
+	va_end(args);
+}
+
+void nova_svc_invariant_failed(const char *file, int line, const char *expr)
+{
+	WARN(1, "nova: core invariant broken at %s:%d: %s\n", file, line, expr);
+}

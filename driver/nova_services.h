@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel services the C++ core may use.
+ *
+ * This is one of the two headers that form the whole boundary between the C
+ * glue and the C++ core (the other is nova_core.h). The core cannot include
+ * kernel headers, so everything it needs from the kernel arrives through the
+ * functions below. The glue implements them in nova_services.c and
+ * gem/nova_gem.c; tests/hosted/ implements them in userspace so that the same
+ * core runs under GoogleTest and the sanitizers.
+ *
+ * Rules for both sides:
+ *  - Every function may sleep unless it says otherwise; none may be called
+ *    with a spinlock held.
+ *  - Allocation can fail and says so by returning NULL.
+ *  - Only <linux/types.h> types cross: it resolves to the full kernel header in
+ *    the glue and to the uapi one in the core and in userspace.
+ */
+#ifndef NOVA_SERVICES_H
+#define NOVA_SERVICES_H
+
+#include <linux/types.h>
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+/* Memory: zeroed, may sleep, may fail (NULL). Free accepts NULL. */
+void *nova_svc_zalloc(unsigned long size);
+void nova_svc_free(void *ptr);
+
+/*
+ * Sleeping locks. Each lock names its class so that lockdep can tell a device
+ * lock from a file lock when one is taken under the other.
+ */
+enum nova_svc_lock_class {
+	NOVA_LOCK_DEVICE = 0,
+	NOVA_LOCK_FILE = 1,
+	NOVA_LOCK_CLASS_COUNT
+};
+
+struct nova_svc_mutex;
+
+struct nova_svc_mutex *nova_svc_mutex_create(enum nova_svc_lock_class lock_class);
+void nova_svc_mutex_destroy(struct nova_svc_mutex *mutex);
+void nova_svc_mutex_lock(struct nova_svc_mutex *mutex);
+void nova_svc_mutex_unlock(struct nova_svc_mutex *mutex);
+
+/*
+ * Reference counts with the kernel's refcount_t semantics: saturating, and a
+ * warning on underflow or on an increment from zero. The storage belongs to
+ * the caller; the glue checks that it matches refcount_t.
+ */
+struct nova_svc_refcount {
+	int count;
+};
+
+void nova_svc_refcount_set(struct nova_svc_refcount *ref, unsigned int value);
+void nova_svc_refcount_inc(struct nova_svc_refcount *ref);
+/* Returns non-zero when the count dropped to zero. */
+int nova_svc_refcount_dec_and_test(struct nova_svc_refcount *ref);
+
+/* Logging, printk levels. */
+enum nova_svc_log_level {
+	NOVA_LOG_ERR = 3,
+	NOVA_LOG_WARNING = 4,
+	NOVA_LOG_INFO = 6,
+	NOVA_LOG_DEBUG = 7,
+};
+
+void nova_svc_log(enum nova_svc_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Reports a broken invariant of the core (a bug, never bad user input): a
+ * kernel WARN with a backtrace in the glue, a test failure when hosted.
+ */
+void nova_svc_invariant_failed(const char *file, int line, const char *expr);
+
+/*
+ * GEM objects, as the glue keeps them (shmem-backed drm_gem_object).
+ *
+ * A struct nova_svc_file is the glue's per-client file (a drm_file); a struct
+ * nova_svc_gem is one GEM object. The core never looks inside either.
+ */
+struct nova_svc_file;
+struct nova_svc_gem;
+struct nova_core_gem;
+
+/*
+ * Creates a shmem-backed object of @size bytes (a multiple of the page size)
+ * that carries @core, and a handle for it in @file. On success @core is
+ * released through nova_core_gem_release() when the object is freed; on
+ * failure it stays the caller's.
+ */
+int nova_svc_gem_create(struct nova_svc_file *file, __u64 size, struct nova_core_gem *core,
+			__u32 *handle);
+
+/* Takes a reference on the object behind @handle; -ENOENT when there is none. */
+int nova_svc_gem_lookup(struct nova_svc_file *file, __u32 handle, struct nova_svc_gem **gem);
+void nova_svc_gem_put(struct nova_svc_gem *gem);
+__u64 nova_svc_gem_size(const struct nova_svc_gem *gem);
+/* The core's record of the object; NULL for objects the core did not create. */
+struct nova_core_gem *nova_svc_gem_core(const struct nova_svc_gem *gem);
+/* The fake offset userspace passes to mmap(2) to map the object. */
+int nova_svc_gem_mmap_offset(struct nova_svc_gem *gem, __u64 *offset);
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* NOVA_SERVICES_H */

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Checks that a built nova.ko keeps the promises of the freestanding C++ core:
+#  - it contains the core (C++ objects and the extern "C" entry points);
+#  - no global constructors or destructors (.init_array, .ctors, ...): the
+#    kernel's module loader would never run them;
+#  - no exception tables (.gcc_except_table, .eh_frame);
+#  - no reference to a C++ runtime symbol (operator new that throws,
+#    __cxa_*, __gxx_personality_*, _Unwind_*): the kernel has none, and
+#    modpost would only warn about it.
+set -euo pipefail
+
+if [ "${1:-}" = "--help" ] || [ $# -ne 1 ]; then
+	echo "usage: $0 MODULE.ko"
+	echo "Fails when the module lacks the C++ core or carries C++ runtime baggage."
+	[ "${1:-}" = "--help" ]
+	exit
+fi
+
+module=$1
+fail=0
+
+complain() {
+	echo "check-module: $module: $*" >&2
+	fail=1
+}
+
+sections=$(readelf -S -W "$module" | sed -n -E 's/^ *\[ *[0-9]+\] +([^ ]+) .*/\1/p')
+for forbidden in .init_array .fini_array .ctors .dtors .preinit_array .gcc_except_table .eh_frame; do
+	if grep -qx -- "$forbidden" <<<"$sections"; then
+		complain "has section $forbidden"
+	fi
+done
+
+undefined=$(nm -u "$module" | awk '{print $2}')
+runtime=$(grep -E '^(_Z|__cxa_|__gxx_|_Unwind_|__dso_handle$|__cxx_)' <<<"$undefined" || true)
+if [ -n "$runtime" ]; then
+	complain "references C++ runtime symbols:"
+	sed 's/^/    /' <<<"$runtime" >&2
+fi
+
+defined=$(nm --defined-only "$module" | awk '{print $3}')
+cxx_symbols=$(grep -c '^_ZN4nova' <<<"$defined" || true)
+if [ "$cxx_symbols" -eq 0 ]; then
+	complain "contains no C++ core symbols (_ZN4nova...)"
+fi
+for entry in nova_core_device_create nova_core_ioctl_getparam nova_core_ioctl_gem_create \
+	     nova_core_ioctl_gem_info nova_core_ioctl_gem_mmap_offset; do
+	grep -qx "$entry" <<<"$defined" || complain "lacks core entry point $entry"
+done
+
+if [ $fail -ne 0 ]; then
+	exit 1
+fi
+echo "check-module: $module: C++ core present ($cxx_symbols symbols), no constructors, no C++ runtime references"

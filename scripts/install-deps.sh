@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages nova needs to build and to run its guest tests.
+#
+# A fresh machine (CI, a new developer box) has none of them, so every entry
+# point that needs a tool should be able to call this first; that is why it is
+# idempotent and costs well under a second when nothing is missing.
+set -euo pipefail
+
+# Build: the module (kbuild needs make/gcc and the headers; kmod for modinfo),
+# the C++ core and its unit tests/benchmarks, the userspace library (libdrm).
+BUILD_PKGS=(
+	make gcc g++
+	linux-headers-amd64 # metapackage: kernel-env.sh resolves the versioned one from it
+	kmod                # modinfo/depmod: module dependency closure for the guest
+	pkg-config libdrm-dev
+	googletest libgtest-dev # libgtest-dev alone lacks gmock sources on some setups
+	libbenchmark-dev
+)
+# Guest: Debian's kernel image is fetched with apt-get download (apt is
+# always there); qemu boots it, busybox-static + cpio make the initramfs.
+# dpkg-deb unpacks the xz-compressed kernel .deb itself and the image's
+# modules are uncompressed, so zstd is not needed.
+GUEST_PKGS=(
+	qemu-system-x86
+	busybox-static
+	cpio
+	libdrm-tests # drmdevice: harness self-test (dynamically linked libdrm user in the guest)
+)
+# Lint: the scripts are kept shellcheck-clean.
+LINT_PKGS=(shellcheck)
+
+usage() {
+	cat <<EOF
+Usage: scripts/install-deps.sh [--check] [--dry-run] [--help]
+
+Installs (apt-get, as root, --no-install-recommends) the packages nova needs:
+  build: ${BUILD_PKGS[*]}
+  guest: ${GUEST_PKGS[*]}
+  lint:  ${LINT_PKGS[*]}
+Runs 'apt-get update' only when something is missing. Prints what it installs.
+Fast no-op (one dpkg-query call) when everything is already installed.
+
+  --check     only report missing packages; exit 1 if any is missing
+  --dry-run   print the apt-get commands instead of running them
+  -h, --help  this text
+EOF
+}
+
+check_only=0
+dry_run=0
+for arg in "$@"; do
+	case $arg in
+	--check) check_only=1 ;;
+	--dry-run) dry_run=1 ;;
+	-h | --help)
+		usage
+		exit 0
+		;;
+	*)
+		usage >&2
+		exit 2
+		;;
+	esac
+done
+
+pkgs=("${BUILD_PKGS[@]}" "${GUEST_PKGS[@]}" "${LINT_PKGS[@]}")
+
+# One dpkg-query for all packages keeps the no-op case fast. Packages dpkg has
+# never heard of are absent from its output (and make it exit 1), so we
+# compare against the list instead of trusting the exit code.
+declare -A installed=()
+while IFS=' ' read -r name status; do
+	[[ $status == ii ]] && installed[$name]=1
+done < <(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${pkgs[@]}" 2>/dev/null || true)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	[[ -n ${installed[$p]:-} ]] || missing+=("$p")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+	echo "[deps] all ${#pkgs[@]} packages present"
+	exit 0
+fi
+
+echo "[deps] missing: ${missing[*]}"
+if [[ $check_only -eq 1 ]]; then
+	exit 1
+fi
+
+run() {
+	if [[ $dry_run -eq 1 ]]; then
+		echo "[deps] would run: $*"
+	else
+		"$@"
+	fi
+}
+
+if [[ $dry_run -eq 0 && $(id -u) -ne 0 ]]; then
+	echo "[deps] must run as root to install: ${missing[*]}" >&2
+	exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+# The package lists of a fresh machine may be empty or stale; refresh only
+# now that we know we have to install something.
+echo "[deps] apt-get update"
+run apt-get update -q
+echo "[deps] installing: ${missing[*]}"
+run apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "[deps] done"

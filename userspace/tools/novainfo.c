@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+/*
+ * novainfo - list the nova devices of the system and their parameters.
+ *
+ * Everything comes through libnova, so what novainfo shows is exactly what
+ * any libnova client sees. Parameters are listed from libnova's own table:
+ * a parameter added to the library shows up here without touching this file.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nova/nova.h>
+
+static void usage(FILE *out, const char *argv0)
+{
+	fprintf(out,
+		"Usage: %s [--json] [--help]\n"
+		"\n"
+		"List every nova DRM device: its node, its driver's name, version,\n"
+		"date and description, and every parameter the driver reports.\n"
+		"\n"
+		"  --json   print one JSON object instead of text\n"
+		"  --help   show this help\n"
+		"\n"
+		"Exit status: 0 when at least one nova device was listed, 1 when\n"
+		"there is none or it cannot be opened, 2 on a usage error.\n",
+		argv0);
+}
+
+static const char *or_unknown(const char *s)
+{
+	return s ? s : "(unknown)";
+}
+
+static void print_text(struct nova_device *dev, unsigned int index)
+{
+	int major = 0, minor = 0, patch = 0;
+	unsigned int i;
+
+	nova_device_driver_version(dev, &major, &minor, &patch);
+
+	printf("nova device %u: %s\n", index,
+	       or_unknown(nova_device_node_path(dev)));
+	printf("  driver:       %s\n", nova_device_driver_name(dev));
+	printf("  version:      %d.%d.%d\n", major, minor, patch);
+	printf("  date:         %s\n", nova_device_driver_date(dev));
+	printf("  description:  %s\n", nova_device_driver_desc(dev));
+	printf("  parameters:\n");
+
+	for (i = 0; i < nova_param_count(); i++) {
+		uint64_t id = nova_param_id(i), value;
+		int ret = nova_device_get_param(dev, id, &value);
+
+		if (ret)
+			printf("    %-16s (0x%03" PRIx64 ")  error: %s\n",
+			       nova_param_name(id), id, strerror(-ret));
+		else
+			printf("    %-16s (0x%03" PRIx64 ")  %" PRIu64 " (0x%" PRIx64 ")\n",
+			       nova_param_name(id), id, value, value);
+	}
+}
+
+/* JSON strings: escape what RFC 8259 requires, pass everything else. */
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void print_json(struct nova_device *dev, bool first)
+{
+	int major = 0, minor = 0, patch = 0;
+	const char *path = nova_device_node_path(dev);
+	unsigned int i;
+
+	nova_device_driver_version(dev, &major, &minor, &patch);
+
+	printf("%s\n    {\n      \"node\": ", first ? "" : ",");
+	if (path)
+		json_string(path);
+	else
+		printf("null");
+	printf(",\n      \"driver\": ");
+	json_string(nova_device_driver_name(dev));
+	printf(",\n      \"version\": \"%d.%d.%d\",\n      \"date\": ",
+	       major, minor, patch);
+	json_string(nova_device_driver_date(dev));
+	printf(",\n      \"description\": ");
+	json_string(nova_device_driver_desc(dev));
+	printf(",\n      \"parameters\": {");
+
+	for (i = 0; i < nova_param_count(); i++) {
+		uint64_t id = nova_param_id(i), value;
+
+		printf("%s\n        ", i ? "," : "");
+		json_string(nova_param_name(id));
+		if (nova_device_get_param(dev, id, &value))
+			printf(": null");	/* error: the text mode says which */
+		else
+			printf(": %" PRIu64, value);
+	}
+	printf("\n      }\n    }");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool json = false, listed = false;
+	int count, i, opt, status = 0;
+
+	while ((opt = getopt_long(argc, argv, "jh", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout, argv[0]);
+			return 0;
+		default:
+			usage(stderr, argv[0]);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", argv[0], argv[optind]);
+		usage(stderr, argv[0]);
+		return 2;
+	}
+
+	count = nova_device_count();
+	if (count < 0) {
+		fprintf(stderr, "%s: cannot search for nova devices: %s\n",
+			argv[0], strerror(-count));
+		return 1;
+	}
+	if (count == 0) {
+		fprintf(stderr,
+			"%s: no nova device found: no DRM node under /dev/dri belongs to the\n"
+			"\"nova\" driver (is nova.ko loaded?)\n", argv[0]);
+		if (json)
+			printf("{\n  \"devices\": []\n}\n");
+		return 1;
+	}
+
+	if (json)
+		printf("{\n  \"devices\": [");
+
+	for (i = 0; i < count; i++) {
+		struct nova_device *dev;
+		int ret = nova_device_open_index(i, &dev);
+
+		if (ret) {
+			fprintf(stderr, "%s: cannot open nova device %d: %s\n",
+				argv[0], i, strerror(-ret));
+			status = 1;
+			continue;
+		}
+
+		if (json) {
+			print_json(dev, !listed);
+		} else {
+			if (listed)
+				putchar('\n');
+			print_text(dev, i);
+		}
+		listed = true;
+		nova_device_close(dev);
+	}
+
+	if (json)
+		printf("\n  ]\n}\n");
+	return status;
+}
