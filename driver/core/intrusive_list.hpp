@@ -48,7 +48,9 @@ public:
 	{
 		Node &node = element;
 
-		NOVA_ASSERT(!node.linked());
+		// Linking a linked node would corrupt both lists.
+		if (NOVA_WARN_ON(node.linked()))
+			return;
 		node.prev_ = head_.prev_;
 		node.next_ = &head_;
 		head_.prev_->next_ = &node;
@@ -59,7 +61,8 @@ public:
 	{
 		Node &node = element;
 
-		NOVA_ASSERT(node.linked());
+		if (NOVA_WARN_ON(!node.linked()))
+			return;
 		node.prev_->next_ = node.next_;
 		node.next_->prev_ = node.prev_;
 		node.prev_ = node.next_ = nullptr;

@@ -84,3 +84,13 @@ public:
 		if (__builtin_expect(!(expr), 0))                         \
 			nova_svc_invariant_failed(__FILE__, __LINE__, #expr); \
 	} while (0)
+
+// The kernel's WARN_ON idiom: reports a broken invariant and yields whether it
+// was broken, so the caller can refuse to make things worse.
+#define NOVA_WARN_ON(cond)                                                \
+	({                                                                \
+		bool _nova_broken = !!(cond);                             \
+		if (__builtin_expect(_nova_broken, 0))                    \
+			nova_svc_invariant_failed(__FILE__, __LINE__, #cond); \
+		_nova_broken;                                             \
+	})

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// A core device with small limits, checked for leaks and broken invariants
+// after every test.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include "hosted_services.hpp"
+
+extern "C" {
+#include "uapi/nova_drm.h"
+}
+
+namespace hosted {
+
+constexpr std::uint64_t kPage = 4096;
+constexpr std::uint64_t kMaxObject = 1u << 20;
+constexpr std::uint64_t kBudget = 4u << 20;
+
+inline nova_core_device_config small_config()
+{
+	nova_core_device_config config{};
+	config.page_size = kPage;
+	config.max_object_size = kMaxObject;
+	config.object_budget = kBudget;
+	config.vram_bar_size = 0;
+	return config;
+}
+
+class CoreTest : public ::testing::Test {
+protected:
+	void SetUp() override
+	{
+		reset_error_counts();
+		fail_allocation(-1);
+		fail_next_gem_create(0);
+		ASSERT_EQ(nova_core_device_create(&config_, &device_), 0);
+	}
+
+	void TearDown() override
+	{
+		fail_allocation(-1);
+		if (device_)
+			nova_core_device_put(device_);
+		EXPECT_EQ(live_objects(), 0) << "GEM objects leaked";
+		EXPECT_EQ(live_mutexes(), 0) << "device not destroyed (reference leaked)";
+		EXPECT_EQ(invariant_failures(), 0);
+		EXPECT_EQ(refcount_errors(), 0);
+	}
+
+	nova_core_device_stats device_stats()
+	{
+		nova_core_device_stats stats{};
+		nova_core_device_get_stats(device_, &stats);
+		return stats;
+	}
+
+	static nova_core_file_stats file_stats(File &file)
+	{
+		nova_core_file_stats stats{};
+		nova_core_file_get_stats(file.core(), &stats);
+		return stats;
+	}
+
+	// GEM_CREATE as userspace would call it; returns the errno.
+	static int create(File &file, std::uint64_t size, std::uint32_t *handle = nullptr,
+			  std::uint64_t *rounded = nullptr, std::uint32_t pad = 0)
+	{
+		drm_nova_gem_create args{};
+		args.size = size;
+		args.pad = pad;
+		int ret = nova_core_ioctl_gem_create(file.core(), &args);
+		if (ret == 0 && handle)
+			*handle = args.handle;
+		if (ret == 0 && rounded)
+			*rounded = args.size;
+		return ret;
+	}
+
+	nova_core_device_config config_ = small_config();
+	nova_core_device *device_ = nullptr;
+};
+
+} // namespace hosted

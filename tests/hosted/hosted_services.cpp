@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Userspace implementation of the kernel services (see nova_services.h).
+#include "hosted_services.hpp"
+
+#include <atomic>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <new>
+
+#include <gtest/gtest.h>
+
+#include "core/alloc.hpp"
+
+namespace {
+
+std::atomic<long> fail_at{ -1 };
+std::atomic<bool> fail_sticky{ false };
+std::atomic<long> seen{ 0 };
+std::atomic<int> invariants{ 0 };
+std::atomic<int> refcount_misuse{ 0 };
+std::atomic<long> objects{ 0 };
+std::atomic<long> mutexes{ 0 };
+std::atomic<int> gem_create_error{ 0 };
+
+// True when this allocation is the one a test asked to fail.
+bool should_fail()
+{
+	long index = seen.fetch_add(1);
+	long target = fail_at.load();
+
+	if (target < 0)
+		return false;
+	return fail_sticky ? index >= target : index == target;
+}
+
+} // namespace
+
+namespace hosted {
+
+void fail_allocation(long nth, bool sticky)
+{
+	seen = 0;
+	fail_sticky = sticky;
+	fail_at = nth;
+}
+
+long allocations_seen() { return seen; }
+int invariant_failures() { return invariants; }
+int refcount_errors() { return refcount_misuse; }
+void reset_error_counts()
+{
+	invariants = 0;
+	refcount_misuse = 0;
+}
+long live_objects() { return objects; }
+long live_mutexes() { return mutexes; }
+void fail_next_gem_create(int err) { gem_create_error = err; }
+
+} // namespace hosted
+
+// --- allocation --------------------------------------------------------------
+//
+// The core's operator new and nova_svc_zalloc share one failure injector. Its
+// delete-expressions use the standard operator delete here, so the matching
+// allocation function is the standard nothrow new (sanitizers check pairing).
+
+void *operator new(size_t size, const nova::MayFail &) noexcept
+{
+	if (should_fail())
+		return nullptr;
+	void *ptr = ::operator new(size, std::nothrow);
+	if (ptr)
+		std::memset(ptr, 0, size);
+	return ptr;
+}
+
+void *operator new[](size_t size, const nova::MayFail &tag) noexcept
+{
+	return operator new(size, tag);
+}
+
+// Leaks are LeakSanitizer's to find: it runs at exit of the test binary.
+extern "C" void *nova_svc_zalloc(unsigned long size)
+{
+	if (should_fail())
+		return nullptr;
+	return std::calloc(1, size);
+}
+
+extern "C" void nova_svc_free(void *ptr)
+{
+	std::free(ptr);
+}
+
+// --- locks -------------------------------------------------------------------
+
+struct nova_svc_mutex {
+	std::mutex lock;
+	nova_svc_lock_class lock_class;
+};
+
+extern "C" nova_svc_mutex *nova_svc_mutex_create(nova_svc_lock_class lock_class)
+{
+	if (lock_class >= NOVA_LOCK_CLASS_COUNT) {
+		ADD_FAILURE() << "bad lock class " << lock_class;
+		return nullptr;
+	}
+	if (should_fail())
+		return nullptr;
+	auto *mutex = new (std::nothrow) nova_svc_mutex{};
+	if (mutex) {
+		mutex->lock_class = lock_class;
+		mutexes++;
+	}
+	return mutex;
+}
+
+extern "C" void nova_svc_mutex_destroy(nova_svc_mutex *mutex)
+{
+	if (mutex)
+		mutexes--;
+	delete mutex;
+}
+
+extern "C" void nova_svc_mutex_lock(nova_svc_mutex *mutex) { mutex->lock.lock(); }
+extern "C" void nova_svc_mutex_unlock(nova_svc_mutex *mutex) { mutex->lock.unlock(); }
+
+// --- refcounts: refcount_t's rules, reported instead of saturated ------------
+
+static std::atomic<int> &counter(nova_svc_refcount *ref)
+{
+	static_assert(sizeof(std::atomic<int>) == sizeof(nova_svc_refcount));
+	return *reinterpret_cast<std::atomic<int> *>(&ref->count);
+}
+
+extern "C" void nova_svc_refcount_set(nova_svc_refcount *ref, unsigned int value)
+{
+	counter(ref).store(static_cast<int>(value));
+}
+
+extern "C" void nova_svc_refcount_inc(nova_svc_refcount *ref)
+{
+	if (counter(ref).fetch_add(1) <= 0) {
+		refcount_misuse++;
+		ADD_FAILURE() << "refcount increment from zero";
+	}
+}
+
+extern "C" int nova_svc_refcount_dec_and_test(nova_svc_refcount *ref)
+{
+	int old = counter(ref).fetch_sub(1);
+
+	if (old <= 0) {
+		refcount_misuse++;
+		ADD_FAILURE() << "refcount underflow";
+		return 0;
+	}
+	return old == 1;
+}
+
+// --- logging -----------------------------------------------------------------
+
+extern "C" void nova_svc_log(nova_svc_log_level level, const char *fmt, ...)
+{
+	va_list args;
+
+	if (level > NOVA_LOG_WARNING && !std::getenv("NOVA_HOSTED_VERBOSE"))
+		return;
+	va_start(args, fmt);
+	std::fprintf(stderr, "nova<%d>: ", static_cast<int>(level));
+	std::vfprintf(stderr, fmt, args);
+	std::fputc('\n', stderr);
+	va_end(args);
+}
+
+extern "C" void nova_svc_invariant_failed(const char *file, int line, const char *expr)
+{
+	invariants++;
+	ADD_FAILURE_AT(file, line) << "core invariant broken: " << expr;
+}
+
+// --- GEM objects: a refcounted fake object and a per-file handle table --------
+
+struct nova_svc_gem {
+	std::atomic<int> refs{ 1 };
+	std::uint64_t size = 0;
+	nova_core_gem *core = nullptr;
+	std::uint64_t mmap_offset = 0;
+};
+
+struct nova_svc_file {
+	hosted::File::State *state;
+};
+
+struct hosted::File::State {
+	nova_svc_file svc{ this };
+	std::mutex lock;
+	std::map<std::uint32_t, nova_svc_gem *> handles;
+	std::uint32_t next_handle = 1;
+};
+
+static void gem_get(nova_svc_gem *gem) { gem->refs++; }
+
+static void gem_put(nova_svc_gem *gem)
+{
+	if (--gem->refs == 0) {
+		nova_core_gem_release(gem->core);
+		delete gem;
+		objects--;
+	}
+}
+
+extern "C" int nova_svc_gem_create(nova_svc_file *file, __u64 size, nova_core_gem *core,
+				   __u32 *handle)
+{
+	if (int err = gem_create_error.exchange(0))
+		return err;
+	if (should_fail())
+		return -ENOMEM;
+
+	auto *gem = new nova_svc_gem;
+	gem->size = size;
+	gem->core = core;
+	objects++;
+
+	std::lock_guard<std::mutex> guard(file->state->lock);
+	*handle = file->state->next_handle++;
+	file->state->handles[*handle] = gem; // the handle owns the creation reference
+	return 0;
+}
+
+extern "C" int nova_svc_gem_lookup(nova_svc_file *file, __u32 handle, nova_svc_gem **gem)
+{
+	std::lock_guard<std::mutex> guard(file->state->lock);
+	auto it = file->state->handles.find(handle);
+
+	if (it == file->state->handles.end())
+		return -ENOENT;
+	gem_get(it->second);
+	*gem = it->second;
+	return 0;
+}
+
+extern "C" void nova_svc_gem_put(nova_svc_gem *gem) { gem_put(gem); }
+extern "C" __u64 nova_svc_gem_size(const nova_svc_gem *gem) { return gem->size; }
+extern "C" nova_core_gem *nova_svc_gem_core(const nova_svc_gem *gem) { return gem->core; }
+
+extern "C" int nova_svc_gem_mmap_offset(nova_svc_gem *gem, __u64 *offset)
+{
+	static std::atomic<std::uint64_t> next_offset{ 1ull << 32 };
+
+	if (!gem->mmap_offset)
+		gem->mmap_offset = next_offset.fetch_add(gem->size);
+	*offset = gem->mmap_offset;
+	return 0;
+}
+
+// --- hosted::File --------------------------------------------------------------
+
+namespace hosted {
+
+File::File(nova_core_device *device) : state_(new State)
+{
+	open_error_ = nova_core_file_open(device, &state_->svc, &core_);
+}
+
+File::~File()
+{
+	// DRM's order: drop every handle first, then the driver's postclose.
+	std::map<std::uint32_t, nova_svc_gem *> handles;
+	{
+		std::lock_guard<std::mutex> guard(state_->lock);
+		handles.swap(state_->handles);
+	}
+	for (auto &entry : handles)
+		gem_put(entry.second);
+	if (core_)
+		nova_core_file_close(core_);
+}
+
+nova_svc_file *File::svc() { return &state_->svc; }
+
+int File::close_handle(std::uint32_t handle)
+{
+	nova_svc_gem *gem;
+	{
+		std::lock_guard<std::mutex> guard(state_->lock);
+		auto it = state_->handles.find(handle);
+		if (it == state_->handles.end())
+			return -EINVAL; // what DRM_IOCTL_GEM_CLOSE answers
+		gem = it->second;
+		state_->handles.erase(it);
+	}
+	gem_put(gem);
+	return 0;
+}
+
+nova_svc_gem *File::hold(std::uint32_t handle)
+{
+	nova_svc_gem *gem = nullptr;
+
+	if (nova_svc_gem_lookup(&state_->svc, handle, &gem) < 0)
+		return nullptr;
+	return gem;
+}
+
+void File::put_object(nova_svc_gem *gem) { gem_put(gem); }
+
+std::size_t File::handle_count() const
+{
+	std::lock_guard<std::mutex> guard(state_->lock);
+	return state_->handles.size();
+}
+
+} // namespace hosted

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The hosted (userspace) implementation of nova_services.h, and the knobs
+// tests use to drive it: allocation-failure injection and a fake DRM file
+// with a handle table, so the core runs unchanged under GoogleTest and the
+// sanitizers.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+
+extern "C" {
+#include "nova_core.h"
+#include "nova_services.h"
+}
+
+namespace hosted {
+
+// Fails the allocation that is @nth from now (0 = the next one), and every
+// later one when @sticky; -1 disables injection.
+void fail_allocation(long nth, bool sticky = false);
+// Allocations the core has made since the last call to fail_allocation().
+long allocations_seen();
+
+// Counts of invariant failures and refcount misuse reported by the core;
+// fixtures expect both to stay zero.
+int invariant_failures();
+int refcount_errors();
+void reset_error_counts();
+
+// Live fake GEM objects and mutexes: a test can check that nothing leaked.
+long live_objects();
+long live_mutexes();
+
+// Makes nova_svc_gem_create() fail with @err once (0 disables).
+void fail_next_gem_create(int err);
+
+// A DRM file as the glue would see it: a handle table over fake objects.
+class File {
+public:
+	explicit File(nova_core_device *device);
+	~File(); // closes the file: drops handles, then calls nova_core_file_close
+	File(const File &) = delete;
+	File &operator=(const File &) = delete;
+
+	nova_core_file *core() const { return core_; }
+	int open_error() const { return open_error_; }
+	nova_svc_file *svc();
+
+	// DRM_IOCTL_GEM_CLOSE: drops the handle's reference.
+	int close_handle(std::uint32_t handle);
+	// An extra reference, as an mmap or a dma-buf would hold; dropped by
+	// put_object(). Returns nullptr for an unknown handle.
+	nova_svc_gem *hold(std::uint32_t handle);
+	static void put_object(nova_svc_gem *gem);
+	std::size_t handle_count() const;
+
+	struct State;
+
+private:
+	nova_core_file *core_ = nullptr;
+	int open_error_ = 0;
+	std::unique_ptr<State> state_;
+};
+
+} // namespace hosted
