@@ -154,8 +154,8 @@ int main(int argc, char **argv)
 	}
 	if (count == 0) {
 		fprintf(stderr,
-			"%s: no nova device found: no DRM node under /dev/dri belongs to the\n"
-			"\"nova\" driver (is nova.ko loaded?)\n", argv[0]);
+			"%s: no nova device found: no DRM node under /dev/dri "
+			"belongs to the \"nova\" driver (is nova.ko loaded?)\n", argv[0]);
 		if (json)
 			printf("{\n  \"devices\": []\n}\n");
 		return 1;
