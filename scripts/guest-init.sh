@@ -69,6 +69,7 @@ mount -t 9p -o "$NINEP" novaout /out || fatal "cannot mount 9p novaout"
 CONF=/out/.nova-guest
 [ -f $CONF/conf ] || fatal "$CONF/conf missing on the output share"
 # Sets NOVA_OUT (host path of the output dir) and NOVA_CWD.
+# shellcheck source=/dev/null # generated per run by guest-run.sh
 . $CONF/conf
 
 # A virtio-9p channel can be mounted only once, so the chroot gets bind mounts
@@ -95,8 +96,9 @@ if ! mount -t overlay overlay -o lowerdir=/host/tmp,upperdir=/ovl/upper,workdir=
 	say "overlay on /tmp refused; /tmp is an empty tmpfs (host /tmp not visible)"
 	mount -t tmpfs -o mode=1777 tmpfs $R/tmp
 fi
-mkdir -p "$R$NOVA_OUT" && mount -o bind /out "$R$NOVA_OUT" ||
+if ! mkdir -p "$R$NOVA_OUT" || ! mount -o bind /out "$R$NOVA_OUT"; then
 	fatal "cannot mount the output share at $NOVA_OUT"
+fi
 
 # virtio_gpu and vgem are the DRM devices nova's tests must coexist with; a
 # missing one would make "works next to other DRM devices" vacuous.
@@ -113,8 +115,8 @@ while [ "$(cards | wc -l)" -lt 2 ] && [ $i -lt 50 ]; do
 done
 drm=""
 for c in $(cards); do
-	drv=$(sed -n 's/^DRIVER=//p' /sys/class/drm/$c/device/uevent 2>/dev/null)
-	[ -n "$drv" ] || drv=$(cat /sys/class/drm/$c/device/modalias 2>/dev/null)
+	# debugfs names the DRM driver ("virtio_gpu dev=0000:00:02.0 ...").
+	drv=$(cut -d' ' -f1 "$R/sys/kernel/debug/dri/${c#card}/name" 2>/dev/null)
 	drm="$drm $c=${drv:-?}"
 done
 say "DRM devices:${drm:- none}"
@@ -172,10 +174,12 @@ done
 [ "$rmmod_status" = ok ] || rmmod_status=${rmmod_status#ok }
 
 # On a kernel with kmemleak (debug builds), ask for a scan now; reports land
-# in dmesg and in kmemleak.txt. Objects younger than ~5 s are not reported.
+# in dmesg and in kmemleak.txt. kmemleak ignores objects younger than 5 s,
+# hence the wait: leaks made by the command or by rmmod just now count too.
 KML=$R/sys/kernel/debug/kmemleak
 if [ -w $KML ]; then
-	say "kmemleak scan"
+	say "kmemleak scan (waiting 5 s for young objects to age)"
+	sleep 5
 	echo scan >$KML
 	cat $KML >"/out/kmemleak.txt"
 fi

@@ -1,0 +1,631 @@
+#!/usr/bin/env bash
+# Run a command inside a QEMU guest booted on Debian's kernel image matching
+# the installed headers, with nova.ko (and any other --module) loaded.
+#
+# The guest sees the host's whole filesystem read-only through virtio-9p and
+# chroots into it, so host-built binaries and their libraries run unchanged,
+# in the same cwd; only the output dir is writable (and /tmp, /run in RAM).
+# See usage() for the contract and scripts/guest-init.sh for the guest side.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+t_start=$EPOCHREALTIME
+
+usage() {
+	cat <<'EOF'
+Usage: scripts/guest-run.sh [OPTIONS] -- CMD [ARGS...]
+       scripts/guest-run.sh [OPTIONS] --script FILE
+
+Boots Debian's kernel (the one matching linux-headers-amd64) under QEMU with
+virtio-gpu and vgem loaded, insmods each --module, runs CMD (or `sh FILE`) as
+root chrooted into the host's / (read-only, via 9p) in the current directory,
+rmmods the --modules in reverse order, and powers off.
+
+Options:
+  --module PATH[:PARAMS]  insmod PATH (host path, relative to cwd) with PARAMS
+                          (space separated, e.g. 'nova.ko:debug=1 vram_mb=64');
+                          repeatable; loaded in order, removed in reverse order.
+                          Its in-kernel dependencies (modinfo depends) are
+                          added to the initramfs automatically.
+  --out DIR               output dir, shared writable at the same path
+                          (default: $PWD/build/guest). Receives console.log,
+                          dmesg.txt, status (and kmemleak.txt on debug kernels).
+  --timeout SEC           kill the guest after SEC seconds (default 300, or
+                          $NOVA_GUEST_TIMEOUT); exit status 124
+  --accel tcg|kvm|auto    default auto ($NOVA_ACCEL): KVM only if a cached probe
+                          boot showed that KVM works here, else TCG
+  --script FILE           run `sh FILE` in the guest instead of CMD
+  --env NAME=VALUE        set an environment variable for the command
+                          (repeatable; the command otherwise gets PATH, HOME,
+                          TERM, LANG only)
+  --append ARGS           extra kernel command line (e.g. 'drm.debug=0x1e')
+  --memory MB             guest RAM (default 1024)
+  --interactive           attach the terminal to the guest console (command's
+                          stdin is the console; Ctrl-A x quits QEMU; no
+                          timeout unless --timeout is given)
+  --reprobe-kvm           forget the cached KVM probe result
+  -h, --help              this text
+
+Exit status: the command's status when it is non-zero; otherwise 1 if an
+rmmod failed or the guest's dmesg shows a kernel problem (WARNING:, BUG:,
+Oops, Call Trace, general protection, KASAN:, UBSAN:, possible circular
+locking, kmemleak reports, Kernel panic, hung tasks, RCU stalls); 0 if all is
+clean. 124: timeout. 125: the harness or guest setup failed (QEMU error, guest
+crash, a --module failed to insmod); the command did not run to completion.
+
+Caches (outside the checkout) under ${NOVA_CACHE:-${XDG_CACHE_HOME:-~/.cache}/nova}:
+  kernel/VERSION/          Debian's image unpacked (scripts/fetch-kernel.sh)
+  initramfs/VERSION-HASH   keyed by kernel, module list, init script, busybox
+  kvm-probe/VERSION        cached result of the KVM probe boot
+
+Pitfalls: the guest's /tmp is the host's /tmp overlaid with RAM (writes stay
+in the guest); everything else outside --out is read-only. Module params with
+spaces inside one value are not supported.
+EOF
+}
+
+# fd 4 = the caller's stderr, so that messages still get out of blocks whose
+# stderr is silenced (see the QEMU wait loop).
+exec 4>&2
+log() { echo "[guest-run] $*" >&4; }
+die() {
+	echo "[guest-run] ERROR: $*" >&4
+	exit 125
+}
+
+# Single-quote for sh (the guest init and the host /bin/sh both read it).
+shq() {
+	local s=${1//\'/\'\\\'\'}
+	printf "'%s'" "$s"
+}
+
+# ---------------------------------------------------------------- arguments
+modules=()
+envs=()
+out=""
+timeout=""
+accel=${NOVA_ACCEL:-auto}
+script=""
+append=""
+memory=1024
+interactive=0
+reprobe=0
+cmd=()
+
+need_arg() { [[ $# -ge 2 ]] || die "$1 needs an argument (see --help)"; }
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--module)
+		need_arg "$@"
+		modules+=("$2")
+		shift 2
+		;;
+	--module=*)
+		modules+=("${1#*=}")
+		shift
+		;;
+	--out)
+		need_arg "$@"
+		out=$2
+		shift 2
+		;;
+	--out=*)
+		out=${1#*=}
+		shift
+		;;
+	--timeout)
+		need_arg "$@"
+		timeout=$2
+		shift 2
+		;;
+	--timeout=*)
+		timeout=${1#*=}
+		shift
+		;;
+	--accel)
+		need_arg "$@"
+		accel=$2
+		shift 2
+		;;
+	--accel=*)
+		accel=${1#*=}
+		shift
+		;;
+	--script)
+		need_arg "$@"
+		script=$2
+		shift 2
+		;;
+	--script=*)
+		script=${1#*=}
+		shift
+		;;
+	--env)
+		need_arg "$@"
+		envs+=("$2")
+		shift 2
+		;;
+	--env=*)
+		envs+=("${1#*=}")
+		shift
+		;;
+	--append)
+		need_arg "$@"
+		append="$append $2"
+		shift 2
+		;;
+	--append=*)
+		append="$append ${1#*=}"
+		shift
+		;;
+	--memory)
+		need_arg "$@"
+		memory=$2
+		shift 2
+		;;
+	--memory=*)
+		memory=${1#*=}
+		shift
+		;;
+	--interactive)
+		interactive=1
+		shift
+		;;
+	--reprobe-kvm)
+		reprobe=1
+		shift
+		;;
+	-h | --help)
+		usage
+		exit 0
+		;;
+	--)
+		shift
+		cmd=("$@")
+		break
+		;;
+	*)
+		echo "[guest-run] unknown argument '$1'" >&2
+		usage >&2
+		exit 2
+		;;
+	esac
+done
+
+if [[ -n $script && ${#cmd[@]} -gt 0 ]]; then
+	die "give either --script FILE or -- CMD, not both"
+fi
+if [[ -z $script && ${#cmd[@]} -eq 0 ]]; then
+	die "nothing to run: give -- CMD [ARGS...] or --script FILE (see --help)"
+fi
+# A person at an --interactive shell should not be cut off after 5 minutes.
+if [[ -z $timeout ]]; then
+	timeout=${NOVA_GUEST_TIMEOUT:-300}
+	[[ $interactive -eq 0 ]] || timeout=${NOVA_GUEST_TIMEOUT:-86400}
+fi
+[[ $timeout =~ ^[0-9]+$ && $timeout -gt 0 ]] || die "--timeout wants a positive number of seconds, not '$timeout'"
+[[ $memory =~ ^[0-9]+$ ]] || die "--memory wants megabytes, not '$memory'"
+case $accel in tcg | kvm | auto) ;; *) die "--accel must be tcg, kvm or auto, not '$accel'" ;; esac
+for e in "${envs[@]}"; do
+	[[ $e =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "--env wants NAME=VALUE, not '$e'"
+done
+
+# ---------------------------------------------------------------- host setup
+# A fresh machine has neither QEMU nor busybox; installing is a no-op (one
+# dpkg-query) when everything is there.
+"$here/install-deps.sh" --check >/dev/null || "$here/install-deps.sh" >&2 ||
+	die "missing packages; run scripts/install-deps.sh as root"
+
+eval "$("$here/kernel-env.sh")"
+kcache=$("$here/fetch-kernel.sh") || die "could not fetch the kernel image"
+# Same cache root as fetch-kernel.sh, by construction.
+cache_root=${kcache%/kernel/*}
+# Prefer the ELF vmlinux fetch-kernel.sh extracted: QEMU enters it through
+# its PVH note, skipping BIOS boot and bzImage decompression (~5 s under TCG).
+vmlinuz=$kcache/boot/vmlinux-$NOVA_KREL
+[[ -f $vmlinuz ]] || vmlinuz=$kcache/boot/vmlinuz-$NOVA_KREL
+kmods=$kcache/lib/modules/$NOVA_KREL
+
+cwd=$PWD
+out=${out:-$cwd/build/guest}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+[[ $out != / ]] || die "--out / is not allowed"
+
+if [[ -n $script ]]; then
+	[[ -f $script ]] || die "--script $script: no such file"
+	script=$(realpath "$script")
+fi
+
+# ---------------------------------------------------------------- modules
+# Index of the image's modules: name -> path. Module names use '_' where the
+# file name may use '-' (virtio-gpu.ko is module virtio_gpu).
+declare -A kmod_path=()
+while IFS= read -r f; do
+	n=${f##*/}
+	n=${n%.ko}
+	kmod_path[${n//-/_}]=$f
+done < <(find "$kmods/kernel" -name '*.ko')
+
+# What the guest always loads: virtio PCI transport + 9p (to mount the host),
+# overlay (for /tmp), the DRM core and helpers nova uses, and virtio_gpu + vgem
+# so that nova is never the only DRM device (tests must not assume minors).
+BASE_MODULES=(virtio_pci 9pnet_virtio 9p overlay drm drm_kms_helper drm_shmem_helper virtio_gpu vgem)
+
+# --module entries: resolve path, name, params, and the image modules they
+# need (modinfo depends) so that e.g. a new dependency of nova.ko on
+# drm_display_helper just works.
+user_names=()
+user_paths=()
+user_params=()
+extra_roots=()
+for spec in "${modules[@]}"; do
+	path=${spec%%:*}
+	params=""
+	[[ $spec == *:* ]] && params=${spec#*:}
+	[[ -f $path ]] || die "--module $path: no such file"
+	path=$(realpath "$path")
+	name=$(modinfo -F name "$path" 2>/dev/null || true)
+	if [[ -z $name ]]; then
+		name=${path##*/}
+		name=${name%.ko}
+		name=${name//-/_}
+	fi
+	# A module built against other headers would only fail inside the guest
+	# with a terse "Invalid module format"; say it here.
+	vermagic=$(modinfo -F vermagic "$path" 2>/dev/null || true)
+	if [[ ${vermagic%% *} != "$NOVA_KREL" ]]; then
+		die "$path was built for kernel '${vermagic%% *}', the guest runs $NOVA_KREL (rebuild against $NOVA_KDIR)"
+	fi
+	user_names+=("$name")
+	user_paths+=("$path")
+	user_params+=("$params")
+	deps=$(modinfo -F depends "$path" 2>/dev/null || true)
+	IFS=, read -r -a deps_a <<<"$deps"
+	extra_roots+=("${deps_a[@]}")
+done
+
+is_user_module() {
+	local n
+	for n in "${user_names[@]}"; do [[ $n == "$1" ]] && return 0; done
+	return 1
+}
+
+# Dependency closure in load order (depth-first post-order on modinfo's
+# depends field, read from the cached image's .ko files).
+declare -A visited=()
+load_order=()
+visit() {
+	local m=$1 d deps
+	m=${m//-/_}
+	[[ -n ${visited[$m]:-} ]] && return 0
+	visited[$m]=1
+	[[ -n ${kmod_path[$m]:-} ]] || die "module $m not found in $kmods (built into the kernel? then drop it)"
+	deps=$(modinfo -F depends "${kmod_path[$m]}")
+	local -a deps_a=()
+	IFS=, read -r -a deps_a <<<"$deps"
+	for d in "${deps_a[@]}"; do
+		[[ -n $d ]] && visit "$d"
+	done
+	load_order+=("$m")
+}
+for m in "${BASE_MODULES[@]}" "${extra_roots[@]}"; do
+	[[ -n $m ]] || continue
+	is_user_module "$m" && continue # a --module that needs another --module
+	visit "$m"
+done
+
+# ---------------------------------------------------------------- initramfs
+init_script=$here/guest-init.sh
+busybox_id=$(dpkg-query -W -f='${Version}' busybox-static 2>/dev/null || sha256sum /bin/busybox)
+# Anything that changes the initramfs contents must be in this key.
+key=$(
+	{
+		echo "format=1 krel=$NOVA_KREL version=$NOVA_KPKG_VERSION busybox=$busybox_id"
+		printf '%s\n' "${load_order[@]}"
+		cat "$init_script"
+	} | sha256sum | cut -c1-16
+)
+initrd_dir=$cache_root/initramfs
+initrd=$initrd_dir/$NOVA_KPKG_VERSION-$key.cpio
+if [[ -f $initrd ]]; then
+	log "initramfs cached: $initrd"
+	touch "$initrd" # keep recently used ones out of the pruning below
+else
+	log "building initramfs (${#load_order[@]} modules) -> $initrd"
+	mkdir -p "$initrd_dir"
+	stage=$(mktemp -d "$initrd_dir/.stage.XXXXXX")
+	# shellcheck disable=SC2064 # expand $stage now
+	trap "rm -rf '$stage'" EXIT
+	mkdir -p "$stage/root/bin" "$stage/root/lib/nova-modules" "$stage/root/dev" \
+		"$stage/root/proc" "$stage/root/sys"
+	cp /bin/busybox "$stage/root/bin/busybox"
+	# Applet symlinks made here, not by `busybox --install` at boot, so boot
+	# does not pay for them.
+	for a in $(/bin/busybox --list); do
+		[[ $a == busybox ]] || ln -s busybox "$stage/root/bin/$a"
+	done
+	cp "$init_script" "$stage/root/init"
+	chmod 0755 "$stage/root/init"
+	for m in "${load_order[@]}"; do
+		cp "${kmod_path[$m]}" "$stage/root/lib/nova-modules/$m.ko"
+		echo "$m" >>"$stage/root/lib/nova-modules/order"
+	done
+	# Uncompressed: decompressing in the guest under TCG costs more than
+	# QEMU copying a few more MB into guest RAM.
+	(cd "$stage/root" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc --quiet -R 0:0) >"$stage/initrd.cpio"
+	mv "$stage/initrd.cpio" "$initrd"
+	rm -rf "$stage"
+	trap - EXIT
+	# Old keys (edited init, other module sets) pile up otherwise.
+	find "$initrd_dir" -maxdepth 1 -name '*.cpio' -mtime +14 -delete 2>/dev/null || true
+fi
+log "guest modules: ${load_order[*]}"
+
+# ---------------------------------------------------------------- per-run config
+# Passed to the guest through the output share, so nothing has to be quoted
+# through the kernel command line.
+conf=$out/.nova-guest
+rm -rf "$conf"
+rm -f "$out/status" "$out/status.tmp" "$out/dmesg.txt" "$out/kmemleak.txt" "$out/console.log"
+mkdir -p "$conf"
+{
+	echo "NOVA_OUT=$(shq "$out")"
+	echo "NOVA_CWD=$(shq "$cwd")"
+	echo "NOVA_TERM=$(shq "${TERM:-linux}")"
+} >"$conf/conf"
+: >"$conf/modules"
+for i in "${!user_names[@]}"; do
+	[[ ${user_paths[$i]} != *$'\t'* && ${user_params[$i]} != *$'\t'* ]] ||
+		die "tabs in --module are not supported"
+	printf '%s\t%s\t%s\n' "${user_names[$i]}" "${user_paths[$i]}" "${user_params[$i]}" >>"$conf/modules"
+done
+{
+	echo "# generated by scripts/guest-run.sh; run by the guest's /bin/sh in the chroot"
+	echo "cd $(shq "$cwd") || { echo $(shq "[guest] cannot cd to $cwd, running in /"); cd /; }"
+	for e in "${envs[@]}"; do
+		echo "export $(shq "$e")"
+	done
+	if [[ -n $script ]]; then
+		echo "exec sh $(shq "$script")"
+	else
+		line="exec"
+		for a in "${cmd[@]}"; do line+=" $(shq "$a")"; done
+		echo "$line"
+	fi
+} >"$conf/cmd.sh"
+[[ $interactive -eq 1 ]] && : >"$conf/interactive"
+
+# ---------------------------------------------------------------- qemu
+qemu_base=(
+	qemu-system-x86_64
+	-m "$memory" -smp 2
+	# qboot (shipped with QEMU) instead of SeaBIOS: faster, and it does not
+	# write terminal-clearing escape sequences to the serial console.
+	-bios qboot.rom
+	-vga none -no-reboot
+	-kernel "$vmlinuz" -initrd "$initrd"
+	-device virtio-gpu-pci
+	-nic none
+)
+# quiet keeps the console to errors so the command's output stays readable;
+# dmesg.txt has everything. A larger log buffer keeps a chatty test's early
+# messages (module load) from being overwritten before dmesg is saved.
+kcmdline="console=ttyS0 quiet panic=-1 log_buf_len=4M"
+
+# qemu option values use ',' as separator; a literal ',' is written ',,'.
+qesc() { printf '%s' "${1//,/,,}"; }
+
+probe_file=$cache_root/kvm-probe/$NOVA_KPKG_VERSION
+# Boot the real kernel and initramfs with KVM, init only says hello (nova.probe=1).
+# FACTS.md: here -enable-kvm once hung before the kernel printed anything, so
+# this runs with a short timeout and its verdict is remembered.
+kvm_probe() {
+	local plog rc=1 pid t0 deadline
+	plog=$(mktemp)
+	t0=$SECONDS
+	deadline=$((SECONDS + 20))
+	log "probing KVM (once per kernel; cached in $probe_file)"
+	"${qemu_base[@]}" -nographic -accel kvm -cpu host -append "$kcmdline nova.probe=1" \
+		</dev/null >"$plog" 2>&1 &
+	pid=$!
+	# bash reports a background job that died of a signal ("Aborted") on
+	# stderr whenever it reaps it; QEMU aborting is an expected probe outcome.
+	{
+		while kill -0 "$pid" && [[ $SECONDS -lt $deadline ]]; do
+			sleep 0.2
+		done
+		kill -KILL "$pid" || true
+		wait "$pid" || true
+	} 2>/dev/null
+	if grep -q NOVA_PROBE_OK "$plog"; then
+		rc=0
+		echo "ok $((SECONDS - t0))s" >"$probe_file"
+	else
+		echo "fail: $(tr -d '\r' <"$plog" | grep -v '^$' | tail -n 3 | tr '\n' ' ')" >"$probe_file"
+	fi
+	log "KVM probe: $(cat "$probe_file")"
+	rm -f "$plog"
+	return $rc
+}
+
+if [[ $accel == auto ]]; then
+	accel=tcg
+	if [[ -r /dev/kvm && -w /dev/kvm ]]; then
+		mkdir -p "${probe_file%/*}"
+		[[ $reprobe -eq 1 ]] && rm -f "$probe_file"
+		if [[ -f $probe_file ]]; then
+			[[ $(cat "$probe_file") == ok* ]] && accel=kvm
+		elif kvm_probe; then
+			accel=kvm
+		fi
+	fi
+fi
+if [[ $accel == kvm ]]; then
+	accel_args=(-accel kvm -cpu host)
+else
+	# -cpu max: host binaries built with newer ISA extensions still run.
+	accel_args=(-accel tcg -cpu max)
+fi
+
+qemu=(
+	"${qemu_base[@]}" "${accel_args[@]}"
+	-append "$kcmdline${append}"
+	# The host's / read-only: the guest chroots into it. multidevs=remap keeps
+	# inode numbers unique across the host's many filesystems.
+	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$(qesc "$out"),mount_tag=novaout,security_model=none,multidevs=remap"
+)
+
+rundir=$(mktemp -d "${TMPDIR:-/tmp}/nova-guest-run.XXXXXX")
+qpid=""
+rpid=""
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+cleanup() {
+	if [[ -n $qpid ]] && kill -0 "$qpid" 2>/dev/null; then
+		kill -TERM "$qpid" 2>/dev/null || true
+		sleep 0.5
+		kill -KILL "$qpid" 2>/dev/null || true
+	fi
+	if [[ -n $rpid ]]; then
+		kill "$rpid" 2>/dev/null || true
+	fi
+	rm -rf "$rundir"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+console_log=$out/console.log
+log "booting $NOVA_KREL ($NOVA_KPKG_VERSION) with $accel, timeout ${timeout}s, out $out"
+if [[ -n $script ]]; then
+	log "running: sh $script"
+else
+	log "running: ${cmd[*]}"
+fi
+t_qemu=$EPOCHREALTIME
+
+if [[ $interactive -eq 1 ]]; then
+	# The terminal talks to the serial port directly (QEMU puts it in raw
+	# mode); QEMU itself writes the log.
+	qemu+=(-display none
+		-chardev "stdio,id=con0,mux=on,signal=off,logfile=$(qesc "$console_log")"
+		-serial chardev:con0 -mon chardev=con0)
+	# Without job control bash gives a background job /dev/null as stdin
+	# unless stdin is redirected explicitly: hand it the terminal.
+	"${qemu[@]}" 0<&0 &
+	qpid=$!
+else
+	# The serial console is streamed through a reader that strips the CR of
+	# the tty's CRLF, copies it to the terminal and console.log, and notes
+	# when the guest starts the command (for the boot time).
+	fifo=$rundir/console
+	mkfifo "$fifo"
+	{
+		while IFS= read -r line || [[ -n $line ]]; do
+			line=${line%$'\r'}
+			printf '%s\n' "$line"
+			printf '%s\n' "$line" >&3
+			if [[ $line == "[guest] running"* ]]; then
+				echo "$EPOCHREALTIME" >"$rundir/t_run"
+			fi
+		done
+	} <"$fifo" 3>"$console_log" &
+	rpid=$!
+	# stdin from /dev/null: QEMU must not put the caller's terminal in raw
+	# mode, and Ctrl-C must reach us rather than the guest.
+	"${qemu[@]}" -nographic </dev/null >"$fifo" 2>&1 &
+	qpid=$!
+fi
+
+deadline=$((SECONDS + timeout))
+timed_out=0
+qrc=0
+# stderr silenced: bash would announce a QEMU killed by a signal ("Killed").
+{
+	while kill -0 "$qpid"; do
+		if [[ $SECONDS -ge $deadline ]]; then
+			timed_out=1
+			kill -TERM "$qpid" || true
+			for _ in 1 2 3 4 5 6 7 8 9 10; do
+				kill -0 "$qpid" || break
+				sleep 0.2
+			done
+			kill -KILL "$qpid" || true
+			break
+		fi
+		sleep 0.1
+	done
+	wait "$qpid" || qrc=$?
+} 2>/dev/null
+qpid=""
+if [[ -n $rpid ]]; then
+	wait "$rpid" || true
+	rpid=""
+fi
+t_end=$EPOCHREALTIME
+
+# ---------------------------------------------------------------- verdict
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+timing="total $(secs "$t_start" "$t_end") s, guest $(secs "$t_qemu" "$t_end") s"
+if [[ -f $rundir/t_run ]]; then
+	timing="boot $(secs "$t_qemu" "$(cat "$rundir/t_run")") s (qemu start -> command), $timing"
+fi
+
+if [[ $timed_out -eq 1 ]]; then
+	log "TIMEOUT after ${timeout}s: guest killed ($timing); console: $console_log"
+	log "(no dmesg.txt: the guest never got to save it; console.log has error-level kernel messages only)"
+	exit 124
+fi
+
+status_file=$out/status
+if [[ ! -f $status_file ]]; then
+	log "guest ended without reporting a status (qemu exit $qrc): crash, panic or setup failure"
+	if [[ -f $console_log ]]; then
+		log "last console lines ($console_log):"
+		tail -n 25 "$console_log" | sed 's/^/    /' >&2
+	fi
+	exit 125
+fi
+
+field() { sed -n "s/^$1=//p" "$status_file"; }
+setup=$(field setup)
+cmd_status=$(field cmd)
+rmmod_status=$(field rmmod)
+
+# Kernel problems: anything that means the kernel (most likely our module)
+# misbehaved, even if the command itself passed.
+DMESG_BAD='WARNING:|BUG:|Oops|Call Trace|general protection|KASAN:|UBSAN:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|unreferenced object|suspected memory leak|Kernel panic|INFO: task .* blocked for more than|rcu_.*detected stalls|self-detected stall'
+bad_lines=""
+if [[ -f $out/dmesg.txt ]]; then
+	bad_lines=$(grep -E "$DMESG_BAD" "$out/dmesg.txt" || true)
+else
+	bad_lines="(dmesg.txt missing)"
+fi
+if [[ -s $out/kmemleak.txt ]]; then
+	bad_lines+=$'\n'"kmemleak: $(grep -c unreferenced "$out/kmemleak.txt" || true) leaks, see $out/kmemleak.txt"
+fi
+
+rc=0
+if [[ $setup != ok ]]; then
+	log "guest setup failed: $setup"
+	rc=125
+elif [[ $cmd_status != 0 ]]; then
+	log "command failed with exit status $cmd_status"
+	rc=$cmd_status
+fi
+if [[ $rmmod_status != ok ]]; then
+	log "rmmod failed for: $rmmod_status (module still referenced after the command)"
+	[[ $rc -ne 0 ]] || rc=1
+fi
+if [[ -n $bad_lines ]]; then
+	log "kernel problems in guest dmesg ($out/dmesg.txt):"
+	head -n 40 <<<"$bad_lines" | sed 's/^/    /' >&2
+	[[ $rc -ne 0 ]] || rc=1
+fi
+if [[ $rc -eq 0 ]]; then
+	log "PASS ($timing)"
+else
+	log "FAIL, exit $rc ($timing)"
+fi
+exit "$rc"
