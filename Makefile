@@ -54,21 +54,30 @@ run: deps
 
 # --- tests ---------------------------------------------------------------------
 
+CHECK_LOGS := $(BUILD)/check
+
 check: deps
 	@$(MAKE) --no-print-directory all hosted
 	@$(MAKE) --no-print-directory check-module check-hosted check-guest
-	@echo "[check] all suites passed"
+	@scripts/check-summary.sh hosted=$(CHECK_LOGS)/hosted.log libnova=$(CHECK_LOGS)/guest.log
 
 check-module:
 	@scripts/check-module.sh nova.ko
 
 check-hosted: hosted
-	@echo "[check] hosted core tests"
-	@$(MAKE) --no-print-directory -C tests/hosted O=$(BUILD)/hosted check
+	@echo "[check] hosted core tests (GoogleTest, ASan, UBSan)"
+	@mkdir -p $(CHECK_LOGS)
+	@set -o pipefail; $(MAKE) --no-print-directory -C tests/hosted O=$(BUILD)/hosted check \
+		2>&1 | tee $(CHECK_LOGS)/hosted.log
 
+# libnova's suite against the real module, then the driver's own accounting
+# must be back to zero before rmmod.
 check-guest:
 	@echo "[check] in-guest tests on Debian's kernel"
-	$(GUEST_RUN) --module nova.ko -- $(USERSPACE)/nova-libtest
+	@mkdir -p $(CHECK_LOGS)
+	@set -o pipefail; $(GUEST_RUN) --module nova.ko -- \
+		sh -c '$(USERSPACE)/nova-libtest && tests/guest/leak-check.sh' \
+		2>&1 | tee $(CHECK_LOGS)/guest.log
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
