@@ -3,6 +3,7 @@
 // Device lifetime and GETPARAM's answers.
 #include "device.hpp"
 #include "uapi/nova_drm.h"
+#include "vm/mapping.hpp"
 
 namespace nova {
 
@@ -13,6 +14,18 @@ static Status validate(const nova_core_device_config &config)
 	if (config.max_object_size == 0 || !is_aligned(config.max_object_size, config.page_size))
 		return error(-EINVAL);
 	if (config.object_budget < config.max_object_size)
+		return error(-EINVAL);
+
+	// The VA range: aligned, non-empty, and its end representable, so that
+	// VM_BIND can compute it without checking for overflow.
+	if (!is_power_of_two(config.va_alignment) || config.va_alignment < config.page_size)
+		return error(-EINVAL);
+	if (!is_aligned(config.va_start, config.va_alignment) ||
+	    !is_aligned(config.va_size, config.va_alignment))
+		return error(-EINVAL);
+	if (config.va_size == 0 || config.va_size > ~0ull - config.va_start)
+		return error(-EINVAL);
+	if (config.vm_bind_max_ops == 0)
 		return error(-EINVAL);
 	return {};
 }
@@ -51,6 +64,14 @@ Result<u64> Device::param(u64 id) const
 		return config_.page_size;
 	case NOVA_GETPARAM_OBJECT_BUDGET:
 		return config_.object_budget;
+	case NOVA_GETPARAM_VA_START:
+		return config_.va_start;
+	case NOVA_GETPARAM_VA_SIZE:
+		return config_.va_size;
+	case NOVA_GETPARAM_VA_ALIGNMENT:
+		return config_.va_alignment;
+	case NOVA_GETPARAM_VM_BIND_MAX_OPS:
+		return u64(config_.vm_bind_max_ops);
 	default:
 		return error(-EINVAL);
 	}
@@ -64,6 +85,9 @@ nova_core_device_stats Device::stats()
 	stats.objects = totals.objects;
 	stats.object_bytes = totals.bytes;
 	stats.files = __atomic_load_n(&files_, __ATOMIC_RELAXED);
+	stats.mappings = __atomic_load_n(&mappings_, __ATOMIC_RELAXED);
+	// A mapping is one fixed-size node: its tree links live inside it.
+	stats.mapping_bytes = stats.mappings * sizeof(Mapping);
 	return stats;
 }
 

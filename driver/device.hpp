@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //
 // The core's side of one nova device: its fixed configuration, its
-// parameters, and the object manager's bookkeeping.
+// parameters, the object manager's bookkeeping and the count of mappings
+// in all its clients' VA spaces.
 #pragma once
 
 #include "nova_core.h"
@@ -31,6 +32,8 @@ public:
 
 	void file_opened() { __atomic_add_fetch(&files_, 1, __ATOMIC_RELAXED); }
 	void file_closed() { __atomic_sub_fetch(&files_, 1, __ATOMIC_RELAXED); }
+	void mappings_added(u64 count) { __atomic_add_fetch(&mappings_, count, __ATOMIC_RELAXED); }
+	void mappings_removed(u64 count) { __atomic_sub_fetch(&mappings_, count, __ATOMIC_RELAXED); }
 	nova_core_device_stats stats();
 
 private:
@@ -42,6 +45,7 @@ private:
 	const nova_core_device_config config_;
 	GemManager gem_;
 	u64 files_ = 0;
+	u64 mappings_ = 0;
 };
 
 } // namespace nova

@@ -9,24 +9,29 @@
 #include "file.hpp"
 #include "device.hpp"
 #include "uapi_layout.hpp"
+#include "vm/vm_bind.hpp"
 
 namespace nova {
 
 Result<File *> File::open(Device &device, nova_svc_file *svc_file)
 {
-	File *file = new (may_fail) File(device, svc_file);
+	Box<File> file(new (may_fail) File(device, svc_file));
 
 	if (!file)
 		return error(-ENOMEM);
+	NOVA_CHECK(file->va_.init());
 	device.get();
 	device.file_opened();
-	return file;
+	return file.leak();
 }
 
 void File::close()
 {
 	Device &device = device_;
 
+	// Mappings first: the objects only they kept alive are freed now, while
+	// the file can still take them off its account.
+	va_.teardown();
 	device.gem().detach(gem_);
 	delete this;
 	device.file_closed();
@@ -90,11 +95,16 @@ Status File::gem_mmap_offset(drm_nova_gem_mmap_offset &args)
 	return {};
 }
 
+Status File::vm_bind(drm_nova_vm_bind &args)
+{
+	return nova::vm_bind(device_, svc_file_, va_, args);
+}
+
 nova_core_file_stats File::stats()
 {
 	GemManager::Totals totals = device_.gem().totals(gem_);
 
-	return { totals.objects, totals.bytes };
+	return { totals.objects, totals.bytes, va_.mappings() };
 }
 
 } // namespace nova
@@ -122,6 +132,12 @@ extern "C" void nova_core_file_get_stats(nova_core_file *file, nova_core_file_st
 	*stats = File::from(file).stats();
 }
 
+extern "C" void nova_core_file_for_each_mapping(nova_core_file *file, nova_core_mapping_fn fn,
+						void *ctx)
+{
+	File::from(file).for_each_mapping(fn, ctx);
+}
+
 extern "C" int nova_core_ioctl_getparam(nova_core_file *file, drm_nova_getparam *args)
 {
 	return File::from(file).getparam(*args).to_errno();
@@ -141,4 +157,9 @@ extern "C" int nova_core_ioctl_gem_mmap_offset(nova_core_file *file,
 					       drm_nova_gem_mmap_offset *args)
 {
 	return File::from(file).gem_mmap_offset(*args).to_errno();
+}
+
+extern "C" int nova_core_ioctl_vm_bind(nova_core_file *file, drm_nova_vm_bind *args)
+{
+	return File::from(file).vm_bind(*args).to_errno();
 }

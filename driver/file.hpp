@@ -6,6 +6,7 @@
 #include "nova_core.h"
 #include "core/alloc.hpp"
 #include "gem/gem.hpp"
+#include "vm/va_space.hpp"
 
 struct nova_core_file {};
 
@@ -13,6 +14,7 @@ struct drm_nova_getparam;
 struct drm_nova_gem_create;
 struct drm_nova_gem_info;
 struct drm_nova_gem_mmap_offset;
+struct drm_nova_vm_bind;
 
 namespace nova {
 
@@ -21,7 +23,8 @@ class Device;
 class File : public nova_core_file, NoCopy {
 public:
 	static Result<File *> open(Device &device, nova_svc_file *svc_file);
-	// Detaches what the client still holds and frees the file.
+	// Unmaps the VA space, detaches what the client still holds and frees
+	// the file.
 	void close();
 
 	static File &from(nova_core_file *file) { return *static_cast<File *>(file); }
@@ -30,17 +33,23 @@ public:
 	Status gem_create(drm_nova_gem_create &args);
 	Status gem_info(drm_nova_gem_info &args);
 	Status gem_mmap_offset(drm_nova_gem_mmap_offset &args);
+	Status vm_bind(drm_nova_vm_bind &args);
 
 	nova_core_file_stats stats();
+	void for_each_mapping(nova_core_mapping_fn fn, void *ctx) { va_.for_each(fn, ctx); }
 
 private:
 	friend class Box<File>;
-	File(Device &device, nova_svc_file *svc_file) : device_(device), svc_file_(svc_file) {}
+	File(Device &device, nova_svc_file *svc_file)
+		: device_(device), svc_file_(svc_file), va_(device)
+	{
+	}
 	~File() = default;
 
 	Device &device_;
 	nova_svc_file *const svc_file_;
 	GemFileAccount gem_;
+	VaSpace va_;
 };
 
 } // namespace nova

@@ -20,6 +20,7 @@ struct drm_nova_getparam;
 struct drm_nova_gem_create;
 struct drm_nova_gem_info;
 struct drm_nova_gem_mmap_offset;
+struct drm_nova_vm_bind;
 
 struct nova_svc_file;
 struct nova_core_device;
@@ -32,6 +33,11 @@ struct nova_core_device_config {
 	__u64 max_object_size;	/* multiple of page_size, non-zero */
 	__u64 object_budget;	/* bytes all live objects may total */
 	__u64 vram_bar_size;	/* 0 on the virtual device */
+	__u64 va_start;		/* usable GPU VA range: [va_start, va_start + va_size) */
+	__u64 va_size;
+	__u64 va_alignment;	/* power of two, at least page_size */
+	__u32 vm_bind_max_ops;	/* most operations per VM_BIND call */
+	__u32 pad;
 };
 
 /* A snapshot of a device's accounting, for debugfs and tests. */
@@ -39,13 +45,28 @@ struct nova_core_device_stats {
 	__u64 objects;		/* live objects created through GEM_CREATE */
 	__u64 object_bytes;	/* their total size */
 	__u64 files;		/* open files */
+	__u64 mappings;		/* live GPU VA mappings of all files */
+	__u64 mapping_bytes;	/* kernel memory those mappings use */
 };
 
 /* A snapshot of one client's accounting. */
 struct nova_core_file_stats {
 	__u64 objects;		/* live objects this file created */
 	__u64 object_bytes;
+	__u64 mappings;		/* live mappings of its VA space */
 };
+
+/* One mapping of a VA space, as debugfs shows it. */
+struct nova_core_mapping_info {
+	__u64 va_start;
+	__u64 va_end;		/* exclusive */
+	__u64 object_id;	/* device-unique id of the object, 0 if foreign */
+	__u64 bo_offset;
+	__u32 flags;		/* NOVA_VM_BIND_MAP_* */
+	__u32 pad;
+};
+
+typedef void (*nova_core_mapping_fn)(void *ctx, const struct nova_core_mapping_info *info);
 
 /*
  * The device is reference counted: the glue holds one reference, and each
@@ -63,6 +84,12 @@ int nova_core_file_open(struct nova_core_device *device, struct nova_svc_file *s
 			struct nova_core_file **file);
 void nova_core_file_close(struct nova_core_file *file);
 void nova_core_file_get_stats(struct nova_core_file *file, struct nova_core_file_stats *stats);
+/*
+ * Calls @fn for each mapping of the file's VA space in address order, with
+ * the VA space locked: @fn must not call back into nova.
+ */
+void nova_core_file_for_each_mapping(struct nova_core_file *file, nova_core_mapping_fn fn,
+				     void *ctx);
 
 /* Called by the glue when the GEM object carrying @gem is freed. */
 void nova_core_gem_release(struct nova_core_gem *gem);
@@ -73,6 +100,7 @@ int nova_core_ioctl_gem_create(struct nova_core_file *file, struct drm_nova_gem_
 int nova_core_ioctl_gem_info(struct nova_core_file *file, struct drm_nova_gem_info *args);
 int nova_core_ioctl_gem_mmap_offset(struct nova_core_file *file,
 				    struct drm_nova_gem_mmap_offset *args);
+int nova_core_ioctl_vm_bind(struct nova_core_file *file, struct drm_nova_vm_bind *args);
 
 #if defined(__cplusplus)
 }

@@ -3,7 +3,8 @@
  * debugfs: the core's accounting, so tests and developers can see that
  * objects and bytes return to zero once clients are gone.
  *
- * /sys/kernel/debug/dri/<minor>/nova_stats
+ * /sys/kernel/debug/dri/<minor>/nova_stats  device and per-client counters
+ * /sys/kernel/debug/dri/<minor>/nova_vm     every client's GPU VA mappings
  */
 
 #include <linux/debugfs.h>
@@ -25,6 +26,8 @@ static int nova_stats_show(struct seq_file *m, void *data)
 	seq_printf(m, "objects: %llu\n", stats.objects);
 	seq_printf(m, "object_bytes: %llu\n", stats.object_bytes);
 	seq_printf(m, "files: %llu\n", stats.files);
+	seq_printf(m, "mappings: %llu\n", stats.mappings);
+	seq_printf(m, "mapping_bytes: %llu\n", stats.mapping_bytes);
 
 	seq_puts(m, "clients:\n");
 	mutex_lock(&drm->filelist_mutex);
@@ -34,8 +37,39 @@ static int nova_stats_show(struct seq_file *m, void *data)
 		if (!file->driver_priv)
 			continue;
 		nova_core_file_get_stats(file->driver_priv, &fstats);
-		seq_printf(m, "  pid %d objects %llu bytes %llu\n", pid_nr(file->pid),
-			   fstats.objects, fstats.object_bytes);
+		seq_printf(m, "  pid %d objects %llu bytes %llu mappings %llu\n", pid_nr(file->pid),
+			   fstats.objects, fstats.object_bytes, fstats.mappings);
+	}
+	mutex_unlock(&drm->filelist_mutex);
+	return 0;
+}
+
+struct nova_vm_show_ctx {
+	struct seq_file *m;
+	pid_t pid;
+};
+
+static void nova_vm_show_mapping(void *data, const struct nova_core_mapping_info *info)
+{
+	struct nova_vm_show_ctx *ctx = data;
+
+	seq_printf(ctx->m, "client %d va 0x%llx-0x%llx object %llu offset 0x%llx flags 0x%x\n",
+		   ctx->pid, info->va_start, info->va_end, info->object_id, info->bo_offset,
+		   info->flags);
+}
+
+static int nova_vm_show(struct seq_file *m, void *data)
+{
+	struct drm_info_node *node = m->private;
+	struct drm_device *drm = node->minor->dev;
+	struct drm_file *file;
+
+	mutex_lock(&drm->filelist_mutex);
+	list_for_each_entry(file, &drm->filelist, lhead) {
+		struct nova_vm_show_ctx ctx = { .m = m, .pid = pid_nr(file->pid) };
+
+		if (file->driver_priv)
+			nova_core_file_for_each_mapping(file->driver_priv, nova_vm_show_mapping, &ctx);
 	}
 	mutex_unlock(&drm->filelist_mutex);
 	return 0;
@@ -43,6 +77,7 @@ static int nova_stats_show(struct seq_file *m, void *data)
 
 static const struct drm_info_list nova_debugfs_list[] = {
 	{ "nova_stats", nova_stats_show, 0, NULL },
+	{ "nova_vm", nova_vm_show, 0, NULL },
 };
 
 void nova_debugfs_init(struct drm_minor *minor)

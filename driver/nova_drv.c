@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/platform_device.h>
+#include <linux/sizes.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_gem.h>
@@ -61,10 +62,22 @@ static void nova_core_release(struct drm_device *drm, void *core)
 	nova_core_device_put(core);
 }
 
+/*
+ * The GPU VA space every client gets: 47 bits like common GPUs, minus the
+ * first MiB so that a GPU null pointer always faults.
+ */
+#define NOVA_VA_START		SZ_1M
+#define NOVA_VA_END		BIT_ULL(47)
+#define NOVA_VM_BIND_MAX_OPS	4096
+
 static int nova_core_config(struct nova_core_device_config *config)
 {
 	config->page_size = PAGE_SIZE;
 	config->vram_bar_size = 0;
+	config->va_start = NOVA_VA_START;
+	config->va_size = NOVA_VA_END - NOVA_VA_START;
+	config->va_alignment = PAGE_SIZE;
+	config->vm_bind_max_ops = NOVA_VM_BIND_MAX_OPS;
 	if (check_shl_overflow((u64)max_object_mib, 20, &config->max_object_size) ||
 	    check_shl_overflow((u64)object_budget_mib, 20, &config->object_budget))
 		return -EINVAL;
@@ -73,7 +86,7 @@ static int nova_core_config(struct nova_core_device_config *config)
 
 static int nova_device_create(struct device *parent)
 {
-	struct nova_core_device_config config;
+	struct nova_core_device_config config = {};
 	struct nova_core_device *core;
 	struct nova_device *ndev;
 	int ret;

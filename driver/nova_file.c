@@ -44,19 +44,22 @@ static int nova_ioctl_gem_info(struct drm_device *drm, void *data, struct drm_fi
 	return nova_core_ioctl_gem_info(file->driver_priv, data);
 }
 
+static int nova_ioctl_vm_bind(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	return nova_core_ioctl_vm_bind(file->driver_priv, data);
+}
+
 static int nova_ioctl_gem_mmap_offset(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	return nova_core_ioctl_gem_mmap_offset(file->driver_priv, data);
 }
 
-/*
- * The flags match upstream nova for the ioctls both share. The slot of the
- * reserved number 0x03 stays empty, which DRM answers with -EINVAL.
- */
+/* The flags match upstream nova for the ioctls both share. */
 const struct drm_ioctl_desc nova_ioctls[NOVA_NUM_IOCTLS] = {
 	DRM_IOCTL_DEF_DRV(NOVA_GETPARAM, nova_ioctl_getparam, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(NOVA_GEM_CREATE, nova_ioctl_gem_create, DRM_AUTH | DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(NOVA_GEM_INFO, nova_ioctl_gem_info, DRM_AUTH | DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NOVA_VM_BIND, nova_ioctl_vm_bind, DRM_AUTH | DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(NOVA_GEM_MMAP_OFFSET, nova_ioctl_gem_mmap_offset,
 			  DRM_AUTH | DRM_RENDER_ALLOW),
 };

@@ -10,6 +10,7 @@
 #include <linux/printk.h>
 #include <linux/refcount.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "nova_services.h"
 
@@ -22,6 +23,13 @@ void *nova_svc_zalloc(unsigned long size)
 void nova_svc_free(void *ptr)
 {
 	kvfree(ptr);
+}
+
+int nova_svc_copy_from_user(void *dst, __u64 user_ptr, unsigned long size)
+{
+	if (copy_from_user(dst, u64_to_user_ptr(user_ptr), size))
+		return -EFAULT;
+	return 0;
 }
 
 struct nova_svc_mutex {

@@ -96,8 +96,16 @@ struct nova_core_gem;
 int nova_svc_gem_create(struct nova_svc_file *file, __u64 size, struct nova_core_gem *core,
 			__u32 *handle);
 
+/*
+ * Copies @size bytes from the user address @user_ptr (a uapi __u64 pointer)
+ * into @dst; -EFAULT when any of it cannot be read.
+ */
+int nova_svc_copy_from_user(void *dst, __u64 user_ptr, unsigned long size);
+
 /* Takes a reference on the object behind @handle; -ENOENT when there is none. */
 int nova_svc_gem_lookup(struct nova_svc_file *file, __u32 handle, struct nova_svc_gem **gem);
+/* Takes another reference on an object the caller already holds. */
+void nova_svc_gem_get(struct nova_svc_gem *gem);
 void nova_svc_gem_put(struct nova_svc_gem *gem);
 __u64 nova_svc_gem_size(const struct nova_svc_gem *gem);
 /* The core's record of the object; NULL for objects the core did not create. */

@@ -1,45 +1,70 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Compile-time pins of the uAPI layout, C side (the C++ core pins the same
- * facts in uapi_layout.hpp). Included by the glue's ioctl table only.
+ * facts in uapi_layout.hpp). Included by the glue's ioctl table and by the
+ * header's own userspace test (tests/uapi/pins.c), never by nova_drm.h.
  */
 #ifndef NOVA_UAPI_LAYOUT_H
 #define NOVA_UAPI_LAYOUT_H
 
-#include <linux/build_bug.h>
+#if defined(__KERNEL__)
 #include <linux/stddef.h>
+#else
+#include <stddef.h>
+#endif
 
 #include "uapi/nova_drm.h"
 
-#define NOVA_PIN_FIELD(type, field, offset, size)				\
-	static_assert(offsetof(type, field) == (offset), #type "." #field " moved");	\
-	static_assert(sizeof_field(type, field) == (size), #type "." #field " resized")
+#define NOVA_PIN_FIELD(type, field, offset, size)					\
+	_Static_assert(offsetof(type, field) == (offset), #type "." #field " moved");	\
+	_Static_assert(sizeof(((type *)0)->field) == (size), #type "." #field " resized")
+#define NOVA_PIN_SIZE(type, size)	_Static_assert(sizeof(type) == (size), #type " resized")
+#define NOVA_PIN_IOCTL(request, value)	_Static_assert((request) == (value), #request " renumbered")
 
-static_assert(sizeof(struct drm_nova_getparam) == 16);
+NOVA_PIN_SIZE(struct drm_nova_getparam, 16);
 NOVA_PIN_FIELD(struct drm_nova_getparam, param, 0, 8);
 NOVA_PIN_FIELD(struct drm_nova_getparam, value, 8, 8);
 
-static_assert(sizeof(struct drm_nova_gem_create) == 16);
+NOVA_PIN_SIZE(struct drm_nova_gem_create, 16);
 NOVA_PIN_FIELD(struct drm_nova_gem_create, handle, 0, 4);
 NOVA_PIN_FIELD(struct drm_nova_gem_create, pad, 4, 4);
 NOVA_PIN_FIELD(struct drm_nova_gem_create, size, 8, 8);
 
-static_assert(sizeof(struct drm_nova_gem_info) == 16);
+NOVA_PIN_SIZE(struct drm_nova_gem_info, 16);
 NOVA_PIN_FIELD(struct drm_nova_gem_info, handle, 0, 4);
 NOVA_PIN_FIELD(struct drm_nova_gem_info, pad, 4, 4);
 NOVA_PIN_FIELD(struct drm_nova_gem_info, size, 8, 8);
 
-static_assert(sizeof(struct drm_nova_gem_mmap_offset) == 16);
+NOVA_PIN_SIZE(struct drm_nova_gem_mmap_offset, 16);
 NOVA_PIN_FIELD(struct drm_nova_gem_mmap_offset, handle, 0, 4);
 NOVA_PIN_FIELD(struct drm_nova_gem_mmap_offset, flags, 4, 4);
 NOVA_PIN_FIELD(struct drm_nova_gem_mmap_offset, offset, 8, 8);
 
+NOVA_PIN_SIZE(struct drm_nova_vm_bind_op, 40);
+NOVA_PIN_FIELD(struct drm_nova_vm_bind_op, op, 0, 4);
+NOVA_PIN_FIELD(struct drm_nova_vm_bind_op, flags, 4, 4);
+NOVA_PIN_FIELD(struct drm_nova_vm_bind_op, handle, 8, 4);
+NOVA_PIN_FIELD(struct drm_nova_vm_bind_op, pad, 12, 4);
+NOVA_PIN_FIELD(struct drm_nova_vm_bind_op, bo_offset, 16, 8);
+NOVA_PIN_FIELD(struct drm_nova_vm_bind_op, va, 24, 8);
+NOVA_PIN_FIELD(struct drm_nova_vm_bind_op, range, 32, 8);
+
+NOVA_PIN_SIZE(struct drm_nova_vm_bind, 24);
+NOVA_PIN_FIELD(struct drm_nova_vm_bind, vm_id, 0, 4);
+NOVA_PIN_FIELD(struct drm_nova_vm_bind, flags, 4, 4);
+NOVA_PIN_FIELD(struct drm_nova_vm_bind, op_count, 8, 4);
+NOVA_PIN_FIELD(struct drm_nova_vm_bind, op_stride, 12, 4);
+NOVA_PIN_FIELD(struct drm_nova_vm_bind, ops, 16, 8);
+
 /* The full request values: direction, size, type 'd' and number. */
-static_assert(DRM_IOCTL_NOVA_GETPARAM == 0xc0106440u);
-static_assert(DRM_IOCTL_NOVA_GEM_CREATE == 0xc0106441u);
-static_assert(DRM_IOCTL_NOVA_GEM_INFO == 0xc0106442u);
-static_assert(DRM_IOCTL_NOVA_GEM_MMAP_OFFSET == 0xc0106444u);
+NOVA_PIN_IOCTL(DRM_IOCTL_NOVA_GETPARAM, 0xc0106440u);
+NOVA_PIN_IOCTL(DRM_IOCTL_NOVA_GEM_CREATE, 0xc0106441u);
+NOVA_PIN_IOCTL(DRM_IOCTL_NOVA_GEM_INFO, 0xc0106442u);
+NOVA_PIN_IOCTL(DRM_IOCTL_NOVA_VM_BIND, 0x40186443u);
+NOVA_PIN_IOCTL(DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, 0xc0106444u);
 
 #undef NOVA_PIN_FIELD
+#undef NOVA_PIN_SIZE
+#undef NOVA_PIN_IOCTL
 
 #endif /* NOVA_UAPI_LAYOUT_H */

@@ -31,10 +31,27 @@ NOVA_PIN_FIELD(drm_nova_gem_mmap_offset, handle, 0, 4);
 NOVA_PIN_FIELD(drm_nova_gem_mmap_offset, flags, 4, 4);
 NOVA_PIN_FIELD(drm_nova_gem_mmap_offset, offset, 8, 8);
 
+static_assert(sizeof(drm_nova_vm_bind_op) == 40 && alignof(drm_nova_vm_bind_op) == 8);
+NOVA_PIN_FIELD(drm_nova_vm_bind_op, op, 0, 4);
+NOVA_PIN_FIELD(drm_nova_vm_bind_op, flags, 4, 4);
+NOVA_PIN_FIELD(drm_nova_vm_bind_op, handle, 8, 4);
+NOVA_PIN_FIELD(drm_nova_vm_bind_op, pad, 12, 4);
+NOVA_PIN_FIELD(drm_nova_vm_bind_op, bo_offset, 16, 8);
+NOVA_PIN_FIELD(drm_nova_vm_bind_op, va, 24, 8);
+NOVA_PIN_FIELD(drm_nova_vm_bind_op, range, 32, 8);
+
+static_assert(sizeof(drm_nova_vm_bind) == 24 && alignof(drm_nova_vm_bind) == 8);
+NOVA_PIN_FIELD(drm_nova_vm_bind, vm_id, 0, 4);
+NOVA_PIN_FIELD(drm_nova_vm_bind, flags, 4, 4);
+NOVA_PIN_FIELD(drm_nova_vm_bind, op_count, 8, 4);
+NOVA_PIN_FIELD(drm_nova_vm_bind, op_stride, 12, 4);
+NOVA_PIN_FIELD(drm_nova_vm_bind, ops, 16, 8);
+
 // The full request values: direction, size, type 'd' and number.
 static_assert(DRM_IOCTL_NOVA_GETPARAM == 0xc0106440u);
 static_assert(DRM_IOCTL_NOVA_GEM_CREATE == 0xc0106441u);
 static_assert(DRM_IOCTL_NOVA_GEM_INFO == 0xc0106442u);
+static_assert(DRM_IOCTL_NOVA_VM_BIND == 0x40186443u);
 static_assert(DRM_IOCTL_NOVA_GEM_MMAP_OFFSET == 0xc0106444u);
 
 #undef NOVA_PIN_FIELD

@@ -71,4 +71,45 @@ template <typename T, typename... Args> Box<T> make_box(Args &&...args)
 	return Box<T>(new (may_fail) T(forward<Args>(args)...));
 }
 
+// Sole owner of a heap array of default-constructed T, sized at run time.
+//
+// Not new T[n]: for a run-time length g++ checks the size computation and
+// may call __cxa_throw_bad_array_new_length, a C++ runtime symbol. Here the
+// overflow check is ours and a failure is an empty array.
+template <typename T> class BoxArray : NoCopy {
+public:
+	BoxArray() = default;
+	~BoxArray()
+	{
+		for (unsigned long i = 0; i < count_; i++)
+			items_[i].~T();
+		nova_svc_free(items_);
+	}
+
+	// False when memory runs out (or @count cannot be sized).
+	[[nodiscard]] bool allocate(unsigned long count)
+	{
+		NOVA_ASSERT(!items_);
+		if (count > ~0ul / sizeof(T))
+			return false;
+		items_ = static_cast<T *>(nova_svc_zalloc(count * sizeof(T)));
+		if (!items_)
+			return false;
+		for (count_ = 0; count_ < count; count_++)
+			new (&items_[count_]) T();
+		return true;
+	}
+
+	unsigned long count() const { return count_; }
+	T &operator[](unsigned long index) const
+	{
+		NOVA_ASSERT(index < count_);
+		return items_[index];
+	}
+
+private:
+	T *items_ = nullptr;
+	unsigned long count_ = 0;
+};
+
 } // namespace nova

@@ -20,6 +20,7 @@ Result<GemObject *> GemManager::create(Device &device, GemFileAccount &account, 
 			return error(-ENOSPC);
 		objects_++;
 		bytes_ += size;
+		object->id_ = ++last_id_;
 		account.count++;
 		account.bytes += size;
 		account.objects.push_back(*object);
@@ -84,6 +85,13 @@ Result<GemRef> GemRef::lookup(nova_svc_file *file, u32 handle)
 	if (ret < 0)
 		return error(ret);
 	return GemRef(gem);
+}
+
+u64 GemRef::object_id() const
+{
+	nova_core_gem *core = nova_svc_gem_core(gem_);
+
+	return core ? GemObject::from(core).id() : 0;
 }
 
 } // namespace nova

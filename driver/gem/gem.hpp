@@ -42,6 +42,9 @@ public:
 
 	Device &device() const { return device_; }
 	u64 size() const { return size_; }
+	// Unique among the device's objects, never reused; debugfs names
+	// objects by it.
+	u64 id() const { return id_; }
 
 private:
 	friend class GemManager;
@@ -49,6 +52,7 @@ private:
 	Device &device_;
 	GemFileAccount *account_; // null once the creating file closed
 	const u64 size_;
+	u64 id_ = 0; // set once, when the manager accounts the object
 };
 
 class GemManager : NoCopy {
@@ -85,6 +89,7 @@ private:
 	const u64 budget_;
 	u64 objects_ = 0;
 	u64 bytes_ = 0;
+	u64 last_id_ = 0;
 };
 
 // A reference to a GEM object looked up by handle, dropped at scope exit.
@@ -104,8 +109,20 @@ public:
 	// -ENOENT when @handle names no object of @file.
 	static Result<GemRef> lookup(nova_svc_file *file, u32 handle);
 
+	// Another reference on the same object. Cannot fail, sleep or free,
+	// so it may be taken under any lock.
+	GemRef clone() const
+	{
+		nova_svc_gem_get(gem_);
+		return GemRef(gem_);
+	}
+
 	nova_svc_gem *get() const { return gem_; }
+	explicit operator bool() const { return gem_ != nullptr; }
 	u64 size() const { return nova_svc_gem_size(gem_); }
+	// The device-unique id of the object; 0 for an object the core did not
+	// create (nova_svc_gem_core() has no record for it).
+	u64 object_id() const;
 
 private:
 	void reset()

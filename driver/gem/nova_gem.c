@@ -99,6 +99,11 @@ int nova_svc_gem_lookup(struct nova_svc_file *file, __u32 handle, struct nova_sv
 	return 0;
 }
 
+void nova_svc_gem_get(struct nova_svc_gem *gem)
+{
+	drm_gem_object_get(nova_gem_of(gem));
+}
+
 void nova_svc_gem_put(struct nova_svc_gem *gem)
 {
 	drm_gem_object_put(nova_gem_of(gem));

@@ -17,6 +17,10 @@ namespace hosted {
 constexpr std::uint64_t kPage = 4096;
 constexpr std::uint64_t kMaxObject = 1u << 20;
 constexpr std::uint64_t kBudget = 4u << 20;
+// A VA range that does not start at 0, so that "below the range" exists.
+constexpr std::uint64_t kVaStart = 1u << 20;
+constexpr std::uint64_t kVaSize = 1ull << 32;
+constexpr std::uint32_t kMaxOps = 64;
 
 inline nova_core_device_config small_config()
 {
@@ -25,6 +29,10 @@ inline nova_core_device_config small_config()
 	config.max_object_size = kMaxObject;
 	config.object_budget = kBudget;
 	config.vram_bar_size = 0;
+	config.va_start = kVaStart;
+	config.va_size = kVaSize;
+	config.va_alignment = kPage;
+	config.vm_bind_max_ops = kMaxOps;
 	return config;
 }
 
@@ -35,14 +43,21 @@ protected:
 		reset_error_counts();
 		fail_allocation(-1);
 		fail_next_gem_create(0);
+		fail_copies_from(0);
 		ASSERT_EQ(nova_core_device_create(&config_, &device_), 0);
 	}
 
 	void TearDown() override
 	{
 		fail_allocation(-1);
-		if (device_)
+		fail_copies_from(0);
+		if (device_) {
+			// Every file is closed by now: so are its VA spaces.
+			auto stats = device_stats();
+			EXPECT_EQ(stats.mappings, 0u) << "mappings outlived their files";
+			EXPECT_EQ(stats.mapping_bytes, 0u);
 			nova_core_device_put(device_);
+		}
 		EXPECT_EQ(live_objects(), 0) << "GEM objects leaked";
 		EXPECT_EQ(live_mutexes(), 0) << "device not destroyed (reference leaked)";
 		EXPECT_EQ(invariant_failures(), 0);

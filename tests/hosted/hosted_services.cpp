@@ -25,10 +25,26 @@ std::atomic<int> refcount_misuse{ 0 };
 std::atomic<long> objects{ 0 };
 std::atomic<long> mutexes{ 0 };
 std::atomic<int> gem_create_error{ 0 };
+std::atomic<std::uint64_t> copy_fault_from{ 0 };
+std::atomic<long> copies{ 0 };
+
+// Core locks the calling thread holds, per class.
+thread_local int locks_held[NOVA_LOCK_CLASS_COUNT];
+
+bool holds_any_lock()
+{
+	for (int held : locks_held)
+		if (held)
+			return true;
+	return false;
+}
 
 // True when this allocation is the one a test asked to fail.
 bool should_fail()
 {
+	if (holds_any_lock())
+		ADD_FAILURE() << "the core allocates while holding one of its locks";
+
 	long index = seen.fetch_add(1);
 	long target = fail_at.load();
 
@@ -59,6 +75,8 @@ void reset_error_counts()
 long live_objects() { return objects; }
 long live_mutexes() { return mutexes; }
 void fail_next_gem_create(int err) { gem_create_error = err; }
+void fail_copies_from(std::uint64_t address) { copy_fault_from = address; }
+long copies_seen() { return copies; }
 
 } // namespace hosted
 
@@ -96,6 +114,23 @@ extern "C" void nova_svc_free(void *ptr)
 	std::free(ptr);
 }
 
+// --- user memory ---------------------------------------------------------------
+
+extern "C" int nova_svc_copy_from_user(void *dst, __u64 user_ptr, unsigned long size)
+{
+	std::uint64_t end;
+	std::uint64_t fault = copy_fault_from;
+
+	copies++;
+	// access_ok(): user space ends at 2^47 on x86-64 (4-level paging).
+	if (user_ptr < 4096 || __builtin_add_overflow(user_ptr, size, &end) || end > (1ull << 47))
+		return -EFAULT;
+	if (fault && end > fault)
+		return -EFAULT;
+	std::memcpy(dst, reinterpret_cast<const void *>(static_cast<std::uintptr_t>(user_ptr)), size);
+	return 0;
+}
+
 // --- locks -------------------------------------------------------------------
 
 struct nova_svc_mutex {
@@ -126,8 +161,17 @@ extern "C" void nova_svc_mutex_destroy(nova_svc_mutex *mutex)
 	delete mutex;
 }
 
-extern "C" void nova_svc_mutex_lock(nova_svc_mutex *mutex) { mutex->lock.lock(); }
-extern "C" void nova_svc_mutex_unlock(nova_svc_mutex *mutex) { mutex->lock.unlock(); }
+extern "C" void nova_svc_mutex_lock(nova_svc_mutex *mutex)
+{
+	mutex->lock.lock();
+	locks_held[mutex->lock_class]++;
+}
+
+extern "C" void nova_svc_mutex_unlock(nova_svc_mutex *mutex)
+{
+	locks_held[mutex->lock_class]--;
+	mutex->lock.unlock();
+}
 
 // --- refcounts: refcount_t's rules, reported instead of saturated ------------
 
@@ -203,10 +247,16 @@ struct hosted::File::State {
 	std::uint32_t next_handle = 1;
 };
 
-static void gem_get(nova_svc_gem *gem) { gem->refs++; }
+static void gem_get(nova_svc_gem *gem)
+{
+	if (gem->refs++ <= 0)
+		ADD_FAILURE() << "GEM reference taken on a freed object";
+}
 
 static void gem_put(nova_svc_gem *gem)
 {
+	if (locks_held[NOVA_LOCK_FILE])
+		ADD_FAILURE() << "GEM reference dropped under a VA space lock";
 	if (--gem->refs == 0) {
 		nova_core_gem_release(gem->core);
 		delete gem;
@@ -245,6 +295,7 @@ extern "C" int nova_svc_gem_lookup(nova_svc_file *file, __u32 handle, nova_svc_g
 	return 0;
 }
 
+extern "C" void nova_svc_gem_get(nova_svc_gem *gem) { gem_get(gem); }
 extern "C" void nova_svc_gem_put(nova_svc_gem *gem) { gem_put(gem); }
 extern "C" __u64 nova_svc_gem_size(const nova_svc_gem *gem) { return gem->size; }
 extern "C" nova_core_gem *nova_svc_gem_core(const nova_svc_gem *gem) { return gem->core; }
@@ -314,6 +365,15 @@ std::size_t File::handle_count() const
 {
 	std::lock_guard<std::mutex> guard(state_->lock);
 	return state_->handles.size();
+}
+
+std::uint32_t File::import_foreign(std::uint64_t size)
+{
+	std::uint32_t handle = 0;
+
+	if (nova_svc_gem_create(&state_->svc, size, nullptr, &handle) < 0)
+		ADD_FAILURE() << "could not import a foreign object";
+	return handle;
 }
 
 } // namespace hosted

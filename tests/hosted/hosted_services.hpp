@@ -36,6 +36,20 @@ long live_mutexes();
 // Makes nova_svc_gem_create() fail with @err once (0 disables).
 void fail_next_gem_create(int err);
 
+// nova_svc_copy_from_user() treats the __u64 as a host pointer. Addresses
+// below 4096 (NULL and its neighbourhood) or beyond user space (2^47) and
+// ranges that wrap always fault;
+// after fail_copies_from(@address), so does every copy that reaches
+// @address or beyond, as if the user's memory ended there. 0 disables.
+void fail_copies_from(std::uint64_t address);
+// Copies and bytes nova_svc_copy_from_user() has served (successful or not).
+long copies_seen();
+
+// The hosted services also police the core's lock discipline, reporting a
+// test failure for: an allocation while the thread holds a core lock, and
+// a GEM reference dropped while it holds a file (VA space) lock, since the
+// last put frees the object, which takes the device's GEM manager lock.
+
 // A DRM file as the glue would see it: a handle table over fake objects.
 class File {
 public:
@@ -55,6 +69,9 @@ public:
 	nova_svc_gem *hold(std::uint32_t handle);
 	static void put_object(nova_svc_gem *gem);
 	std::size_t handle_count() const;
+	// An object the core did not create (a PRIME import, say): it has a
+	// handle but no core record. Returns the handle.
+	std::uint32_t import_foreign(std::uint64_t size);
 
 	struct State;
 

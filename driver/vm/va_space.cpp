@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Mappings of a VA space: replace, cut, split, remove.
+#include "vm/va_space.hpp"
+#include "device.hpp"
+
+namespace nova {
+
+void VaSpace::teardown()
+{
+	MappingTree doomed;
+
+	{
+		Guard guard(lock_);
+
+		tree_.swap(doomed);
+		device_.mappings_removed(doomed.size());
+	}
+	// Outside the lock: the last reference on an object frees it.
+	doomed.clear([](Mapping &mapping) { delete &mapping; });
+}
+
+u64 VaSpace::mappings()
+{
+	Guard guard(lock_);
+
+	return tree_.size();
+}
+
+void VaSpace::for_each(nova_core_mapping_fn fn, void *ctx)
+{
+	Guard guard(lock_);
+
+	for (Mapping *mapping = tree_.first(); mapping; mapping = MappingTree::next(*mapping)) {
+		nova_core_mapping_info info{};
+
+		info.va_start = mapping->start();
+		info.va_end = mapping->end();
+		info.object_id = mapping->gem().object_id();
+		info.bo_offset = mapping->bo_offset();
+		info.flags = mapping->flags();
+		fn(ctx, &info);
+	}
+}
+
+VaSpace::Edit::Edit(VaSpace &va, MappingStack &spares, MappingStack &removed)
+	: va_(va), guard_(va.lock_), spares_(spares), removed_(removed),
+	  size_before_(va.tree_.size())
+{
+}
+
+VaSpace::Edit::~Edit()
+{
+	u64 size = va_.tree_.size();
+
+	if (size > size_before_)
+		va_.device_.mappings_added(size - size_before_);
+	else
+		va_.device_.mappings_removed(size_before_ - size);
+}
+
+// The caller sized the spares for the worst case; running out is a core bug.
+Mapping *VaSpace::Edit::take_spare()
+{
+	Mapping *node = spares_.pop();
+
+	NOVA_WARN_ON(!node);
+	return node;
+}
+
+// Removes everything in [start, end), cutting mappings at the edges, and
+// returns the first mapping after the hole (nullptr if none): where a new
+// mapping of the range goes.
+Mapping *VaSpace::Edit::carve(u64 start, u64 end)
+{
+	MappingTree &tree = va_.tree_;
+	// Mappings are disjoint, so ordered by end as well as by start: the
+	// first one ending after @start is the first that can overlap.
+	Mapping *mapping = tree.first_where([start](const Mapping &m) { return m.end() > start; });
+
+	if (!mapping || mapping->start() >= end)
+		return mapping;
+
+	if (mapping->start() < start) {
+		if (mapping->end() > end) {
+			// Strictly inside one mapping: it splits in two.
+			Mapping *tail = take_spare();
+
+			if (!tail) {
+				mapping->cut_back(start);
+				return MappingTree::next(*mapping);
+			}
+			mapping->split(start, end, *tail);
+			tree.insert_after(*mapping, *tail);
+			return tail;
+		}
+		mapping->cut_back(start);
+		mapping = MappingTree::next(*mapping);
+	}
+
+	while (mapping && mapping->end() <= end) {
+		Mapping *next = MappingTree::next(*mapping);
+
+		tree.erase(*mapping);
+		removed_.push(*mapping);
+		mapping = next;
+	}
+
+	if (mapping && mapping->start() < end)
+		mapping->cut_front(end);
+	return mapping;
+}
+
+void VaSpace::Edit::unmap(u64 start, u64 end)
+{
+	carve(start, end);
+}
+
+void VaSpace::Edit::map(u64 start, u64 end, GemRef &gem, u64 bo_offset, u32 flags)
+{
+	Mapping *next = carve(start, end);
+	Mapping *mapping = take_spare();
+
+	if (!mapping)
+		return;
+	mapping->assign(start, end, move(gem), bo_offset, flags);
+	va_.tree_.insert_before(next, *mapping);
+}
+
+} // namespace nova

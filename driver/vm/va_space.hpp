@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// A client's GPU virtual address space: its mappings, disjoint and ordered
+// by address in a balanced tree, and the lock that serializes changes.
+//
+// Changes go through an Edit, which holds the lock and cannot fail: every
+// node an edit may need is allocated before it starts, and everything it
+// removes is freed after it ends. That split is what makes a VM_BIND batch
+// atomic, and it keeps both allocation and the release of object references
+// (which may free an object and re-enter the GEM manager) out of the lock.
+#pragma once
+
+#include "nova_core.h"
+#include "core/lock.hpp"
+#include "vm/mapping.hpp"
+
+namespace nova {
+
+class Device;
+
+class VaSpace : NoCopy {
+public:
+	explicit VaSpace(Device &device) : device_(device) {}
+	~VaSpace() { NOVA_ASSERT(tree_.empty()); }
+	[[nodiscard]] Status init() { return lock_.init(NOVA_LOCK_FILE); }
+
+	// Removes every mapping and frees it, dropping its object reference.
+	void teardown();
+
+	u64 mappings();
+	// Calls @fn for each mapping in address order, under the lock.
+	void for_each(nova_core_mapping_fn fn, void *ctx);
+
+	class Edit;
+
+private:
+	Device &device_;
+	Mutex lock_;
+	MappingTree tree_;
+};
+
+// A locked change of a VA space. Nodes come from @spares; mappings that go
+// away are pushed on @removed. The caller declares both stacks before the
+// edit, so that they are destroyed after it has dropped the lock.
+class [[nodiscard]] VaSpace::Edit : NoCopy {
+public:
+	// Nodes an operation takes from the spares at most: a MAP needs one for
+	// itself and one more if it falls strictly inside a mapping, which then
+	// splits in two; an UNMAP needs one only for such a split.
+	static constexpr u32 kMapNodes = 2;
+	static constexpr u32 kUnmapNodes = 1;
+
+	Edit(VaSpace &va, MappingStack &spares, MappingStack &removed);
+	~Edit();
+
+	// Maps [start, end) to @gem from @bo_offset on, replacing what was
+	// there; takes over @gem's reference.
+	void map(u64 start, u64 end, GemRef &gem, u64 bo_offset, u32 flags);
+	// Unmaps everything in [start, end), cutting mappings at the edges.
+	void unmap(u64 start, u64 end);
+
+private:
+	Mapping *carve(u64 start, u64 end);
+	Mapping *take_spare();
+
+	VaSpace &va_;
+	Guard guard_;
+	MappingStack &spares_;
+	MappingStack &removed_;
+	const u64 size_before_;
+};
+
+} // namespace nova

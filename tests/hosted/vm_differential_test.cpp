@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Differential test of VM_BIND: random batches against a reference model.
+//
+// The model is as simple as it can be: the VA window is an array of
+// granules (the VA alignment), each a hole or {object, offset in the object,
+// flags, origin}, where the origin names the MAP that wrote the granule. The
+// core never merges mappings, so its mappings are exactly the model's runs
+// of granules with one origin; after every call the test compares the two
+// lists entry for entry (range, object id, object offset, flags), plus the
+// errno, the mapping counts of the file and of the device, the number of
+// live GEM objects (references), and, for a clean successful call, that the
+// core allocated exactly the ops array plus the worst-case nodes.
+//
+// Batches mix valid and invalid operations over a small window and a few
+// objects so that overlaps are frequent, with invalid call arguments,
+// dirty stride tails, -EFAULT part way through the array and an allocation
+// failure at a random point. A failed call must leave everything unchanged.
+//
+// NOVA_DIFF_OPS sets the number of operations (default 1,000,000),
+// NOVA_DIFF_SEED the random seed.
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "vm/mapping.hpp"
+#include "vm_fixture.hpp"
+
+namespace hosted {
+namespace {
+
+constexpr std::uint64_t kGranule = 2 * kPage; // larger than a page on purpose
+constexpr std::uint64_t kWindow = 48;	      // granules in the VA range
+constexpr std::uint64_t kStart = 64 * kGranule;
+constexpr std::uint32_t kDiffMaxOps = 8;
+constexpr int kSlots = 4;		      // objects with an open handle
+constexpr std::uint64_t kMaxObjectPages = 9;  // odd sizes end mid-granule
+
+using u128 = unsigned __int128;
+
+struct Granule {
+	std::uint64_t origin = 0; // 0: a hole
+	std::uint64_t object = 0;
+	std::uint64_t bo_offset = 0;
+	std::uint32_t flags = 0;
+};
+
+struct Object {
+	std::uint64_t id;
+	std::uint64_t size;
+	bool open; // its handle is still open
+};
+
+// One VM_BIND call as the generator made it.
+struct Call {
+	std::uint32_t vm_id = 0, flags = 0, count = 0, stride = kOpSize;
+	std::vector<drm_nova_vm_bind_op> ops;
+	std::vector<std::uint8_t> bytes; // the user's array, tails included
+	long fault_at = -1;		 // user memory ends at this byte
+	long fail_alloc = -1;		 // the allocation that fails
+};
+
+std::uint64_t env_or(const char *name, std::uint64_t fallback)
+{
+	const char *value = std::getenv(name);
+	return value && *value ? std::strtoull(value, nullptr, 0) : fallback;
+}
+
+class Model {
+public:
+	std::array<Granule, kWindow> va{};
+	std::map<std::uint32_t, Object> handles; // every handle ever made
+
+	// The errno the operation deserves on its own, in the core's order:
+	// checks that need no object, then the handle, then the object range.
+	int check(const drm_nova_vm_bind_op &op) const
+	{
+		if (op.pad)
+			return -EINVAL;
+		if (op.op == NOVA_VM_BIND_OP_MAP) {
+			if (op.flags & ~std::uint32_t(NOVA_VM_BIND_MAP_READONLY | NOVA_VM_BIND_MAP_NOEXEC))
+				return -EINVAL;
+		} else if (op.op == NOVA_VM_BIND_OP_UNMAP) {
+			if (op.flags || op.handle || op.bo_offset)
+				return -EINVAL;
+		} else {
+			return -EINVAL;
+		}
+		if (op.range == 0 || op.va % kGranule || op.range % kGranule ||
+		    op.bo_offset % kGranule)
+			return -EINVAL;
+		if (op.va < kStart || u128(op.va) + op.range > u128(kStart) + kWindow * kGranule)
+			return -EINVAL;
+		if (u128(op.bo_offset) + op.range > ~std::uint64_t(0))
+			return -EINVAL;
+		if (op.op == NOVA_VM_BIND_OP_UNMAP)
+			return 0;
+		auto it = handles.find(op.handle);
+		if (it == handles.end() || !it->second.open)
+			return -ENOENT;
+		if (op.bo_offset + op.range > it->second.size)
+			return -EINVAL;
+		return 0;
+	}
+
+	// The errno of the whole call; 0 means it applies.
+	int expect(const Call &call, std::uint64_t *nodes) const
+	{
+		*nodes = 0;
+		if (call.vm_id || call.flags)
+			return -EINVAL;
+		if (call.count > kDiffMaxOps)
+			return -E2BIG;
+		if (call.count == 0)
+			return 0;
+		if (call.stride < kOpSize)
+			return -EINVAL;
+		if (call.fail_alloc == 0)
+			return -ENOMEM;
+		for (std::uint32_t i = 0; i < call.count; i++) {
+			std::size_t base = std::size_t(i) * call.stride;
+			if (call.fault_at >= 0 && long(base + call.stride) > call.fault_at)
+				return -EFAULT;
+			for (std::size_t at = kOpSize; at < call.stride; at++)
+				if (call.bytes[base + at])
+					return -EINVAL;
+			if (int err = check(call.ops[i]))
+				return err;
+			*nodes += call.ops[i].op == NOVA_VM_BIND_OP_MAP ? 2 : 1;
+		}
+		if (call.fail_alloc > 0 && std::uint64_t(call.fail_alloc) <= *nodes)
+			return -ENOMEM;
+		return 0;
+	}
+
+	void apply(const Call &call)
+	{
+		for (std::uint32_t i = 0; i < call.count; i++) {
+			const drm_nova_vm_bind_op &op = call.ops[i];
+			std::uint64_t first = (op.va - kStart) / kGranule;
+			std::uint64_t count = op.range / kGranule;
+			std::uint64_t origin = ++origins_;
+
+			for (std::uint64_t g = 0; g < count; g++) {
+				if (op.op == NOVA_VM_BIND_OP_UNMAP)
+					va[first + g] = Granule{};
+				else
+					va[first + g] = { origin, handles.at(op.handle).id,
+							  op.bo_offset + g * kGranule, op.flags };
+			}
+		}
+	}
+
+	// The mappings the core must have: runs of one origin.
+	std::vector<Mapped> runs() const
+	{
+		std::vector<Mapped> out;
+
+		for (std::uint64_t g = 0; g < kWindow; g++) {
+			const Granule &gr = va[g];
+			if (!gr.origin)
+				continue;
+			if (g > 0 && va[g - 1].origin == gr.origin) {
+				out.back().end += kGranule;
+				continue;
+			}
+			out.push_back({ kStart + g * kGranule, kStart + (g + 1) * kGranule, gr.object,
+					gr.bo_offset, gr.flags });
+		}
+		return out;
+	}
+
+	// Objects alive: an open handle or at least one mapping holds them.
+	long live_objects() const
+	{
+		std::map<std::uint64_t, bool> alive;
+
+		for (auto &entry : handles)
+			if (entry.second.open)
+				alive[entry.second.id] = true;
+		for (const Granule &gr : va)
+			if (gr.origin)
+				alive[gr.object] = true;
+		return long(alive.size());
+	}
+
+private:
+	std::uint64_t origins_ = 0;
+};
+
+class VmDifferentialTest : public CoreTest {
+protected:
+	void SetUp() override
+	{
+		config_.va_start = kStart;
+		config_.va_size = kWindow * kGranule;
+		config_.va_alignment = kGranule;
+		config_.vm_bind_max_ops = kDiffMaxOps;
+		CoreTest::SetUp();
+	}
+
+	std::mt19937_64 rng_;
+	std::uint64_t below(std::uint64_t n) { return rng_() % n; }
+	bool chance(int percent) { return below(100) < std::uint64_t(percent); }
+
+	File *file_ = nullptr;
+	Model model_;
+	std::array<std::uint32_t, kSlots> slots_{};
+	std::vector<std::uint32_t> closed_;
+
+	// Statistics for the report.
+	std::uint64_t ops_ = 0, applied_ops_ = 0, calls_ = 0;
+	std::map<int, std::uint64_t> results_;
+
+	void new_object(int slot)
+	{
+		// 2 to kMaxObjectPages pages, rarely one (half a granule).
+		std::uint64_t size = (chance(5) ? 1 : 2 + below(kMaxObjectPages - 1)) * kPage;
+		std::uint32_t handle;
+
+		ASSERT_EQ(create(*file_, size, &handle), 0);
+		model_.handles[handle] = { object_id(*file_, handle), size, true };
+		slots_[slot] = handle;
+	}
+
+	void close_slot(int slot)
+	{
+		ASSERT_EQ(file_->close_handle(slots_[slot]), 0);
+		model_.handles[slots_[slot]].open = false;
+		closed_.push_back(slots_[slot]);
+	}
+
+	// Mostly valid operations that overlap a lot; a few invalid ones.
+	drm_nova_vm_bind_op random_op()
+	{
+		drm_nova_vm_bind_op op{};
+		std::uint64_t first = below(kWindow);
+		std::uint64_t count = 1 + below(std::min<std::uint64_t>(8, kWindow - first));
+
+		if (chance(3)) { // anywhere, possibly outside the window
+			first = below(kWindow + 8) - 4;
+			count = below(14);
+		}
+		if (chance(60)) {
+			std::uint32_t handle = slots_[below(kSlots)];
+			const Object &object = model_.handles.at(handle);
+			// Whole granules of the object; an odd page count leaves a
+			// half granule at the end that no MAP can reach.
+			std::uint64_t whole = object.size / kGranule;
+			std::uint64_t bo = whole ? below(whole) : 0;
+
+			if (chance(3)) // possibly (partly) past the object's end
+				bo = below(whole + 2);
+			else if (whole > bo)
+				count = std::min(count, whole - bo);
+			op.op = NOVA_VM_BIND_OP_MAP;
+			op.flags = std::uint32_t(below(4));
+			op.handle = handle;
+			op.bo_offset = bo * kGranule;
+		} else {
+			op.op = NOVA_VM_BIND_OP_UNMAP;
+		}
+		op.va = kStart + first * kGranule;
+		op.range = count * kGranule;
+		if (chance(2))
+			mutate(op);
+		return op;
+	}
+
+	void mutate(drm_nova_vm_bind_op &op)
+	{
+		const std::uint64_t top = ~std::uint64_t(0) & ~(kGranule - 1);
+
+		switch (below(15)) {
+		case 0: op.pad = 1u << below(32); break;
+		case 1: op.op = 2 + std::uint32_t(below(3)); break;
+		case 2: op.flags |= 4u << below(30); break;
+		case 3: op.handle = op.handle ? 0 : slots_[0]; break;
+		case 4: op.bo_offset += kGranule; break; // UNMAP: invalid, MAP: maybe past the end
+		case 5: op.range = 0; break;
+		case 6: op.va += kPage; break;
+		case 7: op.range += kPage; break;
+		case 8: op.bo_offset += kPage; break;
+		case 9: op.va = top; break;
+		case 10: op.range = top; break;
+		case 11: op.bo_offset = top; break;
+		case 12: op.handle = closed_.empty() ? 4242 : closed_[below(closed_.size())]; break;
+		case 13: op.va = kStart - kGranule * (1 + below(3)); break;
+		case 14: op.op = NOVA_VM_BIND_OP_MAP; op.handle = slots_[below(kSlots)]; break;
+		}
+	}
+
+	Call random_call()
+	{
+		Call call;
+
+		call.count = std::uint32_t(below(kDiffMaxOps + 1));
+		if (chance(1))
+			call.count = kDiffMaxOps + 1 + std::uint32_t(below(3));
+		if (chance(25))
+			call.stride = kOpSize + 8 * std::uint32_t(1 + below(6));
+		if (chance(1))
+			call.stride = std::uint32_t(below(kOpSize));
+		if (chance(1))
+			call.vm_id = 1 + std::uint32_t(below(3));
+		if (chance(1))
+			call.flags = 1u << below(32);
+
+		std::uint32_t laid = std::min(call.count, kDiffMaxOps + 2);
+		for (std::uint32_t i = 0; i < laid; i++)
+			call.ops.push_back(random_op());
+		std::uint32_t stride = std::max(call.stride, kOpSize);
+		call.bytes.assign(std::size_t(laid) * stride + 1, 0);
+		for (std::uint32_t i = 0; i < laid; i++)
+			std::memcpy(&call.bytes[std::size_t(i) * stride], &call.ops[i], kOpSize);
+		if (stride > kOpSize && laid && chance(10)) // a newer field set
+			call.bytes[below(laid) * stride + kOpSize + below(stride - kOpSize)] =
+				std::uint8_t(1 + below(255));
+		if (laid && chance(4))
+			call.fault_at = long(below(std::uint64_t(laid) * stride));
+		if (chance(4))
+			call.fail_alloc = long(below(2 + 2 * std::uint64_t(laid)));
+		return call;
+	}
+
+	static std::string describe(const Call &call)
+	{
+		std::ostringstream out;
+
+		out << "vm_id " << call.vm_id << " flags " << call.flags << " count " << call.count
+		    << " stride " << call.stride << " fault_at " << call.fault_at << " fail_alloc "
+		    << call.fail_alloc << "\n";
+		for (const auto &op : call.ops)
+			out << "  op " << op.op << " flags " << op.flags << " handle " << op.handle
+			    << " pad " << op.pad << " bo 0x" << std::hex << op.bo_offset << " va 0x"
+			    << op.va << " range 0x" << op.range << std::dec << "\n";
+		return out.str();
+	}
+
+	// One call through the core and through the model; then everything
+	// must agree.
+	void step(std::uint64_t index)
+	{
+		Call call = random_call();
+		std::uint64_t nodes;
+		int expected = model_.expect(call, &nodes);
+
+		fail_copies_from(call.fault_at >= 0 ? user_ptr(call.bytes.data()) + call.fault_at : 0);
+		fail_allocation(call.fail_alloc);
+		int ret = vm_bind_raw(*file_, call.bytes.data(), call.count, call.stride, call.vm_id,
+				      call.flags);
+		long allocations = allocations_seen();
+		fail_allocation(-1);
+		fail_copies_from(0);
+
+		ASSERT_EQ(ret, expected) << "call " << index << ": " << describe(call);
+		if (expected == 0)
+			model_.apply(call);
+		std::vector<Mapped> want = model_.runs();
+		ASSERT_EQ(mappings(*file_), want) << "call " << index << ": " << describe(call);
+		ASSERT_EQ(file_stats(*file_).mappings, want.size());
+		auto stats = device_stats();
+		ASSERT_EQ(stats.mappings, want.size() + bystander_mappings_);
+		ASSERT_EQ(stats.mapping_bytes, stats.mappings * sizeof(nova::Mapping));
+		ASSERT_EQ(live_objects(), model_.live_objects() + bystander_objects_)
+			<< "call " << index << ": " << describe(call);
+		if (expected == 0 && call.fail_alloc < 0 && call.count) {
+			ASSERT_EQ(allocations, long(1 + nodes)) << "allocations of a clean batch";
+		}
+
+		calls_++;
+		ops_ += call.count;
+		results_[ret]++;
+		if (ret == 0)
+			applied_ops_ += call.count;
+	}
+
+	// A round: a new file and objects, random calls until @ops operations
+	// went through, then an end that must release every object.
+	void round(std::uint64_t ops, bool unmap_at_end)
+	{
+		File file(device_);
+		file_ = &file;
+		model_ = Model{};
+		closed_.clear();
+		for (int slot = 0; slot < kSlots; slot++)
+			ASSERT_NO_FATAL_FAILURE(new_object(slot));
+
+		for (std::uint64_t target = ops_ + ops; ops_ < target;) {
+			step(calls_);
+			if (HasFatalFailure())
+				return;
+			if (chance(3)) { // GEM_CLOSE; the mappings keep the object
+				int slot = int(below(kSlots));
+				ASSERT_NO_FATAL_FAILURE(close_slot(slot));
+				ASSERT_NO_FATAL_FAILURE(new_object(slot));
+				ASSERT_EQ(live_objects(), model_.live_objects() + bystander_objects_);
+			}
+		}
+
+		for (int slot = 0; slot < kSlots; slot++)
+			ASSERT_NO_FATAL_FAILURE(close_slot(slot));
+		if (unmap_at_end) {
+			ASSERT_EQ(vm_bind(file, { unmap_op(kStart, kWindow * kGranule) }), 0);
+			EXPECT_TRUE(mappings(file).empty());
+			// No mapping and no handle: every reference is gone.
+			EXPECT_EQ(live_objects(), bystander_objects_);
+		}
+		file_ = nullptr;
+		// Otherwise closing the file with its mappings releases them.
+	}
+
+	std::uint64_t bystander_mappings_ = 0;
+	long bystander_objects_ = 0;
+};
+
+TEST_F(VmDifferentialTest, RandomBatchesAgreeWithTheModel)
+{
+	const std::uint64_t total = env_or("NOVA_DIFF_OPS", 1000000);
+	const std::uint64_t seed = env_or("NOVA_DIFF_SEED", 20240603);
+	const int rounds = 8;
+	auto began = std::chrono::steady_clock::now();
+
+	rng_.seed(seed);
+
+	// Another client's VA space, which no call of the rounds may touch.
+	File bystander(device_);
+	std::uint32_t handle;
+	ASSERT_EQ(create(bystander, 4 * kPage, &handle), 0);
+	ASSERT_EQ(vm_bind(bystander, { map_op(handle, kStart, 2 * kGranule),
+				      map_op(handle, kStart + 4 * kGranule, kGranule, kGranule) }),
+		  0);
+	const auto bystander_state = mappings(bystander);
+	bystander_mappings_ = 2;
+	bystander_objects_ = 1;
+
+	for (int r = 0; r < rounds; r++) {
+		ASSERT_NO_FATAL_FAILURE(round(total / rounds + 1, r % 2 == 0)) << "seed " << seed;
+		EXPECT_EQ(live_objects(), bystander_objects_) << "round " << r;
+		EXPECT_EQ(device_stats().mappings, bystander_mappings_);
+		EXPECT_EQ(device_stats().objects, 1u);
+	}
+	EXPECT_EQ(mappings(bystander), bystander_state);
+
+	double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+	std::printf("[          ] differential: %llu operations in %llu calls (%llu applied) over "
+		    "%d rounds, seed %llu, %.1f s\n",
+		    (unsigned long long)ops_, (unsigned long long)calls_,
+		    (unsigned long long)applied_ops_, rounds, (unsigned long long)seed, seconds);
+	std::printf("[          ] results:");
+	for (auto &entry : results_)
+		std::printf(" %s %llu",
+			    entry.first == 0		? "ok"
+			    : entry.first == -EINVAL	? "EINVAL"
+			    : entry.first == -E2BIG	? "E2BIG"
+			    : entry.first == -ENOENT	? "ENOENT"
+			    : entry.first == -EFAULT	? "EFAULT"
+			    : entry.first == -ENOMEM	? "ENOMEM"
+							: "other",
+			    (unsigned long long)entry.second);
+	std::printf("\n");
+	EXPECT_GE(ops_, total);
+}
+
+} // namespace
+} // namespace hosted
