@@ -28,6 +28,10 @@ static const struct test_case *const suites[] = {
 	gem_create_tests,
 	gem_info_tests,
 	mmap_tests,
+	vm_lib_tests,
+	vm_bind_tests,
+	vm_errors_tests,
+	vm_lifetime_tests,
 };
 
 #define SUITE_COUNT (sizeof(suites) / sizeof(suites[0]))

@@ -37,6 +37,10 @@ extern const struct test_case param_tests[];
 extern const struct test_case gem_create_tests[];
 extern const struct test_case gem_info_tests[];
 extern const struct test_case mmap_tests[];
+extern const struct test_case vm_lib_tests[];
+extern const struct test_case vm_bind_tests[];
+extern const struct test_case vm_errors_tests[];
+extern const struct test_case vm_lifetime_tests[];
 
 /* Record why the case failed or was skipped; returns TEST_FAIL/TEST_SKIP. */
 enum test_result test_fail(const char *file, int line, const char *fmt, ...)

@@ -17,6 +17,8 @@ static enum test_result lib_null_args(void)
 {
 	struct nova_device *dev = (struct nova_device *)&dev;	/* not NULL */
 	struct nova_bo *bo = (struct nova_bo *)&bo;
+	struct nova_vm *vm = (struct nova_vm *)&vm;
+	struct nova_vm_bind_batch *batch = (struct nova_vm_bind_batch *)&batch;
 	uint64_t value;
 	void *ptr;
 	int major;
@@ -45,7 +47,29 @@ static enum test_result lib_null_args(void)
 	CHECK(nova_bo_handle(NULL) == 0);
 	CHECK(nova_bo_size(NULL) == 0);
 
+	/* NOVA_0.2: the VM API. */
+	CHECK(nova_device_uapi_version(NULL) == 0);
+	CHECK_ERR(nova_device_get_vm(NULL, &vm), -EINVAL);
+	CHECK(vm == NULL);
+	CHECK(nova_vm_device(NULL) == NULL);
+	CHECK(nova_vm_va_start(NULL) == 0);
+	CHECK(nova_vm_va_size(NULL) == 0);
+	CHECK(nova_vm_va_alignment(NULL) == 0);
+	CHECK(nova_vm_max_ops(NULL) == 0);
+	CHECK_ERR(nova_vm_va_alloc(NULL, 4096, 0, &value), -EINVAL);
+	CHECK_ERR(nova_vm_va_alloc_addr(NULL, 1 << 20, 4096), -EINVAL);
+	CHECK_ERR(nova_vm_va_free(NULL, 1 << 20, 4096), -EINVAL);
+	CHECK_ERR(nova_vm_map(NULL, NULL, 0, 1 << 20, 4096, 0), -EINVAL);
+	CHECK_ERR(nova_vm_unmap(NULL, 1 << 20, 4096), -EINVAL);
+	CHECK_ERR(nova_vm_bind_begin(NULL, &batch), -EINVAL);
+	CHECK(batch == NULL);
+	CHECK_ERR(nova_vm_bind_add_map(NULL, NULL, 0, 1 << 20, 4096, 0), -EINVAL);
+	CHECK_ERR(nova_vm_bind_add_unmap(NULL, 1 << 20, 4096), -EINVAL);
+	CHECK(nova_vm_bind_count(NULL) == 0);
+	CHECK_ERR(nova_vm_bind_submit(NULL), -EINVAL);
+
 	/* Destructors accept NULL like free() does. */
+	nova_vm_bind_abort(NULL);
 	nova_bo_destroy(NULL);
 	nova_device_close(NULL);
 	return TEST_PASS;
@@ -114,6 +138,10 @@ static enum test_result lib_param_table(void)
 		{ NOVA_GETPARAM_MAX_OBJECT_SIZE, "MAX_OBJECT_SIZE" },
 		{ NOVA_GETPARAM_PAGE_SIZE, "PAGE_SIZE" },
 		{ NOVA_GETPARAM_OBJECT_BUDGET, "OBJECT_BUDGET" },
+		{ NOVA_GETPARAM_VA_START, "VA_START" },
+		{ NOVA_GETPARAM_VA_SIZE, "VA_SIZE" },
+		{ NOVA_GETPARAM_VA_ALIGNMENT, "VA_ALIGNMENT" },
+		{ NOVA_GETPARAM_VM_BIND_MAX_OPS, "VM_BIND_MAX_OPS" },
 	};
 	unsigned int i, j, n = sizeof(expected) / sizeof(expected[0]);
 
@@ -133,7 +161,7 @@ static enum test_result lib_param_table(void)
 
 	CHECK_U64(nova_param_id(n), ==, 0);
 	CHECK(nova_param_name(0) == NULL);
-	CHECK(nova_param_name(0x104) == NULL);
+	CHECK(nova_param_name(0x108) == NULL);
 	return TEST_PASS;
 }
 

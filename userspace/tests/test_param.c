@@ -69,7 +69,7 @@ static enum test_result param_limits(void)
 
 static enum test_result param_unknown(void)
 {
-	static const uint64_t unknown[] = { 0, 0x2, 0xff, 0x104, ~0ull };
+	static const uint64_t unknown[] = { 0, 0x2, 0xff, 0x108, ~0ull };
 	struct nova_device *dev;
 	uint64_t value;
 	unsigned int i;
@@ -105,15 +105,66 @@ static enum test_result param_cache_matches_kernel(void)
 	CHECK_OK(nova_device_open(&dev));
 
 	for (i = 0; i < nova_param_count(); i++) {
+		int kret;
+
 		id = nova_param_id(i);
+		/* A parameter of a later uAPI than the kernel's: both refuse it. */
+		kret = raw_getparam(nova_device_fd(dev), id, &kernel);
+		if (kret) {
+			CHECK_ERR(kret, -EINVAL);
+			CHECK_ERR(nova_device_get_param(dev, id, &cached), -EINVAL);
+			continue;
+		}
 		CHECK_OK(nova_device_get_param(dev, id, &cached));
-		CHECK_OK(raw_getparam(nova_device_fd(dev), id, &kernel));
 		if (cached != kernel)
 			FAIL("%s: libnova says %" PRIu64 ", the kernel %" PRIu64,
 			     nova_param_name(id), cached, kernel);
 	}
 
 	CHECK_ERR(nova_device_get_param(dev, NOVA_GETPARAM_PAGE_SIZE, NULL), -EINVAL);
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+/* The VA parameters of uAPI version 2, and what they must satisfy. */
+static enum test_result param_va(void)
+{
+	struct nova_device *dev;
+	uint64_t version, start, size, align, max_ops, page;
+	int fd;
+
+	CHECK_OK(nova_device_open(&dev));
+	fd = nova_device_fd(dev);
+	CHECK_OK(raw_getparam(fd, NOVA_GETPARAM_UAPI_VERSION, &version));
+	if (version < 2) {
+		/* They are not there before version 2. */
+		CHECK_ERR(raw_getparam(fd, NOVA_GETPARAM_VA_START, &start), -EINVAL);
+		CHECK_ERR(raw_getparam(fd, NOVA_GETPARAM_VM_BIND_MAX_OPS, &max_ops), -EINVAL);
+		nova_device_close(dev);
+		SKIP("the kernel's uAPI version is %" PRIu64 ", the VA parameters need 2",
+		     version);
+	}
+
+	CHECK_OK(raw_getparam(fd, NOVA_GETPARAM_VA_START, &start));
+	CHECK_OK(raw_getparam(fd, NOVA_GETPARAM_VA_SIZE, &size));
+	CHECK_OK(raw_getparam(fd, NOVA_GETPARAM_VA_ALIGNMENT, &align));
+	CHECK_OK(raw_getparam(fd, NOVA_GETPARAM_VM_BIND_MAX_OPS, &max_ops));
+	CHECK_OK(raw_getparam(fd, NOVA_GETPARAM_PAGE_SIZE, &page));
+
+	/* Documented: the first MiB is never mapped. */
+	CHECK_U64(start, >=, 1 << 20);
+	CHECK_U64(size, !=, 0);
+	CHECK_U64(size, <=, UINT64_MAX - start);
+	CHECK_U64(align, !=, 0);
+	CHECK_U64(align & (align - 1), ==, 0);
+	/* Implied: the range's ends are addresses VM_BIND can use. */
+	CHECK_U64(start % align, ==, 0);
+	CHECK_U64(size % align, ==, 0);
+	/* Objects are page multiples, so smaller units could not map them whole. */
+	CHECK_U64(align % page, ==, 0);
+	CHECK_U64(max_ops, >=, 1);
+	CHECK_U64(max_ops, <=, UINT32_MAX);
+
 	nova_device_close(dev);
 	return TEST_PASS;
 }
@@ -125,5 +176,6 @@ const struct test_case param_tests[] = {
 	{ "param_limits", param_limits, TEST_NEEDS_DEVICE },
 	{ "param_unknown", param_unknown, TEST_NEEDS_DEVICE },
 	{ "param_cache_matches_kernel", param_cache_matches_kernel, TEST_NEEDS_DEVICE },
+	{ "param_va", param_va, TEST_NEEDS_DEVICE },
 	{ NULL, NULL, 0 },
 };

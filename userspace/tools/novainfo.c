@@ -5,6 +5,8 @@
  * Everything comes through libnova, so what novainfo shows is exactly what
  * any libnova client sees. Parameters are listed from libnova's own table:
  * a parameter added to the library shows up here without touching this file.
+ * The GPU VA space is shown as libnova's nova_vm describes it, or as absent
+ * when the driver has no VM_BIND (uAPI version below 2).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,7 +24,8 @@ static void usage(FILE *out, const char *argv0)
 		"Usage: %s [--json] [--help]\n"
 		"\n"
 		"List every nova DRM device: its node, its driver's name, version,\n"
-		"date and description, and every parameter the driver reports.\n"
+		"date and description, its uAPI version, every parameter the driver\n"
+		"reports, and its GPU virtual address space (VM_BIND).\n"
 		"\n"
 		"  --json   print one JSON object instead of text\n"
 		"  --help   show this help\n"
@@ -35,6 +38,48 @@ static void usage(FILE *out, const char *argv0)
 static const char *or_unknown(const char *s)
 {
 	return s ? s : "(unknown)";
+}
+
+/* A byte count in the largest binary unit that keeps it readable. */
+static void human_size(char *buf, size_t len, uint64_t bytes)
+{
+	static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double value = (double)bytes;
+	unsigned int u = 0;
+
+	while (value >= 1024 && u < sizeof(units) / sizeof(units[0]) - 1) {
+		value /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%" PRIu64 " bytes", bytes);
+	else
+		snprintf(buf, len, "%.2f %s", value, units[u]);
+}
+
+static void print_vm_text(struct nova_device *dev)
+{
+	struct nova_vm *vm;
+	char size[32];
+	int ret;
+
+	ret = nova_device_get_vm(dev, &vm);
+	if (ret == -EOPNOTSUPP) {
+		printf("  GPU VA space: not supported (uAPI version %" PRIu64
+		       "; VM_BIND needs 2)\n", nova_device_uapi_version(dev));
+		return;
+	}
+	if (ret) {
+		printf("  GPU VA space: error: %s\n", strerror(-ret));
+		return;
+	}
+
+	human_size(size, sizeof(size), nova_vm_va_size(vm));
+	printf("  GPU VA space (VM_BIND):\n");
+	printf("    range:        0x%016" PRIx64 "-0x%016" PRIx64 " (%s)\n",
+	       nova_vm_va_start(vm), nova_vm_va_start(vm) + nova_vm_va_size(vm), size);
+	printf("    alignment:    %" PRIu64 " bytes\n", nova_vm_va_alignment(vm));
+	printf("    max ops:      %" PRIu32 " per VM_BIND call\n", nova_vm_max_ops(vm));
 }
 
 static void print_text(struct nova_device *dev, unsigned int index)
@@ -50,19 +95,26 @@ static void print_text(struct nova_device *dev, unsigned int index)
 	printf("  version:      %d.%d.%d\n", major, minor, patch);
 	printf("  date:         %s\n", nova_device_driver_date(dev));
 	printf("  description:  %s\n", nova_device_driver_desc(dev));
+	printf("  uAPI version: %" PRIu64 "%s\n", nova_device_uapi_version(dev),
+	       nova_device_uapi_version(dev) ? "" : " (no UAPI_VERSION parameter: upstream nova?)");
 	printf("  parameters:\n");
 
 	for (i = 0; i < nova_param_count(); i++) {
 		uint64_t id = nova_param_id(i), value;
 		int ret = nova_device_get_param(dev, id, &value);
 
-		if (ret)
+		if (ret == -EINVAL)
+			printf("    %-16s (0x%03" PRIx64 ")  not reported by the driver\n",
+			       nova_param_name(id), id);
+		else if (ret)
 			printf("    %-16s (0x%03" PRIx64 ")  error: %s\n",
 			       nova_param_name(id), id, strerror(-ret));
 		else
 			printf("    %-16s (0x%03" PRIx64 ")  %" PRIu64 " (0x%" PRIx64 ")\n",
 			       nova_param_name(id), id, value, value);
 	}
+
+	print_vm_text(dev);
 }
 
 /* JSON strings: escape what RFC 8259 requires, pass everything else. */
@@ -86,6 +138,7 @@ static void print_json(struct nova_device *dev, bool first)
 {
 	int major = 0, minor = 0, patch = 0;
 	const char *path = nova_device_node_path(dev);
+	struct nova_vm *vm;
 	unsigned int i;
 
 	nova_device_driver_version(dev, &major, &minor, &patch);
@@ -102,6 +155,7 @@ static void print_json(struct nova_device *dev, bool first)
 	json_string(nova_device_driver_date(dev));
 	printf(",\n      \"description\": ");
 	json_string(nova_device_driver_desc(dev));
+	printf(",\n      \"uapi_version\": %" PRIu64, nova_device_uapi_version(dev));
 	printf(",\n      \"parameters\": {");
 
 	for (i = 0; i < nova_param_count(); i++) {
@@ -114,7 +168,19 @@ static void print_json(struct nova_device *dev, bool first)
 		else
 			printf(": %" PRIu64, value);
 	}
-	printf("\n      }\n    }");
+	printf("\n      },\n      \"vm\": ");
+
+	/* null when the driver has no VM_BIND. */
+	if (nova_device_get_vm(dev, &vm)) {
+		printf("null");
+	} else {
+		printf("{\n        \"va_start\": %" PRIu64 ",\n        \"va_end\": %" PRIu64
+		       ",\n        \"va_size\": %" PRIu64 ",\n        \"va_alignment\": %" PRIu64
+		       ",\n        \"vm_bind_max_ops\": %" PRIu32 "\n      }",
+		       nova_vm_va_start(vm), nova_vm_va_start(vm) + nova_vm_va_size(vm),
+		       nova_vm_va_size(vm), nova_vm_va_alignment(vm), nova_vm_max_ops(vm));
+	}
+	printf("\n    }");
 }
 
 int main(int argc, char **argv)

@@ -3,9 +3,11 @@
  * nova_device: opening, closing and the properties read at open.
  *
  * Every way of opening ends in device_create(), which takes ownership of a
- * file descriptor, checks that the driver behind it is nova, and caches the
- * driver's version strings and fixed parameters. A device is immutable after
- * that, which is what makes its accessors safe from any thread.
+ * file descriptor, checks that the driver behind it is nova, caches the
+ * driver's version strings and fixed parameters, and sets up the file's VM
+ * when the driver has VM_BIND. A device is immutable after that (the VM's VA
+ * heap has a lock of its own), which is what makes its accessors safe from
+ * any thread.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 
 static void device_free(struct nova_device *dev)
 {
+	libnova_vm_destroy(dev->vm);
 	if (dev->fd >= 0)
 		close(dev->fd);
 	free(dev->node_path);
@@ -90,6 +93,10 @@ static int device_create(int fd, const char *path, struct nova_device **out)
 	}
 
 	ret = libnova_params_load(dev);
+	if (ret)
+		goto fail;
+
+	ret = libnova_vm_create(dev);
 	if (ret)
 		goto fail;
 

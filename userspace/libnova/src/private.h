@@ -16,6 +16,7 @@
 
 #include "nova/nova.h"
 #include "nova_drm.h"
+#include "vaheap.h"
 
 /* The library is built with -fvisibility=hidden; this marks the public API. */
 #define NOVA_EXPORT __attribute__((visibility("default")))
@@ -26,6 +27,8 @@
 /*
  * Parameters that cannot change while the driver is loaded, read once at
  * open so that hot paths (size checks, tools) do not pay for an ioctl.
+ * A field is valid only when its bit in @known is set (see param.c);
+ * uapi_version is always valid, 0 for a driver without the parameter.
  */
 struct libnova_params {
 	uint64_t vram_bar_size;
@@ -33,6 +36,11 @@ struct libnova_params {
 	uint64_t max_object_size;
 	uint64_t page_size;
 	uint64_t object_budget;
+	uint64_t va_start;
+	uint64_t va_size;
+	uint64_t va_alignment;
+	uint64_t vm_bind_max_ops;
+	uint32_t known;		/* bit i: param.c's table entry i was read */
 };
 
 struct nova_device {
@@ -45,6 +53,30 @@ struct nova_device {
 	int version_minor;
 	int version_patchlevel;
 	struct libnova_params params;
+	struct nova_vm *vm;	/* NULL when the driver has no usable VM_BIND */
+};
+
+/*
+ * The file's GPU VA space. Everything but the heap is fixed at open; the
+ * heap is the only mutable state and heap_lock guards it.
+ */
+struct nova_vm {
+	struct nova_device *dev;
+	uint64_t va_start;
+	uint64_t va_size;
+	uint64_t va_alignment;
+	uint32_t max_ops;
+	pthread_mutex_t heap_lock;
+	struct libnova_vaheap heap;
+};
+
+/* Operations collected for one VM_BIND call; owned by one thread at a time. */
+struct nova_vm_bind_batch {
+	struct nova_vm *vm;
+	struct drm_nova_vm_bind_op *ops;
+	uint32_t count;
+	uint32_t capacity;
+	int error;		/* the first failed add's error, then sticky */
 };
 
 struct nova_bo {
@@ -82,5 +114,11 @@ int libnova_fd_is_nova(int fd);
 
 /* param.c */
 int libnova_params_load(struct nova_device *dev);
+int libnova_param_cached(const struct nova_device *dev, uint64_t param,
+			 uint64_t *value);
+
+/* vm.c: set up dev->vm at open (left NULL when unsupported), tear it down. */
+int libnova_vm_create(struct nova_device *dev);
+void libnova_vm_destroy(struct nova_vm *vm);
 
 #endif /* LIBNOVA_PRIVATE_H */

@@ -18,9 +18,12 @@
  * The per-function notes below say where a function differs.
  *
  * Lifetime: a nova_bo refers to the nova_device it was created on; destroy
- * every buffer object before closing its device.
+ * every buffer object before closing its device. The same holds for a
+ * device's nova_vm and for its unsubmitted VM_BIND batches.
  *
- * Symbols are versioned (NOVA_0.1); the SONAME is libnova.so.0.
+ * Symbols are versioned: the functions marked "Since NOVA_0.2" are in the
+ * NOVA_0.2 node, which inherits NOVA_0.1, the node of all the others. The
+ * SONAME is libnova.so.0.
  */
 #ifndef NOVA_NOVA_H
 #define NOVA_NOVA_H
@@ -36,6 +39,12 @@ struct nova_device;
 
 /** struct nova_bo - a GEM buffer object of a nova_device */
 struct nova_bo;
+
+/** struct nova_vm - the GPU virtual address space of a nova_device */
+struct nova_vm;
+
+/** struct nova_vm_bind_batch - VM_BIND operations collected for one call */
+struct nova_vm_bind_batch;
 
 /*
  * Discovery
@@ -100,11 +109,18 @@ int nova_device_open_path(const char *path, struct nova_device **out);
  * close @fd at any time. Objects created through the device live in the open
  * file description @fd refers to, and are shared with @fd.
  *
+ * A driver named "nova" that does not know the UAPI_VERSION parameter, such
+ * as upstream Linux's nova (which answers only VRAM_BAR_SIZE), is accepted:
+ * its uAPI version is taken as 0 (see nova_device_uapi_version()) and the
+ * parameters it lacks are unknown (see nova_device_get_param()). Only what
+ * needs a feature fails on such a device, the way nova_device_get_vm()
+ * does.
+ *
  * Return: 0, or -EINVAL when @out is NULL; -EBADF when @fd is negative or not
  * open; -ENODEV when @fd is not a DRM device or its driver is not "nova";
- * -EPROTO when the driver reports a uAPI version below 1; -ENOMEM; any error
- * of the GETPARAM ioctl for the parameters cached at open (see
- * nova_device_get_param()).
+ * -EPROTO when the driver reports a uAPI version of 0 (a driver that answers
+ * UAPI_VERSION starts at 1); -ENOMEM; any error of the GETPARAM ioctl for
+ * UAPI_VERSION other than -EINVAL.
  */
 int nova_device_open_fd(int fd, struct nova_device **out);
 
@@ -189,16 +205,30 @@ int nova_device_driver_version(const struct nova_device *dev, int *major,
  * @param: a NOVA_GETPARAM_* value from <nova/nova_drm.h>
  * @value: receives the value
  *
- * The parameters of uAPI version 1 (VRAM_BAR_SIZE, UAPI_VERSION,
- * MAX_OBJECT_SIZE, PAGE_SIZE, OBJECT_BUDGET) are fixed while the driver is
- * loaded: they are read once at open and answered from that copy. Any other
- * @param is passed to the kernel on each call.
+ * The parameters this library knows (see nova_param_id()) are fixed while
+ * the driver is loaded: each is read once at open, if the driver's uAPI
+ * version has it, and answered from that copy. Any other @param, and one the
+ * driver did not answer at open, is passed to the kernel on each call.
  *
  * Return: 0, or -EINVAL when @dev or @value is NULL or when the kernel does
  * not know @param; any other error of the GETPARAM ioctl.
  */
 int nova_device_get_param(struct nova_device *dev, uint64_t param,
 			  uint64_t *value);
+
+/**
+ * nova_device_uapi_version() - the driver's uAPI version, as read at open
+ * @dev: the device
+ *
+ * The NOVA_UAPI_VERSION revision the driver implements: 1 for GEM objects
+ * only, 2 with VM_BIND. 0 for a driver without the UAPI_VERSION parameter
+ * (upstream Linux's nova), where nova_device_get_param() says -EINVAL.
+ *
+ * Since NOVA_0.2.
+ *
+ * Return: the version, or 0 when @dev is NULL.
+ */
+uint64_t nova_device_uapi_version(const struct nova_device *dev);
 
 /**
  * nova_param_count() - number of parameters known to this library
@@ -253,7 +283,9 @@ int nova_bo_create(struct nova_device *dev, uint64_t size, struct nova_bo **out)
  * nova_bo_destroy() - unmap and release a buffer object
  * @bo: the object, or NULL (then nothing happens)
  *
- * Unmaps the CPU mapping, if any, and closes the GEM handle.
+ * Unmaps the CPU mapping, if any, and closes the GEM handle. GPU VA mappings
+ * of the object (nova_vm_map()) are not touched: they keep the object alive
+ * in the kernel until they are unmapped or the device is closed.
  */
 void nova_bo_destroy(struct nova_bo *bo);
 
@@ -310,6 +342,306 @@ int nova_bo_map(struct nova_bo *bo, void **ptr);
  * Return: 0, or -EINVAL when @bo is NULL; any error of munmap(2).
  */
 int nova_bo_unmap(struct nova_bo *bo);
+
+/*
+ * GPU virtual address space (uAPI version 2, VM_BIND). Since NOVA_0.2.
+ *
+ * Each open file of a nova device has one GPU VA space, which libnova
+ * represents by a nova_vm owned by the nova_device: there is one per device,
+ * made at open and freed by nova_device_close(). Objects are mapped into it
+ * with VM_BIND, either one operation per call (nova_vm_map(),
+ * nova_vm_unmap()) or as a batch of operations that the kernel applies
+ * atomically in one call (nova_vm_bind_begin() ... nova_vm_bind_submit()).
+ * The kernel's rules apply as <nova/nova_drm.h> documents them: addresses,
+ * ranges and object offsets are multiples of nova_vm_va_alignment(); a MAP
+ * replaces whatever it covers, cutting mappings at its edges; an UNMAP may
+ * cover holes; a mapping keeps its object alive after nova_bo_destroy()
+ * until the last mapping of it goes, and closing the device drops every
+ * mapping. libnova does not check these rules itself: the kernel does, and
+ * its errors are returned as they are.
+ *
+ * The VA heap (nova_vm_va_alloc() and friends) hands out ranges of
+ * [nova_vm_va_start(), nova_vm_va_start() + nova_vm_va_size()) for clients
+ * that let libnova choose their GPU addresses, as Mesa's drivers do with
+ * util_vma_heap. It is bookkeeping in the process only: VM_BIND neither
+ * needs nor checks heap allocations, and the heap does not know what is
+ * mapped. Policy: the lowest suitably aligned free address (bottom-up first
+ * fit), sizes rounded up to nova_vm_va_alignment(), adjacent free ranges
+ * coalesced. Allocations and frees cost O(log n) in the number of ranges
+ * (see nova_vm_va_alloc() for large alignments).
+ *
+ * Thread-safety: nova_device_get_vm() and the nova_vm accessors only read
+ * and are safe from any thread. The VA heap functions take the VM's lock and
+ * may be called from any thread at once. nova_vm_map(), nova_vm_unmap() and
+ * nova_vm_bind_submit() may be called from any thread at once: the kernel
+ * serializes the VM_BIND calls of a file, each call seeing the whole effect
+ * of the ones before it (with concurrent callers the order among them is
+ * whatever the kernel's serialization gives). A nova_vm_bind_batch is used
+ * by one thread at a time; different batches may be built concurrently.
+ */
+
+/**
+ * nova_device_get_vm() - the GPU VA space of a device
+ * @dev: the device
+ * @out: receives the VM, owned by @dev; set to NULL on failure
+ *
+ * Every call returns the same VM, valid until nova_device_close(@dev).
+ *
+ * Since NOVA_0.2.
+ *
+ * Return: 0, or -EINVAL when @dev or @out is NULL; -EOPNOTSUPP when the
+ * driver's uAPI version is below 2, when it did not answer the VA_START,
+ * VA_SIZE, VA_ALIGNMENT or VM_BIND_MAX_OPS parameters at open, or when it
+ * answered values libnova cannot use (a zero size or operation limit, an
+ * alignment that is not a power of two or does not divide the range, a range
+ * that ends past 2^64 - 1).
+ */
+int nova_device_get_vm(struct nova_device *dev, struct nova_vm **out);
+
+/**
+ * nova_vm_device() - the device a VM belongs to
+ * @vm: the VM
+ *
+ * Since NOVA_0.2.
+ *
+ * Return: the device, or NULL when @vm is NULL.
+ */
+struct nova_device *nova_vm_device(const struct nova_vm *vm);
+
+/**
+ * nova_vm_va_start() - first GPU virtual address VM_BIND may map
+ * @vm: the VM
+ *
+ * The VA_START parameter. Since NOVA_0.2.
+ *
+ * Return: the address, or 0 when @vm is NULL.
+ */
+uint64_t nova_vm_va_start(const struct nova_vm *vm);
+
+/**
+ * nova_vm_va_size() - size of the usable GPU VA range, in bytes
+ * @vm: the VM
+ *
+ * The VA_SIZE parameter: VM_BIND maps within [start, start + size).
+ * Since NOVA_0.2.
+ *
+ * Return: the size, or 0 when @vm is NULL.
+ */
+uint64_t nova_vm_va_size(const struct nova_vm *vm);
+
+/**
+ * nova_vm_va_alignment() - alignment of VM_BIND addresses, ranges and offsets
+ * @vm: the VM
+ *
+ * The VA_ALIGNMENT parameter, a power of two. Since NOVA_0.2.
+ *
+ * Return: the alignment in bytes, or 0 when @vm is NULL.
+ */
+uint64_t nova_vm_va_alignment(const struct nova_vm *vm);
+
+/**
+ * nova_vm_max_ops() - most operations one VM_BIND call (one batch) may hold
+ * @vm: the VM
+ *
+ * The VM_BIND_MAX_OPS parameter (capped at UINT32_MAX, the most a call can
+ * carry). Since NOVA_0.2.
+ *
+ * Return: the limit, or 0 when @vm is NULL.
+ */
+uint32_t nova_vm_max_ops(const struct nova_vm *vm);
+
+/**
+ * nova_vm_va_alloc() - allocate a range of GPU virtual addresses
+ * @vm: the VM
+ * @size: bytes to allocate, rounded up to nova_vm_va_alignment()
+ * @alignment: the address is a multiple of it; a power of two, or 0 for
+ *             nova_vm_va_alignment(), which smaller values are raised to
+ * @va: receives the first address of the range
+ *
+ * Returns the lowest free address that satisfies @alignment. This costs
+ * O(log n) in the number of free and allocated ranges when @alignment is at
+ * most nova_vm_va_alignment(); a larger one may also visit each free range
+ * that is large enough but not suitably aligned. Thread-safe.
+ *
+ * Since NOVA_0.2.
+ *
+ * Return: 0, or -EINVAL when @vm or @va is NULL, @size is 0 or @alignment is
+ * not a power of two (nor 0); -ENOSPC when no free range can hold the
+ * request; -ENOMEM.
+ */
+int nova_vm_va_alloc(struct nova_vm *vm, uint64_t size, uint64_t alignment,
+		     uint64_t *va);
+
+/**
+ * nova_vm_va_alloc_addr() - allocate a given range of GPU virtual addresses
+ * @vm: the VM
+ * @va: first address; a multiple of nova_vm_va_alignment()
+ * @size: bytes, rounded up to nova_vm_va_alignment()
+ *
+ * For clients that need fixed addresses (replay, shared layouts). The range
+ * is freed with nova_vm_va_free() like any other. Thread-safe.
+ *
+ * Since NOVA_0.2.
+ *
+ * Return: 0, or -EINVAL when @vm is NULL, @size is 0, @va is not aligned or
+ * the range is not inside the VA range; -EBUSY when part of it is allocated;
+ * -ENOMEM.
+ */
+int nova_vm_va_alloc_addr(struct nova_vm *vm, uint64_t va, uint64_t size);
+
+/**
+ * nova_vm_va_free() - return an allocated range to the VA heap
+ * @vm: the VM
+ * @va: the first address of an allocation
+ * @size: its size, as passed when it was allocated (the same rounding
+ *        applies, so the rounded size does too)
+ *
+ * Only whole allocations are freed: a range that is not exactly one live
+ * allocation is refused and the heap is left unchanged. Freeing does not
+ * unmap anything. Thread-safe.
+ *
+ * Since NOVA_0.2.
+ *
+ * Return: 0, or -EINVAL when @vm is NULL, @size is 0 or is not the
+ * allocation's size; -ENOENT when no allocation starts at @va.
+ */
+int nova_vm_va_free(struct nova_vm *vm, uint64_t va, uint64_t size);
+
+/**
+ * nova_vm_map() - map part of an object into the VA space (one VM_BIND call)
+ * @vm: the VM
+ * @bo: the object, created on @vm's device
+ * @bo_offset: offset in @bo of the first mapped byte
+ * @va: first GPU virtual address of the mapping
+ * @range: size of the mapping in bytes
+ * @flags: NOVA_VM_BIND_MAP_* flags of <nova/nova_drm.h>
+ *
+ * Replaces whatever was mapped in [@va, @va + @range). Thread-safe.
+ *
+ * Since NOVA_0.2.
+ *
+ * Return: 0, or -EINVAL when @vm or @bo is NULL; -EXDEV when @bo belongs to
+ * another device; the kernel's errors: -EINVAL for an unknown flag, an
+ * unaligned @va, @range or @bo_offset, a zero @range, a range outside the VA
+ * range or overflowing, or a range past the end of @bo; -ENOENT when @bo's
+ * handle is closed; -ENOMEM.
+ */
+int nova_vm_map(struct nova_vm *vm, struct nova_bo *bo, uint64_t bo_offset,
+		uint64_t va, uint64_t range, uint32_t flags);
+
+/**
+ * nova_vm_unmap() - unmap everything in a range (one VM_BIND call)
+ * @vm: the VM
+ * @va: first GPU virtual address of the range
+ * @range: size of the range in bytes
+ *
+ * Mappings that cross the range's edges are cut; holes are not an error.
+ * Thread-safe.
+ *
+ * Since NOVA_0.2.
+ *
+ * Return: 0, or -EINVAL when @vm is NULL; the kernel's errors: -EINVAL for
+ * an unaligned @va or @range, a zero @range, or a range outside the VA range
+ * or overflowing; -ENOMEM.
+ */
+int nova_vm_unmap(struct nova_vm *vm, uint64_t va, uint64_t range);
+
+/**
+ * nova_vm_bind_begin() - start a batch of VM_BIND operations
+ * @vm: the VM the batch will apply to
+ * @out: receives the batch; set to NULL on failure
+ *
+ * Operations are added with nova_vm_bind_add_map() and
+ * nova_vm_bind_add_unmap(), then nova_vm_bind_submit() applies them all in
+ * one VM_BIND call, in the order they were added, or none of them: a batch
+ * is never split over several calls. Every batch ends with exactly one
+ * nova_vm_bind_submit() or nova_vm_bind_abort(), which frees it.
+ *
+ * Since NOVA_0.2.
+ *
+ * Return: 0, or -EINVAL when @vm or @out is NULL; -ENOMEM.
+ */
+int nova_vm_bind_begin(struct nova_vm *vm, struct nova_vm_bind_batch **out);
+
+/**
+ * nova_vm_bind_add_map() - add a MAP operation to a batch
+ * @batch: the batch
+ * @bo: the object, created on the batch's device
+ * @bo_offset: offset in @bo of the first mapped byte
+ * @va: first GPU virtual address of the mapping
+ * @range: size of the mapping in bytes
+ * @flags: NOVA_VM_BIND_MAP_* flags
+ *
+ * Only @bo's handle is recorded: @bo must not be destroyed before the batch
+ * is submitted, but may be right after, the mapping keeping the object.
+ *
+ * A failed add poisons the batch: the error is kept, later adds do nothing
+ * and return it, and nova_vm_bind_submit() returns it without calling the
+ * kernel. So a batch that could not be built as the caller meant is never
+ * applied, in whole or in part.
+ *
+ * Since NOVA_0.2.
+ *
+ * Return: 0, or -EINVAL when @batch is NULL (nothing is recorded then) or
+ * @bo is NULL; -EXDEV when @bo belongs to another device; -E2BIG when the
+ * batch already holds nova_vm_max_ops() operations; -ENOMEM; the error of an
+ * earlier failed add.
+ */
+int nova_vm_bind_add_map(struct nova_vm_bind_batch *batch, struct nova_bo *bo,
+			 uint64_t bo_offset, uint64_t va, uint64_t range,
+			 uint32_t flags);
+
+/**
+ * nova_vm_bind_add_unmap() - add an UNMAP operation to a batch
+ * @batch: the batch
+ * @va: first GPU virtual address of the range
+ * @range: size of the range in bytes
+ *
+ * Failures poison the batch as nova_vm_bind_add_map() describes.
+ *
+ * Since NOVA_0.2.
+ *
+ * Return: 0, or -EINVAL when @batch is NULL; -E2BIG when the batch already
+ * holds nova_vm_max_ops() operations; -ENOMEM; the error of an earlier
+ * failed add.
+ */
+int nova_vm_bind_add_unmap(struct nova_vm_bind_batch *batch, uint64_t va,
+			   uint64_t range);
+
+/**
+ * nova_vm_bind_count() - number of operations in a batch
+ * @batch: the batch
+ *
+ * Since NOVA_0.2.
+ *
+ * Return: the count, or 0 when @batch is NULL.
+ */
+unsigned int nova_vm_bind_count(const struct nova_vm_bind_batch *batch);
+
+/**
+ * nova_vm_bind_submit() - apply a batch in one VM_BIND call, and free it
+ * @batch: the batch; freed in every case, success or not
+ *
+ * The kernel applies the operations in order, each seeing the effect of the
+ * ones before it, atomically: on failure the VA space is unchanged. An empty
+ * batch succeeds without calling the kernel. Thread-safe with respect to
+ * other VM_BIND calls (see above).
+ *
+ * Since NOVA_0.2.
+ *
+ * Return: 0, or -EINVAL when @batch is NULL; the error of a failed add (the
+ * kernel is not called then); the kernel's errors, as nova_vm_map() and
+ * nova_vm_unmap() list them, for whichever operation failed.
+ */
+int nova_vm_bind_submit(struct nova_vm_bind_batch *batch);
+
+/**
+ * nova_vm_bind_abort() - free a batch without applying it
+ * @batch: the batch, or NULL (then nothing happens)
+ *
+ * Since NOVA_0.2.
+ */
+void nova_vm_bind_abort(struct nova_vm_bind_batch *batch);
 
 #if defined(__cplusplus)
 }

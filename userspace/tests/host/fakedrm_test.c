@@ -1,0 +1,839 @@
+// SPDX-License-Identifier: MIT
+/*
+ * nova-fakedrm-test - the real libnova.so on a fake nova kernel, on the host.
+ *
+ * This program defines drmIoctl(), drmGetVersion(), drmFreeVersion() and
+ * drmGetDeviceNameFromFd2(); libnova.so calls them through its PLT, so the
+ * program's definitions replace libdrm's (see the Makefile). A device is
+ * "opened" with nova_device_open_fd() on /dev/null and every ioctl lands in
+ * the fake below, which can play upstream Linux's nova, a uAPI version 1
+ * nova, or a version 2 nova with VM_BIND, and records the VM_BIND calls
+ * libnova makes so that their exact layout can be checked.
+ *
+ * What only a real kernel can tell (the semantics of the operations) is
+ * nova-libtest's job in the guest; this covers the library's own logic:
+ * tolerant opening, the parameter cache, the VM's availability, the batch
+ * rules (-E2BIG, sticky errors, one call per batch) and the VA heap's lock.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include <nova/nova.h>
+#include "nova_drm.h"
+
+#include "host.h"
+
+const char host_suite_name[] = "fakedrm";
+
+#define PAGE		4096ull
+#define MAX_PARAMS	16
+#define RECORD_OPS	(1u << 17)
+
+/* --- the fake kernel -------------------------------------------------------- */
+
+static struct fake {
+	const char *driver;		/* what DRM_IOCTL_VERSION names */
+	struct {
+		uint64_t id;
+		uint64_t value;
+		int error;		/* returned instead, when non-zero */
+	} params[MAX_PARAMS];
+	unsigned int nparams;
+	unsigned int getparam_calls;
+	uint64_t queried[64];		/* the params asked, in order */
+	uint32_t next_handle;
+	int bind_error;			/* what VM_BIND returns */
+	unsigned int bind_calls;
+	struct drm_nova_vm_bind bind;	/* the last call's arguments */
+	struct drm_nova_vm_bind_op *ops;	/* ... and its operations */
+} fake;
+
+static void fake_param(uint64_t id, uint64_t value, int error)
+{
+	unsigned int i;
+
+	for (i = 0; i < fake.nparams && fake.params[i].id != id; i++)
+		;
+	if (i == fake.nparams)
+		fake.nparams++;
+	fake.params[i].id = id;
+	fake.params[i].value = value;
+	fake.params[i].error = error;
+}
+
+/* Upstream Linux's nova: VRAM_BAR_SIZE, and nothing else. */
+static void fake_upstream(void)
+{
+	memset(&fake, 0, sizeof(fake));
+	fake.driver = "nova";
+	fake.next_handle = 1;
+	fake_param(NOVA_GETPARAM_VRAM_BAR_SIZE, 256 << 20, 0);
+}
+
+static void fake_v1(void)
+{
+	fake_upstream();
+	fake_param(NOVA_GETPARAM_VRAM_BAR_SIZE, 0, 0);
+	fake_param(NOVA_GETPARAM_UAPI_VERSION, 1, 0);
+	fake_param(NOVA_GETPARAM_MAX_OBJECT_SIZE, 64 << 20, 0);
+	fake_param(NOVA_GETPARAM_PAGE_SIZE, PAGE, 0);
+	fake_param(NOVA_GETPARAM_OBJECT_BUDGET, 256 << 20, 0);
+}
+
+#define FAKE_VA_START	(1ull << 20)
+#define FAKE_VA_SIZE	((1ull << 47) - (1ull << 20))
+#define FAKE_MAX_OPS	4096
+
+static void fake_v2(void)
+{
+	fake_v1();
+	fake_param(NOVA_GETPARAM_UAPI_VERSION, 2, 0);
+	fake_param(NOVA_GETPARAM_VA_START, FAKE_VA_START, 0);
+	fake_param(NOVA_GETPARAM_VA_SIZE, FAKE_VA_SIZE, 0);
+	fake_param(NOVA_GETPARAM_VA_ALIGNMENT, PAGE, 0);
+	fake_param(NOVA_GETPARAM_VM_BIND_MAX_OPS, FAKE_MAX_OPS, 0);
+}
+
+static bool was_queried(uint64_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < fake.getparam_calls && i < 64; i++) {
+		if (fake.queried[i] == id)
+			return true;
+	}
+	return false;
+}
+
+static int fake_getparam(struct drm_nova_getparam *args)
+{
+	unsigned int i;
+
+	if (fake.getparam_calls < 64)
+		fake.queried[fake.getparam_calls] = args->param;
+	fake.getparam_calls++;
+
+	for (i = 0; i < fake.nparams; i++) {
+		if (fake.params[i].id != args->param)
+			continue;
+		if (fake.params[i].error)
+			return fake.params[i].error;
+		args->value = fake.params[i].value;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int fake_vm_bind(const struct drm_nova_vm_bind *args)
+{
+	const char *src = (const char *)(uintptr_t)args->ops;
+	uint32_t i;
+
+	fake.bind_calls++;
+	fake.bind = *args;
+	if (!fake.ops)
+		fake.ops = calloc(RECORD_OPS, sizeof(*fake.ops));
+	if (!fake.ops)
+		return -ENOMEM;
+	for (i = 0; i < args->op_count && i < RECORD_OPS; i++)
+		memcpy(&fake.ops[i], src + (size_t)i * args->op_stride,
+		       sizeof(fake.ops[i]));
+	return fake.bind_error;
+}
+
+int drmIoctl(int fd, unsigned long request, void *arg)
+{
+	int ret;
+
+	(void)fd;
+	switch (request) {
+	case DRM_IOCTL_NOVA_GETPARAM:
+		ret = fake_getparam(arg);
+		break;
+	case DRM_IOCTL_NOVA_GEM_CREATE: {
+		struct drm_nova_gem_create *args = arg;
+
+		args->handle = fake.next_handle++;
+		args->size = (args->size + PAGE - 1) & ~(PAGE - 1);
+		ret = 0;
+		break;
+	}
+	case DRM_IOCTL_GEM_CLOSE:
+		ret = 0;
+		break;
+	case DRM_IOCTL_NOVA_VM_BIND:
+		ret = fake_vm_bind(arg);
+		break;
+	default:
+		ret = -ENOTTY;
+		break;
+	}
+
+	if (ret) {
+		errno = -ret;
+		return -1;
+	}
+	return 0;
+}
+
+drmVersionPtr drmGetVersion(int fd)
+{
+	drmVersionPtr v;
+
+	(void)fd;
+	v = calloc(1, sizeof(*v));
+	if (!v)
+		return NULL;
+	v->version_major = 0;
+	v->version_minor = 2;
+	v->name = strdup(fake.driver);
+	v->name_len = (int)strlen(fake.driver);
+	v->date = strdup("20250101");
+	v->desc = strdup("fake nova");
+	return v;
+}
+
+void drmFreeVersion(drmVersionPtr v)
+{
+	if (!v)
+		return;
+	free(v->name);
+	free(v->date);
+	free(v->desc);
+	free(v);
+}
+
+char *drmGetDeviceNameFromFd2(int fd)
+{
+	(void)fd;
+	return NULL;
+}
+
+/* --- helpers ------------------------------------------------------------------ */
+
+static int open_fake(struct nova_device **dev)
+{
+	int fd, ret;
+
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = nova_device_open_fd(fd, dev);
+	close(fd);
+	return ret;
+}
+
+#define OPEN_FAKE(dev)	CHECK_OK(open_fake(dev))
+
+/* --- opening and parameters ---------------------------------------------------- */
+
+static enum test_result fake_upstream_nova_opens(void)
+{
+	struct nova_device *dev;
+	struct nova_vm *vm = (struct nova_vm *)&vm;
+	unsigned int calls;
+	uint64_t value;
+
+	fake_upstream();
+	OPEN_FAKE(&dev);
+
+	CHECK_U64(nova_device_uapi_version(dev), ==, 0);
+	/* Only what version 0 has, plus the question of the version. */
+	CHECK(was_queried(NOVA_GETPARAM_UAPI_VERSION));
+	CHECK(was_queried(NOVA_GETPARAM_VRAM_BAR_SIZE));
+	CHECK_U64(fake.getparam_calls, ==, 2);
+
+	calls = fake.getparam_calls;
+	CHECK_OK(nova_device_get_param(dev, NOVA_GETPARAM_VRAM_BAR_SIZE, &value));
+	CHECK_U64(value, ==, 256 << 20);
+	CHECK_U64(fake.getparam_calls, ==, calls);	/* from the cache */
+
+	/* Unknown parameters go to the kernel, which says -EINVAL. */
+	CHECK_ERR(nova_device_get_param(dev, NOVA_GETPARAM_PAGE_SIZE, &value), -EINVAL);
+	CHECK_ERR(nova_device_get_param(dev, NOVA_GETPARAM_UAPI_VERSION, &value), -EINVAL);
+	CHECK_ERR(nova_device_get_param(dev, NOVA_GETPARAM_VA_START, &value), -EINVAL);
+	CHECK_U64(fake.getparam_calls, ==, calls + 3);
+
+	CHECK_ERR(nova_device_get_vm(dev, &vm), -EOPNOTSUPP);
+	CHECK(vm == NULL);
+	CHECK(strcmp(nova_device_driver_name(dev), "nova") == 0);
+
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+static enum test_result fake_uapi_version_errors(void)
+{
+	struct nova_device *dev;
+
+	/* A driver that answers UAPI_VERSION starts at 1. */
+	fake_v1();
+	fake_param(NOVA_GETPARAM_UAPI_VERSION, 0, 0);
+	CHECK_ERR(open_fake(&dev), -EPROTO);
+	CHECK(dev == NULL);
+
+	/* Failures other than "unknown parameter" say nothing about the driver. */
+	fake_v1();
+	fake_param(NOVA_GETPARAM_UAPI_VERSION, 0, -EIO);
+	CHECK_ERR(open_fake(&dev), -EIO);
+
+	fake_v1();
+	fake.driver = "virtio_gpu";
+	CHECK_ERR(open_fake(&dev), -ENODEV);
+	return TEST_PASS;
+}
+
+static enum test_result fake_v1_has_no_vm(void)
+{
+	struct nova_device *dev;
+	struct nova_vm *vm;
+	uint64_t value;
+
+	fake_v1();
+	OPEN_FAKE(&dev);
+	CHECK_U64(nova_device_uapi_version(dev), ==, 1);
+	CHECK(!was_queried(NOVA_GETPARAM_VA_START));	/* version 2 only */
+	CHECK_OK(nova_device_get_param(dev, NOVA_GETPARAM_PAGE_SIZE, &value));
+	CHECK_U64(value, ==, PAGE);
+	CHECK_ERR(nova_device_get_vm(dev, &vm), -EOPNOTSUPP);
+	CHECK_ERR(nova_device_get_param(dev, NOVA_GETPARAM_VA_START, &value), -EINVAL);
+	nova_device_close(dev);
+
+	/* A version 1 parameter that fails leaves it unknown, not the open. */
+	fake_v1();
+	fake_param(NOVA_GETPARAM_OBJECT_BUDGET, 0, -EINVAL);
+	OPEN_FAKE(&dev);
+	CHECK_ERR(nova_device_get_param(dev, NOVA_GETPARAM_OBJECT_BUDGET, &value), -EINVAL);
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+/* Version 2 whose VA parameters fail or make no sense: no VM, but it opens. */
+static enum test_result fake_v2_unusable_va_params(void)
+{
+	static const struct {
+		uint64_t id;
+		uint64_t value;
+		int error;
+	} cases[] = {
+		{ NOVA_GETPARAM_VA_START, 0, -EINVAL },
+		{ NOVA_GETPARAM_VA_SIZE, 0, -EINVAL },
+		{ NOVA_GETPARAM_VA_ALIGNMENT, 0, -EFAULT },
+		{ NOVA_GETPARAM_VM_BIND_MAX_OPS, 0, -EINVAL },
+		{ NOVA_GETPARAM_VA_SIZE, 0, 0 },
+		{ NOVA_GETPARAM_VA_ALIGNMENT, 0, 0 },
+		{ NOVA_GETPARAM_VA_ALIGNMENT, 3 * PAGE, 0 },
+		{ NOVA_GETPARAM_VA_ALIGNMENT, 1ull << 21, 0 },	/* does not divide VA_START */
+		{ NOVA_GETPARAM_VA_START, PAGE + 1, 0 },
+		{ NOVA_GETPARAM_VA_SIZE, ~0ull - PAGE + 1, 0 },	/* ends past 2^64 - 1 */
+		{ NOVA_GETPARAM_VM_BIND_MAX_OPS, 0, 0 },
+	};
+	struct nova_device *dev;
+	struct nova_vm *vm;
+	uint64_t value;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fake_v2();
+		fake_param(cases[i].id, cases[i].value, cases[i].error);
+		if (open_fake(&dev))
+			FAIL("case %u: open failed", i);
+		CHECK_U64(nova_device_uapi_version(dev), ==, 2);
+		if (nova_device_get_vm(dev, &vm) != -EOPNOTSUPP)
+			FAIL("case %u (param 0x%" PRIx64 " = 0x%" PRIx64 ", error %s): "
+			     "nova_device_get_vm() did not say -EOPNOTSUPP", i,
+			     cases[i].id, cases[i].value, test_errname(cases[i].error));
+		CHECK_OK(nova_device_get_param(dev, NOVA_GETPARAM_PAGE_SIZE, &value));
+		nova_device_close(dev);
+	}
+	return TEST_PASS;
+}
+
+static enum test_result fake_v2_vm(void)
+{
+	struct nova_device *dev;
+	struct nova_vm *vm, *again;
+	unsigned int calls;
+	uint64_t value;
+
+	fake_v2();
+	OPEN_FAKE(&dev);
+	CHECK_OK(nova_device_get_vm(dev, &vm));
+	CHECK_OK(nova_device_get_vm(dev, &again));
+	CHECK(vm == again);
+	CHECK(nova_vm_device(vm) == dev);
+	CHECK_U64(nova_vm_va_start(vm), ==, FAKE_VA_START);
+	CHECK_U64(nova_vm_va_size(vm), ==, FAKE_VA_SIZE);
+	CHECK_U64(nova_vm_va_alignment(vm), ==, PAGE);
+	CHECK_U64(nova_vm_max_ops(vm), ==, FAKE_MAX_OPS);
+
+	/* The VA parameters are cached like the others. */
+	calls = fake.getparam_calls;
+	CHECK_OK(nova_device_get_param(dev, NOVA_GETPARAM_VM_BIND_MAX_OPS, &value));
+	CHECK_U64(value, ==, FAKE_MAX_OPS);
+	CHECK_U64(fake.getparam_calls, ==, calls);
+	nova_device_close(dev);
+
+	/* A limit above what op_count can carry is capped. */
+	fake_v2();
+	fake_param(NOVA_GETPARAM_VM_BIND_MAX_OPS, 1ull << 40, 0);
+	OPEN_FAKE(&dev);
+	CHECK_OK(nova_device_get_vm(dev, &vm));
+	CHECK_U64(nova_vm_max_ops(vm), ==, UINT32_MAX);
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+static enum test_result fake_vm_null_args(void)
+{
+	struct nova_vm_bind_batch *batch = (struct nova_vm_bind_batch *)&batch;
+	struct nova_vm *vm = (struct nova_vm *)&vm;
+	struct nova_device *dev;
+	struct nova_bo *bo;
+	uint64_t va;
+
+	CHECK_ERR(nova_device_get_vm(NULL, &vm), -EINVAL);
+	CHECK(vm == NULL);
+	CHECK(nova_device_uapi_version(NULL) == 0);
+	CHECK(nova_vm_device(NULL) == NULL);
+	CHECK(nova_vm_va_start(NULL) == 0);
+	CHECK(nova_vm_va_size(NULL) == 0);
+	CHECK(nova_vm_va_alignment(NULL) == 0);
+	CHECK(nova_vm_max_ops(NULL) == 0);
+	CHECK_ERR(nova_vm_va_alloc(NULL, PAGE, 0, &va), -EINVAL);
+	CHECK_ERR(nova_vm_va_alloc_addr(NULL, FAKE_VA_START, PAGE), -EINVAL);
+	CHECK_ERR(nova_vm_va_free(NULL, FAKE_VA_START, PAGE), -EINVAL);
+	CHECK_ERR(nova_vm_unmap(NULL, FAKE_VA_START, PAGE), -EINVAL);
+	CHECK_ERR(nova_vm_map(NULL, NULL, 0, FAKE_VA_START, PAGE, 0), -EINVAL);
+	CHECK_ERR(nova_vm_bind_begin(NULL, &batch), -EINVAL);
+	CHECK(batch == NULL);
+	CHECK_ERR(nova_vm_bind_add_map(NULL, NULL, 0, 0, PAGE, 0), -EINVAL);
+	CHECK_ERR(nova_vm_bind_add_unmap(NULL, 0, PAGE), -EINVAL);
+	CHECK(nova_vm_bind_count(NULL) == 0);
+	CHECK_ERR(nova_vm_bind_submit(NULL), -EINVAL);
+	nova_vm_bind_abort(NULL);
+
+	fake_v2();
+	OPEN_FAKE(&dev);
+	CHECK_ERR(nova_device_get_vm(dev, NULL), -EINVAL);
+	CHECK_OK(nova_device_get_vm(dev, &vm));
+	CHECK_ERR(nova_vm_va_alloc(vm, PAGE, 0, NULL), -EINVAL);
+	CHECK_ERR(nova_vm_map(vm, NULL, 0, FAKE_VA_START, PAGE, 0), -EINVAL);
+	CHECK_ERR(nova_vm_bind_begin(vm, NULL), -EINVAL);
+	CHECK_OK(nova_bo_create(dev, PAGE, &bo));
+	CHECK_U64(fake.bind_calls, ==, 0);
+	nova_bo_destroy(bo);
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+/* --- the VM_BIND calls libnova makes --------------------------------------------- */
+
+static enum test_result check_header(uint32_t count)
+{
+	CHECK_U64(fake.bind.vm_id, ==, 0);
+	CHECK_U64(fake.bind.flags, ==, 0);
+	CHECK_U64(fake.bind.op_count, ==, count);
+	CHECK_U64(fake.bind.op_stride, ==, sizeof(struct drm_nova_vm_bind_op));
+	CHECK_U64(fake.bind.op_stride, ==, 40);
+	CHECK(fake.bind.ops != 0);
+	return TEST_PASS;
+}
+
+#define CHECK_HEADER(count)						\
+	do {								\
+		if (check_header(count) != TEST_PASS)			\
+			return TEST_FAIL;				\
+	} while (0)
+
+#define CHECK_OP(i, op_, flags_, handle_, bo_offset_, va_, range_)	\
+	do {								\
+		const struct drm_nova_vm_bind_op *o_ = &fake.ops[i];	\
+		CHECK_U64(o_->op, ==, op_);				\
+		CHECK_U64(o_->flags, ==, flags_);			\
+		CHECK_U64(o_->handle, ==, handle_);			\
+		CHECK_U64(o_->pad, ==, 0);				\
+		CHECK_U64(o_->bo_offset, ==, bo_offset_);		\
+		CHECK_U64(o_->va, ==, va_);				\
+		CHECK_U64(o_->range, ==, range_);			\
+	} while (0)
+
+static enum test_result fake_vm_map_unmap_calls(void)
+{
+	struct nova_device *dev;
+	struct nova_vm *vm;
+	struct nova_bo *bo;
+	uint32_t h;
+
+	fake_v2();
+	OPEN_FAKE(&dev);
+	CHECK_OK(nova_device_get_vm(dev, &vm));
+	CHECK_OK(nova_bo_create(dev, 4 * PAGE, &bo));
+	h = nova_bo_handle(bo);
+
+	CHECK_OK(nova_vm_map(vm, bo, PAGE, 1ull << 30, 2 * PAGE,
+			     NOVA_VM_BIND_MAP_READONLY));
+	CHECK_U64(fake.bind_calls, ==, 1);
+	CHECK_HEADER(1);
+	CHECK_OP(0, NOVA_VM_BIND_OP_MAP, NOVA_VM_BIND_MAP_READONLY, h, PAGE,
+		 1ull << 30, 2 * PAGE);
+
+	CHECK_OK(nova_vm_unmap(vm, 1ull << 30, PAGE));
+	CHECK_U64(fake.bind_calls, ==, 2);
+	CHECK_HEADER(1);
+	CHECK_OP(0, NOVA_VM_BIND_OP_UNMAP, 0, 0, 0, 1ull << 30, PAGE);
+
+	/* No checks of its own: what the kernel says is returned as it is. */
+	CHECK_OK(nova_vm_map(vm, bo, 1, 3, 0, 0x80));
+	CHECK_U64(fake.bind_calls, ==, 3);
+	CHECK_OP(0, NOVA_VM_BIND_OP_MAP, 0x80, h, 1, 3, 0);
+	fake.bind_error = -ENOENT;
+	CHECK_ERR(nova_vm_map(vm, bo, 0, 1ull << 30, PAGE, 0), -ENOENT);
+	fake.bind_error = -EINVAL;
+	CHECK_ERR(nova_vm_unmap(vm, 1ull << 30, PAGE), -EINVAL);
+	fake.bind_error = -ENOMEM;
+	CHECK_ERR(nova_vm_unmap(vm, 1ull << 30, PAGE), -ENOMEM);
+
+	nova_bo_destroy(bo);
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+static enum test_result fake_vm_batch_one_call(void)
+{
+	struct nova_vm_bind_batch *batch;
+	struct nova_device *dev;
+	struct nova_vm *vm;
+	struct nova_bo *a, *b;
+
+	fake_v2();
+	OPEN_FAKE(&dev);
+	CHECK_OK(nova_device_get_vm(dev, &vm));
+	CHECK_OK(nova_bo_create(dev, 4 * PAGE, &a));
+	CHECK_OK(nova_bo_create(dev, 4 * PAGE, &b));
+
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_U64(nova_vm_bind_count(batch), ==, 0);
+	CHECK_OK(nova_vm_bind_add_map(batch, a, 0, 1ull << 30, 4 * PAGE, 0));
+	CHECK_OK(nova_vm_bind_add_unmap(batch, (1ull << 30) + PAGE, PAGE));
+	CHECK_OK(nova_vm_bind_add_map(batch, b, 2 * PAGE, (1ull << 30) + PAGE, PAGE,
+				      NOVA_VM_BIND_MAP_NOEXEC));
+	CHECK_U64(nova_vm_bind_count(batch), ==, 3);
+	CHECK_U64(fake.bind_calls, ==, 0);	/* nothing before submit */
+	CHECK_OK(nova_vm_bind_submit(batch));
+
+	CHECK_U64(fake.bind_calls, ==, 1);
+	CHECK_HEADER(3);
+	CHECK_OP(0, NOVA_VM_BIND_OP_MAP, 0, nova_bo_handle(a), 0, 1ull << 30, 4 * PAGE);
+	CHECK_OP(1, NOVA_VM_BIND_OP_UNMAP, 0, 0, 0, (1ull << 30) + PAGE, PAGE);
+	CHECK_OP(2, NOVA_VM_BIND_OP_MAP, NOVA_VM_BIND_MAP_NOEXEC, nova_bo_handle(b),
+		 2 * PAGE, (1ull << 30) + PAGE, PAGE);
+
+	/* The kernel's error comes back, and the batch is gone either way. */
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_OK(nova_vm_bind_add_unmap(batch, 1ull << 30, PAGE));
+	fake.bind_error = -EINVAL;
+	CHECK_ERR(nova_vm_bind_submit(batch), -EINVAL);
+	CHECK_U64(fake.bind_calls, ==, 2);
+	fake.bind_error = 0;
+
+	/* An empty batch does not bother the kernel; an aborted one neither. */
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_OK(nova_vm_bind_submit(batch));
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_OK(nova_vm_bind_add_unmap(batch, 1ull << 30, PAGE));
+	nova_vm_bind_abort(batch);
+	CHECK_U64(fake.bind_calls, ==, 2);
+
+	nova_bo_destroy(a);
+	nova_bo_destroy(b);
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+static enum test_result fake_vm_batch_max_ops(void)
+{
+	struct nova_vm_bind_batch *batch;
+	struct nova_device *dev;
+	struct nova_vm *vm;
+	struct nova_bo *bo;
+	unsigned int i;
+
+	fake_v2();
+	fake_param(NOVA_GETPARAM_VM_BIND_MAX_OPS, 5, 0);
+	OPEN_FAKE(&dev);
+	CHECK_OK(nova_device_get_vm(dev, &vm));
+	CHECK_OK(nova_bo_create(dev, PAGE, &bo));
+
+	/* Exactly the limit is one call. */
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	for (i = 0; i < 5; i++)
+		CHECK_OK(nova_vm_bind_add_unmap(batch, (1ull << 30) + i * PAGE, PAGE));
+	CHECK_OK(nova_vm_bind_submit(batch));
+	CHECK_U64(fake.bind_calls, ==, 1);
+	CHECK_HEADER(5);
+
+	/* One more is refused, for good: the batch is never submitted. */
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	for (i = 0; i < 5; i++)
+		CHECK_OK(nova_vm_bind_add_map(batch, bo, 0, (1ull << 30) + i * PAGE, PAGE, 0));
+	CHECK_ERR(nova_vm_bind_add_map(batch, bo, 0, 1ull << 31, PAGE, 0), -E2BIG);
+	CHECK_ERR(nova_vm_bind_add_unmap(batch, 1ull << 31, PAGE), -E2BIG);
+	CHECK_U64(nova_vm_bind_count(batch), ==, 5);
+	CHECK_ERR(nova_vm_bind_submit(batch), -E2BIG);
+	CHECK_U64(fake.bind_calls, ==, 1);
+
+	nova_bo_destroy(bo);
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+static enum test_result fake_vm_batch_sticky_errors(void)
+{
+	struct nova_device *dev, *other;
+	struct nova_vm_bind_batch *batch;
+	struct nova_bo *bo, *foreign;
+	struct nova_vm *vm;
+
+	fake_v2();
+	OPEN_FAKE(&dev);
+	OPEN_FAKE(&other);
+	CHECK_OK(nova_device_get_vm(dev, &vm));
+	CHECK_OK(nova_bo_create(dev, PAGE, &bo));
+	CHECK_OK(nova_bo_create(other, PAGE, &foreign));
+
+	/* A handle of another file would name another object: refused. */
+	CHECK_ERR(nova_vm_map(vm, foreign, 0, 1ull << 30, PAGE, 0), -EXDEV);
+	CHECK_U64(fake.bind_calls, ==, 0);
+
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_OK(nova_vm_bind_add_map(batch, bo, 0, 1ull << 30, PAGE, 0));
+	CHECK_ERR(nova_vm_bind_add_map(batch, foreign, 0, 1ull << 31, PAGE, 0), -EXDEV);
+	CHECK_ERR(nova_vm_bind_add_map(batch, bo, 0, 1ull << 32, PAGE, 0), -EXDEV);
+	CHECK_ERR(nova_vm_bind_add_unmap(batch, 1ull << 30, PAGE), -EXDEV);
+	CHECK_U64(nova_vm_bind_count(batch), ==, 1);
+	CHECK_ERR(nova_vm_bind_submit(batch), -EXDEV);
+
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_ERR(nova_vm_bind_add_map(batch, NULL, 0, 1ull << 30, PAGE, 0), -EINVAL);
+	CHECK_ERR(nova_vm_bind_add_unmap(batch, 1ull << 30, PAGE), -EINVAL);
+	CHECK_ERR(nova_vm_bind_submit(batch), -EINVAL);
+	CHECK_U64(fake.bind_calls, ==, 0);
+
+	nova_bo_destroy(foreign);
+	nova_bo_destroy(bo);
+	nova_device_close(other);
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+/* A batch grows its array as needed, and the kernel sees every operation. */
+static enum test_result fake_vm_batch_large(void)
+{
+	const uint32_t n = 100000;
+	struct nova_vm_bind_batch *batch;
+	struct nova_device *dev;
+	struct nova_vm *vm;
+	struct nova_bo *bo;
+	uint32_t i;
+
+	fake_v2();
+	fake_param(NOVA_GETPARAM_VM_BIND_MAX_OPS, n, 0);
+	OPEN_FAKE(&dev);
+	CHECK_OK(nova_device_get_vm(dev, &vm));
+	CHECK_OK(nova_bo_create(dev, PAGE, &bo));
+
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	for (i = 0; i < n; i++) {
+		if (i % 2)
+			CHECK_OK(nova_vm_bind_add_unmap(batch, FAKE_VA_START + i * PAGE, PAGE));
+		else
+			CHECK_OK(nova_vm_bind_add_map(batch, bo, 0, FAKE_VA_START + i * PAGE,
+						      PAGE, i % 4 ? 0 : NOVA_VM_BIND_MAP_NOEXEC));
+	}
+	CHECK_ERR(nova_vm_bind_add_unmap(batch, FAKE_VA_START, PAGE), -E2BIG);
+	nova_vm_bind_abort(batch);
+	CHECK_U64(fake.bind_calls, ==, 0);
+
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	for (i = 0; i < n; i++) {
+		if (i % 2)
+			CHECK_OK(nova_vm_bind_add_unmap(batch, FAKE_VA_START + i * PAGE, PAGE));
+		else
+			CHECK_OK(nova_vm_bind_add_map(batch, bo, 0, FAKE_VA_START + i * PAGE,
+						      PAGE, i % 4 ? 0 : NOVA_VM_BIND_MAP_NOEXEC));
+	}
+	CHECK_OK(nova_vm_bind_submit(batch));
+	CHECK_U64(fake.bind_calls, ==, 1);
+	CHECK_HEADER(n);
+	for (i = 0; i < n; i++) {
+		if (i % 2)
+			CHECK_OP(i, NOVA_VM_BIND_OP_UNMAP, 0, 0, 0, FAKE_VA_START + i * PAGE, PAGE);
+		else
+			CHECK_OP(i, NOVA_VM_BIND_OP_MAP, i % 4 ? 0 : NOVA_VM_BIND_MAP_NOEXEC,
+				 nova_bo_handle(bo), 0, FAKE_VA_START + i * PAGE, PAGE);
+	}
+
+	nova_bo_destroy(bo);
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+/* --- the VA heap through the public API ----------------------------------------------- */
+
+static enum test_result fake_vm_va_heap(void)
+{
+	struct nova_device *dev;
+	struct nova_vm *vm;
+	uint64_t a, b, end = FAKE_VA_START + FAKE_VA_SIZE;
+
+	fake_v2();
+	OPEN_FAKE(&dev);
+	CHECK_OK(nova_device_get_vm(dev, &vm));
+
+	CHECK_OK(nova_vm_va_alloc(vm, 1, 0, &a));
+	CHECK_U64(a, ==, FAKE_VA_START);		/* bottom-up */
+	CHECK_OK(nova_vm_va_alloc(vm, PAGE, 1ull << 30, &b));
+	CHECK_U64(b, ==, 1ull << 30);
+	CHECK_ERR(nova_vm_va_alloc(vm, FAKE_VA_SIZE, 0, &b), -ENOSPC);
+	CHECK_ERR(nova_vm_va_alloc(vm, PAGE, 3, &b), -EINVAL);
+	CHECK_ERR(nova_vm_va_alloc(vm, 0, 0, &b), -EINVAL);
+
+	CHECK_OK(nova_vm_va_alloc_addr(vm, end - PAGE, PAGE));
+	CHECK_ERR(nova_vm_va_alloc_addr(vm, end - PAGE, PAGE), -EBUSY);
+	CHECK_ERR(nova_vm_va_alloc_addr(vm, end, PAGE), -EINVAL);
+	CHECK_ERR(nova_vm_va_alloc_addr(vm, FAKE_VA_START - PAGE, PAGE), -EINVAL);
+	CHECK_ERR(nova_vm_va_alloc_addr(vm, 1ull << 31, 1), 0);
+	CHECK_ERR(nova_vm_va_alloc_addr(vm, (1ull << 31) + 1, PAGE), -EINVAL);
+
+	CHECK_ERR(nova_vm_va_free(vm, a + PAGE, PAGE), -ENOENT);
+	CHECK_ERR(nova_vm_va_free(vm, a, 2 * PAGE), -EINVAL);
+	CHECK_OK(nova_vm_va_free(vm, a, 1));
+	CHECK_ERR(nova_vm_va_free(vm, a, PAGE), -ENOENT);
+	CHECK_OK(nova_vm_va_free(vm, 1ull << 30, PAGE));
+	CHECK_OK(nova_vm_va_free(vm, 1ull << 31, PAGE));
+	CHECK_OK(nova_vm_va_free(vm, end - PAGE, PAGE));
+
+	/* All back in one piece. */
+	CHECK_OK(nova_vm_va_alloc(vm, FAKE_VA_SIZE, 0, &a));
+	CHECK_U64(a, ==, FAKE_VA_START);
+	CHECK_U64(fake.bind_calls, ==, 0);	/* the heap never binds */
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+#define HEAP_THREADS	4
+#define HEAP_ROUNDS	20000
+#define HEAP_LIVE	64
+
+struct heap_thread {
+	struct nova_vm *vm;
+	unsigned int id;
+	uint64_t va[HEAP_LIVE];
+	uint64_t size[HEAP_LIVE];
+	int error;
+};
+
+static void *heap_worker(void *data)
+{
+	struct heap_thread *t = data;
+	uint64_t x = t->id + 1;
+	unsigned int i, k;
+
+	for (i = 0; i < HEAP_ROUNDS && !t->error; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		k = (unsigned int)(x >> 33) % HEAP_LIVE;
+		if (t->size[k]) {
+			t->error = nova_vm_va_free(t->vm, t->va[k], t->size[k]);
+			t->size[k] = 0;
+		} else {
+			t->size[k] = ((x >> 20) % 8 + 1) * PAGE;
+			t->error = nova_vm_va_alloc(t->vm, t->size[k], 0, &t->va[k]);
+		}
+	}
+	return NULL;
+}
+
+/* The heap's lock: concurrent threads never get overlapping ranges. */
+static enum test_result fake_vm_va_heap_threads(void)
+{
+	static struct heap_thread threads[HEAP_THREADS];
+	pthread_t tids[HEAP_THREADS];
+	struct nova_device *dev;
+	struct nova_vm *vm;
+	unsigned int i, j, k, l;
+	uint64_t all;
+
+	fake_v2();
+	/* 16 times what can be live at once: first fit never runs out. */
+	fake_param(NOVA_GETPARAM_VA_SIZE, 16 * HEAP_THREADS * HEAP_LIVE * 8 * PAGE, 0);
+	OPEN_FAKE(&dev);
+	CHECK_OK(nova_device_get_vm(dev, &vm));
+
+	for (i = 0; i < HEAP_THREADS; i++) {
+		threads[i].vm = vm;
+		threads[i].id = i;
+		CHECK(pthread_create(&tids[i], NULL, heap_worker, &threads[i]) == 0);
+	}
+	for (i = 0; i < HEAP_THREADS; i++)
+		pthread_join(tids[i], NULL);
+
+	for (i = 0; i < HEAP_THREADS; i++) {
+		if (threads[i].error)
+			FAIL("thread %u: %s", i, test_errname(threads[i].error));
+	}
+
+	/* The live ranges of all threads are pairwise disjoint. */
+	for (i = 0; i < HEAP_THREADS; i++) {
+		for (k = 0; k < HEAP_LIVE; k++) {
+			const struct heap_thread *a = &threads[i];
+
+			if (!a->size[k])
+				continue;
+			for (j = i; j < HEAP_THREADS; j++) {
+				for (l = j == i ? k + 1 : 0; l < HEAP_LIVE; l++) {
+					const struct heap_thread *b = &threads[j];
+
+					if (b->size[l] && a->va[k] < b->va[l] + b->size[l] &&
+					    b->va[l] < a->va[k] + a->size[k])
+						FAIL("thread %u's 0x%" PRIx64 " and thread %u's 0x%"
+						     PRIx64 " overlap", i, a->va[k], j, b->va[l]);
+				}
+			}
+		}
+	}
+
+	for (i = 0; i < HEAP_THREADS; i++) {
+		for (k = 0; k < HEAP_LIVE; k++) {
+			if (threads[i].size[k])
+				CHECK_OK(nova_vm_va_free(vm, threads[i].va[k], threads[i].size[k]));
+		}
+	}
+	CHECK_OK(nova_vm_va_alloc(vm, 16 * HEAP_THREADS * HEAP_LIVE * 8 * PAGE, 0, &all));
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+const struct test_case host_tests[] = {
+	{ "fake_upstream_nova_opens", fake_upstream_nova_opens, 0 },
+	{ "fake_uapi_version_errors", fake_uapi_version_errors, 0 },
+	{ "fake_v1_has_no_vm", fake_v1_has_no_vm, 0 },
+	{ "fake_v2_unusable_va_params", fake_v2_unusable_va_params, 0 },
+	{ "fake_v2_vm", fake_v2_vm, 0 },
+	{ "fake_vm_null_args", fake_vm_null_args, 0 },
+	{ "fake_vm_map_unmap_calls", fake_vm_map_unmap_calls, 0 },
+	{ "fake_vm_batch_one_call", fake_vm_batch_one_call, 0 },
+	{ "fake_vm_batch_max_ops", fake_vm_batch_max_ops, 0 },
+	{ "fake_vm_batch_sticky_errors", fake_vm_batch_sticky_errors, 0 },
+	{ "fake_vm_batch_large", fake_vm_batch_large, 0 },
+	{ "fake_vm_va_heap", fake_vm_va_heap, 0 },
+	{ "fake_vm_va_heap_threads", fake_vm_va_heap_threads, 0 },
+	{ NULL, NULL, 0 },
+};
