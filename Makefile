@@ -5,6 +5,7 @@
 #   make            build nova.ko and the userspace (library, tools, tests)
 #   make run        boot a QEMU guest, load nova.ko, run novainfo and nova-demo
 #   make check      every test: module checks, hosted core tests, in-guest tests
+#   make docs       HTML documentation (Sphinx) in build/docs/html
 #   make deps       install what the above need (apt-get, as root)
 #
 # KDIR selects the kernel to build against: by default the Debian headers that
@@ -17,8 +18,8 @@ BUILD := $(CURDIR)/build
 USERSPACE := $(BUILD)/userspace
 GUEST_RUN := scripts/guest-run.sh
 
-.PHONY: all module userspace hosted deps run check check-module check-hosted \
-	check-guest install clean help
+.PHONY: all module userspace hosted deps run check check-module check-uapi check-hosted \
+	check-guest uapi-baseline install docs clean help
 
 all: module userspace
 
@@ -36,6 +37,7 @@ module:
 userspace:
 	@echo "[build] libnova, tools and tests"
 	$(MAKE) -C userspace O=$(USERSPACE)
+	$(MAKE) -C tests/uapi O=$(BUILD)/uapi USERSPACE=$(USERSPACE) errors
 
 hosted:
 	@echo "[build] hosted core tests (ASan, UBSan)"
@@ -43,6 +45,15 @@ hosted:
 
 install:
 	$(MAKE) -C userspace O=$(USERSPACE) install
+
+# HTML documentation; the uAPI's kernel-doc comments are extracted with the
+# kernel's own scripts/kernel-doc. Warnings fail the build.
+docs: deps
+	@echo "[docs] kernel-doc of nova_drm.h, then Sphinx"
+	@mkdir -p $(BUILD)/docs/gen
+	@perl $(KDIR)/scripts/kernel-doc -rst -Werror driver/uapi/nova_drm.h > $(BUILD)/docs/gen/nova_drm.kernel-doc.rst
+	@sphinx-build -q -W -b html Documentation $(BUILD)/docs/html
+	@echo "[docs] $(BUILD)/docs/html/index.html"
 
 # --- the main job --------------------------------------------------------------
 
@@ -58,11 +69,23 @@ CHECK_LOGS := $(BUILD)/check
 
 check: deps
 	@$(MAKE) --no-print-directory all hosted
-	@$(MAKE) --no-print-directory check-module check-hosted check-guest
-	@scripts/check-summary.sh hosted=$(CHECK_LOGS)/hosted.log libnova=$(CHECK_LOGS)/guest.log
+	@$(MAKE) --no-print-directory check-module check-uapi check-hosted check-guest
+	@scripts/check-summary.sh hosted=$(CHECK_LOGS)/hosted.log libnova=$(CHECK_LOGS)/guest.log \
+		uapi-errors=$(CHECK_LOGS)/guest.log
 
 check-module:
 	@scripts/check-module.sh nova.ko
+
+# The frozen uAPI: header hygiene, layout pins, upstream compatibility and the
+# layout baseline. Uses the sanitized kernel uapi headers the module build made.
+check-uapi:
+	@echo "[check] uAPI header: hygiene, pins, upstream compatibility, layout baseline"
+	@$(MAKE) --no-print-directory -C tests/uapi O=$(BUILD)/uapi KUAPI=$(BUILD)/kernel-uapi check
+
+# Records appended ioctls, structs and fields in driver/uapi/nova_drm.layout;
+# refuses any other change of the uAPI.
+uapi-baseline:
+	@$(MAKE) --no-print-directory -C tests/uapi O=$(BUILD)/uapi baseline
 
 check-hosted: hosted
 	@echo "[check] hosted core tests (GoogleTest, ASan, UBSan)"
@@ -70,14 +93,44 @@ check-hosted: hosted
 	@set -o pipefail; $(MAKE) --no-print-directory -C tests/hosted O=$(BUILD)/hosted check \
 		2>&1 | tee $(CHECK_LOGS)/hosted.log
 
-# libnova's suite against the real module, then the driver's own accounting
-# must be back to zero before rmmod.
+# KUnit suites on UML, in Debian's linux-source tree of the headers' version
+# with nova built in (tree and build cached outside the checkout; a cold run
+# builds a whole UML kernel, several minutes).
+.PHONY: check-kunit
+check-kunit: deps
+	@echo "[check] KUnit suites on UML (kunit.py)"
+	@mkdir -p $(CHECK_LOGS)
+	@set -o pipefail; scripts/kunit-run.sh 2>&1 | tee $(CHECK_LOGS)/kunit.log
+
+# One boot: libnova's suite and the documented errno table against the real
+# module, then the driver's own accounting must be back to zero before rmmod.
 check-guest:
 	@echo "[check] in-guest tests on Debian's kernel"
 	@mkdir -p $(CHECK_LOGS)
-	@set -o pipefail; $(GUEST_RUN) --module nova.ko -- \
-		sh -c '$(USERSPACE)/nova-libtest && tests/guest/leak-check.sh' \
+	@set -o pipefail; $(GUEST_RUN) --module nova.ko -- sh -c '\
+		$(USERSPACE)/nova-libtest; libnova=$$?; \
+		$(BUILD)/uapi/nova-uapi-errors Documentation/uapi-errors.csv; errors=$$?; \
+		tests/guest/leak-check.sh && [ $$libnova = 0 ] && [ $$errors = 0 ]' \
 		2>&1 | tee $(CHECK_LOGS)/guest.log
+
+# igt tests (tests/igt) on the real igt runtime, libigt.so.0 of Debian's
+# intel-gpu-tools: their igt API declarations checked on the host, then one
+# boot runs every subtest in its own process (about 50 of them, 1-2 minutes
+# under TCG); the driver's accounting must be back to zero afterwards.
+.PHONY: igt check-igt
+igt:
+	@echo "[build] igt tests against libigt.so.0"
+	$(MAKE) -C tests/igt O=$(BUILD)/igt
+
+check-igt: igt
+	@echo "[check] igt API declarations against libigt.so.0"
+	@$(MAKE) --no-print-directory -C tests/igt O=$(BUILD)/igt check-api
+	@echo "[check] igt tests in the guest"
+	@mkdir -p $(CHECK_LOGS)
+	@set -o pipefail; $(GUEST_RUN) --timeout 600 --module nova.ko --env IGT_FORCE_DRIVER=nova -- sh -c '\
+		tests/igt/run-igt.sh $(BUILD)/igt; igt=$$?; \
+		tests/guest/leak-check.sh && [ $$igt = 0 ]' \
+		2>&1 | tee $(CHECK_LOGS)/igt.log
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

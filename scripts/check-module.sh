@@ -46,7 +46,8 @@ if [ "$cxx_symbols" -eq 0 ]; then
 	complain "contains no C++ core symbols (_ZN4nova...)"
 fi
 for entry in nova_core_device_create nova_core_ioctl_getparam nova_core_ioctl_gem_create \
-	     nova_core_ioctl_gem_info nova_core_ioctl_gem_mmap_offset; do
+	     nova_core_ioctl_gem_info nova_core_ioctl_gem_mmap_offset nova_core_ioctl_vm_bind \
+	     nova_core_file_for_each_mapping; do
 	grep -qx "$entry" <<<"$defined" || complain "lacks core entry point $entry"
 done
 

@@ -8,7 +8,7 @@ set -euo pipefail
 
 if [ "${1:-}" = "--help" ] || [ $# -eq 0 ]; then
 	echo "usage: $0 SUITE=LOG..."
-	echo "Summarizes GoogleTest logs and 'NAME: N passed, N failed' logs."
+	echo "Summarizes GoogleTest logs, and logs with a 'SUITE: N passed, N failed' line."
 	[ "${1:-}" = "--help" ]
 	exit
 fi
@@ -31,7 +31,7 @@ for arg in "$@"; do
 			fail=${fail:-0}
 			skip=${skip:-0}
 			pass=$((ran - fail - skip))
-		elif line=$(grep -E '^[A-Za-z0-9_-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1); then
+		elif line=$(grep -E "^$suite: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1); then
 			pass=$(sed -E 's/^[^:]+: ([0-9]+) passed.*/\1/' <<<"$line")
 			fail=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
 			skip=$(sed -n -E 's/.* ([0-9]+) skipped.*/\1/p' <<<"$line")

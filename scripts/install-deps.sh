@@ -15,6 +15,10 @@ BUILD_PKGS=(
 	pkg-config libdrm-dev
 	googletest libgtest-dev # libgtest-dev alone lacks gmock sources on some setups
 	libbenchmark-dev
+	intel-gpu-tools    # libigt.so.0, the igt runtime tests/igt links against (no headers)
+	python3 dwarves    # uAPI layout baseline: pahole reads struct layouts from DWARF
+	python3-sphinx     # make docs
+	flex bison bc rsync xz-utils # make check-kunit: a UML kernel from linux-source (kunit-run.sh)
 )
 # Guest: Debian's kernel image is fetched with apt-get download (apt is
 # always there); qemu boots it, busybox-static + cpio make the initramfs.
