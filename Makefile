@@ -4,7 +4,8 @@
 #
 #   make            build nova.ko and the userspace (library, tools, tests)
 #   make run        boot a QEMU guest, load nova.ko, run novainfo and nova-demo
-#   make check      every test: module checks, hosted core tests, in-guest tests
+#   make check      every test: module and uAPI checks, hosted core tests, KUnit
+#                   on UML, libnova's and igt's tests in the guest
 #   make docs       HTML documentation (Sphinx) in build/docs/html
 #   make deps       install what the above need (apt-get, as root)
 #
@@ -24,7 +25,7 @@ GUEST_RUN := scripts/guest-run.sh
 all: module userspace
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/install-deps.sh
@@ -69,9 +70,11 @@ CHECK_LOGS := $(BUILD)/check
 
 check: deps
 	@$(MAKE) --no-print-directory all hosted
-	@$(MAKE) --no-print-directory check-module check-uapi check-hosted check-guest
-	@scripts/check-summary.sh hosted=$(CHECK_LOGS)/hosted.log libnova=$(CHECK_LOGS)/guest.log \
-		uapi-errors=$(CHECK_LOGS)/guest.log
+	@$(MAKE) --no-print-directory check-module check-uapi check-hosted check-kunit \
+		check-guest check-igt
+	@scripts/check-summary.sh hosted=$(CHECK_LOGS)/hosted.log kunit=$(CHECK_LOGS)/kunit.log \
+		libnova=$(CHECK_LOGS)/guest.log uapi-errors=$(CHECK_LOGS)/guest.log \
+		igt=$(CHECK_LOGS)/igt.log
 
 check-module:
 	@scripts/check-module.sh nova.ko

@@ -248,16 +248,6 @@ igt_main
 				check_bad_handle(DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, i);
 	}
 
-	igt_describe("Before uAPI version 2, the VM_BIND number is reserved and "
-		     "answers EINVAL.");
-	igt_subtest("vm-bind-reserved") {
-		struct drm_nova_vm_bind args = { 0 };
-
-		igt_require_f(info.uapi_version < 2, "uAPI version %llu has VM_BIND\n",
-			      (unsigned long long)info.uapi_version);
-		igt_assert_eq(__nova_ioctl_vm_bind(fd, &args), -EINVAL);
-	}
-
 	igt_describe("A driver ioctl number nova does not define fails with EINVAL.");
 	igt_subtest("ioctl-unknown") {
 		/* The last driver-private ioctl number DRM has. */

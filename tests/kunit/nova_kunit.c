@@ -5,7 +5,11 @@
 
 #include <linux/atomic.h>
 #include <linux/device.h>
+#include <linux/kthread.h>
+#include <linux/mman.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include <kunit/resource.h>
 #include <kunit/test.h>
@@ -249,4 +253,53 @@ int nova_kunit_gem_create(struct nova_kunit_file *file, u64 size, u32 *handle, u
 	if (rounded)
 		*rounded = args.size;
 	return ret;
+}
+
+int nova_kunit_vm_bind(struct kunit *test, struct nova_kunit_file *file,
+		       const struct drm_nova_vm_bind_op *ops, u32 count, bool direct)
+{
+	size_t bytes = max_t(size_t, (size_t)count * sizeof(*ops), 1);
+	void __user *uops = nova_kunit_user_alloc(test, bytes);
+	struct drm_nova_vm_bind args = {
+		.op_count = count,
+		.op_stride = sizeof(*ops),
+		.ops = (uintptr_t)uops,
+	};
+
+	if (!uops)
+		return -ENOMEM;
+	if (copy_to_user(uops, ops, (size_t)count * sizeof(*ops)))
+		return -EFAULT;
+	if (direct)
+		return nova_core_ioctl_vm_bind(nova_kunit_core_file(file), &args);
+	return nova_kunit_ioctl(file, DRM_IOCTL_NOVA_VM_BIND, &args);
+}
+
+/* --- user memory -------------------------------------------------------------- */
+
+static int nova_kunit_attach_mm(void)
+{
+	struct mm_struct *mm;
+
+	if (current->mm)
+		return 0;
+	mm = mm_alloc();
+	if (!mm)
+		return -ENOMEM;
+	mm->task_size = TASK_SIZE;
+	/* Without a layout, vm_mmap() finds no place for a mapping. */
+	arch_pick_mmap_layout(mm, &current->signal->rlim[RLIMIT_STACK]);
+	/* The thread's exit drops it (exit_mm), with every mapping in it. */
+	kthread_use_mm(mm);
+	return 0;
+}
+
+void __user *nova_kunit_user_alloc(struct kunit *test, size_t size)
+{
+	unsigned long addr;
+
+	KUNIT_ASSERT_EQ_MSG(test, nova_kunit_attach_mm(), 0, "no mm for user memory");
+	addr = vm_mmap(NULL, 0, size, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr), "vm_mmap: %ld", (long)addr);
+	return (void __user *)addr;
 }

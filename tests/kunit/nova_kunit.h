@@ -86,6 +86,22 @@ int nova_kunit_gem_create(struct nova_kunit_file *file, u64 size, u32 *handle, u
 /* Whether @handle names an object of the client (no reference is kept). */
 bool nova_kunit_has_handle(struct nova_kunit_file *file, u32 handle);
 
+/*
+ * @size bytes of user memory (zeroed, read-write) in an address space of
+ * the case's own: VM_BIND reads its operations with copy_from_user(), and a
+ * KUnit case runs in a kernel thread, which has none. The mm is attached to
+ * the case's thread on first use and goes away when that thread exits.
+ * Returns NULL (after failing the case) when it cannot be set up.
+ */
+void __user *nova_kunit_user_alloc(struct kunit *test, size_t size);
+
+/*
+ * VM_BIND of @count operations, copied to user memory first, through DRM's
+ * dispatch (or, with @direct, the core's handler without DRM around it).
+ */
+int nova_kunit_vm_bind(struct kunit *test, struct nova_kunit_file *file,
+		       const struct drm_nova_vm_bind_op *ops, u32 count, bool direct);
+
 void nova_kunit_dev_stats(struct nova_kunit_dev *dev, struct nova_core_device_stats *stats);
 void nova_kunit_file_stats(struct nova_kunit_file *file, struct nova_core_file_stats *stats);
 
