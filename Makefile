@@ -56,6 +56,10 @@ docs: deps
 	@sphinx-build -q -W -b html Documentation $(BUILD)/docs/html
 	@echo "[docs] $(BUILD)/docs/html/index.html"
 
+# The documentation must keep building without a warning.
+.PHONY: check-docs
+check-docs: docs
+
 # --- the main job --------------------------------------------------------------
 
 run: deps
@@ -70,8 +74,8 @@ CHECK_LOGS := $(BUILD)/check
 
 check: deps
 	@$(MAKE) --no-print-directory all hosted
-	@$(MAKE) --no-print-directory check-module check-uapi check-hosted check-kunit \
-		check-guest check-igt
+	@$(MAKE) --no-print-directory check-module check-uapi check-docs check-hosted \
+		check-kunit check-guest check-igt
 	@scripts/check-summary.sh hosted=$(CHECK_LOGS)/hosted.log kunit=$(CHECK_LOGS)/kunit.log \
 		libnova=$(CHECK_LOGS)/guest.log uapi-errors=$(CHECK_LOGS)/guest.log \
 		igt=$(CHECK_LOGS)/igt.log
