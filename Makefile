@@ -6,6 +6,7 @@
 #   make run        boot a QEMU guest, load nova.ko, run novainfo and nova-demo
 #   make check      every test: module and uAPI checks, hosted core tests, KUnit
 #                   on UML, libnova's and igt's tests in the guest
+#   make bench-vm   VM_BIND cost per operation at 1k, 64k and 1M live mappings
 #   make docs       HTML documentation (Sphinx) in build/docs/html
 #   make deps       install what the above need (apt-get, as root)
 #
@@ -25,7 +26,7 @@ GUEST_RUN := scripts/guest-run.sh
 all: module userspace
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/install-deps.sh
@@ -67,6 +68,15 @@ run: deps
 	@echo "[run] booting the guest: novainfo, then the buffer round trip"
 	$(GUEST_RUN) --module nova.ko -- \
 		sh -c '$(USERSPACE)/novainfo && echo && $(USERSPACE)/nova-demo'
+
+# VM_BIND's cost per operation at 1 thousand, 64 thousand and 1 million live
+# mappings, single and batched, and the kernel bytes per mapping: a table,
+# never a test (nothing asserts a timing).
+.PHONY: bench-vm
+bench-vm: deps
+	@$(MAKE) --no-print-directory all
+	@echo "[bench] nova-vm-bench in the guest"
+	$(GUEST_RUN) --timeout 900 --module nova.ko -- $(USERSPACE)/nova-vm-bench
 
 # --- tests ---------------------------------------------------------------------
 
