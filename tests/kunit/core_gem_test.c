@@ -20,23 +20,6 @@
 #define MAX_OBJECT	((u64)NOVA_KUNIT_MAX_OBJECT)
 #define BUDGET		((u64)NOVA_KUNIT_BUDGET)
 
-struct gem_ctx {
-	struct nova_kunit_dev *dev;
-	struct nova_kunit_file *file;
-};
-
-static int gem_ctx_init(struct kunit *test)
-{
-	struct gem_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
-
-	if (!ctx)
-		return -ENOMEM;
-	ctx->dev = nova_kunit_dev_create(test, NULL);
-	ctx->file = nova_kunit_open(test, ctx->dev);
-	test->priv = ctx;
-	return 0;
-}
-
 static int create(struct nova_kunit_file *file, u64 size, u32 pad, u32 *handle, u64 *rounded)
 {
 	struct drm_nova_gem_create args = { .pad = pad, .size = size };
@@ -49,7 +32,7 @@ static int create(struct nova_kunit_file *file, u64 size, u32 pad, u32 *handle, 
 	return ret;
 }
 
-static void expect_nothing_accounted(struct kunit *test, struct gem_ctx *ctx)
+static void expect_nothing_accounted(struct kunit *test, struct nova_kunit_client *ctx)
 {
 	struct nova_core_device_stats stats;
 	struct nova_core_file_stats fstats;
@@ -66,7 +49,7 @@ static void expect_nothing_accounted(struct kunit *test, struct gem_ctx *ctx)
 
 static void create_rejects_nonzero_pad(struct kunit *test)
 {
-	struct gem_ctx *ctx = test->priv;
+	struct nova_kunit_client *ctx = test->priv;
 
 	KUNIT_EXPECT_EQ(test, create(ctx->file, PAGE, 1, NULL, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, create(ctx->file, PAGE, 0x80000000u, NULL, NULL), -EINVAL);
@@ -76,7 +59,7 @@ static void create_rejects_nonzero_pad(struct kunit *test)
 
 static void create_rejects_size_zero(struct kunit *test)
 {
-	struct gem_ctx *ctx = test->priv;
+	struct nova_kunit_client *ctx = test->priv;
 
 	KUNIT_EXPECT_EQ(test, create(ctx->file, 0, 0, NULL, NULL), -EINVAL);
 	expect_nothing_accounted(test, ctx);
@@ -84,7 +67,7 @@ static void create_rejects_size_zero(struct kunit *test)
 
 static void create_rejects_oversized_objects(struct kunit *test)
 {
-	struct gem_ctx *ctx = test->priv;
+	struct nova_kunit_client *ctx = test->priv;
 	static const u64 sizes[] = {
 		MAX_OBJECT + 1, MAX_OBJECT + PAGE, BUDGET + 1, 1ULL << 63, ~0ULL,
 		~0ULL - PAGE + 2, /* would overflow when rounded up */
@@ -99,7 +82,7 @@ static void create_rejects_oversized_objects(struct kunit *test)
 
 static void create_rounds_up_to_the_page_size(struct kunit *test)
 {
-	struct gem_ctx *ctx = test->priv;
+	struct nova_kunit_client *ctx = test->priv;
 	static const struct {
 		u64 asked, got;
 	} cases[] = {
@@ -127,7 +110,7 @@ static void create_rounds_up_to_the_page_size(struct kunit *test)
 
 static void create_enforces_the_budget(struct kunit *test)
 {
-	struct gem_ctx *ctx = test->priv;
+	struct nova_kunit_client *ctx = test->priv;
 	struct nova_core_device_stats stats;
 	u32 handle, last = 0;
 	u64 used;
@@ -148,7 +131,7 @@ static void create_enforces_the_budget(struct kunit *test)
 
 static void accounts_per_device_and_per_file(struct kunit *test)
 {
-	struct gem_ctx *ctx = test->priv;
+	struct nova_kunit_client *ctx = test->priv;
 	struct nova_kunit_file *other = nova_kunit_open(test, ctx->dev);
 	struct nova_core_device_stats stats;
 	struct nova_core_file_stats fstats;
@@ -180,7 +163,7 @@ static void accounts_per_device_and_per_file(struct kunit *test)
 
 static void info_and_mmap_offset_validate_arguments(struct kunit *test)
 {
-	struct gem_ctx *ctx = test->priv;
+	struct nova_kunit_client *ctx = test->priv;
 	struct nova_core_file *core = nova_kunit_core_file(ctx->file);
 	struct drm_nova_gem_mmap_offset mmap;
 	struct drm_nova_gem_info info;
@@ -218,7 +201,7 @@ static struct kunit_case nova_core_gem_cases[] = {
 
 static struct kunit_suite nova_core_gem_suite = {
 	.name = "nova_core_gem",
-	.init = gem_ctx_init,
+	.init = nova_kunit_client_init,
 	.test_cases = nova_core_gem_cases,
 };
 

@@ -22,8 +22,7 @@
 #define MAX_MAPPINGS	16
 
 struct vm_ctx {
-	struct nova_kunit_dev *dev;
-	struct nova_kunit_file *file;
+	struct nova_kunit_client client;
 	u32 bo;		/* a four-page object */
 };
 
@@ -35,12 +34,16 @@ struct mapping_list {
 static int vm_ctx_init(struct kunit *test)
 {
 	struct vm_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	int ret;
 
 	if (!ctx)
 		return -ENOMEM;
-	ctx->dev = nova_kunit_dev_create(test, NULL);
-	ctx->file = nova_kunit_open(test, ctx->dev);
-	KUNIT_ASSERT_EQ(test, nova_kunit_gem_create(ctx->file, 4 * PAGE, &ctx->bo, NULL), 0);
+	ret = nova_kunit_client_init(test);
+	if (ret)
+		return ret;
+	ctx->client = *(struct nova_kunit_client *)test->priv;
+	KUNIT_ASSERT_EQ(test, nova_kunit_gem_create(ctx->client.file, 4 * PAGE, &ctx->bo, NULL),
+			0);
 	test->priv = ctx;
 	return 0;
 }
@@ -61,7 +64,7 @@ static struct drm_nova_vm_bind_op unmap_op(u64 va, u64 range)
 static int bind(struct kunit *test, struct vm_ctx *ctx, const struct drm_nova_vm_bind_op *ops,
 		u32 count)
 {
-	return nova_kunit_vm_bind(test, ctx->file, ops, count, true);
+	return nova_kunit_vm_bind(test, ctx->client.file, ops, count, true);
 }
 
 static void collect(void *data, const struct nova_core_mapping_info *info)
@@ -76,7 +79,7 @@ static void collect(void *data, const struct nova_core_mapping_info *info)
 static void read_mappings(struct vm_ctx *ctx, struct mapping_list *list)
 {
 	list->count = 0;
-	nova_core_file_for_each_mapping(nova_kunit_core_file(ctx->file), collect, list);
+	nova_core_file_for_each_mapping(nova_kunit_core_file(ctx->client.file), collect, list);
 }
 
 /* Expects mapping @i of @list to be [@start, @end) at @bo_offset. */
@@ -93,7 +96,7 @@ static u64 file_mappings(struct vm_ctx *ctx)
 {
 	struct nova_core_file_stats stats;
 
-	nova_kunit_file_stats(ctx->file, &stats);
+	nova_kunit_file_stats(ctx->client.file, &stats);
 	return stats.mappings;
 }
 
@@ -212,7 +215,7 @@ static void bad_calls_get_their_errno(struct kunit *test)
 	struct drm_nova_vm_bind args = {
 		.op_count = 1, .op_stride = sizeof(op), .ops = (uintptr_t)uop,
 	};
-	struct nova_core_file *core = nova_kunit_core_file(ctx->file);
+	struct nova_core_file *core = nova_kunit_core_file(ctx->client.file);
 	struct drm_nova_vm_bind bad;
 
 	KUNIT_ASSERT_EQ(test, copy_to_user(uop, &op, sizeof(op)), 0UL);
@@ -251,7 +254,7 @@ static void bad_calls_get_their_errno(struct kunit *test)
 static void mappings_are_counted_per_device(struct kunit *test)
 {
 	struct vm_ctx *ctx = test->priv;
-	struct nova_kunit_file *other = nova_kunit_open(test, ctx->dev);
+	struct nova_kunit_file *other = nova_kunit_open(test, ctx->client.dev);
 	struct drm_nova_vm_bind_op ops[] = {
 		map_op(ctx->bo, 0, VA, PAGE),
 		map_op(ctx->bo, 0, VA + 2 * PAGE, PAGE),
@@ -264,14 +267,14 @@ static void mappings_are_counted_per_device(struct kunit *test)
 	ops[0] = map_op(handle, 0, VA, PAGE);
 	KUNIT_ASSERT_EQ(test, nova_kunit_vm_bind(test, other, ops, 1, true), 0);
 
-	nova_kunit_dev_stats(ctx->dev, &stats);
+	nova_kunit_dev_stats(ctx->client.dev, &stats);
 	KUNIT_EXPECT_EQ(test, stats.mappings, 3ULL);
 	KUNIT_EXPECT_GT(test, stats.mapping_bytes, 0ULL);
 
 	/* Each client has a VA space of its own: the same VA did not clash. */
 	KUNIT_EXPECT_EQ(test, file_mappings(ctx), 2ULL);
 	nova_kunit_close(other);
-	nova_kunit_dev_stats(ctx->dev, &stats);
+	nova_kunit_dev_stats(ctx->client.dev, &stats);
 	KUNIT_EXPECT_EQ(test, stats.mappings, 2ULL);
 }
 

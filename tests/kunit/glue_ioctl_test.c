@@ -20,23 +20,6 @@
 #define PAGE		((u64)PAGE_SIZE)
 #define MAX_OBJECT	((u64)NOVA_KUNIT_MAX_OBJECT)
 
-struct ioctl_ctx {
-	struct nova_kunit_dev *dev;
-	struct nova_kunit_file *file;
-};
-
-static int ioctl_ctx_init(struct kunit *test)
-{
-	struct ioctl_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
-
-	if (!ctx)
-		return -ENOMEM;
-	ctx->dev = nova_kunit_dev_create(test, NULL);
-	ctx->file = nova_kunit_open(test, ctx->dev);
-	test->priv = ctx;
-	return 0;
-}
-
 /* The uAPI's ioctls of version 1; later ones come with their suites. */
 static const unsigned int nova_v1_ioctls[] = {
 	DRM_IOCTL_NOVA_GETPARAM,
@@ -76,7 +59,7 @@ static void table_matches_the_uapi(struct kunit *test)
 
 static void getparam_through_drm(struct kunit *test)
 {
-	struct ioctl_ctx *ctx = test->priv;
+	struct nova_kunit_client *ctx = test->priv;
 	struct drm_nova_getparam args = { .param = NOVA_GETPARAM_MAX_OBJECT_SIZE };
 
 	KUNIT_EXPECT_EQ(test, nova_kunit_ioctl(ctx->file, DRM_IOCTL_NOVA_GETPARAM, &args), 0);
@@ -93,7 +76,7 @@ static void getparam_through_drm(struct kunit *test)
 
 static void gem_create_makes_a_shmem_object(struct kunit *test)
 {
-	struct ioctl_ctx *ctx = test->priv;
+	struct nova_kunit_client *ctx = test->priv;
 	struct drm_gem_shmem_object *shmem;
 	struct drm_gem_object *obj;
 	struct iosys_map map;
@@ -143,7 +126,7 @@ static void gem_create_makes_a_shmem_object(struct kunit *test)
 
 static void gem_create_rejects_bad_arguments(struct kunit *test)
 {
-	struct ioctl_ctx *ctx = test->priv;
+	struct nova_kunit_client *ctx = test->priv;
 	struct drm_nova_gem_create args = { .pad = 1, .size = PAGE };
 
 	KUNIT_EXPECT_EQ(test, nova_kunit_ioctl(ctx->file, DRM_IOCTL_NOVA_GEM_CREATE, &args),
@@ -157,7 +140,7 @@ static void gem_create_rejects_bad_arguments(struct kunit *test)
 
 static void gem_info_reports_the_rounded_size(struct kunit *test)
 {
-	struct ioctl_ctx *ctx = test->priv;
+	struct nova_kunit_client *ctx = test->priv;
 	struct drm_nova_gem_info info;
 	u32 handle;
 
@@ -174,7 +157,7 @@ static void gem_info_reports_the_rounded_size(struct kunit *test)
 
 static void gem_mmap_offset_is_the_objects_fake_offset(struct kunit *test)
 {
-	struct ioctl_ctx *ctx = test->priv;
+	struct nova_kunit_client *ctx = test->priv;
 	struct drm_nova_gem_mmap_offset a, b, c;
 	struct drm_gem_object *obj;
 	u32 h1, h2;
@@ -208,7 +191,7 @@ static void gem_mmap_offset_is_the_objects_fake_offset(struct kunit *test)
 
 static void handle_lookups_fail_with_enoent(struct kunit *test)
 {
-	struct ioctl_ctx *ctx = test->priv;
+	struct nova_kunit_client *ctx = test->priv;
 	struct nova_kunit_file *other = nova_kunit_open(test, ctx->dev);
 	struct drm_nova_gem_mmap_offset mmap;
 	struct drm_nova_gem_info info;
@@ -247,7 +230,7 @@ static void handle_lookups_fail_with_enoent(struct kunit *test)
 
 static void permissions_follow_the_table(struct kunit *test)
 {
-	struct ioctl_ctx *ctx = test->priv;
+	struct nova_kunit_client *ctx = test->priv;
 	struct nova_kunit_file *primary = nova_kunit_open_primary(test, ctx->dev);
 	struct drm_nova_getparam param = { .param = NOVA_GETPARAM_PAGE_SIZE };
 	u32 handle;
@@ -277,7 +260,7 @@ static struct kunit_case nova_glue_ioctl_cases[] = {
 
 static struct kunit_suite nova_glue_ioctl_suite = {
 	.name = "nova_glue_ioctl",
-	.init = ioctl_ctx_init,
+	.init = nova_kunit_client_init,
 	.test_cases = nova_glue_ioctl_cases,
 };
 

@@ -206,6 +206,18 @@ struct nova_kunit_file *nova_kunit_open_primary(struct kunit *test, struct nova_
 	return nova_kunit_open_minor(test, dev, dev->drm->primary);
 }
 
+int nova_kunit_client_init(struct kunit *test)
+{
+	struct nova_kunit_client *client = kunit_kzalloc(test, sizeof(*client), GFP_KERNEL);
+
+	if (!client)
+		return -ENOMEM;
+	client->dev = nova_kunit_dev_create(test, NULL);
+	client->file = nova_kunit_open(test, client->dev);
+	test->priv = client;
+	return 0;
+}
+
 struct nova_core_file *nova_kunit_core_file(struct nova_kunit_file *file)
 {
 	return file->file->driver_priv;

@@ -46,6 +46,18 @@ struct nova_kunit_file {
 	bool closed;
 };
 
+/* The fixture most cases start from: one device, one render client. */
+struct nova_kunit_client {
+	struct nova_kunit_dev *dev;
+	struct nova_kunit_file *file;
+};
+
+/*
+ * A suite's .init: creates a struct nova_kunit_client in test->priv.
+ * Suites that need more call it first from their own .init.
+ */
+int nova_kunit_client_init(struct kunit *test);
+
 /* A valid configuration with small limits: NOVA_KUNIT_MAX_OBJECT, _BUDGET. */
 void nova_kunit_config(struct nova_core_device_config *config);
 
