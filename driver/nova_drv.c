@@ -19,7 +19,9 @@
 
 #include <drm/drm_drv.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_managed.h>
+#include <drm/drm_prime.h>
 
 #include "nova_drv.h"
 
@@ -39,6 +41,18 @@ static const struct drm_driver nova_drm_driver = {
 	.open = nova_open,
 	.postclose = nova_postclose,
 	.gem_create_object = nova_gem_create_object,
+	/*
+	 * PRIME through the DRM core's ioctls: the shmem helper's hooks,
+	 * spelled out rather than DRM_GEM_SHMEM_DRIVER_OPS, which would also
+	 * add dumb buffers, objects outside the core's accounting. An imported
+	 * foreign dma-buf becomes a nova_gem_object without a core record
+	 * (see gem/nova_gem.c); a nova dma-buf imported back resolves to the
+	 * original object.
+	 */
+	.prime_handle_to_fd = drm_gem_prime_handle_to_fd,
+	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.gem_prime_mmap = drm_gem_prime_mmap,
 	.ioctls = nova_ioctls,
 	.num_ioctls = ARRAY_SIZE(nova_ioctls),
 #if defined(CONFIG_DEBUG_FS)

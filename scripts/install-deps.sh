@@ -17,6 +17,7 @@ BUILD_PKGS=(
 	libbenchmark-dev
 	intel-gpu-tools    # libigt.so.0, the igt runtime tests/igt links against (no headers)
 	python3 dwarves    # uAPI layout baseline: pahole reads struct layouts from DWARF
+	abigail-tools      # libnova ABI baseline: abidw records it, abidiff checks it (make check-abi)
 	python3-sphinx     # make docs
 	flex bison bc rsync xz-utils # make check-kunit: a UML kernel from linux-source (kunit-run.sh)
 )

@@ -2,9 +2,18 @@
 /*
  * GEM objects: shmem-backed drm_gem_objects that carry the core's record.
  *
- * The shmem helper does the real work (pages, mmap, sg tables); nova adds a
- * pointer to the core's accounting record and tells the core when the object
- * is freed.
+ * The shmem helper does the real work (pages, mmap, sg tables, PRIME); nova
+ * adds a pointer to the core's accounting record and tells the core when the
+ * object is freed.
+ *
+ * PRIME imports of another driver's dma-buf also come through
+ * nova_gem_create_object() (drm_gem_shmem_prime_import_sg_table() allocates
+ * with it), so they are nova_gem_objects too, but without a record: the
+ * core neither counts them against the budget nor in its statistics, since
+ * the exporter owns their memory. Their GEM_INFO, GEM_MMAP_OFFSET (mmap is
+ * forwarded to the exporter's dma-buf) and VM_BIND (object id 0) work like
+ * those of any object. A dma-buf nova exported and imports again resolves
+ * to the original object, record and all.
  */
 
 #include <linux/err.h>
