@@ -44,10 +44,15 @@ static int check_bo(const struct nova_vm *vm, const struct nova_bo *bo)
 	return bo->dev == vm->dev ? 0 : -EXDEV;
 }
 
-static void fill_map(struct drm_nova_vm_bind_op *op, const struct nova_bo *bo,
+/*
+ * Also marks @bo as GPU-mapped: the mapping may outlive the last reference,
+ * so the object must never be reused from the buffer cache.
+ */
+static void fill_map(struct drm_nova_vm_bind_op *op, struct nova_bo *bo,
 		     uint64_t bo_offset, uint64_t va, uint64_t range,
 		     uint32_t flags)
 {
+	libnova_bo_mark(bo, LIBNOVA_BO_GPU_MAPPED);
 	*op = (struct drm_nova_vm_bind_op){
 		.op = NOVA_VM_BIND_OP_MAP,
 		.flags = flags,

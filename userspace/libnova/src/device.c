@@ -4,10 +4,11 @@
  *
  * Every way of opening ends in device_create(), which takes ownership of a
  * file descriptor, checks that the driver behind it is nova, caches the
- * driver's version strings and fixed parameters, and sets up the file's VM
- * when the driver has VM_BIND. A device is immutable after that (the VM's VA
- * heap has a lock of its own), which is what makes its accessors safe from
- * any thread.
+ * driver's version strings and fixed parameters, sets up the file's VM
+ * when the driver has VM_BIND, and the buffer objects' handle table and
+ * cache. A device's properties are immutable after that (the VM's VA heap
+ * and the buffer state have locks of their own), which is what makes its
+ * accessors safe from any thread.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -18,6 +19,9 @@
 
 static void device_free(struct nova_device *dev)
 {
+	/* Cached objects first: their GEM_CLOSE needs the fd. */
+	if (dev->bo_state_ready)
+		libnova_bo_state_fini(dev);
 	libnova_vm_destroy(dev->vm);
 	if (dev->fd >= 0)
 		close(dev->fd);
@@ -99,6 +103,11 @@ static int device_create(int fd, const char *path, struct nova_device **out)
 	ret = libnova_vm_create(dev);
 	if (ret)
 		goto fail;
+
+	ret = libnova_bo_state_init(dev);
+	if (ret)
+		goto fail;
+	dev->bo_state_ready = 1;
 
 	*out = dev;
 	return 0;

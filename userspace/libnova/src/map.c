@@ -24,7 +24,7 @@ static int mmap_offset(const struct nova_bo *bo, uint64_t *offset)
 	return 0;
 }
 
-static int bo_map_locked(struct nova_bo *bo)
+int libnova_bo_map_locked(struct nova_bo *bo)
 {
 	uint64_t offset;
 	void *ptr;
@@ -58,9 +58,12 @@ NOVA_EXPORT int nova_bo_map(struct nova_bo *bo, void **ptr)
 
 	pthread_mutex_lock(&bo->map_lock);
 	if (!bo->map)
-		ret = bo_map_locked(bo);
-	if (!ret)
+		ret = libnova_bo_map_locked(bo);
+	if (!ret) {
 		*ptr = bo->map;
+		/* The caller may write: a reuse from the cache must clear it. */
+		bo->cpu_mapped = 1;
+	}
 	pthread_mutex_unlock(&bo->map_lock);
 	return ret;
 }

@@ -10,12 +10,15 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <xf86drm.h>
 
 #include "nova/nova.h"
 #include "nova_drm.h"
+#include "bocache.h"
+#include "handles.h"
 #include "vaheap.h"
 
 /* The library is built with -fvisibility=hidden; this marks the public API. */
@@ -54,6 +57,17 @@ struct nova_device {
 	int version_patchlevel;
 	struct libnova_params params;
 	struct nova_vm *vm;	/* NULL when the driver has no usable VM_BIND */
+	/*
+	 * bo_lock guards the handle table, the cache and cache_enabled, and
+	 * is held across the ioctls that make a handle appear or go away
+	 * (PRIME import, GEM_CLOSE of a shared object), so that an import
+	 * cannot find a nova_bo whose handle is being closed.
+	 */
+	pthread_mutex_t bo_lock;
+	struct libnova_handle_table handles;	/* live objects (refcount > 0) */
+	struct libnova_bocache cache;
+	int cache_enabled;
+	int bo_state_ready;	/* the above are initialised */
 };
 
 /*
@@ -83,9 +97,29 @@ struct nova_bo {
 	struct nova_device *dev;
 	uint32_t handle;
 	uint64_t size;		/* rounded by the kernel */
+	/*
+	 * Atomic. Drops to 0 only under dev->bo_lock, so an object found in
+	 * the handle table always has a reference left to add to.
+	 */
+	uint32_t refcount;
+	/* Atomic flags (LIBNOVA_BO_*): once set, they stay set. */
+	uint32_t flags;
 	pthread_mutex_t map_lock;	/* serialises map and unmap */
 	void *map;		/* NULL while unmapped */
+	int cpu_mapped;		/* mapped since created or cleared; map_lock */
+	struct libnova_handle_node node;	/* in dev->handles while live */
+	struct libnova_bocache_entry cache_entry;	/* while cached */
 };
+
+/* Someone outside this device's file may see the object: never cache it. */
+#define LIBNOVA_BO_SHARED	0x1u
+/* A GPU VA mapping may still refer to the object: never cache it. */
+#define LIBNOVA_BO_GPU_MAPPED	0x2u
+
+static inline void libnova_bo_mark(struct nova_bo *bo, uint32_t flag)
+{
+	__atomic_fetch_or(&bo->flags, flag, __ATOMIC_RELAXED);
+}
 
 /*
  * drmIoctl() restarts on EINTR/EAGAIN and reports failure through errno;
@@ -116,6 +150,17 @@ int libnova_fd_is_nova(int fd);
 int libnova_params_load(struct nova_device *dev);
 int libnova_param_cached(const struct nova_device *dev, uint64_t param,
 			 uint64_t *value);
+
+/* bo.c: the device's buffer objects, handle table and cache. */
+int libnova_bo_state_init(struct nova_device *dev);
+void libnova_bo_state_fini(struct nova_device *dev);
+/* A new nova_bo for @handle of @size, one reference; dev->bo_lock held. */
+struct nova_bo *libnova_bo_alloc_locked(struct nova_device *dev, uint32_t handle,
+					uint64_t size);
+int libnova_gem_close(int fd, uint32_t handle);
+
+/* map.c: map @bo into bo->map; bo->map_lock held, bo->map NULL. */
+int libnova_bo_map_locked(struct nova_bo *bo);
 
 /* vm.c: set up dev->vm at open (left NULL when unsupported), tear it down. */
 int libnova_vm_create(struct nova_device *dev);

@@ -15,15 +15,19 @@
  * Thread-safety, in general: a nova_device may be used from several threads
  * at once, except that nova_device_close() must not race any other use of the
  * device or of its buffer objects. Discovery functions keep no global state.
- * The per-function notes below say where a function differs.
+ * Each function's note, or the note of its section, says whether it is
+ * thread-safe and what it must not race.
  *
- * Lifetime: a nova_bo refers to the nova_device it was created on; destroy
- * every buffer object before closing its device. The same holds for a
- * device's nova_vm and for its unsubmitted VM_BIND batches.
+ * Lifetime: a nova_bo refers to the nova_device it was created on; release
+ * every reference to every buffer object before closing its device. The same
+ * holds for a device's nova_vm and for its unsubmitted VM_BIND batches.
  *
- * Symbols are versioned: the functions marked "Since NOVA_0.2" are in the
- * NOVA_0.2 node, which inherits NOVA_0.1, the node of all the others. The
- * SONAME is libnova.so.0.
+ * ABI: every type is opaque except struct nova_bo_cache_stats, which carries
+ * its own size (see there). Symbols are versioned: the functions marked
+ * "Since NOVA_0.2" are in the NOVA_0.2 node and those marked "Since
+ * NOVA_0.3" in the NOVA_0.3 node; each node inherits the one before, and
+ * NOVA_0.1 holds all the others. The SONAME is libnova.so.0.
+ * <nova/nova.hpp> wraps this API in header-only C++ RAII types.
  */
 #ifndef NOVA_NOVA_H
 #define NOVA_NOVA_H
@@ -54,6 +58,9 @@ struct nova_vm_bind_batch;
  * any minor, including the first one. The render node is used when the device
  * has one, otherwise its primary node. Devices are numbered in the order of
  * their node paths, so an index is stable while the set of devices is.
+ *
+ * The discovery and open functions are thread-safe: each call works on its
+ * own file descriptors and keeps nothing global.
  */
 
 /**
@@ -128,7 +135,8 @@ int nova_device_open_fd(int fd, struct nova_device **out);
  * nova_device_close() - close a device
  * @dev: the device, or NULL (then nothing happens)
  *
- * All buffer objects of @dev must have been destroyed before.
+ * Every reference to every buffer object of @dev must have been dropped
+ * before; the objects in the buffer cache are released here.
  * Not thread-safe: nothing else may use @dev or its objects concurrently.
  */
 void nova_device_close(struct nova_device *dev);
@@ -196,7 +204,8 @@ int nova_device_driver_version(const struct nova_device *dev, int *major,
 			       int *minor, int *patchlevel);
 
 /*
- * Parameters
+ * Parameters. All thread-safe: nova_device_get_param() reads the copy made at
+ * open or makes an ioctl; the nova_param_*() functions read a static table.
  */
 
 /**
@@ -260,9 +269,22 @@ const char *nova_param_name(uint64_t param);
 /*
  * Buffer objects
  *
- * Different buffer objects may be used from different threads at once. On one
- * buffer object, nova_bo_map() and nova_bo_unmap() may be called
- * concurrently; nova_bo_destroy() must not race anything else on it.
+ * A nova_bo is reference counted (since NOVA_0.3): nova_bo_create() and
+ * nova_bo_import() return a reference, nova_bo_ref() takes another, and
+ * nova_bo_unref() (or its older name nova_bo_destroy()) drops one. The last
+ * one releases the object: into the device's buffer cache when the object
+ * can be reused, else its CPU mapping is removed and its GEM handle closed.
+ * Objects that were exported or imported (shared with other files or
+ * drivers) or mapped into the GPU VA space (nova_vm_map(), a batch's MAP)
+ * are never cached: someone else may still see them.
+ *
+ * Different buffer objects may be used from different threads at once, and
+ * any function may be called on one object from several threads at once as
+ * long as each thread holds a reference: nova_bo_map() and nova_bo_unmap()
+ * are serialised per object, nova_bo_ref() and nova_bo_unref() are atomic.
+ * Only the reference a thread drops must not be used by it afterwards; an
+ * unmap racing a use of the mapping's address is the caller's problem, as
+ * with munmap(2).
  */
 
 /**
@@ -272,26 +294,38 @@ const char *nova_param_name(uint64_t param);
  * @out: receives the object; set to NULL on failure
  *
  * The object is zero-filled; its memory is allocated on first CPU access.
+ * With the device's buffer cache on (see nova_device_set_bo_cache()), a
+ * cached object of exactly the page-rounded @size is reused when there is
+ * one: it keeps its GEM handle and CPU mapping, and is cleared if it was
+ * ever CPU-mapped, so it cannot be told from a new one. When the kernel
+ * refuses a new object with -ENOSPC or -ENOMEM, the cache is emptied and
+ * the creation tried once more. Thread-safe.
  *
  * Return: 0, or -EINVAL when @dev or @out is NULL or @size is 0; -E2BIG when
  * @size is above the MAX_OBJECT_SIZE parameter; -ENOSPC when the device's
- * OBJECT_BUDGET cannot hold the object; -ENOMEM.
+ * OBJECT_BUDGET cannot hold the object; -ENOMEM; the errors of nova_bo_map()
+ * when a reused object had to be mapped to be cleared.
  */
 int nova_bo_create(struct nova_device *dev, uint64_t size, struct nova_bo **out);
 
 /**
- * nova_bo_destroy() - unmap and release a buffer object
+ * nova_bo_destroy() - drop a reference to a buffer object
  * @bo: the object, or NULL (then nothing happens)
  *
- * Unmaps the CPU mapping, if any, and closes the GEM handle. GPU VA mappings
+ * The same as nova_bo_unref(), its newer name. With the only reference (the
+ * case of every caller that never takes another), the object is released:
+ * cached for reuse, or unmapped and its GEM handle closed. GPU VA mappings
  * of the object (nova_vm_map()) are not touched: they keep the object alive
  * in the kernel until they are unmapped or the device is closed.
+ * Thread-safe (see the section note).
  */
 void nova_bo_destroy(struct nova_bo *bo);
 
 /**
  * nova_bo_handle() - the object's GEM handle in its device's file
  * @bo: the object
+ *
+ * Thread-safe.
  *
  * Return: the handle, or 0 (never a valid handle) when @bo is NULL.
  */
@@ -300,6 +334,8 @@ uint32_t nova_bo_handle(const struct nova_bo *bo);
 /**
  * nova_bo_size() - the object's size, as rounded up by the kernel
  * @bo: the object
+ *
+ * Thread-safe.
  *
  * Return: the size in bytes, or 0 when @bo is NULL.
  */
@@ -310,6 +346,8 @@ uint64_t nova_bo_size(const struct nova_bo *bo);
  * @dev: the device whose file owns @handle
  * @handle: a GEM handle
  * @size: receives the size in bytes
+ *
+ * Thread-safe.
  *
  * Return: 0, or -EINVAL when @dev or @size is NULL; -ENOENT when @handle
  * names no object of @dev's file.
@@ -325,6 +363,7 @@ int nova_bo_query_size(struct nova_device *dev, uint32_t handle,
  * The mapping is shared (MAP_SHARED), readable and writable, and stays cached
  * in @bo: later calls return the same address until nova_bo_unmap(). A call
  * after nova_bo_unmap() creates a new mapping, possibly at another address.
+ * The mapping survives a trip through the buffer cache. Thread-safe.
  *
  * Return: 0, or -EINVAL when @bo or @ptr is NULL; -ENOENT when the object is
  * gone; -ENOMEM; -EOVERFLOW when the object does not fit the address space;
@@ -337,11 +376,195 @@ int nova_bo_map(struct nova_bo *bo, void **ptr);
  * @bo: the object
  *
  * Every address returned by nova_bo_map() becomes invalid. Unmapping an
- * object that is not mapped does nothing.
+ * object that is not mapped does nothing. Thread-safe.
  *
  * Return: 0, or -EINVAL when @bo is NULL; any error of munmap(2).
  */
 int nova_bo_unmap(struct nova_bo *bo);
+
+/**
+ * nova_bo_ref() - take another reference to a buffer object
+ * @bo: the object, or NULL
+ *
+ * Thread-safe; the caller must already hold a reference to @bo.
+ *
+ * Since NOVA_0.3.
+ *
+ * Return: @bo (NULL when @bo is NULL).
+ */
+struct nova_bo *nova_bo_ref(struct nova_bo *bo);
+
+/**
+ * nova_bo_unref() - drop a reference to a buffer object
+ * @bo: the object, or NULL (then nothing happens)
+ *
+ * The last reference releases the object as the section note describes.
+ * Thread-safe.
+ *
+ * Since NOVA_0.3.
+ */
+void nova_bo_unref(struct nova_bo *bo);
+
+/**
+ * nova_bo_device() - the device a buffer object belongs to
+ * @bo: the object
+ *
+ * Thread-safe. Since NOVA_0.3.
+ *
+ * Return: the device, or NULL when @bo is NULL.
+ */
+struct nova_device *nova_bo_device(const struct nova_bo *bo);
+
+/*
+ * Sharing buffers through PRIME (dma-buf). Since NOVA_0.3.
+ *
+ * nova_bo_export() gives a dma-buf file descriptor of an object, which any
+ * DRM driver (vgem, another nova file, a display driver) can import, and
+ * nova_bo_import() turns a dma-buf, nova's or another driver's, into a
+ * nova_bo. The kernel hands out one GEM handle per object and file, so
+ * importing a dma-buf whose object the device already has returns the
+ * nova_bo the device already has for it, with one more reference, instead
+ * of a second nova_bo whose release would close the handle under the
+ * first: "handle de-duplication". An object's contents are the same through
+ * every file and driver that has it; the CPU mapping of an imported object
+ * maps the exporter's memory.
+ *
+ * An imported object of another driver is not nova's memory: the kernel's
+ * OBJECT_BUDGET and debugfs object counts do not include it. Its
+ * nova_bo_size() is the dma-buf's size rounded up to the page size.
+ *
+ * A dma-buf fd exported with raw ioctls on nova_device_fd() bypasses this
+ * bookkeeping: the object is then not known to be shared, and may be
+ * cached and reused while the dma-buf lives. Use nova_bo_export().
+ */
+
+/**
+ * nova_bo_export() - export a buffer object as a dma-buf file descriptor
+ * @bo: the object
+ * @fd: receives the file descriptor (close-on-exec, read-write), which the
+ *      caller owns and closes; set to -1 on failure
+ *
+ * The dma-buf keeps the object alive after the last nova_bo reference is
+ * dropped; exporting the same object again gives another descriptor of the
+ * same dma-buf. The object will never go into the buffer cache.
+ * Thread-safe.
+ *
+ * Since NOVA_0.3.
+ *
+ * Return: 0, or -EINVAL when @bo or @fd is NULL; -EMFILE and the other
+ * errors of DRM_IOCTL_PRIME_HANDLE_TO_FD (-ENOENT when the handle is gone).
+ */
+int nova_bo_export(struct nova_bo *bo, int *fd);
+
+/**
+ * nova_bo_import() - import a dma-buf file descriptor as a buffer object
+ * @dev: the device to import into
+ * @fd: a dma-buf file descriptor; it stays the caller's, who may close it
+ *      right after
+ * @out: receives a reference to the object; set to NULL on failure
+ *
+ * Returns the nova_bo @dev already has for the dma-buf's object when there
+ * is one (its reference count goes up), else a new one. Thread-safe: two
+ * threads importing the same dma-buf get the same nova_bo, and an import
+ * racing the release of the last reference to that object gets either the
+ * old nova_bo, still valid, or a new one of a fresh handle.
+ *
+ * Since NOVA_0.3.
+ *
+ * Return: 0, or -EINVAL when @dev or @out is NULL, or when the kernel finds
+ * no dma-buf behind @fd (any other kind of file); -EBADF when @fd is
+ * negative or not open; -ENOMEM; the other errors of
+ * DRM_IOCTL_PRIME_FD_TO_HANDLE, such as the exporter's refusal to attach.
+ */
+int nova_bo_import(struct nova_device *dev, int fd, struct nova_bo **out);
+
+/*
+ * The buffer cache. Since NOVA_0.3.
+ *
+ * Creating and freeing GEM objects costs two ioctls, a mapping and page
+ * faults; drivers allocate and free many short-lived buffers. A device
+ * therefore keeps the objects released by their last reference (when they
+ * were never shared nor GPU-mapped) in size buckets, four per power of two,
+ * and nova_bo_create() reuses one of exactly the requested page-rounded
+ * size. Objects up to 64 MiB are cached, 256 MiB at most in all (the oldest
+ * go first beyond that), and an object cached for more than one second is
+ * released at the device's next create or release. The cache is on by
+ * default; the environment variable NOVA_BO_CACHE=0, read at open, turns it
+ * off for every device a process opens, and nova_device_set_bo_cache()
+ * switches it per device. Cached objects count against the kernel's
+ * OBJECT_BUDGET and show in its debugfs object counts.
+ */
+
+/**
+ * nova_device_set_bo_cache() - turn a device's buffer cache on or off
+ * @dev: the device
+ * @enable: non-zero to cache released objects, 0 not to
+ *
+ * Turning it off releases every cached object. Thread-safe.
+ *
+ * Since NOVA_0.3.
+ *
+ * Return: 0, or -EINVAL when @dev is NULL.
+ */
+int nova_device_set_bo_cache(struct nova_device *dev, int enable);
+
+/**
+ * nova_device_bo_cache_trim() - release cached objects by age
+ * @dev: the device
+ * @max_age_ns: release the objects cached for longer than this many
+ *              nanoseconds; 0 releases them all
+ *
+ * Thread-safe.
+ *
+ * Since NOVA_0.3.
+ *
+ * Return: the number of objects released (at most INT_MAX), or -EINVAL when
+ * @dev is NULL.
+ */
+int nova_device_bo_cache_trim(struct nova_device *dev, uint64_t max_age_ns);
+
+/**
+ * struct nova_bo_cache_stats - the state of a device's buffer cache
+ * @struct_size: set by the caller to sizeof(struct nova_bo_cache_stats);
+ *               set by the library to the number of bytes it filled
+ * @enabled: 1 when the cache is on, 0 when off
+ * @cached_objects: objects in the cache now
+ * @cached_bytes: their total size
+ * @hits: nova_bo_create() calls served from the cache since open
+ * @misses: nova_bo_create() calls that looked in the cache and created a
+ *          new object
+ * @evictions: objects released from the cache since open (by age, by the
+ *             size limit, by a trim, by turning the cache off)
+ *
+ * Fields are only ever appended. A caller built against an older header
+ * passes a smaller @struct_size and gets the fields it knows; a newer
+ * caller on an older library sees a smaller @struct_size come back and
+ * must not read beyond it.
+ */
+struct nova_bo_cache_stats {
+	uint32_t struct_size;
+	uint32_t enabled;
+	uint64_t cached_objects;
+	uint64_t cached_bytes;
+	uint64_t hits;
+	uint64_t misses;
+	uint64_t evictions;
+};
+
+/**
+ * nova_device_bo_cache_stats() - read the state of a device's buffer cache
+ * @dev: the device
+ * @stats: filled up to @stats->struct_size bytes, see the struct
+ *
+ * Thread-safe: the figures are one consistent snapshot.
+ *
+ * Since NOVA_0.3.
+ *
+ * Return: 0, or -EINVAL when @dev or @stats is NULL or @stats->struct_size
+ * is smaller than 8 (the size of the first two fields).
+ */
+int nova_device_bo_cache_stats(struct nova_device *dev,
+			       struct nova_bo_cache_stats *stats);
 
 /*
  * GPU virtual address space (uAPI version 2, VM_BIND). Since NOVA_0.2.
