@@ -32,6 +32,9 @@ static const struct test_case *const suites[] = {
 	vm_bind_tests,
 	vm_errors_tests,
 	vm_lifetime_tests,
+	bo_tests,
+	prime_tests,
+	thread_tests,
 };
 
 #define SUITE_COUNT (sizeof(suites) / sizeof(suites[0]))

@@ -41,6 +41,9 @@ extern const struct test_case vm_lib_tests[];
 extern const struct test_case vm_bind_tests[];
 extern const struct test_case vm_errors_tests[];
 extern const struct test_case vm_lifetime_tests[];
+extern const struct test_case bo_tests[];
+extern const struct test_case prime_tests[];
+extern const struct test_case thread_tests[];
 
 /* Record why the case failed or was skipped; returns TEST_FAIL/TEST_SKIP. */
 enum test_result test_fail(const char *file, int line, const char *fmt, ...)

@@ -212,13 +212,15 @@ static enum test_result gem_create_destroy(void)
 	uint32_t handle;
 
 	CHECK_OK(nova_device_open(&dev));
+	/* The buffer cache would keep the handle open for reuse (test_bo.c). */
+	CHECK_OK(nova_device_set_bo_cache(dev, 0));
 	CHECK_OK(nova_bo_create(dev, 4096, &bo));
 	handle = nova_bo_handle(bo);
 	CHECK_U64(handle, !=, 0);
 	CHECK_OK(nova_bo_query_size(dev, handle, &size));
 	CHECK_U64(size, ==, nova_bo_size(bo));
 
-	/* nova_bo_destroy() closes the handle. */
+	/* Uncached, nova_bo_destroy() closes the handle. */
 	nova_bo_destroy(bo);
 	CHECK_ERR(nova_bo_query_size(dev, handle, &size), -ENOENT);
 
