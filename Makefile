@@ -5,8 +5,10 @@
 #   make            build nova.ko and the userspace (library, tools, tests)
 #   make run        boot a QEMU guest, load nova.ko, run novainfo and nova-demo
 #   make check      every test: module and uAPI checks, hosted core tests, KUnit
-#                   on UML, libnova's and igt's tests in the guest
+#                   on UML, libnova's hosted tests and ABI (abidiff), libnova's
+#                   and igt's tests in the guest
 #   make bench-vm   VM_BIND cost per operation at 1k, 64k and 1M live mappings
+#   make abi-baseline  record libnova's ABI (userspace/libnova/libnova.abixml)
 #   make docs       HTML documentation (Sphinx) in build/docs/html
 #   make deps       install what the above need (apt-get, as root)
 #
@@ -21,7 +23,7 @@ USERSPACE := $(BUILD)/userspace
 GUEST_RUN := scripts/guest-run.sh
 
 .PHONY: all module userspace hosted deps run check check-module check-uapi check-hosted \
-	check-guest uapi-baseline install docs clean help
+	check-lib check-guest uapi-baseline abi-baseline install docs clean help
 
 all: module userspace
 
@@ -85,9 +87,12 @@ CHECK_LOGS := $(BUILD)/check
 check: deps
 	@$(MAKE) --no-print-directory all hosted
 	@$(MAKE) --no-print-directory check-module check-uapi check-docs check-hosted \
-		check-kunit check-guest check-igt
+		check-kunit check-lib check-guest check-igt
 	@scripts/check-summary.sh hosted=$(CHECK_LOGS)/hosted.log kunit=$(CHECK_LOGS)/kunit.log \
-		libnova=$(CHECK_LOGS)/guest.log uapi-errors=$(CHECK_LOGS)/guest.log \
+		vaheap=$(CHECK_LOGS)/lib.log bocache=$(CHECK_LOGS)/lib.log \
+		fakedrm=$(CHECK_LOGS)/lib.log \
+		libnova=$(CHECK_LOGS)/guest.log nova.hpp=$(CHECK_LOGS)/guest.log \
+		novainfo-json=$(CHECK_LOGS)/guest.log uapi-errors=$(CHECK_LOGS)/guest.log \
 		igt=$(CHECK_LOGS)/igt.log
 
 check-module:
@@ -110,6 +115,20 @@ check-hosted: hosted
 	@set -o pipefail; $(MAKE) --no-print-directory -C tests/hosted O=$(BUILD)/hosted check \
 		2>&1 | tee $(CHECK_LOGS)/hosted.log
 
+# libnova without a device: the VA heap and buffer cache unit tests, the
+# library on a fake kernel, the C++ wrapper's build, and the ABI: abidiff
+# against userspace/libnova/libnova.abixml and the exported symbol list
+# (any change fails; a deliberate break is checked to fail too).
+check-lib: userspace
+	@echo "[check] libnova hosted tests, C++ wrapper, ABI (abidiff)"
+	@mkdir -p $(CHECK_LOGS)
+	@set -o pipefail; $(MAKE) --no-print-directory -C userspace O=$(USERSPACE) check-host \
+		2>&1 | tee $(CHECK_LOGS)/lib.log
+
+# Records libnova's ABI as built: after reviewing that the change only adds.
+abi-baseline: userspace
+	@$(MAKE) --no-print-directory -C userspace O=$(USERSPACE) abi-baseline
+
 # KUnit suites on UML, in Debian's linux-source tree of the headers' version
 # with nova built in (tree and build cached outside the checkout; a cold run
 # builds a whole UML kernel, several minutes).
@@ -119,15 +138,21 @@ check-kunit: deps
 	@mkdir -p $(CHECK_LOGS)
 	@set -o pipefail; scripts/kunit-run.sh 2>&1 | tee $(CHECK_LOGS)/kunit.log
 
-# One boot: libnova's suite and the documented errno table against the real
-# module, then the driver's own accounting must be back to zero before rmmod.
+# One boot: libnova's suite, the C++ wrapper's, novainfo's JSON, a short run
+# of the buffer churn benchmark (figures only) and the documented errno
+# table against the real module, then the driver's own accounting must be
+# back to zero before rmmod.
 check-guest:
 	@echo "[check] in-guest tests on Debian's kernel"
 	@mkdir -p $(CHECK_LOGS)
 	@set -o pipefail; $(GUEST_RUN) --module nova.ko -- sh -c '\
 		$(USERSPACE)/nova-libtest; libnova=$$?; \
+		$(USERSPACE)/nova-cxx-test; cxx=$$?; \
+		tests/guest/novainfo-json.sh $(USERSPACE); json=$$?; \
+		$(USERSPACE)/nova-bo-bench --size 64K --iterations 100 --rounds 1; bench=$$?; \
 		$(BUILD)/uapi/nova-uapi-errors Documentation/uapi-errors.csv; errors=$$?; \
-		tests/guest/leak-check.sh && [ $$libnova = 0 ] && [ $$errors = 0 ]' \
+		tests/guest/leak-check.sh && [ $$libnova = 0 ] && [ $$cxx = 0 ] && \
+		[ $$json = 0 ] && [ $$bench = 0 ] && [ $$errors = 0 ]' \
 		2>&1 | tee $(CHECK_LOGS)/guest.log
 
 # igt tests (tests/igt) on the real igt runtime, libigt.so.0 of Debian's

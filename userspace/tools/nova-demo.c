@@ -4,8 +4,17 @@
  *
  * It opens the first nova device, creates a buffer object, fills it through
  * one CPU mapping, drops that mapping, maps the object afresh and checks that
- * the data survived: the data lives in the object, not in a mapping. Each
- * step is printed in plain words so that the output explains itself.
+ * the data survived: the data lives in the object, not in a mapping.
+ *
+ * Then it plays a userspace driver preparing work for the GPU, the way a
+ * Mesa driver uses its winsys: it allocates a GPU VA range from the VA heap,
+ * creates a vertex, an index and a command buffer, writes them through
+ * their CPU mappings (the command buffer refers to the others by their GPU
+ * addresses, as a real one would), binds all three in one atomic VM_BIND
+ * batch, shares one of them through PRIME and imports it back (the same
+ * object), and tears everything down, the buffers going to the buffer
+ * cache. Each step is printed in plain words so that the output explains
+ * itself.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <nova/nova.h>
 #include "nova_drm.h"	/* the uAPI; installed as <nova/nova_drm.h> */
@@ -24,14 +34,18 @@ static const char *prog;
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s [--size N] [--help]\n"
+		"Usage: %s [--size N] [--no-driver] [--help]\n"
 		"\n"
 		"Create a nova buffer object, write a pattern through one CPU mapping,\n"
-		"read it back through a second, fresh mapping and check it.\n"
+		"read it back through a second, fresh mapping and check it. Then play a\n"
+		"userspace driver: allocate a GPU VA range, create and fill a vertex, an\n"
+		"index and a command buffer, bind them in one VM_BIND batch, share one\n"
+		"through PRIME, and tear it all down, printing each step.\n"
 		"\n"
-		"  --size N   buffer size in bytes, with an optional K, M or G suffix\n"
-		"             (powers of 1024); default 1M\n"
-		"  --help     show this help\n"
+		"  --size N      buffer size in bytes, with an optional K, M or G suffix\n"
+		"                (powers of 1024); default 1M\n"
+		"  --no-driver   only the buffer round trip\n"
+		"  --help        show this help\n"
 		"\n"
 		"Exit status: 0 when every step succeeded and the data matched, 1\n"
 		"otherwise, 2 on a usage error.\n",
@@ -195,17 +209,176 @@ out:
 	return status;
 }
 
+/* --- playing a userspace driver ---------------------------------------------- */
+
+struct demo_buffer {
+	const char *name;
+	uint64_t size;
+	struct nova_bo *bo;
+	void *map;
+	uint64_t va;
+};
+
+/* Command words of a made-up GPU: opcode, then operands. */
+#define CMD_SET_VERTEX_BUFFER	0x10
+#define CMD_SET_INDEX_BUFFER	0x11
+#define CMD_DRAW_INDEXED	0x20
+#define CMD_END			0xff
+
+static int fill_buffers(struct demo_buffer *vtx, struct demo_buffer *idx,
+			struct demo_buffer *cmd)
+{
+	static const float triangle[] = { -0.5f, -0.5f, 0.0f, 0.5f, -0.5f, 0.0f,
+					  0.0f, 0.5f, 0.0f };
+	static const uint16_t indices[] = { 0, 1, 2 };
+	uint64_t *words = cmd->map;
+	unsigned int n = 0;
+
+	memcpy(vtx->map, triangle, sizeof(triangle));
+	memcpy(idx->map, indices, sizeof(indices));
+	/* The command stream names the other buffers by GPU address. */
+	words[n++] = CMD_SET_VERTEX_BUFFER;
+	words[n++] = vtx->va;
+	words[n++] = CMD_SET_INDEX_BUFFER;
+	words[n++] = idx->va;
+	words[n++] = CMD_DRAW_INDEXED;
+	words[n++] = 3;
+	words[n++] = CMD_END;
+	return (int)n;
+}
+
+static int play_driver(struct nova_device *dev)
+{
+	struct demo_buffer bufs[] = {
+		{ .name = "vertex buffer", .size = 64 << 10 },
+		{ .name = "index buffer", .size = 16 << 10 },
+		{ .name = "command buffer", .size = 4 << 10 },
+	};
+	const unsigned int count = sizeof(bufs) / sizeof(bufs[0]);
+	struct nova_bo_cache_stats cache = { .struct_size = sizeof(cache) };
+	uint64_t base, total = 0, align, *words;
+	struct nova_vm_bind_batch *batch;
+	struct nova_bo *imported;
+	unsigned int i, step = 10;
+	struct nova_vm *vm;
+	int ret, fd, nwords, status = 1;
+
+	ret = nova_device_get_vm(dev, &vm);
+	if (ret == -EOPNOTSUPP) {
+		printf("%u. The driver has no VM_BIND (uAPI version %" PRIu64
+		       "): skipping the userspace driver part.\n", step,
+		       nova_device_uapi_version(dev));
+		return 0;
+	}
+	if (ret)
+		return fail("getting the GPU VA space", ret);
+	align = nova_vm_va_alignment(vm);
+	printf("%u. Got the GPU VA space: [0x%" PRIx64 ", 0x%" PRIx64 "), %" PRIu64
+	       "-byte alignment, up to %" PRIu32 " operations per VM_BIND.\n", step++,
+	       nova_vm_va_start(vm), nova_vm_va_start(vm) + nova_vm_va_size(vm), align,
+	       nova_vm_max_ops(vm));
+
+	for (i = 0; i < count; i++)
+		total += (bufs[i].size + align - 1) & ~(align - 1);
+	ret = nova_vm_va_alloc(vm, total, 0, &base);
+	if (ret)
+		return fail("allocating a GPU VA range", ret);
+	printf("%u. Allocated %" PRIu64 " bytes of GPU addresses from the VA heap at 0x%"
+	       PRIx64 ".\n", step++, total, base);
+
+	for (i = 0; i < count; i++) {
+		ret = nova_bo_create(dev, bufs[i].size, &bufs[i].bo);
+		if (!ret)
+			ret = nova_bo_map(bufs[i].bo, &bufs[i].map);
+		if (ret) {
+			fail("creating and mapping a buffer", ret);
+			goto out;
+		}
+		bufs[i].va = i ? bufs[i - 1].va + ((bufs[i - 1].size + align - 1) & ~(align - 1))
+			       : base;
+	}
+	printf("%u. Created and CPU-mapped %u buffers.\n", step++, count);
+
+	nwords = fill_buffers(&bufs[0], &bufs[1], &bufs[2]);
+	printf("%u. Wrote a triangle (3 vertices), its 3 indices and a %d-word command\n"
+	       "    stream that points at the other two by GPU address.\n", step++, nwords);
+
+	ret = nova_vm_bind_begin(vm, &batch);
+	for (i = 0; !ret && i < count; i++)
+		ret = nova_vm_bind_add_map(batch, bufs[i].bo, 0, bufs[i].va,
+					   nova_bo_size(bufs[i].bo), 0);
+	if (!ret)
+		ret = nova_vm_bind_submit(batch);
+	else if (batch)
+		nova_vm_bind_abort(batch);
+	if (ret) {
+		fail("binding the buffers (VM_BIND)", ret);
+		goto out;
+	}
+	printf("%u. Bound all %u in one atomic VM_BIND batch:\n", step++, count);
+	for (i = 0; i < count; i++)
+		printf("      %-15s handle %-3" PRIu32 " %6" PRIu64 " bytes at GPU VA 0x%"
+		       PRIx64 "-0x%" PRIx64 "\n", bufs[i].name, nova_bo_handle(bufs[i].bo),
+		       nova_bo_size(bufs[i].bo), bufs[i].va,
+		       bufs[i].va + nova_bo_size(bufs[i].bo));
+
+	words = bufs[2].map;
+	if (words[1] != bufs[0].va || words[3] != bufs[1].va) {
+		fprintf(stderr, "%s: the command buffer lost its addresses\n", prog);
+		goto unbind;
+	}
+	printf("%u. Read the command stream back: SET_VERTEX_BUFFER 0x%" PRIx64
+	       ", SET_INDEX_BUFFER 0x%" PRIx64 ", DRAW_INDEXED %" PRIu64 ".\n", step++,
+	       words[1], words[3], words[5]);
+
+	ret = nova_bo_export(bufs[0].bo, &fd);
+	if (!ret) {
+		ret = nova_bo_import(dev, fd, &imported);
+		close(fd);
+	}
+	if (ret) {
+		fail("sharing the vertex buffer through PRIME", ret);
+		goto unbind;
+	}
+	printf("%u. Exported the vertex buffer as a dma-buf and imported it back: %s.\n",
+	       step++, imported == bufs[0].bo ? "the same object, one more reference"
+					      : "ANOTHER object (wrong)");
+	nova_bo_unref(imported);
+	if (imported != bufs[0].bo)
+		goto unbind;
+	status = 0;
+
+unbind:
+	ret = nova_vm_unmap(vm, base, total);
+	if (ret) {
+		fail("unbinding", ret);
+		status = 1;
+	} else {
+		printf("%u. Unbound the whole range in one VM_BIND.\n", step++);
+	}
+out:
+	for (i = 0; i < count; i++)
+		nova_bo_unref(bufs[i].bo);
+	nova_vm_va_free(vm, base, total);
+	nova_device_bo_cache_stats(dev, &cache);
+	printf("%u. Released the buffers and the VA range; the buffer cache keeps %" PRIu64
+	       " of them (%" PRIu64 " bytes) for reuse (the shared and GPU-mapped ones are\n"
+	       "    never cached).\n", step, cache.cached_objects, cache.cached_bytes);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "size", required_argument, NULL, 's' },
+		{ "no-driver", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t size = DEFAULT_SIZE;
 	struct nova_device *dev;
 	int major = 0, minor = 0, patch = 0;
-	int opt, ret, status;
+	int opt, ret, status, driver = 1;
 
 	prog = argv[0];
 	while ((opt = getopt_long(argc, argv, "s:h", options, NULL)) != -1) {
@@ -215,6 +388,9 @@ int main(int argc, char **argv)
 				fprintf(stderr, "%s: invalid size '%s'\n", prog, optarg);
 				return 2;
 			}
+			break;
+		case 'n':
+			driver = 0;
 			break;
 		case 'h':
 			usage(stdout);
@@ -246,9 +422,13 @@ int main(int argc, char **argv)
 	       nova_device_driver_desc(dev));
 
 	status = run(dev, size);
+	if (!status)
+		printf("   The data written through the first mapping was read back intact"
+		       " through the second.\n");
+	if (!status && driver)
+		status = play_driver(dev);
 	nova_device_close(dev);
 
-	printf("%s\n", status ? "FAILED." : "Done: the data written through the first "
-	       "mapping was read back intact through the second.");
+	printf("%s\n", status ? "FAILED." : "Done.");
 	return status;
 }

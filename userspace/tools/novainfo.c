@@ -115,6 +115,14 @@ static void print_text(struct nova_device *dev, unsigned int index)
 	}
 
 	print_vm_text(dev);
+
+	{
+		struct nova_bo_cache_stats st = { .struct_size = sizeof(st) };
+
+		if (!nova_device_bo_cache_stats(dev, &st))
+			printf("  libnova buffer cache: %s\n", st.enabled ? "on" :
+			       "off (NOVA_BO_CACHE=0)");
+	}
 }
 
 /* JSON strings: escape what RFC 8259 requires, pass everything else. */
@@ -132,6 +140,18 @@ static void json_string(const char *s)
 			putchar(c);
 	}
 	putchar('"');
+}
+
+/* libnova's buffer cache of this process's device (NOVA_BO_CACHE=0: off). */
+static void print_cache_json(struct nova_device *dev)
+{
+	struct nova_bo_cache_stats st = { .struct_size = sizeof(st) };
+
+	if (nova_device_bo_cache_stats(dev, &st)) {
+		printf("null");
+		return;
+	}
+	printf("{ \"enabled\": %s }", st.enabled ? "true" : "false");
 }
 
 static void print_json(struct nova_device *dev, bool first)
@@ -168,7 +188,9 @@ static void print_json(struct nova_device *dev, bool first)
 		else
 			printf(": %" PRIu64, value);
 	}
-	printf("\n      },\n      \"vm\": ");
+	printf("\n      },\n      \"bo_cache\": ");
+	print_cache_json(dev);
+	printf(",\n      \"vm\": ");
 
 	/* null when the driver has no VM_BIND. */
 	if (nova_device_get_vm(dev, &vm)) {

@@ -49,6 +49,9 @@ static struct fake {
 	unsigned int getparam_calls;
 	uint64_t queried[64];		/* the params asked, in order */
 	uint32_t next_handle;
+	unsigned int create_calls;
+	unsigned int close_calls;
+	uint32_t last_closed;
 	int bind_error;			/* what VM_BIND returns */
 	unsigned int bind_calls;
 	struct drm_nova_vm_bind bind;	/* the last call's arguments */
@@ -162,12 +165,37 @@ int drmIoctl(int fd, unsigned long request, void *arg)
 
 		args->handle = fake.next_handle++;
 		args->size = (args->size + PAGE - 1) & ~(PAGE - 1);
+		fake.create_calls++;
 		ret = 0;
 		break;
 	}
 	case DRM_IOCTL_GEM_CLOSE:
+		fake.close_calls++;
+		fake.last_closed = ((struct drm_gem_close *)arg)->handle;
 		ret = 0;
 		break;
+	case DRM_IOCTL_PRIME_FD_TO_HANDLE: {
+		/* The fake's dma-bufs: fd N is the object of handle 1000 + N. */
+		struct drm_prime_handle *args = arg;
+
+		args->handle = 1000u + (uint32_t)args->fd;
+		ret = 0;
+		break;
+	}
+	case DRM_IOCTL_PRIME_HANDLE_TO_FD: {
+		struct drm_prime_handle *args = arg;
+
+		args->fd = (int)args->handle + 500;
+		ret = 0;
+		break;
+	}
+	case DRM_IOCTL_NOVA_GEM_INFO: {
+		struct drm_nova_gem_info *args = arg;
+
+		args->size = 3 * PAGE;
+		ret = 0;
+		break;
+	}
 	case DRM_IOCTL_NOVA_VM_BIND:
 		ret = fake_vm_bind(arg);
 		break;
@@ -821,7 +849,149 @@ static enum test_result fake_vm_va_heap_threads(void)
 	return TEST_PASS;
 }
 
+/* --- buffer cache and PRIME bookkeeping ---------------------------------------- */
+
+/* The cache saves the GEM_CREATE and GEM_CLOSE of every reuse. */
+static enum test_result fake_cache_saves_ioctls(void)
+{
+	struct nova_bo_cache_stats st = { .struct_size = sizeof(st) };
+	struct nova_device *dev;
+	struct nova_bo *bo;
+	unsigned int i;
+
+	fake_v2();
+	OPEN_FAKE(&dev);
+	for (i = 0; i < 100; i++) {
+		CHECK_OK(nova_bo_create(dev, 3 * PAGE - 100, &bo));
+		nova_bo_unref(bo);
+	}
+	CHECK_U64(fake.create_calls, ==, 1);
+	CHECK_U64(fake.close_calls, ==, 0);
+	CHECK_OK(nova_device_bo_cache_stats(dev, &st));
+	CHECK_U64(st.hits, ==, 99);
+	CHECK_U64(st.misses, ==, 1);
+
+	/* Off: the cached one is closed, then every release closes. */
+	CHECK_OK(nova_device_set_bo_cache(dev, 0));
+	CHECK_U64(fake.close_calls, ==, 1);
+	for (i = 0; i < 10; i++) {
+		CHECK_OK(nova_bo_create(dev, PAGE, &bo));
+		nova_bo_unref(bo);
+	}
+	CHECK_U64(fake.create_calls, ==, 11);
+	CHECK_U64(fake.close_calls, ==, 11);
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+/* Closing the device closes what the cache held. */
+static enum test_result fake_cache_close_device(void)
+{
+	struct nova_device *dev;
+	struct nova_bo *a, *b;
+
+	fake_v2();
+	OPEN_FAKE(&dev);
+	CHECK_OK(nova_bo_create(dev, PAGE, &a));
+	CHECK_OK(nova_bo_create(dev, 2 * PAGE, &b));
+	nova_bo_unref(a);
+	nova_bo_unref(b);
+	CHECK_U64(fake.close_calls, ==, 0);
+	nova_device_close(dev);
+	CHECK_U64(fake.close_calls, ==, 2);
+	return TEST_PASS;
+}
+
+/* One nova_bo per handle; its handle is closed once, with the last reference. */
+static enum test_result fake_import_dedup(void)
+{
+	struct nova_device *dev;
+	struct nova_bo *a, *b, *c, *mine, *back;
+	int fd;
+
+	fake_v2();
+	OPEN_FAKE(&dev);
+	CHECK_OK(nova_bo_import(dev, 5, &a));
+	CHECK_OK(nova_bo_import(dev, 5, &b));
+	CHECK_OK(nova_bo_import(dev, 6, &c));
+	CHECK(a == b);
+	CHECK(a != c);
+	CHECK_U64(nova_bo_handle(a), ==, 1005);
+	CHECK_U64(nova_bo_size(a), ==, 3 * PAGE);
+
+	nova_bo_unref(a);
+	CHECK_U64(fake.close_calls, ==, 0);
+	nova_bo_unref(b);
+	CHECK_U64(fake.close_calls, ==, 1);
+	CHECK_U64(fake.last_closed, ==, 1005);
+	/* Imports are never cached, cache on or not. */
+	nova_bo_unref(c);
+	CHECK_U64(fake.close_calls, ==, 2);
+
+	/* An exported object found again by its handle. */
+	fake.next_handle = 1007;
+	CHECK_OK(nova_bo_create(dev, PAGE, &mine));
+	CHECK_OK(nova_bo_export(mine, &fd));
+	CHECK_U64(fd, ==, 1507);
+	CHECK_OK(nova_bo_import(dev, 7, &back));
+	CHECK(back == mine);
+	nova_bo_unref(back);
+	nova_bo_unref(mine);
+	CHECK_U64(fake.close_calls, ==, 3);	/* exported: not cached */
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+/* Many threads importing and releasing the same handles: refcounts hold. */
+static struct nova_device *import_dev;
+
+static void *import_worker(void *data)
+{
+	uintptr_t failures = 0;
+	struct nova_bo *bo, *again;
+
+	(void)data;
+	for (int i = 0; i < 20000; i++) {
+		int fd = i % 4;
+
+		if (nova_bo_import(import_dev, fd, &bo) || nova_bo_import(import_dev, fd, &again) ||
+		    bo != again || nova_bo_handle(bo) != 1000u + (uint32_t)fd)
+			failures++;
+		nova_bo_unref(again);
+		nova_bo_unref(bo);
+	}
+	return (void *)failures;
+}
+
+static enum test_result fake_import_threads(void)
+{
+	pthread_t threads[8];
+	void *failures;
+	struct nova_bo *keep;
+	unsigned int i;
+
+	fake_v2();
+	OPEN_FAKE(&import_dev);
+	/* Handle 1000 stays live throughout: it must never be closed. */
+	CHECK_OK(nova_bo_import(import_dev, 0, &keep));
+	for (i = 0; i < 8; i++)
+		CHECK(pthread_create(&threads[i], NULL, import_worker, NULL) == 0);
+	for (i = 0; i < 8; i++) {
+		pthread_join(threads[i], &failures);
+		CHECK_U64((uintptr_t)failures, ==, 0);
+	}
+	CHECK_U64(fake.last_closed == 1000 ? 1 : 0, ==, 0);
+	nova_bo_unref(keep);
+	CHECK_U64(fake.last_closed, ==, 1000);
+	nova_device_close(import_dev);
+	return TEST_PASS;
+}
+
 const struct test_case host_tests[] = {
+	{ "fake_cache_saves_ioctls", fake_cache_saves_ioctls, 0 },
+	{ "fake_cache_close_device", fake_cache_close_device, 0 },
+	{ "fake_import_dedup", fake_import_dedup, 0 },
+	{ "fake_import_threads", fake_import_threads, 0 },
 	{ "fake_upstream_nova_opens", fake_upstream_nova_opens, 0 },
 	{ "fake_uapi_version_errors", fake_uapi_version_errors, 0 },
 	{ "fake_v1_has_no_vm", fake_v1_has_no_vm, 0 },

@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nova.hpp - header-only C++ RAII types over libnova's C API (<nova/nova.h>).
+ *
+ * Nothing here is compiled into libnova: the types are inline wrappers of
+ * the versioned C functions, so the library's ABI stays the C one and any
+ * C++ standard library and compiler may be used (C++17 or later). No
+ * exceptions are thrown: like the C API, fallible calls return 0 or a
+ * negative errno, and factories fill an out-parameter. Moved-from and
+ * default-constructed objects are empty (operator bool is false) and their
+ * destructors do nothing.
+ *
+ * Ownership:
+ * - Device owns a nova_device and closes it. Destroy every Bo, VaRange and
+ *   BindBatch of a device before the Device (declare the Device first).
+ * - Bo holds one reference to a nova_bo: copies take another reference
+ *   (nova_bo_ref()), destruction drops one (nova_bo_unref()).
+ * - Fd owns a file descriptor (a dma-buf's) and closes it.
+ * - Vm is a non-owning view of the device's nova_vm.
+ * - VaRange owns a VA heap allocation and frees it.
+ * - BindBatch owns an unsubmitted batch; submit() consumes it, otherwise the
+ *   destructor aborts it.
+ *
+ * Thread-safety is the C API's (see nova.h): these wrappers add no state.
+ */
+#ifndef NOVA_NOVA_HPP
+#define NOVA_NOVA_HPP
+
+#include <cstdint>
+#include <utility>
+
+#include <unistd.h>
+
+#include "nova.h"
+
+namespace nova {
+
+class Fd {
+public:
+	Fd() = default;
+	explicit Fd(int fd) : fd_(fd) {}
+	Fd(Fd &&other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+	Fd &operator=(Fd &&other) noexcept
+	{
+		reset(std::exchange(other.fd_, -1));
+		return *this;
+	}
+	Fd(const Fd &) = delete;
+	Fd &operator=(const Fd &) = delete;
+	~Fd() { reset(); }
+
+	int get() const { return fd_; }
+	explicit operator bool() const { return fd_ >= 0; }
+	int release() { return std::exchange(fd_, -1); }
+	void reset(int fd = -1)
+	{
+		if (fd_ >= 0)
+			::close(fd_);
+		fd_ = fd;
+	}
+
+private:
+	int fd_ = -1;
+};
+
+class Device {
+public:
+	Device() = default;
+	Device(Device &&other) noexcept : dev_(std::exchange(other.dev_, nullptr)) {}
+	Device &operator=(Device &&other) noexcept
+	{
+		if (this != &other) {
+			nova_device_close(dev_);
+			dev_ = std::exchange(other.dev_, nullptr);
+		}
+		return *this;
+	}
+	Device(const Device &) = delete;
+	Device &operator=(const Device &) = delete;
+	~Device() { nova_device_close(dev_); }
+
+	static int open(Device &out) { return out.adopt(open_first, 0u); }
+	static int open_index(unsigned int index, Device &out)
+	{
+		return out.adopt(nova_device_open_index, index);
+	}
+	static int open_path(const char *path, Device &out)
+	{
+		return out.adopt(nova_device_open_path, path);
+	}
+	static int open_fd(int fd, Device &out) { return out.adopt(nova_device_open_fd, fd); }
+	static int count() { return nova_device_count(); }
+
+	nova_device *get() const { return dev_; }
+	explicit operator bool() const { return dev_ != nullptr; }
+
+	int fd() const { return nova_device_fd(dev_); }
+	const char *node_path() const { return nova_device_node_path(dev_); }
+	const char *driver_name() const { return nova_device_driver_name(dev_); }
+	const char *driver_date() const { return nova_device_driver_date(dev_); }
+	const char *driver_desc() const { return nova_device_driver_desc(dev_); }
+	std::uint64_t uapi_version() const { return nova_device_uapi_version(dev_); }
+	int get_param(std::uint64_t param, std::uint64_t &value) const
+	{
+		return nova_device_get_param(dev_, param, &value);
+	}
+
+	int set_bo_cache(bool enable) { return nova_device_set_bo_cache(dev_, enable); }
+	int trim_bo_cache(std::uint64_t max_age_ns = 0)
+	{
+		return nova_device_bo_cache_trim(dev_, max_age_ns);
+	}
+	int bo_cache_stats(nova_bo_cache_stats &stats) const
+	{
+		stats.struct_size = sizeof(stats);
+		return nova_device_bo_cache_stats(dev_, &stats);
+	}
+
+private:
+	template <typename Fn, typename Arg>
+	int adopt(Fn fn, Arg arg)
+	{
+		nova_device *dev = nullptr;
+		int ret = fn(arg, &dev);
+
+		if (ret == 0) {
+			nova_device_close(dev_);
+			dev_ = dev;
+		}
+		return ret;
+	}
+
+	static int open_first(unsigned int, nova_device **out) { return nova_device_open(out); }
+
+	nova_device *dev_ = nullptr;
+};
+
+class Bo {
+public:
+	Bo() = default;
+	// Adopts one reference the caller owns.
+	explicit Bo(nova_bo *bo) : bo_(bo) {}
+	Bo(const Bo &other) : bo_(nova_bo_ref(other.bo_)) {}
+	Bo(Bo &&other) noexcept : bo_(std::exchange(other.bo_, nullptr)) {}
+	Bo &operator=(Bo other) noexcept
+	{
+		std::swap(bo_, other.bo_);
+		return *this;
+	}
+	~Bo() { nova_bo_unref(bo_); }
+
+	static int create(Device &dev, std::uint64_t size, Bo &out)
+	{
+		nova_bo *bo = nullptr;
+		int ret = nova_bo_create(dev.get(), size, &bo);
+
+		if (ret == 0)
+			out = Bo(bo);
+		return ret;
+	}
+	// The same dma-buf imported twice gives two Bo of the same nova_bo.
+	static int import(Device &dev, int fd, Bo &out)
+	{
+		nova_bo *bo = nullptr;
+		int ret = nova_bo_import(dev.get(), fd, &bo);
+
+		if (ret == 0)
+			out = Bo(bo);
+		return ret;
+	}
+
+	int export_fd(Fd &out) const
+	{
+		int fd = -1;
+		int ret = nova_bo_export(bo_, &fd);
+
+		if (ret == 0)
+			out.reset(fd);
+		return ret;
+	}
+	int map(void *&ptr) const { return nova_bo_map(bo_, &ptr); }
+	int unmap() const { return nova_bo_unmap(bo_); }
+
+	nova_bo *get() const { return bo_; }
+	explicit operator bool() const { return bo_ != nullptr; }
+	std::uint32_t handle() const { return nova_bo_handle(bo_); }
+	std::uint64_t size() const { return nova_bo_size(bo_); }
+	nova_device *device() const { return nova_bo_device(bo_); }
+	friend bool operator==(const Bo &a, const Bo &b) { return a.bo_ == b.bo_; }
+	friend bool operator!=(const Bo &a, const Bo &b) { return a.bo_ != b.bo_; }
+
+private:
+	nova_bo *bo_ = nullptr;
+};
+
+class Vm {
+public:
+	Vm() = default;
+	static int of(Device &dev, Vm &out) { return nova_device_get_vm(dev.get(), &out.vm_); }
+
+	nova_vm *get() const { return vm_; }
+	explicit operator bool() const { return vm_ != nullptr; }
+	std::uint64_t va_start() const { return nova_vm_va_start(vm_); }
+	std::uint64_t va_size() const { return nova_vm_va_size(vm_); }
+	std::uint64_t va_alignment() const { return nova_vm_va_alignment(vm_); }
+	std::uint32_t max_ops() const { return nova_vm_max_ops(vm_); }
+
+	int map(const Bo &bo, std::uint64_t bo_offset, std::uint64_t va, std::uint64_t range,
+		std::uint32_t flags = 0) const
+	{
+		return nova_vm_map(vm_, bo.get(), bo_offset, va, range, flags);
+	}
+	int unmap(std::uint64_t va, std::uint64_t range) const { return nova_vm_unmap(vm_, va, range); }
+
+private:
+	nova_vm *vm_ = nullptr;
+};
+
+class VaRange {
+public:
+	VaRange() = default;
+	VaRange(VaRange &&other) noexcept
+		: vm_(std::exchange(other.vm_, nullptr)), va_(other.va_), size_(other.size_)
+	{
+	}
+	VaRange &operator=(VaRange &&other) noexcept
+	{
+		if (this != &other) {
+			reset();
+			vm_ = std::exchange(other.vm_, nullptr);
+			va_ = other.va_;
+			size_ = other.size_;
+		}
+		return *this;
+	}
+	VaRange(const VaRange &) = delete;
+	VaRange &operator=(const VaRange &) = delete;
+	~VaRange() { reset(); }
+
+	static int alloc(const Vm &vm, std::uint64_t size, std::uint64_t alignment, VaRange &out)
+	{
+		std::uint64_t va = 0;
+		int ret = nova_vm_va_alloc(vm.get(), size, alignment, &va);
+
+		if (ret == 0)
+			out.assign(vm.get(), va, size);
+		return ret;
+	}
+	static int alloc_addr(const Vm &vm, std::uint64_t va, std::uint64_t size, VaRange &out)
+	{
+		int ret = nova_vm_va_alloc_addr(vm.get(), va, size);
+
+		if (ret == 0)
+			out.assign(vm.get(), va, size);
+		return ret;
+	}
+
+	explicit operator bool() const { return vm_ != nullptr; }
+	std::uint64_t va() const { return va_; }
+	std::uint64_t size() const { return size_; }
+
+	void reset()
+	{
+		if (vm_)
+			nova_vm_va_free(std::exchange(vm_, nullptr), va_, size_);
+	}
+
+private:
+	void assign(nova_vm *vm, std::uint64_t va, std::uint64_t size)
+	{
+		reset();
+		vm_ = vm;
+		va_ = va;
+		size_ = size;
+	}
+
+	nova_vm *vm_ = nullptr;
+	std::uint64_t va_ = 0;
+	std::uint64_t size_ = 0;
+};
+
+class BindBatch {
+public:
+	BindBatch() = default;
+	BindBatch(BindBatch &&other) noexcept : batch_(std::exchange(other.batch_, nullptr)) {}
+	BindBatch &operator=(BindBatch &&other) noexcept
+	{
+		if (this != &other) {
+			nova_vm_bind_abort(batch_);
+			batch_ = std::exchange(other.batch_, nullptr);
+		}
+		return *this;
+	}
+	BindBatch(const BindBatch &) = delete;
+	BindBatch &operator=(const BindBatch &) = delete;
+	~BindBatch() { nova_vm_bind_abort(batch_); }
+
+	static int begin(const Vm &vm, BindBatch &out)
+	{
+		nova_vm_bind_batch *batch = nullptr;
+		int ret = nova_vm_bind_begin(vm.get(), &batch);
+
+		if (ret == 0)
+			out = BindBatch(batch);
+		return ret;
+	}
+
+	int add_map(const Bo &bo, std::uint64_t bo_offset, std::uint64_t va, std::uint64_t range,
+		    std::uint32_t flags = 0)
+	{
+		return nova_vm_bind_add_map(batch_, bo.get(), bo_offset, va, range, flags);
+	}
+	int add_unmap(std::uint64_t va, std::uint64_t range)
+	{
+		return nova_vm_bind_add_unmap(batch_, va, range);
+	}
+	unsigned int count() const { return nova_vm_bind_count(batch_); }
+	// Applies and frees the batch, success or not; the object is empty after.
+	int submit() { return nova_vm_bind_submit(std::exchange(batch_, nullptr)); }
+
+	explicit operator bool() const { return batch_ != nullptr; }
+
+private:
+	explicit BindBatch(nova_vm_bind_batch *batch) : batch_(batch) {}
+
+	nova_vm_bind_batch *batch_ = nullptr;
+};
+
+} // namespace nova
+
+#endif /* NOVA_NOVA_HPP */
