@@ -28,7 +28,7 @@ GUEST_RUN := scripts/guest-run.sh
 all: module userspace
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/install-deps.sh
