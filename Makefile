@@ -90,7 +90,7 @@ check: deps
 		check-kunit check-lib check-guest check-igt
 	@scripts/check-summary.sh hosted=$(CHECK_LOGS)/hosted.log kunit=$(CHECK_LOGS)/kunit.log \
 		vaheap=$(CHECK_LOGS)/lib.log bocache=$(CHECK_LOGS)/lib.log \
-		fakedrm=$(CHECK_LOGS)/lib.log \
+		fakedrm=$(CHECK_LOGS)/lib.log install=$(CHECK_LOGS)/lib.log \
 		libnova=$(CHECK_LOGS)/guest.log nova.hpp=$(CHECK_LOGS)/guest.log \
 		novainfo-json=$(CHECK_LOGS)/guest.log uapi-errors=$(CHECK_LOGS)/guest.log \
 		igt=$(CHECK_LOGS)/igt.log
@@ -138,7 +138,7 @@ check-kunit: deps
 	@mkdir -p $(CHECK_LOGS)
 	@set -o pipefail; scripts/kunit-run.sh 2>&1 | tee $(CHECK_LOGS)/kunit.log
 
-# One boot: libnova's suite, the C++ wrapper's, novainfo's JSON, a short run
+# One boot: libnova's suite, the C++ wrapper's, nova-demo, novainfo's JSON, a short run
 # of the buffer churn benchmark (figures only) and the documented errno
 # table against the real module, then the driver's own accounting must be
 # back to zero before rmmod.
@@ -148,10 +148,11 @@ check-guest:
 	@set -o pipefail; $(GUEST_RUN) --module nova.ko -- sh -c '\
 		$(USERSPACE)/nova-libtest; libnova=$$?; \
 		$(USERSPACE)/nova-cxx-test; cxx=$$?; \
+		$(USERSPACE)/nova-demo --size 64K; demo=$$?; \
 		tests/guest/novainfo-json.sh $(USERSPACE); json=$$?; \
 		$(USERSPACE)/nova-bo-bench --size 64K --iterations 100 --rounds 1; bench=$$?; \
 		$(BUILD)/uapi/nova-uapi-errors Documentation/uapi-errors.csv; errors=$$?; \
-		tests/guest/leak-check.sh && [ $$libnova = 0 ] && [ $$cxx = 0 ] && \
+		tests/guest/leak-check.sh && [ $$libnova = 0 ] && [ $$cxx = 0 ] && [ $$demo = 0 ] && \
 		[ $$json = 0 ] && [ $$bench = 0 ] && [ $$errors = 0 ]' \
 		2>&1 | tee $(CHECK_LOGS)/guest.log
 

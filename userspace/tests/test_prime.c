@@ -152,6 +152,20 @@ static enum test_result prime_errors(void)
 	close(pipefd[0]);
 	close(pipefd[1]);
 
+	/* The kernel's side, as Documentation/uapi.rst states it. */
+	{
+		struct drm_prime_handle args = { .handle = 12345, .flags = DRM_CLOEXEC };
+
+		CHECK_ERR(raw_ioctl(nova_device_fd(dev), DRM_IOCTL_PRIME_HANDLE_TO_FD, &args),
+			  -ENOENT);
+		CHECK_OK(nova_bo_create(dev, 4 * KIB, &bo));
+		args.handle = nova_bo_handle(bo);
+		args.flags = 0x1;	/* neither DRM_CLOEXEC nor DRM_RDWR */
+		CHECK_ERR(raw_ioctl(nova_device_fd(dev), DRM_IOCTL_PRIME_HANDLE_TO_FD, &args),
+			  -EINVAL);
+		nova_bo_unref(bo);
+	}
+
 	/* A nova_bo whose handle was closed behind libnova's back. */
 	CHECK_OK(nova_device_set_bo_cache(dev, 0));
 	CHECK_OK(nova_bo_create(dev, 4 * KIB, &bo));
