@@ -68,9 +68,28 @@ static enum test_result lib_null_args(void)
 	CHECK(nova_vm_bind_count(NULL) == 0);
 	CHECK_ERR(nova_vm_bind_submit(NULL), -EINVAL);
 
+	/* NOVA_0.3: reference counts, PRIME, the buffer cache. */
+	{
+		struct nova_bo_cache_stats st = { .struct_size = sizeof(st) };
+		int fd = 1234;
+
+		CHECK(nova_bo_ref(NULL) == NULL);
+		CHECK(nova_bo_device(NULL) == NULL);
+		CHECK_ERR(nova_bo_export(NULL, &fd), -EINVAL);
+		CHECK(fd == -1);
+		CHECK_ERR(nova_bo_export(bo, NULL), -EINVAL);
+		bo = (struct nova_bo *)&bo;
+		CHECK_ERR(nova_bo_import(NULL, 0, &bo), -EINVAL);
+		CHECK(bo == NULL);
+		CHECK_ERR(nova_device_set_bo_cache(NULL, 0), -EINVAL);
+		CHECK_ERR(nova_device_bo_cache_trim(NULL, 0), -EINVAL);
+		CHECK_ERR(nova_device_bo_cache_stats(NULL, &st), -EINVAL);
+	}
+
 	/* Destructors accept NULL like free() does. */
 	nova_vm_bind_abort(NULL);
 	nova_bo_destroy(NULL);
+	nova_bo_unref(NULL);
 	nova_device_close(NULL);
 	return TEST_PASS;
 }

@@ -66,6 +66,8 @@ struct nova_vm_bind_batch;
 /**
  * nova_device_count() - count the nova devices of the system
  *
+ * Thread-safe.
+ *
  * Return: the number of nova devices (0 when there is none), or a negative
  * errno: -ENOMEM; -EACCES (or another open(2) error) when no nova device was
  * found but a DRM node could not be opened to check its driver.
@@ -76,6 +78,8 @@ int nova_device_count(void);
  * nova_device_open_index() - open the index-th nova device
  * @index: 0-based, in the order described above
  * @out: receives the device; set to NULL on failure
+ *
+ * Thread-safe.
  *
  * Return: 0, or -EINVAL when @out is NULL; -ENODEV when there are not more
  * than @index nova devices; -ENOMEM; any error of open(2) on the node; any
@@ -89,6 +93,8 @@ int nova_device_open_index(unsigned int index, struct nova_device **out);
  *
  * Same as nova_device_open_index(0, @out).
  *
+ * Thread-safe.
+ *
  * Return: as nova_device_open_index(); -ENODEV when there is no nova device.
  */
 int nova_device_open(struct nova_device **out);
@@ -100,6 +106,8 @@ int nova_device_open(struct nova_device **out);
  *
  * Each call opens a new file of the device: GEM handles are private to that
  * file, so two devices opened from the same path do not share objects.
+ *
+ * Thread-safe.
  *
  * Return: 0, or -EINVAL when @path or @out is NULL; any error of open(2);
  * -ENODEV when the node does not belong to the nova driver; the errors of
@@ -122,6 +130,8 @@ int nova_device_open_path(const char *path, struct nova_device **out);
  * parameters it lacks are unknown (see nova_device_get_param()). Only what
  * needs a feature fails on such a device, the way nova_device_get_vm()
  * does.
+ *
+ * Thread-safe.
  *
  * Return: 0, or -EINVAL when @out is NULL; -EBADF when @fd is negative or not
  * open; -ENODEV when @fd is not a DRM device or its driver is not "nova";
@@ -153,6 +163,8 @@ void nova_device_close(struct nova_device *dev);
  * The descriptor belongs to @dev: use it for ioctls or mmap(2), do not close
  * it. It is valid until nova_device_close().
  *
+ * Thread-safe.
+ *
  * Return: the file descriptor, or -EINVAL when @dev is NULL.
  */
 int nova_device_fd(const struct nova_device *dev);
@@ -160,6 +172,8 @@ int nova_device_fd(const struct nova_device *dev);
 /**
  * nova_device_node_path() - the path of the device's DRM node
  * @dev: the device
+ *
+ * Thread-safe.
  *
  * Return: a string owned by @dev, such as "/dev/dri/renderD129"; NULL when
  * @dev is NULL or when the path of a device opened with
@@ -171,6 +185,8 @@ const char *nova_device_node_path(const struct nova_device *dev);
  * nova_device_driver_name() - the kernel driver's name, always "nova"
  * @dev: the device
  *
+ * Thread-safe.
+ *
  * Return: a string owned by @dev, or NULL when @dev is NULL.
  */
 const char *nova_device_driver_name(const struct nova_device *dev);
@@ -179,6 +195,8 @@ const char *nova_device_driver_name(const struct nova_device *dev);
  * nova_device_driver_date() - the kernel driver's date string
  * @dev: the device
  *
+ * Thread-safe.
+ *
  * Return: a string owned by @dev (possibly empty), or NULL when @dev is NULL.
  */
 const char *nova_device_driver_date(const struct nova_device *dev);
@@ -186,6 +204,8 @@ const char *nova_device_driver_date(const struct nova_device *dev);
 /**
  * nova_device_driver_desc() - the kernel driver's description
  * @dev: the device
+ *
+ * Thread-safe.
  *
  * Return: a string owned by @dev (possibly empty), or NULL when @dev is NULL.
  */
@@ -197,6 +217,8 @@ const char *nova_device_driver_desc(const struct nova_device *dev);
  * @major: receives the major version; may be NULL
  * @minor: receives the minor version; may be NULL
  * @patchlevel: receives the patch level; may be NULL
+ *
+ * Thread-safe.
  *
  * Return: 0, or -EINVAL when @dev is NULL.
  */
@@ -219,6 +241,8 @@ int nova_device_driver_version(const struct nova_device *dev, int *major,
  * version has it, and answered from that copy. Any other @param, and one the
  * driver did not answer at open, is passed to the kernel on each call.
  *
+ * Thread-safe.
+ *
  * Return: 0, or -EINVAL when @dev or @value is NULL or when the kernel does
  * not know @param; any other error of the GETPARAM ioctl.
  */
@@ -235,6 +259,8 @@ int nova_device_get_param(struct nova_device *dev, uint64_t param,
  *
  * Since NOVA_0.2.
  *
+ * Thread-safe.
+ *
  * Return: the version, or 0 when @dev is NULL.
  */
 uint64_t nova_device_uapi_version(const struct nova_device *dev);
@@ -244,6 +270,8 @@ uint64_t nova_device_uapi_version(const struct nova_device *dev);
  *
  * Together with nova_param_id() this lets tools list every parameter.
  *
+ * Thread-safe.
+ *
  * Return: the count.
  */
 unsigned int nova_param_count(void);
@@ -251,6 +279,8 @@ unsigned int nova_param_count(void);
 /**
  * nova_param_id() - the index-th parameter known to this library
  * @index: 0 to nova_param_count() - 1
+ *
+ * Thread-safe.
  *
  * Return: the NOVA_GETPARAM_* value, or 0 (never a valid parameter) when
  * @index is out of range.
@@ -260,6 +290,8 @@ uint64_t nova_param_id(unsigned int index);
 /**
  * nova_param_name() - the name of a parameter
  * @param: a NOVA_GETPARAM_* value
+ *
+ * Thread-safe.
  *
  * Return: a static string such as "PAGE_SIZE" (the macro name without the
  * NOVA_GETPARAM_ prefix), or NULL when the library does not know @param.
@@ -612,6 +644,8 @@ int nova_device_bo_cache_stats(struct nova_device *dev,
  *
  * Since NOVA_0.2.
  *
+ * Thread-safe.
+ *
  * Return: 0, or -EINVAL when @dev or @out is NULL; -EOPNOTSUPP when the
  * driver's uAPI version is below 2, when it did not answer the VA_START,
  * VA_SIZE, VA_ALIGNMENT or VM_BIND_MAX_OPS parameters at open, or when it
@@ -627,6 +661,8 @@ int nova_device_get_vm(struct nova_device *dev, struct nova_vm **out);
  *
  * Since NOVA_0.2.
  *
+ * Thread-safe.
+ *
  * Return: the device, or NULL when @vm is NULL.
  */
 struct nova_device *nova_vm_device(const struct nova_vm *vm);
@@ -636,6 +672,8 @@ struct nova_device *nova_vm_device(const struct nova_vm *vm);
  * @vm: the VM
  *
  * The VA_START parameter. Since NOVA_0.2.
+ *
+ * Thread-safe.
  *
  * Return: the address, or 0 when @vm is NULL.
  */
@@ -648,6 +686,8 @@ uint64_t nova_vm_va_start(const struct nova_vm *vm);
  * The VA_SIZE parameter: VM_BIND maps within [start, start + size).
  * Since NOVA_0.2.
  *
+ * Thread-safe.
+ *
  * Return: the size, or 0 when @vm is NULL.
  */
 uint64_t nova_vm_va_size(const struct nova_vm *vm);
@@ -657,6 +697,8 @@ uint64_t nova_vm_va_size(const struct nova_vm *vm);
  * @vm: the VM
  *
  * The VA_ALIGNMENT parameter, a power of two. Since NOVA_0.2.
+ *
+ * Thread-safe.
  *
  * Return: the alignment in bytes, or 0 when @vm is NULL.
  */
@@ -668,6 +710,8 @@ uint64_t nova_vm_va_alignment(const struct nova_vm *vm);
  *
  * The VM_BIND_MAX_OPS parameter (capped at UINT32_MAX, the most a call can
  * carry). Since NOVA_0.2.
+ *
+ * Thread-safe.
  *
  * Return: the limit, or 0 when @vm is NULL.
  */
@@ -782,6 +826,8 @@ int nova_vm_unmap(struct nova_vm *vm, uint64_t va, uint64_t range);
  *
  * Since NOVA_0.2.
  *
+ * Thread-safe; the batch it gives is then used by one thread at a time.
+ *
  * Return: 0, or -EINVAL when @vm or @out is NULL; -ENOMEM.
  */
 int nova_vm_bind_begin(struct nova_vm *vm, struct nova_vm_bind_batch **out);
@@ -805,6 +851,9 @@ int nova_vm_bind_begin(struct nova_vm *vm, struct nova_vm_bind_batch **out);
  *
  * Since NOVA_0.2.
  *
+ * Not thread-safe on one batch: a batch is used by one thread at a time
+ * (different batches may be used at once).
+ *
  * Return: 0, or -EINVAL when @batch is NULL (nothing is recorded then) or
  * @bo is NULL; -EXDEV when @bo belongs to another device; -E2BIG when the
  * batch already holds nova_vm_max_ops() operations; -ENOMEM; the error of an
@@ -824,6 +873,9 @@ int nova_vm_bind_add_map(struct nova_vm_bind_batch *batch, struct nova_bo *bo,
  *
  * Since NOVA_0.2.
  *
+ * Not thread-safe on one batch: a batch is used by one thread at a time
+ * (different batches may be used at once).
+ *
  * Return: 0, or -EINVAL when @batch is NULL; -E2BIG when the batch already
  * holds nova_vm_max_ops() operations; -ENOMEM; the error of an earlier
  * failed add.
@@ -836,6 +888,9 @@ int nova_vm_bind_add_unmap(struct nova_vm_bind_batch *batch, uint64_t va,
  * @batch: the batch
  *
  * Since NOVA_0.2.
+ *
+ * Not thread-safe on one batch: a batch is used by one thread at a time
+ * (different batches may be used at once).
  *
  * Return: the count, or 0 when @batch is NULL.
  */
@@ -863,6 +918,9 @@ int nova_vm_bind_submit(struct nova_vm_bind_batch *batch);
  * @batch: the batch, or NULL (then nothing happens)
  *
  * Since NOVA_0.2.
+ *
+ * Not thread-safe on one batch: a batch is used by one thread at a time
+ * (different batches may be used at once).
  */
 void nova_vm_bind_abort(struct nova_vm_bind_batch *batch);
 
