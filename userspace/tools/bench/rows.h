@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nova-bench's groups of rows; each measures nova next to its reference in
+ * the same run and adds its rows to the report.
+ */
+#ifndef NOVA_BENCH_ROWS_H
+#define NOVA_BENCH_ROWS_H
+
+#include <stdint.h>
+
+#include "report.h"
+#include "stats.h"
+#include "vm_bind.h"
+
+struct nova_device;
+
+/**
+ * struct bench_ctx - what every group needs
+ * @prog: prefix of progress and error lines
+ * @report: where the rows go
+ * @rounds: timed rounds per row (after one warm-up round)
+ * @quick: divide the operations per round by 100 (a smoke run)
+ * @dev: the nova device; @nova_fd its fd (a render node)
+ * @vgem_fd: vgem's primary node, or < 0 when there is none
+ * @vm: options of the VM_BIND group
+ */
+struct bench_ctx {
+	const char *prog;
+	struct bench_report *report;
+	unsigned int rounds;
+	int quick;
+	struct nova_device *dev;
+	int nova_fd;
+	int vgem_fd;
+	struct vm_bench_options vm;
+};
+
+/* @full operations per round, or a hundredth of them (at least 1) when quick. */
+uint64_t bench_ops(const struct bench_ctx *c, uint64_t full);
+
+/*
+ * A row timed against its reference: @a (nova) and @b (the reference)
+ * alternate round by round. 0, -ENOSPC when the report is full, -ENOMEM,
+ * or -EIO when an operation failed.
+ */
+int bench_ab_row(struct bench_ctx *c, const char *group, const char *name,
+		 const char *reference, const char *unit, uint64_t ops,
+		 bench_round_fn a, void *actx, bench_round_fn b, void *bctx);
+
+/* The groups: 0 or -errno; each reports what it could not measure. */
+int bench_ioctl_rows(struct bench_ctx *c);
+int bench_gem_rows(struct bench_ctx *c);
+int bench_touch_rows(struct bench_ctx *c);
+int bench_vm_rows(struct bench_ctx *c);
+int bench_libnova_rows(struct bench_ctx *c);
+
+#endif

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What VM_BIND costs as the VA space fills up.
+ *
+ * One small object (one VA_ALIGNMENT unit) is mapped at many distinct
+ * addresses to build a live set of 1 thousand, 64 thousand and 1 million
+ * mappings, with batched calls of VM_BIND_MAX_OPS maps. At each size, MAP +
+ * UNMAP pairs are timed in two ways: one operation per call, and batches of
+ * maps followed by batches of unmaps (opt.batch pairs per call). The timed
+ * addresses lie between the live ones, spread over the whole live range, so
+ * each operation lands inside a populated tree rather than at its end.
+ *
+ * The two ways alternate round by round, so that a drift of the machine
+ * touches both alike. The kernel memory per mapping comes from debugfs
+ * (nova_stats: "mapping_bytes" divided by "mappings"), when it can be read.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <nova/nova.h>
+
+#include "debugfs.h"
+#include "vm_bind.h"
+
+static const uint64_t standard_levels[VM_BENCH_MAX_LEVELS] = { 1000, 64000, 1000000 };
+
+static int fail(const struct vm_bench *b, const char *what, int err)
+{
+	fprintf(stderr, "%s: %s failed: %s\n", b->prog, what, strerror(-err));
+	return err;
+}
+
+/* --- building the live set --------------------------------------------------- */
+
+/* The live mappings sit at even units, the timed ones at odd units. */
+static uint64_t live_va(const struct vm_bench *b, uint64_t i)
+{
+	return nova_vm_va_start(b->vm) + 2 * i * b->unit;
+}
+
+static int grow_live_set(struct vm_bench *b, struct vm_bench_level *lv)
+{
+	uint32_t max_ops = nova_vm_max_ops(b->vm);
+	double start = bench_now_ns(), last = start, t;
+	uint64_t target = lv->live, first = b->live;
+	struct nova_vm_bind_batch *batch;
+	int ret;
+
+	fprintf(stderr, "%s: building %" PRIu64 " live mappings (%" PRIu32
+		" maps per call)...\n", b->prog, target, max_ops);
+	while (b->live < target) {
+		uint64_t n = target - b->live, i;
+
+		if (n > max_ops)
+			n = max_ops;
+		ret = nova_vm_bind_begin(b->vm, &batch);
+		if (ret)
+			return fail(b, "nova_vm_bind_begin()", ret);
+		for (i = 0; i < n; i++)
+			nova_vm_bind_add_map(batch, b->bo, 0, live_va(b, b->live + i), b->unit, 0);
+		ret = nova_vm_bind_submit(batch);	/* reports a failed add too */
+		if (ret) {
+			fprintf(stderr, "%s: mapping live set entries %" PRIu64 "-%" PRIu64
+				" failed: %s\n", b->prog, b->live, b->live + n - 1, strerror(-ret));
+			return ret;
+		}
+		b->live += n;
+
+		t = bench_now_ns();
+		if (t - last >= 1e9 || b->live == target) {
+			fprintf(stderr, "%s:   %" PRIu64 " / %" PRIu64 " mappings (%.0f%%), %.1f s\n",
+				b->prog, b->live, target, 100.0 * (double)b->live / (double)target,
+				(t - start) / 1e9);
+			last = t;
+		}
+	}
+
+	lv->build_seconds = (bench_now_ns() - start) / 1e9;
+	lv->build_ns_per_map = b->live > first ?
+		lv->build_seconds * 1e9 / (double)(b->live - first) : 0;
+	lv->have_kernel_bytes = !bench_read_stat(b->debugfs, "mappings", &lv->kernel_mappings) &&
+				!bench_read_stat(b->debugfs, "mapping_bytes",
+						 &lv->kernel_mapping_bytes) &&
+				lv->kernel_mappings;
+	return 0;
+}
+
+/* --- timing ------------------------------------------------------------------- */
+
+/* The @j-th timed address of a level: odd units spread over the live range. */
+static uint64_t timed_va(const struct vm_bench *b, uint64_t j, uint64_t slots)
+{
+	uint64_t spot = j * b->live / slots;
+
+	return nova_vm_va_start(b->vm) + (2 * spot + 1) * b->unit;
+}
+
+/* One round of single-operation calls; ns per operation, or < 0. */
+static double round_single(struct vm_bench *b)
+{
+	unsigned int pairs = b->opt.pairs, slots = b->opt.batch, j;
+	double start;
+	int ret;
+
+	start = bench_now_ns();
+	for (j = 0; j < pairs; j++) {
+		uint64_t va = timed_va(b, j % slots, slots);
+
+		ret = nova_vm_map(b->vm, b->bo, 0, va, b->unit, 0);
+		if (!ret)
+			ret = nova_vm_unmap(b->vm, va, b->unit);
+		if (ret) {
+			fail(b, "a single MAP or UNMAP", ret);
+			return -1;
+		}
+	}
+	return (bench_now_ns() - start) / (2.0 * pairs);
+}
+
+static int submit_batch(struct vm_bench *b, unsigned int n, bool map)
+{
+	struct nova_vm_bind_batch *batch;
+	unsigned int j;
+	int ret;
+
+	ret = nova_vm_bind_begin(b->vm, &batch);
+	if (ret)
+		return ret;
+	for (j = 0; j < n; j++) {
+		uint64_t va = timed_va(b, j, n);
+
+		if (map)
+			nova_vm_bind_add_map(batch, b->bo, 0, va, b->unit, 0);
+		else
+			nova_vm_bind_add_unmap(batch, va, b->unit);
+	}
+	return nova_vm_bind_submit(batch);
+}
+
+/* One round of batched calls: @batch maps, then @batch unmaps, per step. */
+static double round_batched(struct vm_bench *b, unsigned int batch)
+{
+	unsigned int done = 0, n;
+	double start;
+	int ret;
+
+	start = bench_now_ns();
+	while (done < b->opt.pairs) {
+		n = b->opt.pairs - done < batch ? b->opt.pairs - done : batch;
+		ret = submit_batch(b, n, true);
+		if (!ret)
+			ret = submit_batch(b, n, false);
+		if (ret) {
+			fail(b, "a batched MAP or UNMAP call", ret);
+			return -1;
+		}
+		done += n;
+	}
+	return (bench_now_ns() - start) / (2.0 * b->opt.pairs);
+}
+
+static int measure(struct vm_bench *b, struct vm_bench_level *lv)
+{
+	unsigned int r, batch = b->opt.batch;
+	uint32_t max_ops = nova_vm_max_ops(b->vm);
+
+	if (batch > max_ops)
+		batch = max_ops;
+	if (batch > b->opt.pairs)	/* a call never carries more than a round has */
+		batch = b->opt.pairs;
+	lv->batch_ops = batch;
+	if (bench_stats_init(&lv->single, b->opt.rounds) ||
+	    bench_stats_init(&lv->batched, b->opt.rounds))
+		return fail(b, "allocating the results", -ENOMEM);
+
+	fprintf(stderr, "%s: timing %u rounds of %u MAP+UNMAP pairs with %" PRIu64
+		" live mappings...\n", b->prog, b->opt.rounds, b->opt.pairs, lv->live);
+	/* Alternate the two ways, so that drifts touch both alike. */
+	for (r = 0; r < b->opt.rounds; r++) {
+		lv->single.rounds[r] = round_single(b);
+		if (lv->single.rounds[r] < 0)
+			return -EIO;
+		lv->batched.rounds[r] = round_batched(b, batch);
+		if (lv->batched.rounds[r] < 0)
+			return -EIO;
+	}
+	bench_stats_summarize(&lv->single);
+	bench_stats_summarize(&lv->batched);
+	return 0;
+}
+
+/* --- the whole run ------------------------------------------------------------ */
+
+void vm_bench_plan(struct vm_bench *b)
+{
+	unsigned int i;
+
+	b->nlevels = 0;
+	for (i = 0; i < VM_BENCH_MAX_LEVELS; i++) {
+		uint64_t live = standard_levels[i];
+
+		if (live > b->opt.max_live)
+			live = b->opt.max_live;
+		if (b->nlevels && b->levels[b->nlevels - 1].live == live)
+			break;
+		b->levels[b->nlevels++].live = live;
+	}
+}
+
+int vm_bench_run(struct vm_bench *b)
+{
+	uint64_t highest = b->levels[b->nlevels - 1].live;
+	unsigned int i;
+	int ret;
+
+	ret = nova_device_get_vm(b->dev, &b->vm);
+	if (ret == -EOPNOTSUPP) {
+		fprintf(stderr, "%s: the nova driver has no VM_BIND (uAPI version %" PRIu64
+			", VM_BIND needs 2)\n", b->prog, nova_device_uapi_version(b->dev));
+		b->nlevels = 0;
+		return ret;
+	}
+	if (ret) {
+		b->nlevels = 0;
+		return fail(b, "nova_device_get_vm()", ret);
+	}
+
+	b->unit = nova_vm_va_alignment(b->vm);
+	/* Live and timed mappings take two units per live mapping. */
+	if (highest > nova_vm_va_size(b->vm) / b->unit / 2) {
+		fprintf(stderr, "%s: %" PRIu64 " live mappings do not fit the VA range\n",
+			b->prog, highest);
+		b->nlevels = 0;
+		return -ENOSPC;
+	}
+
+	ret = nova_bo_create(b->dev, b->unit, &b->bo);
+	if (ret) {
+		b->nlevels = 0;
+		return fail(b, "creating the object", ret);
+	}
+	bench_find_debugfs(b->dev, b->debugfs, sizeof(b->debugfs));
+	if (!b->debugfs[0])
+		fprintf(stderr, "%s: no nova_stats in " BENCH_DEBUGFS_DRI " (debugfs needs root): "
+			"no kernel memory figures\n", b->prog);
+
+	for (i = 0; i < b->nlevels; i++) {
+		ret = grow_live_set(b, &b->levels[i]);
+		if (!ret)
+			ret = measure(b, &b->levels[i]);
+		if (ret) {
+			b->nlevels = i;		/* report what was measured */
+			break;
+		}
+	}
+
+	fprintf(stderr, "%s: releasing %" PRIu64 " mappings...\n", b->prog, b->live);
+	if (!ret && nova_vm_unmap(b->vm, nova_vm_va_start(b->vm), nova_vm_va_size(b->vm)))
+		fprintf(stderr, "%s: unmapping everything failed; closing will\n", b->prog);
+	b->live = 0;
+	nova_bo_destroy(b->bo);
+	b->bo = NULL;
+	return ret;
+}
+
+void vm_bench_fini(struct vm_bench *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < VM_BENCH_MAX_LEVELS; i++) {
+		bench_stats_free(&b->levels[i].single);
+		bench_stats_free(&b->levels[i].batched);
+	}
+}
+
+double vm_bench_bytes_per_mapping(const struct vm_bench_level *lv)
+{
+	return (double)lv->kernel_mapping_bytes / (double)lv->kernel_mappings;
+}
