@@ -212,6 +212,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	c.chunks = c.quick ? 1 : BENCH_CHUNKS;
 	if (c.quick && !vm_sized) {
 		c.vm.max_live = 1000;
 		c.vm.pairs = 16;
@@ -220,6 +221,7 @@ int main(int argc, char **argv)
 
 	bench_detect_machine(&report.machine);
 	report.rounds = c.rounds;
+	report.chunks = c.chunks;
 	fprintf(stderr, "%s: machine %s (%s)%s\n", prog, report.machine.accel, report.machine.how,
 		report.machine.emulated ? ": absolute times are emulated, compare ratios" : "");
 	if (open_devices(&c, &report))

@@ -82,9 +82,10 @@ void bench_report_print_table(const struct bench_report *r)
 		printf("WARNING: %s emulates the CPU: absolute times are emulated, not what\n"
 		       "         hardware takes; compare the ratios, measured in the same run.\n",
 		       m->accel);
-	printf("%u rounds per row, reference and row alternating (A B A B); median and\n"
-	       "spread ((max - min) / median) over the rounds; ratio = median / reference median\n\n",
-	       r->rounds);
+	printf("%u rounds per row; within a round, %u calls of the row and %u of its reference\n"
+	       "alternate (A B A B); median and spread ((max - min) / median) over the rounds;\n"
+	       "ratio = median / reference median. ops = operations per round and side.\n\n",
+	       r->rounds, r->chunks, r->chunks);
 
 	printf("%-40s %8s %10s %10s %7s  %-34s %10s %7s %7s\n", "row", "ops", "unit", "median",
 	       "spread", "reference", "median", "spread", "ratio");
@@ -155,7 +156,8 @@ void bench_report_print_json(const struct bench_report *r)
 	print_json_string(m->kernel);
 	printf(", \"cpu\": ");
 	print_json_string(m->cpu);
-	printf("},\n  \"rounds\": %u,\n  \"nova_node\": ", r->rounds);
+	printf("},\n  \"rounds\": %u,\n  \"calls_per_round\": %u,\n  \"nova_node\": ",
+	       r->rounds, r->chunks);
 	print_json_string(r->nova_node);
 	printf(",\n  \"vgem_node\": ");
 	print_json_string(r->vgem_node);

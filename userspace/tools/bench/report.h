@@ -51,6 +51,7 @@ struct bench_machine {
 struct bench_report {
 	struct bench_machine machine;
 	unsigned int rounds;
+	unsigned int chunks;	/* interleaved calls per side per round */
 	char nova_node[64];
 	char vgem_node[64];
 	struct bench_row rows[BENCH_MAX_ROWS];

@@ -9,13 +9,13 @@
 
 uint64_t bench_ops(const struct bench_ctx *c, uint64_t full)
 {
-	uint64_t ops = c->quick ? full / 100 : full;
+	uint64_t ops = (c->quick ? full / 100 : full) / (c->chunks ? c->chunks : 1);
 
 	return ops ? ops : 1;
 }
 
 int bench_ab_row(struct bench_ctx *c, const char *group, const char *name,
-		 const char *reference, const char *unit, uint64_t ops,
+		 const char *reference, const char *unit, uint64_t chunk_ops,
 		 bench_round_fn a, void *actx, bench_round_fn b, void *bctx)
 {
 	struct bench_row *row = bench_report_add(c->report, group);
@@ -26,16 +26,16 @@ int bench_ab_row(struct bench_ctx *c, const char *group, const char *name,
 	snprintf(row->name, sizeof(row->name), "%s", name);
 	snprintf(row->reference, sizeof(row->reference), "%s", reference);
 	row->unit = unit;
-	row->ops = ops;
-	fprintf(stderr, "%s: %s vs %s: %u rounds of %llu...\n", c->prog, name, reference,
-		c->rounds, (unsigned long long)ops);
+	row->ops = chunk_ops * c->chunks;
+	fprintf(stderr, "%s: %s vs %s: %u rounds of %u x %llu, interleaved...\n", c->prog,
+		name, reference, c->rounds, c->chunks, (unsigned long long)chunk_ops);
 	if (bench_stats_init(&row->value, c->rounds) || bench_stats_init(&row->ref, c->rounds)) {
 		c->report->nrows--;
 		bench_stats_free(&row->value);
 		bench_stats_free(&row->ref);
 		return -ENOMEM;
 	}
-	ret = bench_alternate(a, actx, &row->value, b, bctx, &row->ref);
+	ret = bench_alternate(a, actx, &row->value, b, bctx, &row->ref, c->chunks);
 	if (ret) {
 		c->report->nrows--;	/* a half-measured row is no row */
 		bench_stats_free(&row->value);

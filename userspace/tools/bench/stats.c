@@ -86,20 +86,31 @@ double bench_stats_spread(const struct bench_stats *s)
 }
 
 int bench_alternate(bench_round_fn a, void *actx, struct bench_stats *sa,
-		    bench_round_fn b, void *bctx, struct bench_stats *sb)
+		    bench_round_fn b, void *bctx, struct bench_stats *sb,
+		    unsigned int chunks)
 {
-	unsigned int r;
+	unsigned int r, k;
 
+	if (!chunks)
+		chunks = 1;
 	/* Warm-up: first faults of the code and data, caches, lazy allocations. */
 	if (a(actx) < 0 || b(bctx) < 0)
 		return -EIO;
 	for (r = 0; r < sa->count && r < sb->count; r++) {
-		sa->rounds[r] = a(actx);
-		if (sa->rounds[r] < 0)
-			return -EIO;
-		sb->rounds[r] = b(bctx);
-		if (sb->rounds[r] < 0)
-			return -EIO;
+		double sum_a = 0, sum_b = 0, x, y;
+
+		for (k = 0; k < chunks; k++) {
+			x = a(actx);
+			if (x < 0)
+				return -EIO;
+			y = b(bctx);
+			if (y < 0)
+				return -EIO;
+			sum_a += x;
+			sum_b += y;
+		}
+		sa->rounds[r] = sum_a / chunks;
+		sb->rounds[r] = sum_b / chunks;
 	}
 	bench_stats_summarize(sa);
 	bench_stats_summarize(sb);

@@ -44,11 +44,14 @@ typedef double (*bench_round_fn)(void *ctx);
 
 /*
  * Run @a and @b alternately, A B A B, for the rounds @sa and @sb have room
- * for (the same count), after one untimed warm-up round of each, so that a
- * drift of a noisy machine hits both alike. Summarizes both. 0, or -EIO
- * when a round failed.
+ * for (the same count), after one untimed warm-up call of each, so that a
+ * drift of a noisy machine hits both alike. Each round is @chunks calls of
+ * @a interleaved with @chunks calls of @b, its figure their mean: a burst
+ * of another process's work then lands on both sides of the round instead
+ * of all on one. Summarizes both. 0, or -EIO when a call failed.
  */
 int bench_alternate(bench_round_fn a, void *actx, struct bench_stats *sa,
-		    bench_round_fn b, void *bctx, struct bench_stats *sb);
+		    bench_round_fn b, void *bctx, struct bench_stats *sb,
+		    unsigned int chunks);
 
 #endif
