@@ -216,7 +216,19 @@ int bench_gem_rows(struct bench_ctx *c)
 		if (ret)
 			return ret;
 	}
-	return 0;
+
+	/*
+	 * A/A: the same measurement on both sides. Its distance from 1.00x is
+	 * what the harness itself (position in the round, drift, deferred work
+	 * of one side landing in the other) adds to any ratio of this group.
+	 */
+	{
+		struct gem_ctx nova = { c->prog, c->nova_fd, 65536, bench_ops(c, 2000), 0 };
+
+		return bench_ab_row(c, "gem", "A/A: GEM_CREATE+GEM_CLOSE 64 KiB",
+				    "the same, as reference", "ns/pair", nova.ops,
+				    nova_create_round, &nova, nova_create_round, &nova);
+	}
 }
 
 int bench_touch_rows(struct bench_ctx *c)

@@ -44,6 +44,8 @@ double bench_row_ratio(const struct bench_row *row)
 {
 	if (!row->reference[0] || row->ref.median <= 0)
 		return 0;
+	if (row->paired)
+		return row->ratios.median;
 	return row->value.median / row->ref.median;
 }
 
@@ -54,6 +56,7 @@ void bench_report_free(struct bench_report *r)
 	for (i = 0; i < r->nrows; i++) {
 		bench_stats_free(&r->rows[i].value);
 		bench_stats_free(&r->rows[i].ref);
+		bench_stats_free(&r->rows[i].ratios);
 	}
 	r->nrows = 0;
 }
@@ -84,7 +87,8 @@ void bench_report_print_table(const struct bench_report *r)
 		       m->accel);
 	printf("%u rounds per row; within a round, %u calls of the row and %u of its reference\n"
 	       "alternate (A B A B); median and spread ((max - min) / median) over the rounds;\n"
-	       "ratio = median / reference median. ops = operations per round and side.\n\n",
+	       "ratio = median over the rounds of row / reference in the same round (rows\n"
+	       "against another row: median / reference median); ops = operations per round.\n\n",
 	       r->rounds, r->chunks, r->chunks);
 
 	printf("%-40s %8s %10s %10s %7s  %-34s %10s %7s %7s\n", "row", "ops", "unit", "median",
@@ -178,7 +182,13 @@ void bench_report_print_json(const struct bench_report *r)
 			print_json_string(row->reference);
 			printf(", \"value\": ");
 			print_json_stats(&row->ref);
-			printf("},\n     \"ratio\": %.4f}", bench_row_ratio(row));
+			printf("},\n     \"paired\": %s, \"ratio\": %.4f", row->paired ? "true" : "false",
+			       bench_row_ratio(row));
+			if (row->paired) {
+				printf(", \"ratio_rounds\": ");
+				print_json_stats(&row->ratios);
+			}
+			printf("}");
 		} else {
 			printf(",\n     \"reference\": null, \"ratio\": null}");
 		}

@@ -23,6 +23,9 @@
  * @reference: what @ref is ("" when the row has no reference)
  * @ref: the reference's figure: the same run's other half (rounds
  *       alternated with @value), or a copy of another row's @value
+ * @paired: @ref was measured in the same rounds as @value; @ratios then
+ *          holds each round's value / reference, and the row's ratio is
+ *          their median (a round's two sides saw the same machine)
  */
 struct bench_row {
 	char group[16];
@@ -32,6 +35,8 @@ struct bench_row {
 	struct bench_stats value;
 	char reference[64];
 	struct bench_stats ref;
+	bool paired;
+	struct bench_stats ratios;
 };
 
 struct bench_skipped {
@@ -67,7 +72,10 @@ struct bench_row *bench_report_add(struct bench_report *r, const char *group);
 void bench_report_skip(struct bench_report *r, const char *group, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* value.median / ref.median, or 0 when there is no reference. */
+/*
+ * The median of the per-round ratios for a paired row, else value.median /
+ * ref.median; 0 when there is no reference.
+ */
 double bench_row_ratio(const struct bench_row *row);
 
 void bench_report_print_table(const struct bench_report *r);

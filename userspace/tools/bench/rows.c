@@ -36,10 +36,18 @@ int bench_ab_row(struct bench_ctx *c, const char *group, const char *name,
 		return -ENOMEM;
 	}
 	ret = bench_alternate(a, actx, &row->value, b, bctx, &row->ref, c->chunks);
+	if (!ret)
+		ret = bench_stats_init(&row->ratios, c->rounds);
 	if (ret) {
 		c->report->nrows--;	/* a half-measured row is no row */
 		bench_stats_free(&row->value);
 		bench_stats_free(&row->ref);
+		return ret;
 	}
-	return ret;
+	for (unsigned int r = 0; r < c->rounds; r++)
+		row->ratios.rounds[r] = row->ref.rounds[r] > 0 ?
+					row->value.rounds[r] / row->ref.rounds[r] : 0;
+	bench_stats_summarize(&row->ratios);
+	row->paired = true;
+	return 0;
 }
