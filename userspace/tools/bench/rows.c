@@ -14,6 +14,21 @@ uint64_t bench_ops(const struct bench_ctx *c, uint64_t full)
 	return ops ? ops : 1;
 }
 
+int bench_row_pair(struct bench_row *row)
+{
+	unsigned int r, n = row->value.count;
+
+	if (n != row->ref.count || bench_stats_init(&row->ratios, n ? n : 1))
+		return -ENOMEM;
+	row->ratios.count = n;
+	for (r = 0; r < n; r++)
+		row->ratios.rounds[r] = row->ref.rounds[r] > 0 ?
+					row->value.rounds[r] / row->ref.rounds[r] : 0;
+	bench_stats_summarize(&row->ratios);
+	row->paired = true;
+	return 0;
+}
+
 int bench_ab_row(struct bench_ctx *c, const char *group, const char *name,
 		 const char *reference, const char *unit, uint64_t chunk_ops,
 		 bench_round_fn a, void *actx, bench_round_fn b, void *bctx)
@@ -37,17 +52,11 @@ int bench_ab_row(struct bench_ctx *c, const char *group, const char *name,
 	}
 	ret = bench_alternate(a, actx, &row->value, b, bctx, &row->ref, c->chunks);
 	if (!ret)
-		ret = bench_stats_init(&row->ratios, c->rounds);
+		ret = bench_row_pair(row);
 	if (ret) {
 		c->report->nrows--;	/* a half-measured row is no row */
 		bench_stats_free(&row->value);
 		bench_stats_free(&row->ref);
-		return ret;
 	}
-	for (unsigned int r = 0; r < c->rounds; r++)
-		row->ratios.rounds[r] = row->ref.rounds[r] > 0 ?
-					row->value.rounds[r] / row->ref.rounds[r] : 0;
-	bench_stats_summarize(&row->ratios);
-	row->paired = true;
-	return 0;
+	return ret;
 }

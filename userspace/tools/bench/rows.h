@@ -56,6 +56,12 @@ int bench_ab_row(struct bench_ctx *c, const char *group, const char *name,
 		 const char *reference, const char *unit, uint64_t chunk_ops,
 		 bench_round_fn a, void *actx, bench_round_fn b, void *bctx);
 
+/*
+ * @row's value and ref were measured in the same rounds: set its per-round
+ * ratios and mark it paired. 0 or -ENOMEM.
+ */
+int bench_row_pair(struct bench_row *row);
+
 /* The groups: 0 or -errno; each reports what it could not measure. */
 int bench_ioctl_rows(struct bench_ctx *c);
 int bench_gem_rows(struct bench_ctx *c);

@@ -11,12 +11,17 @@
  * each operation lands inside a populated tree rather than at its end.
  *
  * The two ways alternate round by round, so that a drift of the machine
- * touches both alike. The kernel memory per mapping comes from debugfs
+ * touches both alike. With opt.ref_live, a second VA space (another open
+ * file of the device) holds a fixed live set, and every round times it
+ * right after the measured one, in both ways: the growth with the live set
+ * is then a paired ratio, A B A B, rather than two figures taken minutes
+ * apart on a machine whose load changes. The kernel memory per mapping comes from debugfs
  * (nova_stats: "mapping_bytes" divided by "mappings"), when it can be read.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <nova/nova.h>
@@ -174,20 +179,37 @@ static int measure(struct vm_bench *b, struct vm_bench_level *lv)
 	if (bench_stats_init(&lv->single, b->opt.rounds) ||
 	    bench_stats_init(&lv->batched, b->opt.rounds))
 		return fail(b, "allocating the results", -ENOMEM);
+	if (b->ref && (bench_stats_init(&lv->ref_single, b->opt.rounds) ||
+		       bench_stats_init(&lv->ref_batched, b->opt.rounds)))
+		return fail(b, "allocating the results", -ENOMEM);
 
 	fprintf(stderr, "%s: timing %u rounds of %u MAP+UNMAP pairs with %" PRIu64
 		" live mappings...\n", b->prog, b->opt.rounds, b->opt.pairs, lv->live);
-	/* Alternate the two ways, so that drifts touch both alike. */
+	/* Alternate the ways and the spaces, so that drifts touch all alike. */
 	for (r = 0; r < b->opt.rounds; r++) {
 		lv->single.rounds[r] = round_single(b);
 		if (lv->single.rounds[r] < 0)
 			return -EIO;
+		if (b->ref) {
+			lv->ref_single.rounds[r] = round_single(b->ref);
+			if (lv->ref_single.rounds[r] < 0)
+				return -EIO;
+		}
 		lv->batched.rounds[r] = round_batched(b, batch);
 		if (lv->batched.rounds[r] < 0)
 			return -EIO;
+		if (b->ref) {
+			lv->ref_batched.rounds[r] = round_batched(b->ref, batch);
+			if (lv->ref_batched.rounds[r] < 0)
+				return -EIO;
+		}
 	}
 	bench_stats_summarize(&lv->single);
 	bench_stats_summarize(&lv->batched);
+	if (b->ref) {
+		bench_stats_summarize(&lv->ref_single);
+		bench_stats_summarize(&lv->ref_batched);
+	}
 	return 0;
 }
 
@@ -207,6 +229,53 @@ void vm_bench_plan(struct vm_bench *b)
 			break;
 		b->levels[b->nlevels++].live = live;
 	}
+}
+
+/* The reference space: its own file of the same device, its live set built. */
+static int open_reference(struct vm_bench *b)
+{
+	struct vm_bench *ref = calloc(1, sizeof(*ref));
+	const char *path = nova_device_node_path(b->dev);
+	int ret;
+
+	if (!ref)
+		return fail(b, "allocating the reference space", -ENOMEM);
+	b->ref = ref;
+	ref->prog = b->prog;
+	ref->opt = b->opt;
+	ref->opt.ref_live = 0;
+	ret = path ? nova_device_open_path(path, &ref->dev) : -ENODEV;
+	if (ret)
+		return fail(b, "opening the device again for the reference space", ret);
+	ret = nova_device_get_vm(ref->dev, &ref->vm);
+	if (ret)
+		return fail(b, "the reference space's nova_device_get_vm()", ret);
+	ref->unit = nova_vm_va_alignment(ref->vm);
+	ret = nova_bo_create(ref->dev, ref->unit, &ref->bo);
+	if (ret)
+		return fail(b, "creating the reference space's object", ret);
+	ref->levels[0].live = b->opt.ref_live;
+	ref->nlevels = 1;
+	fprintf(stderr, "%s: reference VA space (a second open file):\n", b->prog);
+	return grow_live_set(ref, &ref->levels[0]);
+}
+
+static void close_reference(struct vm_bench *b)
+{
+	struct vm_bench *ref = b->ref;
+
+	if (!ref)
+		return;
+	if (ref->bo) {
+		if (nova_vm_unmap(ref->vm, nova_vm_va_start(ref->vm), nova_vm_va_size(ref->vm)))
+			fprintf(stderr, "%s: unmapping the reference space failed; closing will\n",
+				b->prog);
+		nova_bo_destroy(ref->bo);
+	}
+	if (ref->dev)
+		nova_device_close(ref->dev);
+	free(ref);
+	b->ref = NULL;
 }
 
 int vm_bench_run(struct vm_bench *b)
@@ -246,7 +315,8 @@ int vm_bench_run(struct vm_bench *b)
 		fprintf(stderr, "%s: no nova_stats in " BENCH_DEBUGFS_DRI " (debugfs needs root): "
 			"no kernel memory figures\n", b->prog);
 
-	for (i = 0; i < b->nlevels; i++) {
+	ret = b->opt.ref_live ? open_reference(b) : 0;
+	for (i = 0; i < b->nlevels && !ret; i++) {
 		ret = grow_live_set(b, &b->levels[i]);
 		if (!ret)
 			ret = measure(b, &b->levels[i]);
@@ -256,6 +326,9 @@ int vm_bench_run(struct vm_bench *b)
 		}
 	}
 
+	if (ret && !i)
+		b->nlevels = 0;
+	close_reference(b);
 	fprintf(stderr, "%s: releasing %" PRIu64 " mappings...\n", b->prog, b->live);
 	if (!ret && nova_vm_unmap(b->vm, nova_vm_va_start(b->vm), nova_vm_va_size(b->vm)))
 		fprintf(stderr, "%s: unmapping everything failed; closing will\n", b->prog);
@@ -272,6 +345,8 @@ void vm_bench_fini(struct vm_bench *b)
 	for (i = 0; i < VM_BENCH_MAX_LEVELS; i++) {
 		bench_stats_free(&b->levels[i].single);
 		bench_stats_free(&b->levels[i].batched);
+		bench_stats_free(&b->levels[i].ref_single);
+		bench_stats_free(&b->levels[i].ref_batched);
 	}
 }
 

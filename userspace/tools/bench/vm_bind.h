@@ -22,6 +22,7 @@ struct vm_bench_options {
 	unsigned int rounds;
 	unsigned int pairs;	/* MAP+UNMAP pairs per round */
 	unsigned int batch;	/* pairs per call in batched mode */
+	uint64_t ref_live;	/* live set of a reference VA space, 0: none */
 };
 
 struct vm_bench_level {
@@ -34,6 +35,9 @@ struct vm_bench_level {
 	struct bench_stats single;	/* ns per operation */
 	struct bench_stats batched;
 	unsigned int batch_ops;		/* operations per batched call */
+	/* The reference VA space, timed in the same rounds (if opt.ref_live). */
+	struct bench_stats ref_single;
+	struct bench_stats ref_batched;
 };
 
 struct vm_bench {
@@ -47,6 +51,12 @@ struct vm_bench {
 	char debugfs[320];	/* "" when unknown */
 	struct vm_bench_level levels[VM_BENCH_MAX_LEVELS];
 	unsigned int nlevels;
+	/*
+	 * With opt.ref_live: a second open file of the same device, so a VA
+	 * space of its own, holding opt.ref_live mappings; each round times it
+	 * right after the measured space, so the ratio of the two is paired.
+	 */
+	struct vm_bench *ref;
 };
 
 /* The live set sizes: 1k, 64k, 1M, capped at opt.max_live. */
