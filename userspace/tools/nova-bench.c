@@ -3,7 +3,7 @@
  * nova-bench - what the nova driver costs its users, each figure next to a
  * reference measured in the same run: vgem (the kernel's own shmem GEM
  * driver) for buffers, the cheapest DRM rejection for the ioctl path, the
- * smallest live set for VM_BIND, the raw ioctls for libnova.
+ * a second VA space of 1k mappings for VM_BIND, the raw ioctls for libnova.
  *
  * The groups of rows live in bench/ (one file per concern); this file
  * reads the options, opens the devices and prints the report. Progress
