@@ -20,7 +20,12 @@ EXPECTED_ROWS = (
     ("gem", "GEM_CREATE+GEM_CLOSE 2 MiB"),
     ("touch", "first-touch write 2 MiB (mmap)"),
     ("vm", "MAP+UNMAP single, 1k live"),
-    ("libnova", "libnova bo create+destroy 64 KiB"),
+    ("gem", "A/A: GEM_CREATE+GEM_CLOSE 64 KiB"),
+    ("touch", "mmap + first-touch write 2 MiB"),
+    ("vm", "MAP+UNMAP batched x16, 1k live"),
+    ("libnova", "libnova churn 64 KiB, cache off"),
+    ("libnova", "libnova churn 64 KiB, cache on"),
+    ("libnova", "libnova churn 2 MiB, cache on"),
 )
 
 

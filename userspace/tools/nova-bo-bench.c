@@ -27,6 +27,8 @@
 #include <nova/nova.h>
 #include "nova_drm.h"	/* NOVA_GETPARAM_PAGE_SIZE; installed as <nova/nova_drm.h> */
 
+#include "bench/bo_churn.h"	/* the loop, shared with nova-bench */
+
 #define MAX_SIZES	16
 #define MAX_ROUNDS	101
 
@@ -103,26 +105,7 @@ struct result {
 
 static int churn(struct nova_device *dev, const struct config *cfg, uint64_t size)
 {
-	for (uint64_t i = 0; i < cfg->iterations; i++) {
-		struct nova_bo *bo;
-		int ret = nova_bo_create(dev, size, &bo);
-
-		if (ret)
-			return ret;
-		if (cfg->touch) {
-			volatile uint8_t *p;
-
-			ret = nova_bo_map(bo, (void **)&p);
-			if (ret) {
-				nova_bo_unref(bo);
-				return ret;
-			}
-			for (uint64_t off = 0; off < nova_bo_size(bo); off += cfg->page_size)
-				p[off] = 1;
-		}
-		nova_bo_unref(bo);
-	}
-	return 0;
+	return bench_bo_churn(dev, size, cfg->iterations, cfg->touch, cfg->page_size);
 }
 
 static int cmp_double(const void *a, const void *b)
