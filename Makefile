@@ -10,6 +10,9 @@
 #   make bench      nova-bench in a guest: nova next to vgem and the ioctl floor
 #   make bench-vm   VM_BIND cost per operation at 1k, 64k and 1M live mappings
 #   make abi-baseline  record libnova's ABI (userspace/libnova/libnova.abixml)
+#   make check-debug  the debug-kernel suite (KASAN, lockdep, kmemleak, UBSAN:
+#                   fuzzer, stress, isolation, load cycles; builds the kernel
+#                   when cold)
 #   make docs       HTML documentation (Sphinx) in build/docs/html
 #   make deps       install what the above need (apt-get, as root)
 #
@@ -29,7 +32,7 @@ GUEST_RUN := scripts/guest-run.sh
 all: module userspace
 
 help:
-	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,20p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/install-deps.sh
@@ -43,6 +46,7 @@ userspace:
 	@echo "[build] libnova, tools and tests"
 	$(MAKE) -C userspace O=$(USERSPACE)
 	$(MAKE) -C tests/uapi O=$(BUILD)/uapi USERSPACE=$(USERSPACE) errors
+	$(MAKE) -C tests/reliability O=$(BUILD)/reliability
 
 hosted:
 	@echo "[build] hosted core tests (ASan, UBSan)"
@@ -104,7 +108,7 @@ check: deps
 		vaheap=$(CHECK_LOGS)/lib.log bocache=$(CHECK_LOGS)/lib.log \
 		fakedrm=$(CHECK_LOGS)/lib.log install=$(CHECK_LOGS)/lib.log \
 		libnova=$(CHECK_LOGS)/guest.log nova.hpp=$(CHECK_LOGS)/guest.log \
-		novainfo-json=$(CHECK_LOGS)/guest.log uapi-errors=$(CHECK_LOGS)/guest.log bench-smoke=$(CHECK_LOGS)/guest.log \
+		novainfo-json=$(CHECK_LOGS)/guest.log uapi-errors=$(CHECK_LOGS)/guest.log isolation=$(CHECK_LOGS)/guest.log bench-smoke=$(CHECK_LOGS)/guest.log \
 		igt=$(CHECK_LOGS)/igt.log
 
 check-module:
@@ -152,8 +156,9 @@ check-kunit: deps
 
 # One boot: libnova's suite, the C++ wrapper's, nova-demo, novainfo's JSON, a short run
 # of the buffer churn benchmark (figures only), a smoke run of nova-bench (its
-# JSON must be complete; no timing is judged) and the documented errno table
-# against the real module, then the driver's own accounting must be back to
+# JSON must be complete; no timing is judged), the documented errno table and
+# the isolation tests against the real module, then the driver's own
+# accounting must be back to
 # zero before rmmod.
 check-guest:
 	@echo "[check] in-guest tests on Debian's kernel"
@@ -168,9 +173,59 @@ check-guest:
 		$(USERSPACE)/nova-bench --quick --rounds 1 --json >/tmp/nova-bench.json 2>/tmp/nova-bench.err; \
 		status=$$?; python3 tests/guest/bench-smoke.py --exit-status $$status /tmp/nova-bench.json; \
 		smoke=$$?; [ $$smoke = 0 ] || cat /tmp/nova-bench.err; \
+		$(BUILD)/reliability/nova-isolation; isolation=$$?; \
 		tests/guest/leak-check.sh && [ $$libnova = 0 ] && [ $$cxx = 0 ] && [ $$demo = 0 ] && \
-		[ $$json = 0 ] && [ $$bench = 0 ] && [ $$errors = 0 ] && [ $$smoke = 0 ]' \
+		[ $$json = 0 ] && [ $$bench = 0 ] && [ $$errors = 0 ] && [ $$smoke = 0 ] && \
+		[ $$isolation = 0 ]' \
 		2>&1 | tee $(CHECK_LOGS)/guest.log
+
+# --- the debug kernel ----------------------------------------------------------
+#
+# A kernel from Debian's linux-source of the headers' version with KASAN,
+# lockdep, kmemleak, debug objects and UBSAN (tests/debug/kernel.config),
+# built once and cached under ~/.cache/nova/debug-kernel (a cold build takes
+# 10-20 minutes on 2 cores). nova.ko is built against it from a copy of the
+# sources in build/debug/module (Kbuild in 6.1 has no MO=, and an in-tree
+# M= build would overwrite the Debian-kernel nova.ko). The whole in-guest
+# suite, the fuzzer, the stress test and 50 load/unload cycles then run on
+# it; any kernel report fails the run (scripts/debug-report.sh).
+
+DEBUG_MODULE := $(BUILD)/debug/module
+DEBUG_GUEST_OUT := $(BUILD)/guest-debug
+NOVA_FUZZ_ITERATIONS ?= 20000
+NOVA_STRESS_SECONDS ?= 30
+NOVA_LOAD_CYCLES ?= 50
+DEBUG_SUITES := libnova uapi-errors isolation fuzz stress load-cycles
+
+.PHONY: debug-kernel module-debug check-debug
+debug-kernel:
+	@echo "[build] debug kernel (scripts/debug-kernel.sh; cached after the first build)"
+	@scripts/debug-kernel.sh >/dev/null
+
+module-debug: debug-kernel
+	@echo "[build] nova.ko against the debug kernel, in $(DEBUG_MODULE)"
+	@mkdir -p $(DEBUG_MODULE)/scripts
+	@rsync -a --delete --include='*/' --include='*.c' --include='*.h' --include='*.cpp' \
+		--include='*.hpp' --exclude='*.mod.c' --exclude='*' driver/ $(DEBUG_MODULE)/driver/
+	@rsync -a Kbuild $(DEBUG_MODULE)/Kbuild
+	@rsync -a scripts/install-kernel-uapi.sh $(DEBUG_MODULE)/scripts/
+	$(MAKE) -C $$(scripts/debug-kernel.sh --print-dir) M=$(DEBUG_MODULE) modules
+	@scripts/check-module.sh $(DEBUG_MODULE)/nova.ko
+	@scripts/check-instrumented.sh $(DEBUG_MODULE)
+
+check-debug: deps module-debug userspace
+	@echo "[check] in-guest suite on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)"
+	@mkdir -p $(CHECK_LOGS)
+	@set -o pipefail; $(GUEST_RUN) --kernel $$(scripts/debug-kernel.sh --print-dir) \
+		--out $(DEBUG_GUEST_OUT) --timeout 2400 --memory 2048 \
+		--module $(DEBUG_MODULE)/nova.ko \
+		--env NOVA_KO=$(DEBUG_MODULE)/nova.ko --env NOVA_USERSPACE=$(USERSPACE) \
+		--env NOVA_UAPI=$(BUILD)/uapi --env NOVA_RELIABILITY=$(BUILD)/reliability \
+		--env NOVA_FUZZ_ITERATIONS=$(NOVA_FUZZ_ITERATIONS) \
+		--env NOVA_STRESS_SECONDS=$(NOVA_STRESS_SECONDS) \
+		--env NOVA_LOAD_CYCLES=$(NOVA_LOAD_CYCLES) \
+		--script tests/reliability/guest-suite.sh 2>&1 | tee $(CHECK_LOGS)/debug.log
+	@scripts/debug-report.sh $(DEBUG_GUEST_OUT) $(CHECK_LOGS)/debug.log | tee -a $(CHECK_LOGS)/debug.log
 
 # igt tests (tests/igt) on the real igt runtime, libigt.so.0 of Debian's
 # intel-gpu-tools: their igt API declarations checked on the host, then one

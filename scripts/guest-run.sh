@@ -40,6 +40,13 @@ Options:
                           TERM, LANG only)
   --append ARGS           extra kernel command line (e.g. 'drm.debug=0x1e')
   --memory MB             guest RAM (default 1024)
+  --kernel DIR            boot the kernel built in DIR (a build tree made by
+                          scripts/debug-kernel.sh: DIR/arch/x86/boot/bzImage,
+                          its release in
+                          DIR/include/config/kernel.release) instead of
+                          Debian's image; the base modules it has built in
+                          (DIR/modules.builtin) are not loaded; TCG unless
+                          --accel kvm is given
   --interactive           attach the terminal to the guest console (command's
                           stdin is the console; Ctrl-A x quits QEMU; no
                           timeout unless --timeout is given)
@@ -90,6 +97,7 @@ append=""
 memory=1024
 interactive=0
 reprobe=0
+kernel_dir=""
 cmd=()
 
 need_arg() { [[ $# -ge 2 ]] || die "$1 needs an argument (see --help)"; }
@@ -167,6 +175,15 @@ while [[ $# -gt 0 ]]; do
 		memory=${1#*=}
 		shift
 		;;
+	--kernel)
+		need_arg "$@"
+		kernel_dir=$2
+		shift 2
+		;;
+	--kernel=*)
+		kernel_dir=${1#*=}
+		shift
+		;;
 	--interactive)
 		interactive=1
 		shift
@@ -225,6 +242,25 @@ cache_root=${kcache%/kernel/*}
 vmlinuz=$kcache/boot/vmlinux-$NOVA_KREL
 [[ -f $vmlinuz ]] || vmlinuz=$kcache/boot/vmlinuz-$NOVA_KREL
 kmods=$kcache/lib/modules/$NOVA_KREL
+# Built-in modules of a --kernel build tree: name -> 1.
+declare -A builtin=()
+if [[ -n $kernel_dir ]]; then
+	[[ -f $kernel_dir/arch/x86/boot/bzImage && -f $kernel_dir/include/config/kernel.release ]] ||
+		die "--kernel $kernel_dir: no arch/x86/boot/bzImage or include/config/kernel.release (run scripts/debug-kernel.sh)"
+	kernel_dir=$(cd "$kernel_dir" && pwd)
+	vmlinuz=$kernel_dir/arch/x86/boot/bzImage
+	NOVA_KREL=$(cat "$kernel_dir/include/config/kernel.release")
+	# Such a kernel has everything the guest needs built in; its module tree
+	# (if any) is the build tree itself.
+	kmods=$kernel_dir
+	NOVA_KPKG_VERSION="$NOVA_KPKG_VERSION-$(basename "$(dirname "$kernel_dir")")"
+	while IFS= read -r f; do
+		n=${f##*/}
+		n=${n%.ko}
+		builtin[${n//-/_}]=1
+	done <"$kernel_dir/modules.builtin"
+	[[ $accel != auto ]] || accel=tcg
+fi
 
 cwd=$PWD
 out=${out:-$cwd/build/guest}
@@ -245,7 +281,7 @@ while IFS= read -r f; do
 	n=${f##*/}
 	n=${n%.ko}
 	kmod_path[${n//-/_}]=$f
-done < <(find "$kmods/kernel" -name '*.ko')
+done < <(find "$kmods/kernel" -name '*.ko' 2>/dev/null || true)
 
 # What the guest always loads: virtio PCI transport + 9p (to mount the host),
 # overlay (for /tmp), the DRM core and helpers nova uses, and virtio_gpu + vgem
@@ -300,6 +336,7 @@ visit() {
 	m=${m//-/_}
 	[[ -n ${visited[$m]:-} ]] && return 0
 	visited[$m]=1
+	[[ -z ${builtin[$m]:-} ]] || return 0
 	[[ -n ${kmod_path[$m]:-} ]] || die "module $m not found in $kmods (built into the kernel? then drop it)"
 	deps=$(modinfo -F depends "${kmod_path[$m]}")
 	local -a deps_a=()
@@ -347,6 +384,8 @@ else
 	done
 	cp "$init_script" "$stage/root/init"
 	chmod 0755 "$stage/root/init"
+	# A kernel with everything built in loads nothing, from an empty list.
+	: >"$stage/root/lib/nova-modules/order"
 	for m in "${load_order[@]}"; do
 		cp "${kmod_path[$m]}" "$stage/root/lib/nova-modules/$m.ko"
 		echo "$m" >>"$stage/root/lib/nova-modules/order"

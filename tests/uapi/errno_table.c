@@ -10,9 +10,12 @@
  *   op.field=EXPR     VM_BIND: a field of its single operation
  *   tail=EXPR         VM_BIND: a byte past the known op size (with op_stride)
  *   setup=fill_budget GEM_CREATE: fill the object budget first
+ *   arg=bad_pointer   pass an unreadable pointer as the ioctl's argument
+ *   ops=straddle      VM_BIND: the op array runs into an unreadable page
  * EXPR is terms joined by + - |, a term is [~]ATOM[*ATOM], an ATOM a number or
  * a name: page, max_object_size, max_ops, va_start, va_end, object,
- * object_size, unknown, bad_pointer, MAP, UNMAP, or a NOVA_* constant.
+ * object_size, unknown, bad_pointer, kernel_pointer, MAP, UNMAP, or a NOVA_*
+ * constant.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <xf86drm.h>
 
@@ -84,6 +88,7 @@ static const struct {
 } errnos[] = {
 	{ "0", 0 }, { "EINVAL", EINVAL }, { "ENOENT", ENOENT }, { "E2BIG", E2BIG },
 	{ "ENOSPC", ENOSPC }, { "EFAULT", EFAULT }, { "ENOMEM", ENOMEM },
+	{ "EACCES", EACCES },
 };
 
 /* Evaluates one name or number; returns -1 when it is unknown. */
@@ -110,6 +115,8 @@ static int atom(const struct env *env, const char *s, size_t len, uint64_t *out)
 		{ "object_size", env->object_size }, { "unknown", 0x7fffffff },
 		/* The first page is never mapped in a process. */
 		{ "bad_pointer", 8 },
+		/* The kernel's direct map: never a valid user pointer. */
+		{ "kernel_pointer", 0xffff888000000000ull },
 	};
 	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
 		if (!strcmp(name, symbols[i].name)) {
@@ -254,7 +261,7 @@ static int run_row(const struct env *env, const char *ioctl_name, char *input, c
 	const struct field *fields;
 	unsigned long request;
 	uint32_t budget_handles[4096];
-	int filled = 0, ret;
+	int filled = 0, ret, bad_arg = 0, straddle = 0;
 	uint64_t tail = 0;
 
 	memset(&args, 0, sizeof(args));
@@ -298,6 +305,14 @@ static int run_row(const struct env *env, const char *ioctl_name, char *input, c
 			return -1;
 		}
 		*eq = 0;
+		if (!strcmp(tok, "arg") && !strcmp(eq + 1, "bad_pointer")) {
+			bad_arg = 1;
+			continue;
+		}
+		if (!strcmp(tok, "ops") && !strcmp(eq + 1, "straddle")) {
+			straddle = 1;
+			continue;
+		}
 		if (!strcmp(tok, "setup")) {
 			if (strcmp(eq + 1, "fill_budget")) {
 				*why = "unknown setup";
@@ -320,8 +335,23 @@ static int run_row(const struct env *env, const char *ioctl_name, char *input, c
 	}
 	if (tail)
 		ops[sizeof(*op)] = (unsigned char)tail;
+	if (straddle) {
+		/* All but the op's last 8 bytes readable; then a PROT_NONE page. */
+		unsigned char *pages = mmap(NULL, 2 * env->page, PROT_READ | PROT_WRITE,
+					    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	ret = drmIoctl(env->fd, request, &args) ? errno : 0;
+		if (pages == MAP_FAILED) {
+			*why = "cannot map the straddle pages";
+			return -1;
+		}
+		mprotect(pages + env->page, env->page, PROT_NONE);
+		memcpy(pages + env->page - (sizeof(*op) - 8), ops, sizeof(*op) - 8);
+		args.vm_bind.ops = (uintptr_t)(pages + env->page - (sizeof(*op) - 8));
+		ret = drmIoctl(env->fd, request, &args) ? errno : 0;
+		munmap(pages, 2 * env->page);
+	} else {
+		ret = drmIoctl(env->fd, request, bad_arg ? (void *)8 : (void *)&args) ? errno : 0;
+	}
 
 	if (ret == 0 && request == DRM_IOCTL_NOVA_GEM_CREATE)
 		close_handle(env->fd, args.gem_create.handle);

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Prints the figures of a debug-kernel run (make check-debug) from the
+# guest's output dir and the run's log, and fails when the kernel reported
+# anything: KASAN, lockdep, UBSAN, kmemleak, debug-objects, warnings, bugs.
+set -euo pipefail
+
+if [[ ${1:-} == --help || $# -ne 2 ]]; then
+	echo "usage: $0 GUEST_OUT_DIR LOG"
+	echo "Counts KASAN/lockdep/UBSAN/kmemleak/other reports in GUEST_OUT_DIR/dmesg.txt and"
+	echo "kmemleak.txt, prints them with the fuzz and stress figures from LOG; exit 1 on any report."
+	[[ ${1:-} == --help ]]
+	exit
+fi
+out=$1
+log=$2
+dmesg=$out/dmesg.txt
+kml=$out/kmemleak.txt
+
+count() { grep -cE "$1" "$dmesg" 2>/dev/null || true; }
+if [[ ! -f $dmesg ]]; then
+	echo "debug-report: no $dmesg: the guest did not finish" >&2
+	exit 1
+fi
+kasan=$(count 'BUG: KASAN:')
+lockdep=$(count 'possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|WARNING: bad unlock balance|lock held when returning')
+ubsan=$(count 'UBSAN:')
+debugobj=$(count 'ODEBUG:')
+kmemleak=$(grep -c '^unreferenced object' "$kml" 2>/dev/null || true)
+kmemleak=$((kmemleak + $(count 'kmemleak: [0-9]+ new suspected memory leaks')))
+other=$(count 'WARNING:|BUG:|Oops|general protection|Kernel panic|blocked for more than|detected stalls')
+other=$((other - kasan))
+[[ $other -ge 0 ]] || other=0
+scanned=no
+[[ -f $kml ]] && scanned=yes
+
+checkers=$(grep -oE 'KASAN|kmemleak: Kernel memory leak detector initialized|Lock dependency validator' "$dmesg" | sort -u | tr '\n' ' ')
+echo "debug-report: kernel $(sed -n 's/^.*Linux version \([^ ]*\).*$/\1/p' "$dmesg" | head -n1), checkers seen at boot: ${checkers:-none}"
+grep -E '^nova-fuzz: [0-9]+ iterations, ' "$log" | tail -n 1 | sed 's/^/debug-report: /' || true
+grep -E '^nova-stress: (ran|[0-9]+ operations)' "$log" | tail -n 2 | sed 's/^/debug-report: /' || true
+grep -E '^debug-load-cycles:' "$log" | tail -n 1 | sed 's/^/debug-report: /' || true
+echo "debug-report: reports: KASAN $kasan, lockdep $lockdep, UBSAN $ubsan, debug-objects $debugobj, kmemleak $kmemleak (scan after the clients exited: $scanned), other warnings $other"
+total=$((kasan + lockdep + ubsan + debugobj + kmemleak + other))
+if [[ $total -ne 0 ]]; then
+	echo "debug-report: FAIL: $total kernel reports, see $dmesg" >&2
+	exit 1
+fi
+if [[ $scanned != yes ]]; then
+	echo "debug-report: FAIL: no kmemleak scan ran (not a debug kernel?)" >&2
+	exit 1
+fi

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static int node_is_nova(const char *path)
+{
+	drmVersionPtr version;
+	int fd, nova;
+
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	version = drmGetVersion(fd);
+	nova = version && version->name && !strcmp(version->name, "nova");
+	drmFreeVersion(version);
+	close(fd);
+	return nova;
+}
+
+/*
+ * Found once per process and node type, then remembered: probing opens the
+ * other drivers' nodes, and a racing thread that still uses a descriptor
+ * number its sibling just closed must never land on virtio-gpu's or vgem's
+ * file (their ioctl numbers overlap nova's).
+ */
+static char found_path[2][300];
+static pthread_mutex_t found_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int nova_node_path(enum nova_node node, char *path, size_t len)
+{
+	const char *prefix = node == NOVA_NODE_RENDER ? "renderD" : "card";
+	struct dirent *entry;
+	int ret = -ENOENT;
+	DIR *dir;
+
+	pthread_mutex_lock(&found_lock);
+	if (found_path[node][0]) {
+		snprintf(path, len, "%s", found_path[node]);
+		pthread_mutex_unlock(&found_lock);
+		return 0;
+	}
+	dir = opendir("/dev/dri");
+	if (!dir) {
+		ret = -errno;
+		pthread_mutex_unlock(&found_lock);
+		return ret;
+	}
+	while ((entry = readdir(dir))) {
+		if (strncmp(entry->d_name, prefix, strlen(prefix)))
+			continue;
+		snprintf(path, len, "/dev/dri/%s", entry->d_name);
+		if (node_is_nova(path)) {
+			snprintf(found_path[node], sizeof(found_path[node]), "%s", path);
+			ret = 0;
+			break;
+		}
+	}
+	closedir(dir);
+	pthread_mutex_unlock(&found_lock);
+	return ret;
+}
+
+int nova_node_open(enum nova_node node)
+{
+	char path[300];
+	int ret, fd;
+
+	ret = nova_node_path(node, path, sizeof(path));
+	if (ret)
+		return ret;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int nova_ioctl(int fd, unsigned long request, void *arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(fd, request, arg);
+	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+	return ret == -1 ? errno : 0;
+}
+
+static int param(int fd, uint64_t id, uint64_t *value)
+{
+	struct drm_nova_getparam args = { .param = id };
+	int ret = nova_ioctl(fd, DRM_IOCTL_NOVA_GETPARAM, &args);
+
+	if (!ret)
+		*value = args.value;
+	return ret;
+}
+
+int nova_read_limits(int fd, struct nova_limits *l)
+{
+	uint64_t va_size = 0;
+	int ret;
+
+	memset(l, 0, sizeof(*l));
+	ret = param(fd, NOVA_GETPARAM_UAPI_VERSION, &l->uapi_version);
+	ret = ret ?: param(fd, NOVA_GETPARAM_PAGE_SIZE, &l->page);
+	ret = ret ?: param(fd, NOVA_GETPARAM_MAX_OBJECT_SIZE, &l->max_object_size);
+	ret = ret ?: param(fd, NOVA_GETPARAM_OBJECT_BUDGET, &l->budget);
+	ret = ret ?: param(fd, NOVA_GETPARAM_VA_START, &l->va_start);
+	ret = ret ?: param(fd, NOVA_GETPARAM_VA_SIZE, &va_size);
+	ret = ret ?: param(fd, NOVA_GETPARAM_VA_ALIGNMENT, &l->va_alignment);
+	ret = ret ?: param(fd, NOVA_GETPARAM_VM_BIND_MAX_OPS, &l->max_ops);
+	l->va_end = l->va_start + va_size;
+	return ret;
+}
+
+const char *nova_errno_name(int err)
+{
+	static const struct {
+		int value;
+		const char *name;
+	} names[] = {
+		{ 0, "0" }, { EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EBADF, "EBADF" },
+		{ ENOMEM, "ENOMEM" }, { EACCES, "EACCES" }, { EFAULT, "EFAULT" },
+		{ EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },
+		{ EINVAL, "EINVAL" }, { ENOTTY, "ENOTTY" }, { ENOSPC, "ENOSPC" },
+		{ E2BIG, "E2BIG" }, { ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+		{ EOVERFLOW, "EOVERFLOW" }, { ERANGE, "ERANGE" }, { EAGAIN, "EAGAIN" },
+		{ EINTR, "EINTR" }, { ENXIO, "ENXIO" }, { EMFILE, "EMFILE" },
+	};
+	static __thread char buf[16];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].value == err)
+			return names[i].name;
+	snprintf(buf, sizeof(buf), "errno %d", err);
+	return buf;
+}
+
+int nova_read_stats(struct nova_stats *stats)
+{
+	char path[300], key[32];
+	unsigned long long value;
+	struct dirent *entry;
+	int ret = -ENOENT;
+	DIR *dir;
+	FILE *f;
+
+	memset(stats, 0, sizeof(*stats));
+	dir = opendir("/sys/kernel/debug/dri");
+	if (!dir)
+		return -errno;
+	while (ret && (entry = readdir(dir))) {
+		if (entry->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%s/nova_stats", entry->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fscanf(f, "%31[a-z_]: %llu\n", key, &value) == 2) {
+			if (!strcmp(key, "objects"))
+				stats->objects = value;
+			else if (!strcmp(key, "object_bytes"))
+				stats->object_bytes = value;
+			else if (!strcmp(key, "files"))
+				stats->files = value;
+			else if (!strcmp(key, "mappings"))
+				stats->mappings = value;
+			else if (!strcmp(key, "mapping_bytes"))
+				stats->mapping_bytes = value;
+		}
+		fclose(f);
+		ret = 0;
+	}
+	closedir(dir);
+	return ret;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What nova's reliability tools (fuzzer, stress, isolation) share: finding
+ * nova's DRM nodes, raw ioctls that return the errno, the device's limits, a
+ * small reproducible PRNG and errno names.
+ */
+#ifndef NOVA_RELIABILITY_COMMON_H
+#define NOVA_RELIABILITY_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xf86drm.h>
+
+#include "nova_drm.h"
+
+enum nova_node { NOVA_NODE_PRIMARY, NOVA_NODE_RENDER };
+
+/*
+ * Path of nova's primary (/dev/dri/cardN) or render (/dev/dri/renderDN)
+ * node, found by driver name: minors are never assumed. 0 or -ENOENT.
+ */
+int nova_node_path(enum nova_node node, char *path, size_t len);
+
+/* open(2) of that node, O_RDWR | O_CLOEXEC; -errno on failure. */
+int nova_node_open(enum nova_node node);
+
+/* ioctl(2) retried on EINTR/EAGAIN like drmIoctl; 0 or the errno. */
+int nova_ioctl(int fd, unsigned long request, void *arg);
+
+struct nova_limits {
+	uint64_t uapi_version;
+	uint64_t page;
+	uint64_t max_object_size;
+	uint64_t budget;
+	uint64_t va_start;
+	uint64_t va_end;
+	uint64_t va_alignment;
+	uint64_t max_ops;
+};
+
+/* Reads every NOVA_GETPARAM_* limit through @fd; 0 or the errno. */
+int nova_read_limits(int fd, struct nova_limits *limits);
+
+/* splitmix64: tiny, fast, and the same sequence everywhere for a seed. */
+static inline uint64_t nova_rand(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n); n > 0. */
+static inline uint64_t nova_rand_below(uint64_t *state, uint64_t n)
+{
+	return nova_rand(state) % n;
+}
+
+/* "EINVAL", "ENOENT", ... or the number. Returns a static buffer. */
+const char *nova_errno_name(int err);
+
+/* Device-wide counters of nova_stats in debugfs; 0 or -errno. */
+struct nova_stats {
+	uint64_t objects, object_bytes, files, mappings, mapping_bytes;
+};
+int nova_read_stats(struct nova_stats *stats);
+
+#endif /* NOVA_RELIABILITY_COMMON_H */

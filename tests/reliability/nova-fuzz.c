@@ -1,0 +1,1188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nova-fuzz: a structure-aware fuzzer of nova's ioctls and of the DRM core
+ * calls around them (GEM_CLOSE, PRIME handle <-> fd, mmap/munmap of objects,
+ * file close and reopen), run inside the test guest, ideally on the debug
+ * kernel where KASAN, lockdep, UBSAN and kmemleak watch the driver.
+ *
+ * It keeps a model of what it created: open files (primary and render
+ * nodes), each file's live handles and sizes, CPU mappings, exported
+ * dma-bufs. Each iteration picks an action and builds a valid call from the
+ * model, then, with some probability, mutates it: a field set to a boundary
+ * or hostile value (0, all-ones, off by one page, overflowing sums, unaligned),
+ * a handle of another file or a closed one, a bad user pointer, a stride
+ * smaller than the element, a huge count. A fraction of calls are entirely
+ * random (random ioctl numbers, sizes and bytes).
+ *
+ * Two kinds of finding fail the run (exit 1):
+ *   - a call the model says is valid fails, or returns what the model does
+ *     not predict (a size, a handle's object);
+ *   - a call fails with an errno the uAPI does not document for it.
+ * The kernel's own findings (KASAN, lockdep, ...) are the harness's business:
+ * it reads the guest's dmesg.
+ *
+ * Everything derives from --seed (default fixed and printed), so a run is
+ * reproducible: same seed, same iteration count, same calls.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+
+#define DEFAULT_SEED		0x6e6f7661u	/* "nova" */
+#define DEFAULT_ITERATIONS	20000u
+#define MAX_FILES		4
+#define MAX_OBJS		32
+#define MAX_MAPS		16
+#define MAX_DMABUFS		8
+#define MAX_OPS_BUILT		8
+/* Objects stay small: the budget is shared, and TCG is slow to fault pages. */
+#define MAX_OBJ_PAGES		16
+/* VA window the valid binds use, so that maps overlap and cut each other. */
+#define VA_WINDOW_PAGES		64
+
+struct obj {
+	uint32_t handle;
+	uint64_t size;
+};
+
+struct file {
+	int fd;			/* -1: slot free */
+	enum nova_node node;
+	struct obj objs[MAX_OBJS];
+	int nobjs;
+	/* A random ioctl succeeded on it: its handle table may hold unknowns. */
+	bool tainted;
+};
+
+struct cpu_map {
+	uint8_t *ptr;		/* NULL: slot free */
+	size_t len;
+};
+
+struct fuzz {
+	uint64_t rng;
+	struct nova_limits lim;
+	struct file files[MAX_FILES];
+	struct cpu_map maps[MAX_MAPS];
+	int dmabufs[MAX_DMABUFS];	/* -1: slot free */
+	bool prime;		/* PRIME_HANDLE_TO_FD works on this kernel */
+	/* A page that is never accessible: its address is a bad user pointer. */
+	uint8_t *guard;
+	bool verbose;
+	uint64_t iteration;
+	/* Figures. */
+	uint64_t calls, mutated, random_calls, findings;
+	uint64_t errno_count[160];
+	uint64_t action_count[32];
+};
+
+static bool chance(struct fuzz *fz, unsigned int percent)
+{
+	return nova_rand_below(&fz->rng, 100) < percent;
+}
+
+static uint64_t pick(struct fuzz *fz, uint64_t n)
+{
+	return nova_rand_below(&fz->rng, n);
+}
+
+static void trace(struct fuzz *fz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!fz->verbose)
+		return;
+	printf("[%" PRIu64 "] ", fz->iteration);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void finding(struct fuzz *fz, const char *fmt, ...)
+{
+	va_list ap;
+
+	fz->findings++;
+	printf("nova-fuzz: FINDING at iteration %" PRIu64 ": ", fz->iteration);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static int call(struct fuzz *fz, int fd, unsigned long request, void *arg)
+{
+	int err = nova_ioctl(fd, request, arg);
+
+	fz->calls++;
+	if (err >= 0 && err < (int)(sizeof(fz->errno_count) / sizeof(fz->errno_count[0])))
+		fz->errno_count[err]++;
+	return err;
+}
+
+/* Success, or an errno of the zero-terminated list. */
+static bool errno_in(int err, const int *allowed)
+{
+	if (!err)
+		return true;
+	for (; *allowed; allowed++)
+		if (err == *allowed)
+			return true;
+	return false;
+}
+
+/* --- values ------------------------------------------------------------- */
+
+/* A boundary or hostile 64-bit value, biased towards the device's limits. */
+static uint64_t hostile_u64(struct fuzz *fz)
+{
+	const uint64_t page = fz->lim.page;
+	const uint64_t values[] = {
+		0, 1, page - 1, page, page + 1, 2 * page,
+		fz->lim.max_object_size, fz->lim.max_object_size + page,
+		fz->lim.va_start - page, fz->lim.va_start, fz->lim.va_end - page,
+		fz->lim.va_end, fz->lim.va_end + page, fz->lim.va_end - fz->lim.va_start,
+		~0ull, ~0ull - page + 1, 1ull << 63, (1ull << 32) - 1, 1ull << 32,
+		0x7fffffffffffffffull,
+	};
+
+	if (chance(fz, 15))
+		return nova_rand(&fz->rng);
+	return values[pick(fz, sizeof(values) / sizeof(values[0]))];
+}
+
+static uint32_t hostile_u32(struct fuzz *fz)
+{
+	const uint32_t values[] = { 0, 1, 2, 3, 4, 0x7f, 0x80, 0xff, 0x100, 0x7fffffff,
+				    0x80000000, 0xfffffffe, 0xffffffff };
+
+	if (chance(fz, 15))
+		return (uint32_t)nova_rand(&fz->rng);
+	return values[pick(fz, sizeof(values) / sizeof(values[0]))];
+}
+
+/* A user pointer the kernel must refuse to read or write. */
+static uint64_t bad_pointer(struct fuzz *fz)
+{
+	const uint64_t values[] = {
+		0, 8, (uintptr_t)fz->guard, (uintptr_t)fz->guard + 7,
+		0xffff888000000000ull,	/* the kernel's direct map */
+		0xffffffffff600000ull,	/* vsyscall page */
+		~0ull, 1ull << 47,
+	};
+
+	return values[pick(fz, sizeof(values) / sizeof(values[0]))];
+}
+
+/* --- the model ------------------------------------------------------------ */
+
+static struct file *any_file(struct fuzz *fz)
+{
+	int start = (int)pick(fz, MAX_FILES);
+
+	for (int i = 0; i < MAX_FILES; i++) {
+		struct file *f = &fz->files[(start + i) % MAX_FILES];
+
+		if (f->fd >= 0)
+			return f;
+	}
+	return NULL;
+}
+
+static struct obj *find_obj(struct file *f, uint32_t handle)
+{
+	for (int i = 0; i < f->nobjs; i++)
+		if (f->objs[i].handle == handle)
+			return &f->objs[i];
+	return NULL;
+}
+
+static void forget_obj(struct file *f, uint32_t handle)
+{
+	struct obj *o = find_obj(f, handle);
+
+	if (o)
+		*o = f->objs[--f->nobjs];
+}
+
+static void remember_obj(struct fuzz *fz, struct file *f, uint32_t handle, uint64_t size)
+{
+	struct obj *o = find_obj(f, handle);
+
+	if (o) {
+		if (o->size != size)
+			finding(fz, "handle %u came back with size %" PRIu64 ", model has %" PRIu64,
+				handle, size, o->size);
+		return;
+	}
+	if (f->nobjs < MAX_OBJS)
+		f->objs[f->nobjs++] = (struct obj){ handle, size };
+}
+
+/*
+ * A handle to use on @f: mostly a live one, sometimes a dead or foreign
+ * one. *live says which; a handle the model does not know on a tainted
+ * file is neither (*live = -1).
+ */
+static uint32_t pick_handle(struct fuzz *fz, struct file *f, int *live)
+{
+	uint32_t handle;
+
+	if (f->nobjs && chance(fz, 80)) {
+		*live = 1;
+		return f->objs[pick(fz, f->nobjs)].handle;
+	}
+	switch (pick(fz, 4)) {
+	case 0: {
+		/* Another file's handle: a client must not reach it. */
+		struct file *g = any_file(fz);
+
+		handle = g && g->nobjs ? g->objs[pick(fz, g->nobjs)].handle : 1;
+		break;
+	}
+	case 1:
+		handle = 0;
+		break;
+	case 2:
+		handle = (uint32_t)pick(fz, 64) + 1;
+		break;
+	default:
+		handle = hostile_u32(fz);
+		break;
+	}
+	if (find_obj(f, handle))
+		*live = 1;
+	else
+		*live = f->tainted ? -1 : 0;
+	return handle;
+}
+
+static uint64_t round_up_page(const struct fuzz *fz, uint64_t size)
+{
+	return (size + fz->lim.page - 1) & ~(fz->lim.page - 1);
+}
+
+static void close_file(struct fuzz *fz, struct file *f)
+{
+	trace(fz, "close file fd %d (%d objects)", f->fd, f->nobjs);
+	close(f->fd);
+	f->fd = -1;
+	f->nobjs = 0;
+	f->tainted = false;
+}
+
+/* --- actions ------------------------------------------------------------- */
+
+enum action {
+	A_OPEN, A_CLOSE_FILE, A_DUP_FILE, A_GETPARAM, A_GEM_CREATE, A_GEM_INFO,
+	A_GEM_CLOSE, A_MMAP_OFFSET, A_MMAP, A_MUNMAP, A_TOUCH, A_VM_BIND,
+	A_PRIME_EXPORT, A_PRIME_IMPORT, A_DMABUF_CLOSE, A_RANDOM_IOCTL, A_COUNT
+};
+
+static const char *const action_names[A_COUNT] = {
+	"open", "close-file", "dup-file", "getparam", "gem-create", "gem-info",
+	"gem-close", "mmap-offset", "mmap", "munmap", "touch", "vm-bind",
+	"prime-export", "prime-import", "dmabuf-close", "random-ioctl",
+};
+
+/* Relative weights; VM_BIND, the richest ioctl, gets the most. */
+static const unsigned int action_weight[A_COUNT] = {
+	[A_OPEN] = 3, [A_CLOSE_FILE] = 2, [A_DUP_FILE] = 1, [A_GETPARAM] = 4,
+	[A_GEM_CREATE] = 12, [A_GEM_INFO] = 6, [A_GEM_CLOSE] = 8, [A_MMAP_OFFSET] = 6,
+	[A_MMAP] = 6, [A_MUNMAP] = 4, [A_TOUCH] = 4, [A_VM_BIND] = 25,
+	[A_PRIME_EXPORT] = 3, [A_PRIME_IMPORT] = 3, [A_DMABUF_CLOSE] = 2,
+	[A_RANDOM_IOCTL] = 6,
+};
+
+/*
+ * A primary-node client needs the master's blessing before nova's DRM_AUTH
+ * ioctls work (nova-isolation tests the refusal). The first primary opener
+ * is the master; any later one is authenticated by whichever open primary
+ * file is. Returns whether @f ends up authenticated.
+ */
+static bool authenticate(struct fuzz *fz, struct file *f)
+{
+	struct drm_auth auth = { 0 };
+
+	if (f->node == NOVA_NODE_RENDER)
+		return true;
+	if (nova_ioctl(f->fd, DRM_IOCTL_GET_MAGIC, &auth))
+		return false;
+	if (!nova_ioctl(f->fd, DRM_IOCTL_AUTH_MAGIC, &auth))
+		return true; /* it is the master itself */
+	for (int i = 0; i < MAX_FILES; i++) {
+		struct file *g = &fz->files[i];
+
+		if (g != f && g->fd >= 0 && g->node == NOVA_NODE_PRIMARY &&
+		    !nova_ioctl(g->fd, DRM_IOCTL_AUTH_MAGIC, &auth))
+			return true;
+	}
+	return false;
+}
+
+static void do_open(struct fuzz *fz)
+{
+	for (int i = 0; i < MAX_FILES; i++) {
+		struct file *f = &fz->files[i];
+		int fd;
+
+		if (f->fd >= 0)
+			continue;
+		f->node = chance(fz, 50) ? NOVA_NODE_RENDER : NOVA_NODE_PRIMARY;
+		fd = nova_node_open(f->node);
+		if (fd < 0) {
+			finding(fz, "cannot open nova's %s node: %s",
+				f->node == NOVA_NODE_RENDER ? "render" : "primary", nova_errno_name(-fd));
+			return;
+		}
+		f->fd = fd;
+		f->nobjs = 0;
+		f->tainted = false;
+		if (!authenticate(fz, f)) {
+			/* No master left to ask: a render node instead. */
+			close(fd);
+			f->node = NOVA_NODE_RENDER;
+			f->fd = nova_node_open(f->node);
+			if (f->fd < 0) {
+				finding(fz, "cannot open nova's render node");
+				return;
+			}
+		}
+		trace(fz, "open %s node: fd %d", f->node == NOVA_NODE_RENDER ? "render" : "primary", fd);
+		return;
+	}
+}
+
+static void do_close_file(struct fuzz *fz)
+{
+	struct file *f = any_file(fz);
+
+	/* Keep at least one file most of the time: most actions need one. */
+	if (f && (chance(fz, 30) || fz->files[(f - fz->files + 1) % MAX_FILES].fd >= 0))
+		close_file(fz, f);
+}
+
+/* The same open file under a new descriptor: handles stay valid. */
+static void do_dup_file(struct fuzz *fz)
+{
+	struct file *f = any_file(fz);
+	int fd;
+
+	if (!f)
+		return;
+	fd = fcntl(f->fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	close(f->fd);
+	trace(fz, "dup fd %d -> %d", f->fd, fd);
+	f->fd = fd;
+}
+
+static void do_getparam(struct fuzz *fz, struct file *f)
+{
+	static const uint64_t known[] = {
+		NOVA_GETPARAM_VRAM_BAR_SIZE, NOVA_GETPARAM_UAPI_VERSION,
+		NOVA_GETPARAM_MAX_OBJECT_SIZE, NOVA_GETPARAM_PAGE_SIZE,
+		NOVA_GETPARAM_OBJECT_BUDGET, NOVA_GETPARAM_VA_START, NOVA_GETPARAM_VA_SIZE,
+		NOVA_GETPARAM_VA_ALIGNMENT, NOVA_GETPARAM_VM_BIND_MAX_OPS,
+	};
+	struct drm_nova_getparam args = { .param = known[pick(fz, 9)] };
+	bool valid = true;
+	int err;
+
+	if (chance(fz, 30)) {
+		args.value = hostile_u64(fz); /* output only: must not matter */
+	}
+	if (chance(fz, 30)) {
+		fz->mutated++;
+		args.param = hostile_u64(fz);
+		valid = false;
+		for (size_t i = 0; i < 9; i++)
+			valid |= args.param == known[i];
+	}
+	err = call(fz, f->fd, DRM_IOCTL_NOVA_GETPARAM, &args);
+	trace(fz, "GETPARAM param 0x%" PRIx64 " -> %s", (uint64_t)args.param, nova_errno_name(err));
+	if (valid && err)
+		finding(fz, "GETPARAM of known param 0x%" PRIx64 " failed: %s", (uint64_t)args.param,
+			nova_errno_name(err));
+	else if (!valid && err != EINVAL)
+		finding(fz, "GETPARAM of unknown param 0x%" PRIx64 " gave %s, not EINVAL",
+			(uint64_t)args.param, nova_errno_name(err));
+	else if (valid && args.param == NOVA_GETPARAM_PAGE_SIZE && args.value != fz->lim.page)
+		finding(fz, "GETPARAM PAGE_SIZE changed to %" PRIu64, (uint64_t)args.value);
+}
+
+static void do_gem_create(struct fuzz *fz, struct file *f)
+{
+	static const int documented[] = { EINVAL, E2BIG, ENOSPC, ENOMEM, 0 };
+	struct drm_nova_gem_create args = {
+		.size = (pick(fz, MAX_OBJ_PAGES) + 1) * fz->lim.page - (chance(fz, 20) ? pick(fz, fz->lim.page) : 0),
+	};
+	uint64_t asked;
+	bool valid = true;
+	int err;
+
+	if (chance(fz, 20))
+		args.handle = hostile_u32(fz); /* output only */
+	if (chance(fz, 20)) {
+		fz->mutated++;
+		if (chance(fz, 50))
+			args.size = hostile_u64(fz);
+		else
+			args.pad = hostile_u32(fz);
+	}
+	/* A huge object would eat the budget and TCG's time: keep valid ones small. */
+	if (args.size > (uint64_t)MAX_OBJ_PAGES * fz->lim.page && args.size <= fz->lim.max_object_size)
+		args.size = fz->lim.max_object_size + 1 + pick(fz, 2) * (~0ull - fz->lim.max_object_size - 1);
+	asked = args.size;
+	valid = args.pad == 0 && args.size != 0 && args.size <= fz->lim.max_object_size;
+	err = call(fz, f->fd, DRM_IOCTL_NOVA_GEM_CREATE, &args);
+	trace(fz, "GEM_CREATE size 0x%" PRIx64 " pad 0x%x -> %s handle %u", asked, args.pad,
+	      nova_errno_name(err), err ? 0 : args.handle);
+	if (!err) {
+		if (!valid)
+			finding(fz, "GEM_CREATE accepted size 0x%" PRIx64 " pad 0x%x", asked, args.pad);
+		if (args.size != round_up_page(fz, asked))
+			finding(fz, "GEM_CREATE of 0x%" PRIx64 " returned size 0x%" PRIx64, asked,
+				(uint64_t)args.size);
+		if (find_obj(f, args.handle) && !f->tainted)
+			finding(fz, "GEM_CREATE returned live handle %u again", args.handle);
+		if (f->nobjs < MAX_OBJS) {
+			remember_obj(fz, f, args.handle, args.size);
+		} else {
+			struct drm_gem_close close_args = { .handle = args.handle };
+
+			call(fz, f->fd, DRM_IOCTL_GEM_CLOSE, &close_args);
+		}
+		return;
+	}
+	if (!errno_in(err, documented))
+		finding(fz, "GEM_CREATE size 0x%" PRIx64 " pad 0x%x: undocumented %s", asked, args.pad,
+			nova_errno_name(err));
+	else if (valid && err != ENOSPC && err != ENOMEM)
+		finding(fz, "GEM_CREATE size 0x%" PRIx64 " failed: %s", asked, nova_errno_name(err));
+	else if (!valid && args.pad && err != EINVAL && err != E2BIG)
+		finding(fz, "GEM_CREATE with pad 0x%x gave %s", args.pad, nova_errno_name(err));
+	else if (!valid && args.size == 0 && err != EINVAL)
+		finding(fz, "GEM_CREATE of size 0 gave %s", nova_errno_name(err));
+	else if (!valid && !args.pad && args.size > fz->lim.max_object_size && err != E2BIG)
+		finding(fz, "GEM_CREATE of 0x%" PRIx64 " gave %s, not E2BIG", asked, nova_errno_name(err));
+}
+
+static void do_gem_info(struct fuzz *fz, struct file *f)
+{
+	struct drm_nova_gem_info args = { 0 };
+	struct obj *o;
+	int live, err;
+
+	args.handle = pick_handle(fz, f, &live);
+	if (chance(fz, 20))
+		args.size = hostile_u64(fz);
+	if (chance(fz, 10)) {
+		fz->mutated++;
+		args.pad = hostile_u32(fz);
+	}
+	err = call(fz, f->fd, DRM_IOCTL_NOVA_GEM_INFO, &args);
+	trace(fz, "GEM_INFO handle %u pad 0x%x -> %s", args.handle, args.pad, nova_errno_name(err));
+	if (args.pad) {
+		if (err != EINVAL)
+			finding(fz, "GEM_INFO with pad 0x%x gave %s", args.pad, nova_errno_name(err));
+		return;
+	}
+	if (live == 1) {
+		o = find_obj(f, args.handle);
+		if (err)
+			finding(fz, "GEM_INFO of live handle %u failed: %s", args.handle, nova_errno_name(err));
+		else if (args.size != o->size)
+			finding(fz, "GEM_INFO of handle %u: size 0x%" PRIx64 ", model 0x%" PRIx64,
+				args.handle, (uint64_t)args.size, o->size);
+	} else if (live == 0 && err != ENOENT) {
+		finding(fz, "GEM_INFO of dead or foreign handle %u gave %s, not ENOENT", args.handle,
+			nova_errno_name(err));
+	}
+}
+
+static void do_gem_close(struct fuzz *fz, struct file *f)
+{
+	struct drm_gem_close args = { 0 };
+	int live, err;
+
+	args.handle = pick_handle(fz, f, &live);
+	err = call(fz, f->fd, DRM_IOCTL_GEM_CLOSE, &args);
+	trace(fz, "GEM_CLOSE handle %u -> %s", args.handle, nova_errno_name(err));
+	if (live == 1 && err)
+		finding(fz, "GEM_CLOSE of live handle %u failed: %s", args.handle, nova_errno_name(err));
+	else if (live == 0 && err != EINVAL)
+		finding(fz, "GEM_CLOSE of dead or foreign handle %u gave %s, not EINVAL", args.handle,
+			nova_errno_name(err));
+	if (!err)
+		forget_obj(f, args.handle);
+}
+
+/* Returns the fake offset of a live object of @f, or 0. */
+static uint64_t mmap_offset(struct fuzz *fz, struct file *f, bool mutate, uint64_t *size)
+{
+	struct drm_nova_gem_mmap_offset args = { 0 };
+	int live, err;
+
+	args.handle = pick_handle(fz, f, &live);
+	if (chance(fz, 20))
+		args.offset = hostile_u64(fz);
+	if (mutate && chance(fz, 10)) {
+		fz->mutated++;
+		args.flags = hostile_u32(fz);
+	}
+	err = call(fz, f->fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &args);
+	trace(fz, "GEM_MMAP_OFFSET handle %u flags 0x%x -> %s offset 0x%" PRIx64, args.handle,
+	      args.flags, nova_errno_name(err), err ? 0 : (uint64_t)args.offset);
+	if (args.flags) {
+		if (err != EINVAL)
+			finding(fz, "GEM_MMAP_OFFSET with flags 0x%x gave %s", args.flags,
+				nova_errno_name(err));
+		return 0;
+	}
+	if (live == 1 && err && err != ENOMEM)
+		finding(fz, "GEM_MMAP_OFFSET of live handle %u failed: %s", args.handle,
+			nova_errno_name(err));
+	else if (live == 0 && err != ENOENT)
+		finding(fz, "GEM_MMAP_OFFSET of dead or foreign handle %u gave %s, not ENOENT",
+			args.handle, nova_errno_name(err));
+	if (err || live != 1)
+		return 0;
+	if ((args.offset & (fz->lim.page - 1)) || !args.offset)
+		finding(fz, "GEM_MMAP_OFFSET returned unaligned offset 0x%" PRIx64, (uint64_t)args.offset);
+	*size = find_obj(f, args.handle)->size;
+	return args.offset;
+}
+
+static void do_mmap_offset(struct fuzz *fz, struct file *f)
+{
+	uint64_t size;
+
+	mmap_offset(fz, f, true, &size);
+}
+
+static void touch(uint8_t *ptr, size_t len, uint64_t salt)
+{
+	/* Write then read back one byte per page: faults the pages in. */
+	for (size_t off = 0; off < len; off += 4096) {
+		ptr[off] = (uint8_t)(salt + off);
+		if (ptr[off] != (uint8_t)(salt + off))
+			abort(); /* shared memory that does not keep a write */
+	}
+}
+
+static void do_mmap(struct fuzz *fz, struct file *f)
+{
+	uint64_t size = 0, offset = mmap_offset(fz, f, false, &size);
+	struct file *via = f;
+	size_t len;
+	bool valid = true;
+	void *ptr;
+	int slot = -1;
+
+	if (!offset)
+		return;
+	len = size;
+	if (chance(fz, 25)) {
+		fz->mutated++;
+		switch (pick(fz, 5)) {
+		case 0:
+			len = size + fz->lim.page; /* past the object */
+			valid = false;
+			break;
+		case 1:
+			offset += fz->lim.page * (pick(fz, 2) ? MAX_OBJ_PAGES * 4 : 1);
+			valid = false; /* not (only) this object's node */
+			break;
+		case 2:
+			offset += 1 + pick(fz, fz->lim.page - 1); /* unaligned */
+			valid = false;
+			break;
+		case 3: {
+			/* Another file: its client may not map this object. */
+			struct file *g = any_file(fz);
+
+			if (g && g != f) {
+				via = g;
+				valid = false;
+			}
+			break;
+		}
+		default:
+			len = fz->lim.page; /* a prefix is fine */
+			break;
+		}
+	}
+	for (int i = 0; i < MAX_MAPS; i++)
+		if (!fz->maps[i].ptr)
+			slot = i;
+	if (slot < 0)
+		return;
+	fz->calls++;
+	ptr = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, via->fd, (off_t)offset);
+	trace(fz, "mmap fd %d offset 0x%" PRIx64 " len 0x%zx -> %s", via->fd, offset, len,
+	      ptr == MAP_FAILED ? nova_errno_name(errno) : "ok");
+	if (ptr == MAP_FAILED) {
+		int err = errno;
+
+		if (valid && err != ENOMEM)
+			finding(fz, "mmap of a live object (len 0x%zx) failed: %s", len,
+				nova_errno_name(err));
+		else if (!valid && err != EINVAL && err != EACCES && err != ENOMEM)
+			finding(fz, "bad mmap (len 0x%zx offset 0x%" PRIx64 ") gave %s", len, offset,
+				nova_errno_name(err));
+		else if (via != f && err != EACCES)
+			finding(fz, "mmap of another file's object gave %s, not EACCES",
+				nova_errno_name(err));
+		return;
+	}
+	if (!valid) {
+		/* Another object may sit at offset + N pages of the same file. */
+		if (via != f)
+			finding(fz, "a file could mmap another file's object");
+		else if ((offset & (fz->lim.page - 1)) || len > size)
+			finding(fz, "mmap beyond an object (len 0x%zx offset 0x%" PRIx64 ") succeeded",
+				len, offset);
+	}
+	touch(ptr, len, fz->iteration);
+	fz->maps[slot] = (struct cpu_map){ ptr, len };
+}
+
+static void do_munmap(struct fuzz *fz)
+{
+	struct cpu_map *m = &fz->maps[pick(fz, MAX_MAPS)];
+
+	if (!m->ptr)
+		return;
+	trace(fz, "munmap %p len 0x%zx", (void *)m->ptr, m->len);
+	if (m->len > fz->lim.page && chance(fz, 30)) {
+		/* Unmap the first page only: the kernel splits the vma. */
+		munmap(m->ptr, fz->lim.page);
+		m->ptr += fz->lim.page;
+		m->len -= fz->lim.page;
+		return;
+	}
+	munmap(m->ptr, m->len);
+	m->ptr = NULL;
+}
+
+/* A mapping outlives its handle and its file: it must still work. */
+static void do_touch(struct fuzz *fz)
+{
+	struct cpu_map *m = &fz->maps[pick(fz, MAX_MAPS)];
+
+	if (m->ptr)
+		touch(m->ptr, m->len, fz->iteration);
+}
+
+/* One valid MAP or UNMAP operation within the fuzzer's VA window. */
+static void valid_op(struct fuzz *fz, struct file *f, struct drm_nova_vm_bind_op *op)
+{
+	const uint64_t page = fz->lim.page;
+	uint64_t va = fz->lim.va_start + pick(fz, VA_WINDOW_PAGES) * page;
+
+	memset(op, 0, sizeof(*op));
+	if (f->nobjs && chance(fz, 70)) {
+		const struct obj *o = &f->objs[pick(fz, f->nobjs)];
+		uint64_t pages = o->size / page;
+		uint64_t first = pick(fz, pages);
+
+		op->op = NOVA_VM_BIND_OP_MAP;
+		op->handle = o->handle;
+		op->bo_offset = first * page;
+		op->range = (pick(fz, pages - first) + 1) * page;
+		op->flags = (uint32_t)pick(fz, NOVA_VM_BIND_MAP_FLAGS + 1);
+	} else {
+		op->op = NOVA_VM_BIND_OP_UNMAP;
+		op->range = (pick(fz, VA_WINDOW_PAGES) + 1) * page;
+		if (chance(fz, 5)) { /* everything */
+			va = fz->lim.va_start;
+			op->range = fz->lim.va_end - fz->lim.va_start;
+		}
+	}
+	op->va = va;
+}
+
+static void mutate_op(struct fuzz *fz, struct file *f, struct drm_nova_vm_bind_op *op)
+{
+	int live;
+
+	switch (pick(fz, 9)) {
+	case 0:
+		op->op = pick(fz, 2) ? hostile_u32(fz) : 2;
+		break;
+	case 1:
+		op->flags = hostile_u32(fz);
+		break;
+	case 2:
+		op->handle = pick_handle(fz, f, &live);
+		if (live == 1 && op->op == NOVA_VM_BIND_OP_MAP)
+			op->handle = 0x7fffffff;
+		break;
+	case 3:
+		op->pad = hostile_u32(fz);
+		break;
+	case 4:
+		op->bo_offset = hostile_u64(fz);
+		break;
+	case 5:
+		op->va = hostile_u64(fz);
+		break;
+	case 6:
+		op->range = hostile_u64(fz);
+		break;
+	case 7:
+		/* Overflowing sums: va + range and bo_offset + range wrap. */
+		op->range = ~0ull - op->va + 1 + fz->lim.page * (pick(fz, 2) + 1);
+		break;
+	default:
+		/* Unaligned by a little. */
+		if (pick(fz, 2))
+			op->va += 1 + pick(fz, fz->lim.page - 1);
+		else
+			op->range += 1 + pick(fz, fz->lim.page - 1);
+		break;
+	}
+}
+
+static void do_vm_bind(struct fuzz *fz, struct file *f)
+{
+	static const int documented[] = { EINVAL, E2BIG, ENOENT, EFAULT, ENOMEM, 0 };
+	/* Room for MAX_OPS_BUILT ops at the largest stride built below. */
+	static uint8_t buf[MAX_OPS_BUILT * 128];
+	struct drm_nova_vm_bind args = { 0 };
+	uint32_t count = (uint32_t)pick(fz, MAX_OPS_BUILT) + 1;
+	uint32_t stride = sizeof(struct drm_nova_vm_bind_op);
+	bool mutated = false;
+	uint8_t *ops = buf;
+	int err;
+
+	if (chance(fz, 10))
+		stride = 48 + 8 * (uint32_t)pick(fz, 11); /* a newer, longer op with zero tail */
+	memset(buf, 0, sizeof(buf));
+	for (uint32_t i = 0; i < count; i++)
+		valid_op(fz, f, (struct drm_nova_vm_bind_op *)(buf + i * stride));
+	args.op_count = count;
+	args.op_stride = stride;
+
+	if (chance(fz, 35)) {
+		mutated = true;
+		switch (pick(fz, 10)) {
+		case 0:
+		case 1:
+		case 2:
+		case 3: {
+			uint32_t n = (uint32_t)pick(fz, 2) + 1;
+
+			while (n--)
+				mutate_op(fz, f, (struct drm_nova_vm_bind_op *)(buf + pick(fz, count) * stride));
+			break;
+		}
+		case 4:
+			if (pick(fz, 2))
+				args.vm_id = hostile_u32(fz);
+			else
+				args.flags = hostile_u32(fz);
+			break;
+		case 5: {
+			/* Stride smaller than the element, or a tail that is not zero. */
+			static const uint32_t strides[] = { 0, 1, 8, 32, 39, 41, 44 };
+
+			if (stride > sizeof(struct drm_nova_vm_bind_op) && pick(fz, 2))
+				buf[sizeof(struct drm_nova_vm_bind_op) + pick(fz, stride - 40)] = 1;
+			else
+				args.op_stride = strides[pick(fz, 7)];
+			break;
+		}
+		case 6:
+			/* Huge counts, and counts past the array (reads the guard). */
+			args.op_count = pick(fz, 2) ? hostile_u32(fz) : (uint32_t)fz->lim.max_ops + 1;
+			break;
+		case 7:
+			args.op_stride = hostile_u32(fz);
+			break;
+		case 8:
+			/* The array ends on the guard page: the last op cannot be read. */
+			ops = fz->guard - (size_t)count * stride + pick(fz, stride) + 1;
+			memmove(ops, buf, (size_t)(fz->guard - ops));
+			break;
+		default:
+			args.ops = bad_pointer(fz);
+			break;
+		}
+	}
+	if (!args.ops)
+		args.ops = (uintptr_t)ops;
+	if (mutated && args.ops == (uintptr_t)ops && chance(fz, 10)) {
+		args.ops = 0; /* NULL with a count */
+	}
+	if (mutated)
+		fz->mutated++;
+	err = call(fz, f->fd, DRM_IOCTL_NOVA_VM_BIND, &args);
+	trace(fz, "VM_BIND count %u stride %u ops 0x%" PRIx64 "%s -> %s", args.op_count, args.op_stride,
+	      (uint64_t)args.ops, mutated ? " (mutated)" : "", nova_errno_name(err));
+	if (!errno_in(err, documented))
+		finding(fz, "VM_BIND: undocumented %s", nova_errno_name(err));
+	else if (!mutated && err && err != ENOMEM)
+		finding(fz, "valid VM_BIND of %u ops (stride %u) failed: %s", count, stride,
+			nova_errno_name(err));
+	else if (args.vm_id || args.flags) {
+		if (err != EINVAL)
+			finding(fz, "VM_BIND with vm_id 0x%x flags 0x%x gave %s", args.vm_id, args.flags,
+				nova_errno_name(err));
+	} else if (args.op_count > fz->lim.max_ops && err != E2BIG && err != EINVAL) {
+		finding(fz, "VM_BIND of %u ops gave %s", args.op_count, nova_errno_name(err));
+	} else if (args.op_count && args.op_stride < 40 && err != EINVAL && err != E2BIG) {
+		finding(fz, "VM_BIND with stride %u gave %s", args.op_stride, nova_errno_name(err));
+	}
+	/* Restore the buffer the guard case borrowed (nothing to undo otherwise). */
+}
+
+static void do_prime_export(struct fuzz *fz, struct file *f)
+{
+	struct drm_prime_handle args = { .flags = DRM_CLOEXEC | (chance(fz, 50) ? DRM_RDWR : 0) };
+	int live, err, slot = -1;
+
+	args.handle = pick_handle(fz, f, &live);
+	args.fd = -1;
+	if (chance(fz, 10)) {
+		fz->mutated++;
+		args.flags = hostile_u32(fz);
+	}
+	err = call(fz, f->fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &args);
+	trace(fz, "PRIME_HANDLE_TO_FD handle %u flags 0x%x -> %s fd %d", args.handle, args.flags,
+	      nova_errno_name(err), err ? -1 : args.fd);
+	if (!fz->prime) {
+		/* The DRM core's answer for a driver without PRIME export. */
+		if (err != ENOSYS && err != EOPNOTSUPP && err != EINVAL)
+			finding(fz, "PRIME_HANDLE_TO_FD without PRIME gave %s", nova_errno_name(err));
+		if (!err)
+			close(args.fd);
+		return;
+	}
+	if (err) {
+		if (live == 1 && !(args.flags & ~(DRM_CLOEXEC | DRM_RDWR)) && err != ENOMEM)
+			finding(fz, "PRIME export of live handle %u failed: %s", args.handle,
+				nova_errno_name(err));
+		return;
+	}
+	if (live == 0)
+		finding(fz, "PRIME export of a dead or foreign handle %u succeeded", args.handle);
+	for (int i = 0; i < MAX_DMABUFS; i++)
+		if (fz->dmabufs[i] < 0)
+			slot = i;
+	if (slot < 0)
+		close(args.fd);
+	else
+		fz->dmabufs[slot] = args.fd;
+}
+
+static void do_prime_import(struct fuzz *fz, struct file *f)
+{
+	struct drm_prime_handle args = { .fd = -1 };
+	struct drm_nova_gem_info info = { 0 };
+	bool real = false;
+	int err;
+
+	int slot = (int)pick(fz, MAX_DMABUFS);
+
+	if (fz->dmabufs[slot] >= 0 && chance(fz, 85)) {
+		args.fd = fz->dmabufs[slot];
+		real = true;
+	} else if (chance(fz, 50)) {
+		args.fd = f->fd; /* not a dma-buf */
+	} else {
+		args.fd = (int)hostile_u32(fz);
+	}
+	err = call(fz, f->fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &args);
+	trace(fz, "PRIME_FD_TO_HANDLE fd %d -> %s handle %u", args.fd, nova_errno_name(err),
+	      err ? 0 : args.handle);
+	if (!fz->prime) {
+		if (!err)
+			finding(fz, "PRIME import succeeded although export does not work");
+		return;
+	}
+	if (err) {
+		if (real && err != ENOMEM)
+			finding(fz, "PRIME import of a nova dma-buf failed: %s", nova_errno_name(err));
+		return;
+	}
+	if (!real) {
+		finding(fz, "PRIME import of fd %d (not a dma-buf) succeeded", args.fd);
+		return;
+	}
+	info.handle = args.handle;
+	err = call(fz, f->fd, DRM_IOCTL_NOVA_GEM_INFO, &info);
+	if (err)
+		finding(fz, "GEM_INFO of imported handle %u failed: %s", args.handle, nova_errno_name(err));
+	else
+		remember_obj(fz, f, args.handle, info.size);
+}
+
+static void do_dmabuf_close(struct fuzz *fz)
+{
+	int slot = (int)pick(fz, MAX_DMABUFS);
+
+	if (fz->dmabufs[slot] >= 0) {
+		close(fz->dmabufs[slot]);
+		fz->dmabufs[slot] = -1;
+	}
+}
+
+/*
+ * Random bytes to a random ioctl of nova's range or of a safe part of the
+ * DRM core: nothing but the kernel's health is checked. Calls that could
+ * change the file's handle table mark it tainted on success. PRIME is left
+ * to the structured actions: a random export would leak descriptors.
+ */
+static void do_random_ioctl(struct fuzz *fz, struct file *f)
+{
+	static const uint8_t core_nrs[] = {
+		0x00 /* VERSION */, 0x01 /* GET_UNIQUE */, 0x0c /* GET_CAP */,
+		0x0d /* SET_CLIENT_CAP */, 0x09 /* GEM_CLOSE */, 0x0a /* GEM_FLINK */,
+		0x0b /* GEM_OPEN */,
+	};
+	static const unsigned int dirs[] = { _IOC_NONE, _IOC_READ, _IOC_WRITE, _IOC_READ | _IOC_WRITE };
+	uint64_t raw[32];
+	unsigned int nr, size;
+	unsigned long request;
+	int err;
+
+	if (chance(fz, 70))
+		nr = DRM_COMMAND_BASE + (unsigned int)pick(fz, 0x10);
+	else
+		nr = core_nrs[pick(fz, sizeof(core_nrs))];
+	size = chance(fz, 70) ? (unsigned int)pick(fz, 9) * 8 : (unsigned int)pick(fz, sizeof(raw) + 1);
+	for (size_t i = 0; i < 32; i++)
+		raw[i] = chance(fz, 50) ? hostile_u64(fz) : nova_rand(&fz->rng);
+	/* The core's output pointers (VERSION's strings) must not hit our memory. */
+	if (nr == 0x00 || nr == 0x01)
+		for (size_t i = 0; i < 32; i++)
+			raw[i] = bad_pointer(fz) | (raw[i] & 0xff);
+	request = _IOC(dirs[pick(fz, 4)], DRM_IOCTL_BASE, nr, size);
+	fz->random_calls++;
+	err = call(fz, f->fd, request, chance(fz, 90) ? (void *)raw : (void *)(uintptr_t)bad_pointer(fz));
+	trace(fz, "random ioctl nr 0x%x size %u -> %s", nr, size, nova_errno_name(err));
+	if (!err && (nr == 0x09 || nr == 0x0b || nr == DRM_COMMAND_BASE + 1))
+		f->tainted = true;
+}
+
+/* --- main --------------------------------------------------------------- */
+
+static void run(struct fuzz *fz, uint64_t iterations)
+{
+	unsigned int total_weight = 0;
+
+	for (int a = 0; a < A_COUNT; a++)
+		total_weight += action_weight[a];
+	for (fz->iteration = 0; fz->iteration < iterations; fz->iteration++) {
+		unsigned int w = (unsigned int)pick(fz, total_weight);
+		enum action a = 0;
+		struct file *f;
+
+		while (w >= action_weight[a])
+			w -= action_weight[a++];
+		fz->action_count[a]++;
+		f = any_file(fz);
+		if (!f && a != A_MUNMAP && a != A_TOUCH && a != A_DMABUF_CLOSE)
+			a = A_OPEN;
+		switch (a) {
+		case A_OPEN: do_open(fz); break;
+		case A_CLOSE_FILE: do_close_file(fz); break;
+		case A_DUP_FILE: do_dup_file(fz); break;
+		case A_GETPARAM: do_getparam(fz, f); break;
+		case A_GEM_CREATE: do_gem_create(fz, f); break;
+		case A_GEM_INFO: do_gem_info(fz, f); break;
+		case A_GEM_CLOSE: do_gem_close(fz, f); break;
+		case A_MMAP_OFFSET: do_mmap_offset(fz, f); break;
+		case A_MMAP: do_mmap(fz, f); break;
+		case A_MUNMAP: do_munmap(fz); break;
+		case A_TOUCH: do_touch(fz); break;
+		case A_VM_BIND: do_vm_bind(fz, f); break;
+		case A_PRIME_EXPORT: do_prime_export(fz, f); break;
+		case A_PRIME_IMPORT: do_prime_import(fz, f); break;
+		case A_DMABUF_CLOSE: do_dmabuf_close(fz); break;
+		case A_RANDOM_IOCTL: do_random_ioctl(fz, f); break;
+		default: break;
+		}
+		if (fz->iteration && fz->iteration % 5000 == 0) {
+			printf("nova-fuzz: %" PRIu64 "/%" PRIu64 " iterations, %" PRIu64 " calls, %" PRIu64
+			       " findings\n", fz->iteration, iterations, fz->calls, fz->findings);
+			fflush(stdout);
+		}
+	}
+}
+
+/* Whether this kernel's DRM core exports nova objects as dma-bufs. */
+static bool probe_prime(const struct nova_limits *lim)
+{
+	struct drm_nova_gem_create create = { .size = lim->page };
+	struct drm_prime_handle args = { .flags = DRM_CLOEXEC, .fd = -1 };
+	int fd = nova_node_open(NOVA_NODE_RENDER);
+	bool ok = false;
+
+	if (fd < 0)
+		return false;
+	if (!nova_ioctl(fd, DRM_IOCTL_NOVA_GEM_CREATE, &create)) {
+		args.handle = create.handle;
+		ok = !nova_ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &args);
+		if (ok)
+			close(args.fd);
+		else
+			printf("nova-fuzz: PRIME export not supported (%s): fuzzing it as expected-to-fail\n",
+			       nova_errno_name(nova_ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &args)));
+	}
+	close(fd);
+	return ok;
+}
+
+static void usage(FILE *out, const char *argv0)
+{
+	fprintf(out,
+		"Usage: %s [--seed N] [--iterations N] [--verbose] [--help]\n"
+		"\n"
+		"Structure-aware fuzzer of nova's ioctls and the DRM core calls around\n"
+		"them (GEM_CLOSE, PRIME, mmap/munmap, file close and reopen), on the\n"
+		"primary and render nodes of the nova device. Valid calls built from a\n"
+		"model of the objects it created are checked for success and exact\n"
+		"results; mutated calls (boundary and hostile field values, foreign or\n"
+		"dead handles, bad pointers, short strides, huge counts) must fail with a\n"
+		"documented errno; random ioctls must simply not hurt the kernel.\n"
+		"\n"
+		"  --seed N         PRNG seed (default 0x%x; printed, so runs reproduce)\n"
+		"  --iterations N   actions to run (default %u)\n"
+		"  --verbose        print every call\n"
+		"  -h, --help       this text\n"
+		"\n"
+		"Prints 'fuzz: N passed, N failed' (one iteration = one test) and the\n"
+		"figures; exits 1 on any finding, 2 on a setup error.\n",
+		argv0, DEFAULT_SEED, DEFAULT_ITERATIONS);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "seed", required_argument, NULL, 's' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static struct fuzz fz;
+	uint64_t seed = DEFAULT_SEED, iterations = DEFAULT_ITERATIONS;
+	struct timespec t0, t1;
+	char *end;
+	int opt, fd, err;
+	double secs;
+
+	while ((opt = getopt_long(argc, argv, "s:n:vh", options, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			seed = strtoull(optarg, &end, 0);
+			if (*end) {
+				fprintf(stderr, "nova-fuzz: --seed wants a number, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'n':
+			iterations = strtoull(optarg, &end, 0);
+			if (*end) {
+				fprintf(stderr, "nova-fuzz: --iterations wants a number, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'v':
+			fz.verbose = true;
+			break;
+		case 'h':
+			usage(stdout, argv[0]);
+			return 0;
+		default:
+			usage(stderr, argv[0]);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr, argv[0]);
+		return 2;
+	}
+
+	fd = nova_node_open(NOVA_NODE_RENDER);
+	if (fd < 0) {
+		fprintf(stderr, "nova-fuzz: no nova render node: %s\n", nova_errno_name(-fd));
+		return 2;
+	}
+	err = nova_read_limits(fd, &fz.lim);
+	close(fd);
+	if (err || fz.lim.uapi_version < 2) {
+		fprintf(stderr, "nova-fuzz: cannot read the device's limits (%s, uAPI %" PRIu64 ")\n",
+			nova_errno_name(err), fz.lim.uapi_version);
+		return 2;
+	}
+	fz.guard = mmap(NULL, 2 * fz.lim.page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (fz.guard == MAP_FAILED) {
+		perror("nova-fuzz: mmap");
+		return 2;
+	}
+	/* Page 0 readable (for arrays that end at the guard), page 1 not. */
+	fz.guard += fz.lim.page;
+	mprotect(fz.guard, fz.lim.page, PROT_NONE);
+	for (int i = 0; i < MAX_FILES; i++)
+		fz.files[i].fd = -1;
+	for (int i = 0; i < MAX_DMABUFS; i++)
+		fz.dmabufs[i] = -1;
+	fz.rng = seed;
+	fz.prime = probe_prime(&fz.lim);
+
+	printf("nova-fuzz: seed 0x%" PRIx64 "%s, %" PRIu64 " iterations, PRIME %s\n", seed,
+	       seed == DEFAULT_SEED ? " (default)" : "", iterations,
+	       fz.prime ? "supported" : "not supported");
+	printf("nova-fuzz: reproduce with: nova-fuzz --seed 0x%" PRIx64 " --iterations %" PRIu64 "\n",
+	       seed, iterations);
+	fflush(stdout);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	run(&fz, iterations);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+
+	/* Tear down in an order that leaves mappings to outlive their files. */
+	for (int i = 0; i < MAX_FILES; i++)
+		if (fz.files[i].fd >= 0)
+			close_file(&fz, &fz.files[i]);
+	for (int i = 0; i < MAX_MAPS; i++)
+		if (fz.maps[i].ptr) {
+			touch(fz.maps[i].ptr, fz.maps[i].len, 1);
+			munmap(fz.maps[i].ptr, fz.maps[i].len);
+		}
+	for (int i = 0; i < MAX_DMABUFS; i++)
+		if (fz.dmabufs[i] >= 0)
+			close(fz.dmabufs[i]);
+
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("nova-fuzz: %" PRIu64 " iterations, %" PRIu64 " calls (%" PRIu64 " mutated, %" PRIu64
+	       " random) in %.1f s\n", iterations, fz.calls, fz.mutated, fz.random_calls, secs);
+	printf("nova-fuzz: actions:");
+	for (int a = 0; a < A_COUNT; a++)
+		printf(" %s %" PRIu64, action_names[a], fz.action_count[a]);
+	printf("\nnova-fuzz: results:");
+	for (int e = 0; e < (int)(sizeof(fz.errno_count) / sizeof(fz.errno_count[0])); e++)
+		if (fz.errno_count[e])
+			printf(" %s %" PRIu64, nova_errno_name(e), fz.errno_count[e]);
+	printf("\nfuzz: %" PRIu64 " passed, %" PRIu64 " failed\n",
+	       iterations - (fz.findings > iterations ? iterations : fz.findings), fz.findings);
+	return fz.findings ? 1 : 0;
+}

@@ -1,0 +1,603 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nova-stress: several processes, each with several threads, create and
+ * close objects, bind and unbind them, CPU-map them, and close and reopen
+ * their files, all at once, for a bounded time.
+ *
+ * In each process some threads share one file (one GPU VA space, the same
+ * handle table: they close each other's handles and cut each other's
+ * mappings), the others each have a file of their own (separate VA spaces
+ * that compete only for the device: its object budget, its accounting, its
+ * locks). One thread per process keeps closing the shared file and opening
+ * a new one under the others' feet; the private threads close and reopen
+ * theirs with objects and mappings still live; now and then a thread forks
+ * a child that opens the device, maps objects and dies without cleaning up.
+ *
+ * The parent is the watchdog: the workers count their operations in shared
+ * memory, and when the count stops moving for --watchdog seconds, or the
+ * workers do not stop in time, the run fails as a hang (with the kernel
+ * stacks of the stuck tasks printed). An errno outside the expected set of
+ * an operation fails it too. After the workers exit, the device's debugfs
+ * counters must be back to zero.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+
+#define MAX_PROCS	16
+#define MAX_THREADS	16
+#define MAX_HANDLES	16
+#define VA_WINDOW_PAGES	256
+
+enum op {
+	OP_CREATE, OP_CLOSE, OP_MAP, OP_UNMAP, OP_MMAP, OP_INFO, OP_REOPEN,
+	OP_SHARED_REOPEN, OP_FORK, OP_COUNT
+};
+
+static const char *const op_names[OP_COUNT] = {
+	"create", "close", "map", "unmap", "mmap", "info", "reopen-private",
+	"reopen-shared", "fork-and-die",
+};
+
+/* Lives in MAP_SHARED memory: written by the workers, read by the parent. */
+struct shared {
+	atomic_bool stop;
+	atomic_uint_fast64_t ops[OP_COUNT];
+	atomic_uint_fast64_t unexpected;
+	atomic_uint_fast64_t heartbeat;
+};
+
+struct worker {
+	struct shared *sh;
+	struct nova_limits lim;
+	uint64_t rng;
+	bool uses_shared;	/* the process's shared file, or a file of its own */
+	bool closer;		/* the thread that reopens the shared file */
+	int own_fd;
+	uint32_t handles[MAX_HANDLES];
+	int nhandles;
+	unsigned int generation; /* of the shared file the handles belong to */
+};
+
+/* The process's shared file; replaced by the closer thread. */
+static atomic_int shared_fd = -1;
+static atomic_uint shared_generation;
+
+static void unexpected(struct worker *w, const char *what, int err)
+{
+	atomic_fetch_add(&w->sh->unexpected, 1);
+	fprintf(stderr, "nova-stress[%d]: %s: unexpected %s\n", getpid(), what, nova_errno_name(err));
+}
+
+static bool allowed(int err, const int *list)
+{
+	for (; *list; list++)
+		if (*list == err)
+			return true;
+	return !err;
+}
+
+static void count(struct worker *w, enum op op)
+{
+	atomic_fetch_add_explicit(&w->sh->ops[op], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&w->sh->heartbeat, 1, memory_order_relaxed);
+}
+
+static int worker_fd(struct worker *w)
+{
+	if (!w->uses_shared)
+		return w->own_fd;
+	/* A new shared file: the handles we knew belong to the closed one. */
+	if (w->generation != atomic_load(&shared_generation)) {
+		w->generation = atomic_load(&shared_generation);
+		w->nhandles = 0;
+	}
+	return atomic_load(&shared_fd);
+}
+
+/*
+ * Errors a racing client legitimately sees: the file was closed under it
+ * (EBADF), a handle was closed by a sibling (ENOENT, or EINVAL from
+ * GEM_CLOSE), the budget is full or memory is short.
+ */
+static const int racy_lookup[] = { EBADF, ENOENT, ENOMEM, 0 };
+static const int racy_close[] = { EBADF, EINVAL, 0 };
+static const int racy_create[] = { EBADF, ENOSPC, ENOMEM, 0 };
+
+static void op_create(struct worker *w, int fd)
+{
+	struct drm_nova_gem_create args = { .size = (nova_rand_below(&w->rng, 4) + 1) * w->lim.page };
+	int err = nova_ioctl(fd, DRM_IOCTL_NOVA_GEM_CREATE, &args);
+
+	if (!allowed(err, racy_create))
+		unexpected(w, "GEM_CREATE", err);
+	if (err)
+		return;
+	if (w->nhandles < MAX_HANDLES) {
+		w->handles[w->nhandles++] = args.handle;
+	} else {
+		struct drm_gem_close close_args = { .handle = args.handle };
+
+		nova_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &close_args);
+	}
+}
+
+static uint32_t some_handle(struct worker *w, int *index)
+{
+	if (!w->nhandles)
+		return 0;
+	*index = (int)nova_rand_below(&w->rng, w->nhandles);
+	return w->handles[*index];
+}
+
+static void drop_handle(struct worker *w, int index)
+{
+	w->handles[index] = w->handles[--w->nhandles];
+}
+
+static void op_close(struct worker *w, int fd)
+{
+	int index;
+	struct drm_gem_close args = { .handle = some_handle(w, &index) };
+	int err;
+
+	if (!args.handle)
+		return;
+	err = nova_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &args);
+	if (!allowed(err, racy_close))
+		unexpected(w, "GEM_CLOSE", err);
+	drop_handle(w, index);
+}
+
+static void op_map(struct worker *w, int fd)
+{
+	int index;
+	struct drm_nova_vm_bind_op op = {
+		.op = NOVA_VM_BIND_OP_MAP,
+		.handle = some_handle(w, &index),
+		.va = w->lim.va_start + nova_rand_below(&w->rng, VA_WINDOW_PAGES) * w->lim.page,
+		.range = w->lim.page,
+	};
+	struct drm_nova_vm_bind args = { .op_count = 1, .op_stride = sizeof(op), .ops = (uintptr_t)&op };
+	int err;
+
+	if (!op.handle)
+		return;
+	err = nova_ioctl(fd, DRM_IOCTL_NOVA_VM_BIND, &args);
+	if (!allowed(err, racy_lookup))
+		unexpected(w, "VM_BIND map", err);
+	if (err == ENOENT)
+		drop_handle(w, index);
+}
+
+static void op_unmap(struct worker *w, int fd)
+{
+	struct drm_nova_vm_bind_op op = {
+		.op = NOVA_VM_BIND_OP_UNMAP,
+		.va = w->lim.va_start + nova_rand_below(&w->rng, VA_WINDOW_PAGES) * w->lim.page,
+		.range = (nova_rand_below(&w->rng, 8) + 1) * w->lim.page,
+	};
+	struct drm_nova_vm_bind args = { .op_count = 1, .op_stride = sizeof(op), .ops = (uintptr_t)&op };
+	int err = nova_ioctl(fd, DRM_IOCTL_NOVA_VM_BIND, &args);
+
+	if (!allowed(err, racy_lookup))
+		unexpected(w, "VM_BIND unmap", err);
+}
+
+static void op_info(struct worker *w, int fd)
+{
+	int index;
+	struct drm_nova_gem_info args = { .handle = some_handle(w, &index) };
+	int err;
+
+	if (!args.handle)
+		return;
+	err = nova_ioctl(fd, DRM_IOCTL_NOVA_GEM_INFO, &args);
+	if (!allowed(err, racy_lookup))
+		unexpected(w, "GEM_INFO", err);
+	if (err == ENOENT)
+		drop_handle(w, index);
+}
+
+static void op_mmap(struct worker *w, int fd)
+{
+	int index;
+	struct drm_nova_gem_mmap_offset args = { .handle = some_handle(w, &index) };
+	struct drm_nova_gem_info info = { .handle = args.handle };
+	volatile uint8_t *ptr;
+	int err;
+
+	if (!args.handle)
+		return;
+	err = nova_ioctl(fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &args);
+	err = err ?: nova_ioctl(fd, DRM_IOCTL_NOVA_GEM_INFO, &info);
+	if (!allowed(err, racy_lookup))
+		unexpected(w, "GEM_MMAP_OFFSET", err);
+	if (err)
+		return;
+	ptr = mmap(NULL, info.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)args.offset);
+	if (ptr == MAP_FAILED) {
+		/* The handle (and its offset) may be gone, or the fd replaced. */
+		if (errno != EBADF && errno != EINVAL && errno != EACCES && errno != ENOMEM)
+			unexpected(w, "mmap", errno);
+		return;
+	}
+	for (uint64_t off = 0; off < info.size; off += w->lim.page)
+		ptr[off] = (uint8_t)off;
+	munmap((void *)ptr, info.size);
+}
+
+static void op_reopen_private(struct worker *w)
+{
+	/*
+	 * Render nodes only: a second primary-node client is not authenticated
+	 * and gets EACCES by design (nova-isolation tests that).
+	 */
+	int fd = nova_node_open(NOVA_NODE_RENDER);
+
+	if (fd < 0) {
+		unexpected(w, "open", -fd);
+		return;
+	}
+	close(w->own_fd); /* with whatever objects and mappings it still holds */
+	w->own_fd = fd;
+	w->nhandles = 0;
+}
+
+static void op_reopen_shared(struct worker *w)
+{
+	int fd = nova_node_open(NOVA_NODE_RENDER);
+
+	if (fd < 0) {
+		unexpected(w, "open", -fd);
+		return;
+	}
+	fd = atomic_exchange(&shared_fd, fd);
+	atomic_fetch_add(&shared_generation, 1);
+	close(fd); /* while siblings may be inside an ioctl on it */
+}
+
+/* A child that maps objects and exits without closing anything. */
+static void op_fork(struct worker *w)
+{
+	char path[300];
+	pid_t pid;
+
+	/*
+	 * Resolved before fork: the child of a threaded process may call only
+	 * what cannot wait for a lock a vanished sibling thread held.
+	 */
+	if (nova_node_path(NOVA_NODE_RENDER, path, sizeof(path)))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		struct worker child = *w;
+		int fd = open(path, O_RDWR | O_CLOEXEC);
+
+		if (fd < 0)
+			_exit(1);
+		child.nhandles = 0;
+		for (int i = 0; i < 4; i++) {
+			op_create(&child, fd);
+			op_map(&child, fd);
+		}
+		op_mmap(&child, fd);
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	while (!atomic_load_explicit(&w->sh->stop, memory_order_relaxed)) {
+		uint64_t r = nova_rand_below(&w->rng, 100);
+		int fd = worker_fd(w);
+		enum op op;
+
+		if (w->closer)
+			op = r < 10 ? OP_SHARED_REOPEN : OP_CREATE;
+		else if (r < 22)
+			op = OP_CREATE;
+		else if (r < 38)
+			op = OP_CLOSE;
+		else if (r < 62)
+			op = OP_MAP;
+		else if (r < 80)
+			op = OP_UNMAP;
+		else if (r < 88)
+			op = OP_MMAP;
+		else if (r < 96)
+			op = OP_INFO;
+		else if (r < 99)
+			op = w->uses_shared ? OP_INFO : OP_REOPEN;
+		else
+			op = OP_FORK;
+
+		switch (op) {
+		case OP_CREATE: op_create(w, fd); break;
+		case OP_CLOSE: op_close(w, fd); break;
+		case OP_MAP: op_map(w, fd); break;
+		case OP_UNMAP: op_unmap(w, fd); break;
+		case OP_MMAP: op_mmap(w, fd); break;
+		case OP_INFO: op_info(w, fd); break;
+		case OP_REOPEN: op_reopen_private(w); break;
+		case OP_SHARED_REOPEN: op_reopen_shared(w); break;
+		case OP_FORK: op_fork(w); break;
+		default: break;
+		}
+		count(w, op);
+	}
+	return NULL;
+}
+
+static int process_main(struct shared *sh, const struct nova_limits *lim, unsigned int threads,
+			uint64_t seed)
+{
+	struct worker workers[MAX_THREADS];
+	pthread_t tids[MAX_THREADS];
+	int fd = nova_node_open(NOVA_NODE_RENDER);
+
+	if (fd < 0) {
+		fprintf(stderr, "nova-stress: cannot open the render node: %s\n", nova_errno_name(-fd));
+		return 2;
+	}
+	atomic_store(&shared_fd, fd);
+	for (unsigned int t = 0; t < threads; t++) {
+		struct worker *w = &workers[t];
+
+		memset(w, 0, sizeof(*w));
+		w->sh = sh;
+		w->lim = *lim;
+		w->rng = seed * 1000 + t;
+		/* Half the threads (at least two) share the file, one of them the closer. */
+		w->uses_shared = t < (threads + 1) / 2 || t < 2;
+		w->closer = t == 0;
+		w->own_fd = -1;
+		if (!w->uses_shared) {
+			w->own_fd = nova_node_open(NOVA_NODE_RENDER);
+			if (w->own_fd < 0)
+				return 2;
+		}
+		if (pthread_create(&tids[t], NULL, worker_main, w))
+			return 2;
+	}
+	for (unsigned int t = 0; t < threads; t++)
+		pthread_join(tids[t], NULL);
+	/* Exit with files, objects and mappings still open: the kernel cleans up. */
+	return 0;
+}
+
+static void print_stacks(pid_t pid)
+{
+	char path[300], line[256];
+	struct dirent *entry;
+	DIR *dir;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((entry = readdir(dir))) {
+		if (entry->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stack", pid, entry->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		fprintf(stderr, "nova-stress: kernel stack of task %s of process %d:\n", entry->d_name, pid);
+		while (fgets(line, sizeof(line), f))
+			fprintf(stderr, "    %s", line);
+		fclose(f);
+	}
+	closedir(dir);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void usage(FILE *out, const char *argv0)
+{
+	fprintf(out,
+		"Usage: %s [--seconds N] [--processes N] [--threads N] [--watchdog N] [--seed N]\n"
+		"\n"
+		"Processes and threads racing on nova: create, close, bind, unbind, mmap,\n"
+		"close and reopen files, on shared and separate GPU VA spaces, for a bounded\n"
+		"time. Fails on an unexpected errno, on a hang (no progress for --watchdog\n"
+		"seconds, or workers that do not stop), or when the device's debugfs\n"
+		"counters are not back to zero after the workers exit.\n"
+		"\n"
+		"  --seconds N     how long the workers run (default 20)\n"
+		"  --processes N   worker processes (default 3, at most %d)\n"
+		"  --threads N     threads per process (default 4, at most %d)\n"
+		"  --watchdog N    seconds without progress that count as a hang (default 60)\n"
+		"  --seed N        PRNG seed (default 1)\n"
+		"  -h, --help      this text\n",
+		argv0, MAX_PROCS, MAX_THREADS);
+}
+
+static bool parse_uint(const char *s, unsigned long *out)
+{
+	char *end;
+
+	*out = strtoul(s, &end, 0);
+	return *s && !*end;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "seconds", required_argument, NULL, 'd' },
+		{ "processes", required_argument, NULL, 'p' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "watchdog", required_argument, NULL, 'w' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	unsigned long seconds = 20, procs = 3, threads = 4, watchdog = 60, seed = 1;
+	pid_t pids[MAX_PROCS];
+	struct nova_limits lim;
+	struct nova_stats stats;
+	struct shared *sh;
+	uint64_t total = 0, last_beat = 0;
+	double t0, last_progress, stop_at;
+	int opt, fd, failed = 0, hang = 0, exited_bad = 0;
+	unsigned long *target;
+
+	while ((opt = getopt_long(argc, argv, "d:p:t:w:s:h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'd': target = &seconds; break;
+		case 'p': target = &procs; break;
+		case 't': target = &threads; break;
+		case 'w': target = &watchdog; break;
+		case 's': target = &seed; break;
+		case 'h':
+			usage(stdout, argv[0]);
+			return 0;
+		default:
+			usage(stderr, argv[0]);
+			return 2;
+		}
+		if (!parse_uint(optarg, target)) {
+			fprintf(stderr, "nova-stress: '%s' is not a number\n", optarg);
+			return 2;
+		}
+	}
+	if (optind != argc || !procs || procs > MAX_PROCS || threads < 2 || threads > MAX_THREADS ||
+	    !seconds || !watchdog) {
+		usage(stderr, argv[0]);
+		return 2;
+	}
+	fd = nova_node_open(NOVA_NODE_RENDER);
+	if (fd < 0 || nova_read_limits(fd, &lim)) {
+		fprintf(stderr, "nova-stress: no usable nova render node\n");
+		return 2;
+	}
+	close(fd);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		perror("nova-stress: mmap");
+		return 2;
+	}
+	memset(sh, 0, sizeof(*sh));
+
+	printf("nova-stress: %lu processes x %lu threads for %lu s (watchdog %lu s, seed %lu)\n",
+	       procs, threads, seconds, watchdog, seed);
+	fflush(stdout);
+	for (unsigned long p = 0; p < procs; p++) {
+		pids[p] = fork();
+		if (pids[p] == 0)
+			_exit(process_main(sh, &lim, (unsigned int)threads, seed * 100 + p));
+		if (pids[p] < 0) {
+			perror("nova-stress: fork");
+			return 2;
+		}
+	}
+
+	t0 = now();
+	last_progress = t0;
+	stop_at = t0 + (double)seconds;
+	for (;;) {
+		uint64_t beat;
+		double t;
+
+		usleep(200 * 1000);
+		t = now();
+		beat = atomic_load(&sh->heartbeat);
+		if (beat != last_beat) {
+			last_beat = beat;
+			last_progress = t;
+		}
+		if (t - last_progress > (double)watchdog) {
+			fprintf(stderr, "nova-stress: HANG: no operation completed for %lu s\n", watchdog);
+			hang = 1;
+			break;
+		}
+		if (t >= stop_at)
+			break;
+	}
+	atomic_store(&sh->stop, true);
+
+	/* The workers must now stop within the watchdog time. */
+	for (unsigned long p = 0; p < procs; p++) {
+		double deadline = now() + (double)watchdog;
+		int status;
+		pid_t r;
+
+		while ((r = waitpid(pids[p], &status, WNOHANG)) == 0 && now() < deadline && !hang)
+			usleep(100 * 1000);
+		if (r == pids[p]) {
+			if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+				fprintf(stderr, "nova-stress: worker process %d ended with status 0x%x\n",
+					pids[p], status);
+				exited_bad++;
+			}
+			continue;
+		}
+		if (!hang)
+			fprintf(stderr, "nova-stress: HANG: worker process %d did not stop within %lu s\n",
+				pids[p], watchdog);
+		hang = 1;
+		print_stacks(pids[p]);
+		kill(pids[p], SIGKILL);
+	}
+	if (hang) {
+		for (unsigned long p = 0; p < procs; p++)
+			waitpid(pids[p], NULL, WNOHANG);
+	}
+
+	printf("nova-stress: ran %.1f s:", now() - t0 > (double)seconds ? (double)seconds : now() - t0);
+	for (int op = 0; op < OP_COUNT; op++) {
+		uint64_t n = atomic_load(&sh->ops[op]);
+
+		total += n;
+		printf(" %s %" PRIu64, op_names[op], n);
+	}
+	printf("\nnova-stress: %" PRIu64 " operations (%.0f/s), %" PRIu64 " unexpected errors, %s\n",
+	       total, (double)total / (double)seconds, (uint64_t)atomic_load(&sh->unexpected),
+	       hang ? "HANG" : "no hang");
+	failed = hang || exited_bad || atomic_load(&sh->unexpected) || total == 0;
+
+	if (!hang) {
+		if (nova_read_stats(&stats)) {
+			fprintf(stderr, "nova-stress: cannot read nova_stats in debugfs\n");
+			failed = 1;
+		} else if (stats.objects || stats.object_bytes || stats.files || stats.mappings ||
+			   stats.mapping_bytes) {
+			fprintf(stderr,
+				"nova-stress: left behind: %" PRIu64 " objects (%" PRIu64 " bytes), %" PRIu64
+				" files, %" PRIu64 " mappings (%" PRIu64 " bytes)\n",
+				stats.objects, stats.object_bytes, stats.files, stats.mappings,
+				stats.mapping_bytes);
+			failed = 1;
+		} else {
+			printf("nova-stress: device counters back to zero\n");
+		}
+	}
+	printf("stress: %d passed, %d failed\n", !failed, failed);
+	return failed ? 1 : 0;
+}
