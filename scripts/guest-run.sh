@@ -45,8 +45,9 @@ Options:
                           its release in
                           DIR/include/config/kernel.release) instead of
                           Debian's image; the base modules it has built in
-                          (DIR/modules.builtin) are not loaded; TCG unless
-                          --accel kvm is given
+                          (DIR/modules.builtin) are not loaded, and
+                          DIR/.nova-cmdline is added to the command line;
+                          TCG unless --accel kvm is given
   --interactive           attach the terminal to the guest console (command's
                           stdin is the console; Ctrl-A x quits QEMU; no
                           timeout unless --timeout is given)
@@ -260,6 +261,10 @@ if [[ -n $kernel_dir ]]; then
 		builtin[${n//-/_}]=1
 	done <"$kernel_dir/modules.builtin"
 	[[ $accel != auto ]] || accel=tcg
+	# What that kernel needs on its command line (debug-kernel.sh says).
+	if [[ -f $kernel_dir/.nova-cmdline ]]; then
+		append="$append $(cat "$kernel_dir/.nova-cmdline")"
+	fi
 fi
 
 cwd=$PWD
