@@ -6,7 +6,7 @@
 #   make run        boot a QEMU guest, load nova.ko, run novainfo and nova-demo
 #   make check      every test: module and uAPI checks, hosted core tests, KUnit
 #                   on UML, libnova's hosted tests and ABI (abidiff), libnova's
-#                   and igt's tests in the guest
+#                   and igt's tests in the guest, and check-debug
 #   make bench      nova-bench in a guest: nova next to vgem and the ioctl floor
 #   make bench-vm   VM_BIND cost per operation at 1k, 64k and 1M live mappings
 #   make abi-baseline  record libnova's ABI (userspace/libnova/libnova.abixml)
@@ -103,13 +103,14 @@ CHECK_LOGS := $(BUILD)/check
 check: deps
 	@$(MAKE) --no-print-directory all hosted
 	@$(MAKE) --no-print-directory check-module check-uapi check-docs check-hosted \
-		check-kunit check-lib check-guest check-igt
+		check-kunit check-lib check-guest check-igt check-debug
 	@scripts/check-summary.sh hosted=$(CHECK_LOGS)/hosted.log kunit=$(CHECK_LOGS)/kunit.log \
 		vaheap=$(CHECK_LOGS)/lib.log bocache=$(CHECK_LOGS)/lib.log \
 		fakedrm=$(CHECK_LOGS)/lib.log install=$(CHECK_LOGS)/lib.log \
 		libnova=$(CHECK_LOGS)/guest.log nova.hpp=$(CHECK_LOGS)/guest.log \
 		novainfo-json=$(CHECK_LOGS)/guest.log uapi-errors=$(CHECK_LOGS)/guest.log isolation=$(CHECK_LOGS)/guest.log bench-smoke=$(CHECK_LOGS)/guest.log \
-		igt=$(CHECK_LOGS)/igt.log
+		igt=$(CHECK_LOGS)/igt.log \
+		$(foreach s,$(DEBUG_SUITES),debug-$(s)=$(CHECK_LOGS)/debug.log)
 
 check-module:
 	@scripts/check-module.sh nova.ko
