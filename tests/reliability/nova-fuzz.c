@@ -55,6 +55,8 @@
 struct obj {
 	uint32_t handle;
 	uint64_t size;
+	/* The object behind the handle: files that import a dma-buf share it. */
+	uint64_t oid;
 };
 
 struct file {
@@ -77,6 +79,8 @@ struct fuzz {
 	struct file files[MAX_FILES];
 	struct cpu_map maps[MAX_MAPS];
 	int dmabufs[MAX_DMABUFS];	/* -1: slot free */
+	uint64_t dmabuf_oid[MAX_DMABUFS];
+	uint64_t next_oid;
 	bool prime;		/* PRIME_HANDLE_TO_FD works on this kernel */
 	/* A page that is never accessible: its address is a bad user pointer. */
 	uint8_t *guard;
@@ -219,18 +223,28 @@ static void forget_obj(struct file *f, uint32_t handle)
 		*o = f->objs[--f->nobjs];
 }
 
-static void remember_obj(struct fuzz *fz, struct file *f, uint32_t handle, uint64_t size)
+static void remember_obj(struct fuzz *fz, struct file *f, uint32_t handle, uint64_t size,
+			 uint64_t oid)
 {
 	struct obj *o = find_obj(f, handle);
 
 	if (o) {
-		if (o->size != size)
-			finding(fz, "handle %u came back with size %" PRIu64 ", model has %" PRIu64,
-				handle, size, o->size);
+		if (o->size != size || o->oid != oid)
+			finding(fz, "handle %u came back as another object (size %" PRIu64 ", model has %"
+				PRIu64 ")", handle, size, o->size);
 		return;
 	}
 	if (f->nobjs < MAX_OBJS)
-		f->objs[f->nobjs++] = (struct obj){ handle, size };
+		f->objs[f->nobjs++] = (struct obj){ handle, size, oid };
+}
+
+/* Whether @f holds a handle on object @oid (its own, or imported). */
+static bool holds_oid(const struct file *f, uint64_t oid)
+{
+	for (int i = 0; i < f->nobjs; i++)
+		if (f->objs[i].oid == oid)
+			return true;
+	return false;
 }
 
 /*
@@ -462,7 +476,7 @@ static void do_gem_create(struct fuzz *fz, struct file *f)
 		if (find_obj(f, args.handle) && !f->tainted)
 			finding(fz, "GEM_CREATE returned live handle %u again", args.handle);
 		if (f->nobjs < MAX_OBJS) {
-			remember_obj(fz, f, args.handle, args.size);
+			remember_obj(fz, f, args.handle, args.size, ++fz->next_oid);
 		} else {
 			struct drm_gem_close close_args = { .handle = args.handle };
 
@@ -534,7 +548,8 @@ static void do_gem_close(struct fuzz *fz, struct file *f)
 }
 
 /* Returns the fake offset of a live object of @f, or 0. */
-static uint64_t mmap_offset(struct fuzz *fz, struct file *f, bool mutate, uint64_t *size)
+static uint64_t mmap_offset(struct fuzz *fz, struct file *f, bool mutate, uint64_t *size,
+			    uint64_t *oid)
 {
 	struct drm_nova_gem_mmap_offset args = { 0 };
 	int live, err;
@@ -566,14 +581,15 @@ static uint64_t mmap_offset(struct fuzz *fz, struct file *f, bool mutate, uint64
 	if ((args.offset & (fz->lim.page - 1)) || !args.offset)
 		finding(fz, "GEM_MMAP_OFFSET returned unaligned offset 0x%" PRIx64, (uint64_t)args.offset);
 	*size = find_obj(f, args.handle)->size;
+	*oid = find_obj(f, args.handle)->oid;
 	return args.offset;
 }
 
 static void do_mmap_offset(struct fuzz *fz, struct file *f)
 {
-	uint64_t size;
+	uint64_t size, oid;
 
-	mmap_offset(fz, f, true, &size);
+	mmap_offset(fz, f, true, &size, &oid);
 }
 
 static void touch(uint8_t *ptr, size_t len, uint64_t salt)
@@ -588,7 +604,7 @@ static void touch(uint8_t *ptr, size_t len, uint64_t salt)
 
 static void do_mmap(struct fuzz *fz, struct file *f)
 {
-	uint64_t size = 0, offset = mmap_offset(fz, f, false, &size);
+	uint64_t size = 0, oid = 0, offset = mmap_offset(fz, f, false, &size, &oid);
 	struct file *via = f;
 	size_t len;
 	bool valid = true;
@@ -614,12 +630,15 @@ static void do_mmap(struct fuzz *fz, struct file *f)
 			valid = false;
 			break;
 		case 3: {
-			/* Another file: its client may not map this object. */
+			/*
+			 * Another file: its client may not map this object, unless
+			 * it holds a handle on it too (a PRIME import).
+			 */
 			struct file *g = any_file(fz);
 
 			if (g && g != f) {
 				via = g;
-				valid = false;
+				valid = holds_oid(g, oid);
 			}
 			break;
 		}
@@ -886,10 +905,12 @@ static void do_prime_export(struct fuzz *fz, struct file *f)
 	for (int i = 0; i < MAX_DMABUFS; i++)
 		if (fz->dmabufs[i] < 0)
 			slot = i;
-	if (slot < 0)
+	if (slot < 0) {
 		close(args.fd);
-	else
+	} else {
 		fz->dmabufs[slot] = args.fd;
+		fz->dmabuf_oid[slot] = live == 1 ? find_obj(f, args.handle)->oid : 0;
+	}
 }
 
 static void do_prime_import(struct fuzz *fz, struct file *f)
@@ -897,17 +918,19 @@ static void do_prime_import(struct fuzz *fz, struct file *f)
 	struct drm_prime_handle args = { .fd = -1 };
 	struct drm_nova_gem_info info = { 0 };
 	bool real = false;
-	int err;
+	int err, slot = (int)pick(fz, MAX_DMABUFS);
 
-	int slot = (int)pick(fz, MAX_DMABUFS);
-
-	if (fz->dmabufs[slot] >= 0 && chance(fz, 85)) {
+	if (fz->dmabufs[slot] >= 0 && chance(fz, 85))
 		args.fd = fz->dmabufs[slot];
-		real = true;
-	} else if (chance(fz, 50)) {
+	else if (chance(fz, 50))
 		args.fd = f->fd; /* not a dma-buf */
-	} else {
-		args.fd = (int)hostile_u32(fz);
+	else
+		args.fd = (int)hostile_u32(fz); /* may name one of ours by chance */
+	for (int i = 0; i < MAX_DMABUFS; i++) {
+		if (fz->dmabufs[i] >= 0 && fz->dmabufs[i] == args.fd) {
+			real = true;
+			slot = i;
+		}
 	}
 	err = call(fz, f->fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &args);
 	trace(fz, "PRIME_FD_TO_HANDLE fd %d -> %s handle %u", args.fd, nova_errno_name(err),
@@ -923,15 +946,17 @@ static void do_prime_import(struct fuzz *fz, struct file *f)
 		return;
 	}
 	if (!real) {
-		finding(fz, "PRIME import of fd %d (not a dma-buf) succeeded", args.fd);
+		finding(fz, "PRIME import of fd %d (not a dma-buf of ours) succeeded", args.fd);
 		return;
 	}
 	info.handle = args.handle;
 	err = call(fz, f->fd, DRM_IOCTL_NOVA_GEM_INFO, &info);
 	if (err)
 		finding(fz, "GEM_INFO of imported handle %u failed: %s", args.handle, nova_errno_name(err));
+	else if (fz->dmabuf_oid[slot])
+		remember_obj(fz, f, args.handle, info.size, fz->dmabuf_oid[slot]);
 	else
-		remember_obj(fz, f, args.handle, info.size);
+		f->tainted = true; /* a handle on an object the model never knew */
 }
 
 static void do_dmabuf_close(struct fuzz *fz)
