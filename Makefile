@@ -193,7 +193,7 @@ check-guest:
 
 DEBUG_MODULE := $(BUILD)/debug/module
 DEBUG_GUEST_OUT := $(BUILD)/guest-debug
-NOVA_FUZZ_ITERATIONS ?= 20000
+NOVA_FUZZ_ITERATIONS ?= 50000
 NOVA_STRESS_SECONDS ?= 30
 NOVA_LOAD_CYCLES ?= 50
 DEBUG_SUITES := libnova uapi-errors isolation fuzz stress load-cycles
