@@ -1094,8 +1094,9 @@ static void usage(FILE *out, const char *argv0)
 		"  --verbose        print every call\n"
 		"  -h, --help       this text\n"
 		"\n"
-		"Prints 'fuzz: N passed, N failed' (one iteration = one test) and the\n"
-		"figures; exits 1 on any finding, 2 on a setup error.\n",
+		"Prints the figures and 'fuzz: 1 passed, 0 failed' (the run is one\n"
+		"test), or '0 passed, 1 failed' with the number of findings; exits 1\n"
+		"on any finding, 2 on a setup error.\n",
 		argv0, DEFAULT_SEED, DEFAULT_ITERATIONS);
 }
 
@@ -1207,7 +1208,8 @@ int main(int argc, char **argv)
 	for (int e = 0; e < (int)(sizeof(fz.errno_count) / sizeof(fz.errno_count[0])); e++)
 		if (fz.errno_count[e])
 			printf(" %s %" PRIu64, nova_errno_name(e), fz.errno_count[e]);
-	printf("\nfuzz: %" PRIu64 " passed, %" PRIu64 " failed\n",
-	       iterations - (fz.findings > iterations ? iterations : fz.findings), fz.findings);
+	/* One run is one test, so that the summary's total counts tests. */
+	printf("\nfuzz: %d passed, %d failed (%" PRIu64 " iterations, %" PRIu64 " findings)\n",
+	       !fz.findings, !!fz.findings, iterations, fz.findings);
 	return fz.findings ? 1 : 0;
 }
