@@ -36,12 +36,12 @@ Device::Device(const nova_core_device_config &config) : config_(config), gem_(co
 
 Result<Device *> Device::create(const nova_core_device_config &config)
 {
-	NOVA_CHECK(validate(config));
+	NOVA_TRY(validate(config));
 
 	Box<Device> device(new (may_fail) Device(config));
 	if (!device)
 		return error(-ENOMEM);
-	NOVA_CHECK(device->gem_.init());
+	NOVA_TRY(device->gem_.init());
 	return device.leak();
 }
 

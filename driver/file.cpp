@@ -19,7 +19,7 @@ Result<File *> File::open(Device &device, nova_svc_file *svc_file)
 
 	if (!file)
 		return error(-ENOMEM);
-	NOVA_CHECK(file->va_.init());
+	NOVA_TRY(file->va_.init());
 	device.get();
 	device.file_opened();
 	return file.leak();
@@ -61,10 +61,10 @@ Status File::gem_create(drm_nova_gem_create &args)
 
 	GemObject *object = NOVA_TRY(device_.gem().create(device_, gem_, size));
 	u32 handle;
-	int ret = nova_svc_gem_create(svc_file_, size, object, &handle);
-	if (ret < 0) {
+	Status created = nova_svc_gem_create(svc_file_, size, object, &handle);
+	if (!created.ok()) {
 		GemManager::release(*object);
-		return error(ret);
+		return created;
 	}
 	// The handle is visible to userspace from here on: another thread may
 	// already have closed it, so @object must not be touched again.
@@ -90,7 +90,7 @@ Status File::gem_mmap_offset(drm_nova_gem_mmap_offset &args)
 
 	GemRef gem = NOVA_TRY(GemRef::lookup(svc_file_, args.handle));
 	u64 offset;
-	NOVA_CHECK(Status::from_errno(nova_svc_gem_mmap_offset(gem.get(), &offset)));
+	NOVA_TRY(nova_svc_gem_mmap_offset(gem.get(), &offset));
 	args.offset = offset;
 	return {};
 }

@@ -25,11 +25,11 @@ void nova_svc_free(void *ptr)
 	kvfree(ptr);
 }
 
-int nova_svc_copy_from_user(void *dst, __u64 user_ptr, unsigned long size)
+struct nova_svc_status nova_svc_copy_from_user(void *dst, __u64 user_ptr, unsigned long size)
 {
 	if (copy_from_user(dst, u64_to_user_ptr(user_ptr), size))
-		return -EFAULT;
-	return 0;
+		return nova_svc_errno(-EFAULT);
+	return nova_svc_errno(0);
 }
 
 struct nova_svc_mutex {

@@ -13,6 +13,12 @@
  *  - Every function may sleep unless it says otherwise; none may be called
  *    with a spinlock held.
  *  - Allocation can fail and says so by returning NULL.
+ *  - Every other call that can fail returns a struct nova_svc_status (0 or a
+ *    negative errno, wrapped), and its results go through out-parameters
+ *    that are only written on success. The wrapper is what lets the core
+ *    propagate a failure with NOVA_TRY(nova_svc_...(...)) directly, while a
+ *    plain int result can never be mistaken for one; NOVA_SVC_MUST_CHECK
+ *    makes both compilers insist that it is looked at.
  *  - Only <linux/types.h> types cross: it resolves to the full kernel header in
  *    the glue and to the uapi one in the core and in userspace.
  */
@@ -24,6 +30,20 @@
 #if defined(__cplusplus)
 extern "C" {
 #endif
+
+/* The answer of a service that can fail: 0, or a negative errno. */
+struct nova_svc_status {
+	int error;
+};
+
+#define NOVA_SVC_MUST_CHECK __attribute__((warn_unused_result))
+
+static inline struct nova_svc_status nova_svc_errno(int error)
+{
+	struct nova_svc_status status = { .error = error };
+
+	return status;
+}
 
 /* Memory: zeroed, may sleep, may fail (NULL). Free accepts NULL. */
 void *nova_svc_zalloc(unsigned long size);
@@ -93,17 +113,20 @@ struct nova_core_gem;
  * released through nova_core_gem_release() when the object is freed; on
  * failure it stays the caller's.
  */
-int nova_svc_gem_create(struct nova_svc_file *file, __u64 size, struct nova_core_gem *core,
-			__u32 *handle);
+NOVA_SVC_MUST_CHECK struct nova_svc_status
+nova_svc_gem_create(struct nova_svc_file *file, __u64 size, struct nova_core_gem *core,
+		    __u32 *handle);
 
 /*
  * Copies @size bytes from the user address @user_ptr (a uapi __u64 pointer)
  * into @dst; -EFAULT when any of it cannot be read.
  */
-int nova_svc_copy_from_user(void *dst, __u64 user_ptr, unsigned long size);
+NOVA_SVC_MUST_CHECK struct nova_svc_status
+nova_svc_copy_from_user(void *dst, __u64 user_ptr, unsigned long size);
 
 /* Takes a reference on the object behind @handle; -ENOENT when there is none. */
-int nova_svc_gem_lookup(struct nova_svc_file *file, __u32 handle, struct nova_svc_gem **gem);
+NOVA_SVC_MUST_CHECK struct nova_svc_status
+nova_svc_gem_lookup(struct nova_svc_file *file, __u32 handle, struct nova_svc_gem **gem);
 /* Takes another reference on an object the caller already holds. */
 void nova_svc_gem_get(struct nova_svc_gem *gem);
 void nova_svc_gem_put(struct nova_svc_gem *gem);
@@ -111,7 +134,8 @@ __u64 nova_svc_gem_size(const struct nova_svc_gem *gem);
 /* The core's record of the object; NULL for objects the core did not create. */
 struct nova_core_gem *nova_svc_gem_core(const struct nova_svc_gem *gem);
 /* The fake offset userspace passes to mmap(2) to map the object. */
-int nova_svc_gem_mmap_offset(struct nova_svc_gem *gem, __u64 *offset);
+NOVA_SVC_MUST_CHECK struct nova_svc_status
+nova_svc_gem_mmap_offset(struct nova_svc_gem *gem, __u64 *offset);
 
 #if defined(__cplusplus)
 }

@@ -3,8 +3,10 @@
 // Result<T>: a value or a negative errno, the core's only error channel.
 //
 // The kernel build has no exceptions; every fallible call returns a Result
-// and callers propagate failures with NOVA_TRY, so an error path costs one
-// token and cannot be dropped silently ([[nodiscard]]).
+// (Status when there is no value) or, for a kernel service, a
+// nova_svc_status, and callers propagate failures with NOVA_TRY alone, so
+// an error path costs one token and cannot be dropped silently
+// ([[nodiscard]], warn_unused_result on the services).
 #pragma once
 
 #include "core/types.hpp"
@@ -56,17 +58,19 @@ public:
 	{
 		NOVA_ASSERT(err.code < 0);
 	}
-
-	// Adapts the services' "0 or negative errno" convention.
-	static Result from_errno(int ret)
+	// What a kernel service answers, so that a Status function can return
+	// a service call directly.
+	Result(nova_svc_status status) : error_(status.error)
 	{
-		return ret < 0 ? Result(Error{ ret }) : Result();
+		NOVA_ASSERT(status.error <= 0);
 	}
 
 	bool ok() const { return error_ == 0; }
 	int error() const { return error_; }
 	// The value the glue returns to DRM.
 	int to_errno() const { return error_; }
+	// Nothing: lets NOVA_TRY treat Status like any Result.
+	void release_value() const {}
 
 private:
 	int error_;
@@ -74,23 +78,28 @@ private:
 
 using Status = Result<void>;
 
+// What NOVA_TRY accepts: any Result as it is, and a service's status as the
+// Status it stands for. Nothing else converts, so a plain int (a count, a
+// size) cannot be mistaken for an errno.
+template <typename T> Result<T> &&try_operand(Result<T> &&result)
+{
+	return move(result);
+}
+
+inline Status try_operand(nova_svc_status status)
+{
+	return Status(status);
+}
+
 } // namespace nova
 
-// Evaluates a Result; on failure returns its error from the enclosing
-// function, otherwise yields the value (GNU statement expression, which both
-// g++ and clang accept).
-#define NOVA_TRY(expr)                                              \
-	({                                                          \
-		auto _nova_result = (expr);                         \
-		if (!_nova_result.ok())                             \
-			return ::nova::Error{ _nova_result.error() }; \
-		_nova_result.release_value();                       \
+// Evaluates a Result, a Status or a service call; on failure returns its
+// error from the enclosing function, otherwise yields the value (nothing for
+// a Status). A GNU statement expression, which both g++ and clang accept.
+#define NOVA_TRY(expr)                                                  \
+	({                                                              \
+		auto _nova_result = ::nova::try_operand((expr));        \
+		if (!_nova_result.ok())                                 \
+			return ::nova::Error{ _nova_result.error() };   \
+		_nova_result.release_value();                           \
 	})
-
-// NOVA_TRY for Status, which carries no value.
-#define NOVA_CHECK(expr)                                            \
-	do {                                                        \
-		auto _nova_status = (expr);                         \
-		if (!_nova_status.ok())                             \
-			return ::nova::Error{ _nova_status.error() }; \
-	} while (0)

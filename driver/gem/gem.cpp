@@ -80,10 +80,8 @@ GemManager::Totals GemManager::totals(const GemFileAccount &account)
 Result<GemRef> GemRef::lookup(nova_svc_file *file, u32 handle)
 {
 	nova_svc_gem *gem = nullptr;
-	int ret = nova_svc_gem_lookup(file, handle, &gem);
 
-	if (ret < 0)
-		return error(ret);
+	NOVA_TRY(nova_svc_gem_lookup(file, handle, &gem));
 	return GemRef(gem);
 }
 

@@ -77,8 +77,8 @@ struct drm_gem_object *nova_gem_create_object(struct drm_device *drm, size_t siz
 	return &nobj->shmem.base;
 }
 
-int nova_svc_gem_create(struct nova_svc_file *svc_file, __u64 size, struct nova_core_gem *core,
-			__u32 *handle)
+struct nova_svc_status nova_svc_gem_create(struct nova_svc_file *svc_file, __u64 size,
+					   struct nova_core_gem *core, __u32 *handle)
 {
 	struct drm_file *file = nova_drm_file(svc_file);
 	struct drm_gem_shmem_object *shmem;
@@ -86,7 +86,7 @@ int nova_svc_gem_create(struct nova_svc_file *svc_file, __u64 size, struct nova_
 
 	shmem = drm_gem_shmem_create(file->minor->dev, size);
 	if (IS_ERR(shmem))
-		return PTR_ERR(shmem);
+		return nova_svc_errno(PTR_ERR(shmem));
 
 	to_nova_gem(&shmem->base)->core = core;
 	ret = drm_gem_handle_create(file, &shmem->base, handle);
@@ -95,17 +95,18 @@ int nova_svc_gem_create(struct nova_svc_file *svc_file, __u64 size, struct nova_
 		to_nova_gem(&shmem->base)->core = NULL;
 	/* On success the handle holds the object; drop the creation reference. */
 	drm_gem_object_put(&shmem->base);
-	return ret;
+	return nova_svc_errno(ret);
 }
 
-int nova_svc_gem_lookup(struct nova_svc_file *file, __u32 handle, struct nova_svc_gem **gem)
+struct nova_svc_status nova_svc_gem_lookup(struct nova_svc_file *file, __u32 handle,
+					   struct nova_svc_gem **gem)
 {
 	struct drm_gem_object *obj = drm_gem_object_lookup(nova_drm_file(file), handle);
 
 	if (!obj)
-		return -ENOENT;
+		return nova_svc_errno(-ENOENT);
 	*gem = (struct nova_svc_gem *)obj;
-	return 0;
+	return nova_svc_errno(0);
 }
 
 void nova_svc_gem_get(struct nova_svc_gem *gem)
@@ -132,14 +133,14 @@ struct nova_core_gem *nova_svc_gem_core(const struct nova_svc_gem *gem)
 	return to_nova_gem(obj)->core;
 }
 
-int nova_svc_gem_mmap_offset(struct nova_svc_gem *gem, __u64 *offset)
+struct nova_svc_status nova_svc_gem_mmap_offset(struct nova_svc_gem *gem, __u64 *offset)
 {
 	struct drm_gem_object *obj = nova_gem_of(gem);
 	int ret;
 
 	ret = drm_gem_create_mmap_offset(obj);
 	if (ret)
-		return ret;
+		return nova_svc_errno(ret);
 	*offset = drm_vma_node_offset_addr(&obj->vma_node);
-	return 0;
+	return nova_svc_errno(0);
 }

@@ -46,12 +46,12 @@ Status read_op(const drm_nova_vm_bind &args, u32 index, drm_nova_vm_bind_op *op)
 	if (__builtin_add_overflow(args.ops, u64(index) * args.op_stride, &address) ||
 	    __builtin_add_overflow(address, u64(args.op_stride), &end))
 		return error(-EFAULT);
-	NOVA_CHECK(Status::from_errno(nova_svc_copy_from_user(op, address, kOpSize)));
+	NOVA_TRY(nova_svc_copy_from_user(op, address, kOpSize));
 
 	for (u64 at = address + kOpSize; at < end;) {
 		unsigned long chunk = end - at < sizeof(tail) ? end - at : sizeof(tail);
 
-		NOVA_CHECK(Status::from_errno(nova_svc_copy_from_user(tail, at, chunk)));
+		NOVA_TRY(nova_svc_copy_from_user(tail, at, chunk));
 		for (unsigned long i = 0; i < chunk; i++)
 			tail_zero &= tail[i] == 0;
 		at += chunk;
@@ -98,7 +98,7 @@ Status check_op(const nova_core_device_config &config, const drm_nova_vm_bind_op
 Status prepare_op(const nova_core_device_config &config, nova_svc_file *file,
 		  const drm_nova_vm_bind_op &uop, BindOp &op)
 {
-	NOVA_CHECK(check_op(config, uop, &op.end));
+	NOVA_TRY(check_op(config, uop, &op.end));
 	op.map = uop.op == NOVA_VM_BIND_OP_MAP;
 	op.flags = uop.flags;
 	op.start = uop.va;
@@ -140,8 +140,8 @@ Status vm_bind(Device &device, nova_svc_file *file, VaSpace &va, const drm_nova_
 	for (u32 i = 0; i < args.op_count; i++) {
 		drm_nova_vm_bind_op uop;
 
-		NOVA_CHECK(read_op(args, i, &uop));
-		NOVA_CHECK(prepare_op(config, file, uop, ops[i]));
+		NOVA_TRY(read_op(args, i, &uop));
+		NOVA_TRY(prepare_op(config, file, uop, ops[i]));
 		nodes += ops[i].map ? VaSpace::Edit::kMapNodes : VaSpace::Edit::kUnmapNodes;
 	}
 

@@ -36,8 +36,33 @@ TEST(Result, PropagatesTheFirstError)
 	ASSERT_FALSE(bad.ok());
 	EXPECT_EQ(bad.error(), -EINVAL);
 
-	EXPECT_EQ(Status::from_errno(-ENOENT).error(), -ENOENT);
-	EXPECT_TRUE(Status::from_errno(0).ok());
+}
+
+// A service's answer propagates through NOVA_TRY like a Status does, and a
+// Status function can return one as it is.
+Status service(int err)
+{
+	return nova_svc_errno(err);
+}
+
+Result<int> twice_unless(int err, int value)
+{
+	NOVA_TRY(nova_svc_errno(err));
+	NOVA_TRY(service(err));
+	return 2 * value;
+}
+
+TEST(Result, PropagatesServiceAndStatusErrors)
+{
+	auto ok = twice_unless(0, 21);
+	ASSERT_TRUE(ok.ok());
+	EXPECT_EQ(ok.value(), 42);
+
+	auto bad = twice_unless(-ENOENT, 21);
+	ASSERT_FALSE(bad.ok());
+	EXPECT_EQ(bad.error(), -ENOENT);
+	EXPECT_EQ(service(-EFAULT).error(), -EFAULT);
+	EXPECT_TRUE(service(0).ok());
 }
 
 TEST(Align, RefusesToWrapAround)

@@ -116,7 +116,7 @@ extern "C" void nova_svc_free(void *ptr)
 
 // --- user memory ---------------------------------------------------------------
 
-extern "C" int nova_svc_copy_from_user(void *dst, __u64 user_ptr, unsigned long size)
+extern "C" nova_svc_status nova_svc_copy_from_user(void *dst, __u64 user_ptr, unsigned long size)
 {
 	std::uint64_t end;
 	std::uint64_t fault = copy_fault_from;
@@ -124,11 +124,11 @@ extern "C" int nova_svc_copy_from_user(void *dst, __u64 user_ptr, unsigned long 
 	copies++;
 	// access_ok(): user space ends at 2^47 on x86-64 (4-level paging).
 	if (user_ptr < 4096 || __builtin_add_overflow(user_ptr, size, &end) || end > (1ull << 47))
-		return -EFAULT;
+		return nova_svc_errno(-EFAULT);
 	if (fault && end > fault)
-		return -EFAULT;
+		return nova_svc_errno(-EFAULT);
 	std::memcpy(dst, reinterpret_cast<const void *>(static_cast<std::uintptr_t>(user_ptr)), size);
-	return 0;
+	return nova_svc_errno(0);
 }
 
 // --- locks -------------------------------------------------------------------
@@ -264,13 +264,13 @@ static void gem_put(nova_svc_gem *gem)
 	}
 }
 
-extern "C" int nova_svc_gem_create(nova_svc_file *file, __u64 size, nova_core_gem *core,
-				   __u32 *handle)
+extern "C" nova_svc_status nova_svc_gem_create(nova_svc_file *file, __u64 size,
+					       nova_core_gem *core, __u32 *handle)
 {
 	if (int err = gem_create_error.exchange(0))
-		return err;
+		return nova_svc_errno(err);
 	if (should_fail())
-		return -ENOMEM;
+		return nova_svc_errno(-ENOMEM);
 
 	auto *gem = new nova_svc_gem;
 	gem->size = size;
@@ -280,19 +280,20 @@ extern "C" int nova_svc_gem_create(nova_svc_file *file, __u64 size, nova_core_ge
 	std::lock_guard<std::mutex> guard(file->state->lock);
 	*handle = file->state->next_handle++;
 	file->state->handles[*handle] = gem; // the handle owns the creation reference
-	return 0;
+	return nova_svc_errno(0);
 }
 
-extern "C" int nova_svc_gem_lookup(nova_svc_file *file, __u32 handle, nova_svc_gem **gem)
+extern "C" nova_svc_status nova_svc_gem_lookup(nova_svc_file *file, __u32 handle,
+					       nova_svc_gem **gem)
 {
 	std::lock_guard<std::mutex> guard(file->state->lock);
 	auto it = file->state->handles.find(handle);
 
 	if (it == file->state->handles.end())
-		return -ENOENT;
+		return nova_svc_errno(-ENOENT);
 	gem_get(it->second);
 	*gem = it->second;
-	return 0;
+	return nova_svc_errno(0);
 }
 
 extern "C" void nova_svc_gem_get(nova_svc_gem *gem) { gem_get(gem); }
@@ -300,14 +301,14 @@ extern "C" void nova_svc_gem_put(nova_svc_gem *gem) { gem_put(gem); }
 extern "C" __u64 nova_svc_gem_size(const nova_svc_gem *gem) { return gem->size; }
 extern "C" nova_core_gem *nova_svc_gem_core(const nova_svc_gem *gem) { return gem->core; }
 
-extern "C" int nova_svc_gem_mmap_offset(nova_svc_gem *gem, __u64 *offset)
+extern "C" nova_svc_status nova_svc_gem_mmap_offset(nova_svc_gem *gem, __u64 *offset)
 {
 	static std::atomic<std::uint64_t> next_offset{ 1ull << 32 };
 
 	if (!gem->mmap_offset)
 		gem->mmap_offset = next_offset.fetch_add(gem->size);
 	*offset = gem->mmap_offset;
-	return 0;
+	return nova_svc_errno(0);
 }
 
 // --- hosted::File --------------------------------------------------------------
@@ -354,7 +355,7 @@ nova_svc_gem *File::hold(std::uint32_t handle)
 {
 	nova_svc_gem *gem = nullptr;
 
-	if (nova_svc_gem_lookup(&state_->svc, handle, &gem) < 0)
+	if (nova_svc_gem_lookup(&state_->svc, handle, &gem).error < 0)
 		return nullptr;
 	return gem;
 }
@@ -371,7 +372,7 @@ std::uint32_t File::import_foreign(std::uint64_t size)
 {
 	std::uint32_t handle = 0;
 
-	if (nova_svc_gem_create(&state_->svc, size, nullptr, &handle) < 0)
+	if (nova_svc_gem_create(&state_->svc, size, nullptr, &handle).error < 0)
 		ADD_FAILURE() << "could not import a foreign object";
 	return handle;
 }
