@@ -56,7 +56,7 @@ static void fill_map(struct drm_nova_vm_bind_op *op, struct nova_bo *bo,
 	*op = (struct drm_nova_vm_bind_op){
 		.op = NOVA_VM_BIND_OP_MAP,
 		.flags = flags,
-		.handle = bo->handle,
+		.handle = bo->node.handle,
 		.bo_offset = bo_offset,
 		.va = va,
 		.range = range,
@@ -132,7 +132,7 @@ static int batch_fail(struct nova_vm_bind_batch *batch, int err)
 /* A slot for one more operation, or NULL with batch->error set. */
 static struct drm_nova_vm_bind_op *batch_slot(struct nova_vm_bind_batch *batch)
 {
-	uint32_t max = batch->vm->max_ops;
+	uint32_t max = nova_vm_max_ops(batch->vm);
 	struct drm_nova_vm_bind_op *ops;
 	uint64_t capacity;
 

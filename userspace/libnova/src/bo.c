@@ -101,9 +101,8 @@ struct nova_bo *libnova_bo_alloc_locked(struct nova_device *dev, uint32_t handle
 
 	if (!bo)
 		return NULL;
-	bo->handle = handle;
-	bo->size = size;
 	bo->node.handle = handle;
+	bo->size = size;
 	libnova_handles_insert(&dev->handles, &bo->node);
 	return bo;
 }
@@ -136,7 +135,7 @@ static void release_list_run(struct nova_device *dev, struct release_list *list)
 		struct nova_bo *bo = bo_of_node(node);
 
 		next = node->next;
-		libnova_gem_close(dev->fd, bo->handle);
+		libnova_gem_close(dev->fd, bo->node.handle);
 		bo_free(bo);
 	}
 	list->head = NULL;
@@ -248,7 +247,6 @@ static int bo_create_new(struct nova_device *dev, uint64_t size,
 		return ret;
 	}
 
-	bo->handle = args.handle;
 	bo->node.handle = args.handle;
 	bo->size = args.size;
 
@@ -337,7 +335,7 @@ NOVA_EXPORT void nova_bo_unref(struct nova_bo *bo)
 	}
 	/* Under the lock: an import must not get this handle while it closes. */
 	if (!cached)
-		libnova_gem_close(dev->fd, bo->handle);
+		libnova_gem_close(dev->fd, bo->node.handle);
 	pthread_mutex_unlock(&dev->bo_lock);
 
 	release_list_run(dev, &expired);
@@ -357,7 +355,7 @@ NOVA_EXPORT struct nova_device *nova_bo_device(const struct nova_bo *bo)
 
 NOVA_EXPORT uint32_t nova_bo_handle(const struct nova_bo *bo)
 {
-	return bo ? bo->handle : 0;
+	return bo ? bo->node.handle : 0;
 }
 
 NOVA_EXPORT uint64_t nova_bo_size(const struct nova_bo *bo)

@@ -13,7 +13,7 @@
 
 static int mmap_offset(const struct nova_bo *bo, uint64_t *offset)
 {
-	struct drm_nova_gem_mmap_offset args = { .handle = bo->handle };
+	struct drm_nova_gem_mmap_offset args = { .handle = bo->node.handle };
 	int ret;
 
 	ret = libnova_ioctl(bo->dev->fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &args);

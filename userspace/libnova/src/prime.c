@@ -32,7 +32,7 @@ NOVA_EXPORT int nova_bo_export(struct nova_bo *bo, int *fd)
 
 	/* Before the ioctl: from here on the object may be seen elsewhere. */
 	libnova_bo_mark(bo, LIBNOVA_BO_SHARED);
-	args.handle = bo->handle;
+	args.handle = bo->node.handle;
 	ret = libnova_ioctl(bo->dev->fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &args);
 	if (ret)
 		return ret;

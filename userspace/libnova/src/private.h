@@ -71,15 +71,13 @@ struct nova_device {
 };
 
 /*
- * The file's GPU VA space. Everything but the heap is fixed at open; the
- * heap is the only mutable state and heap_lock guards it.
+ * The file's GPU VA space. The heap owns the range (start, size, granule =
+ * VA_ALIGNMENT) and the device's parameters the VM_BIND limit, so nothing
+ * here repeats them. The heap is the only mutable state; heap_lock guards
+ * its allocations (its range never changes after open).
  */
 struct nova_vm {
 	struct nova_device *dev;
-	uint64_t va_start;
-	uint64_t va_size;
-	uint64_t va_alignment;
-	uint32_t max_ops;
 	pthread_mutex_t heap_lock;
 	struct libnova_vaheap heap;
 };
@@ -95,7 +93,6 @@ struct nova_vm_bind_batch {
 
 struct nova_bo {
 	struct nova_device *dev;
-	uint32_t handle;
 	uint64_t size;		/* rounded by the kernel */
 	/*
 	 * Atomic. Drops to 0 only under dev->bo_lock, so an object found in
@@ -107,7 +104,11 @@ struct nova_bo {
 	pthread_mutex_t map_lock;	/* serialises map and unmap */
 	void *map;		/* NULL while unmapped */
 	int cpu_mapped;		/* mapped since created or cleared; map_lock */
-	struct libnova_handle_node node;	/* in dev->handles while live */
+	/*
+	 * In dev->handles while live. node.handle is the object's GEM handle
+	 * for its whole life, cached or not: the one copy of it.
+	 */
+	struct libnova_handle_node node;
 	struct libnova_bocache_entry cache_entry;	/* while cached */
 };
 

@@ -15,55 +15,50 @@
 #include "private.h"
 
 /*
- * Read the VM's parameters from the cache filled at open. Return: 0, or
- * -EOPNOTSUPP when the driver predates VM_BIND or did not answer them all.
+ * op_count is a __u32: a larger VM_BIND_MAX_OPS could never be reached.
+ * Computed from the parameter cache, the limit's one copy.
  */
-static int vm_params(const struct nova_device *dev, struct nova_vm *vm)
+static uint32_t vm_max_ops(const struct nova_device *dev)
 {
-	uint64_t max_ops;
+	uint64_t max_ops = dev->params.vm_bind_max_ops;
 
-	if (dev->params.uapi_version < 2 ||
-	    libnova_param_cached(dev, NOVA_GETPARAM_VA_START, &vm->va_start) ||
-	    libnova_param_cached(dev, NOVA_GETPARAM_VA_SIZE, &vm->va_size) ||
-	    libnova_param_cached(dev, NOVA_GETPARAM_VA_ALIGNMENT, &vm->va_alignment) ||
-	    libnova_param_cached(dev, NOVA_GETPARAM_VM_BIND_MAX_OPS, &max_ops))
-		return -EOPNOTSUPP;
-
-	/* op_count is a __u32: a larger limit could never be reached. */
-	if (!max_ops)
-		return -EOPNOTSUPP;
-	vm->max_ops = max_ops > UINT32_MAX ? UINT32_MAX : (uint32_t)max_ops;
-	return 0;
+	return max_ops > UINT32_MAX ? UINT32_MAX : (uint32_t)max_ops;
 }
 
 /**
  * libnova_vm_create() - set up the VM of a device being opened
  * @dev: the device, with its parameters loaded
  *
- * A driver without VM_BIND, or one whose VA parameters the heap cannot
- * describe (a zero size, an alignment that is not a power of two or does
- * not divide the range, a range past 2^64 - 1), leaves dev->vm NULL: the
- * device opens, and nova_device_get_vm() says -EOPNOTSUPP.
+ * A driver without VM_BIND (below uAPI version 2, or without an answer to
+ * one of the VA parameters or VM_BIND_MAX_OPS, or a zero limit), or one
+ * whose VA parameters the heap cannot describe (a zero size, an alignment
+ * that is not a power of two or does not divide the range, a range past
+ * 2^64 - 1), leaves dev->vm NULL: the device opens, and
+ * nova_device_get_vm() says -EOPNOTSUPP.
  *
  * Return: 0, or -ENOMEM (or a pthread error) when the VM could not be made.
  */
 int libnova_vm_create(struct nova_device *dev)
 {
-	struct nova_vm vm_params_only, *vm;
+	uint64_t va_start, va_size, va_alignment, max_ops;
+	struct nova_vm *vm;
 	int ret;
 
 	dev->vm = NULL;
-	if (vm_params(dev, &vm_params_only))
+	if (dev->params.uapi_version < 2 ||
+	    libnova_param_cached(dev, NOVA_GETPARAM_VA_START, &va_start) ||
+	    libnova_param_cached(dev, NOVA_GETPARAM_VA_SIZE, &va_size) ||
+	    libnova_param_cached(dev, NOVA_GETPARAM_VA_ALIGNMENT, &va_alignment) ||
+	    libnova_param_cached(dev, NOVA_GETPARAM_VM_BIND_MAX_OPS, &max_ops) ||
+	    !max_ops)
 		return 0;
 
 	vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		return -ENOMEM;
-	*vm = vm_params_only;
 	vm->dev = dev;
 
-	ret = libnova_vaheap_init(&vm->heap, vm->va_start, vm->va_size,
-				  vm->va_alignment);
+	ret = libnova_vaheap_init(&vm->heap, va_start, va_size, va_alignment);
 	if (ret) {
 		free(vm);
 		return ret == -EINVAL ? 0 : ret;
@@ -110,22 +105,22 @@ NOVA_EXPORT struct nova_device *nova_vm_device(const struct nova_vm *vm)
 
 NOVA_EXPORT uint64_t nova_vm_va_start(const struct nova_vm *vm)
 {
-	return vm ? vm->va_start : 0;
+	return vm ? vm->heap.start : 0;
 }
 
 NOVA_EXPORT uint64_t nova_vm_va_size(const struct nova_vm *vm)
 {
-	return vm ? vm->va_size : 0;
+	return vm ? vm->heap.size : 0;
 }
 
 NOVA_EXPORT uint64_t nova_vm_va_alignment(const struct nova_vm *vm)
 {
-	return vm ? vm->va_alignment : 0;
+	return vm ? vm->heap.granule : 0;
 }
 
 NOVA_EXPORT uint32_t nova_vm_max_ops(const struct nova_vm *vm)
 {
-	return vm ? vm->max_ops : 0;
+	return vm ? vm_max_ops(vm->dev) : 0;
 }
 
 /* --- the VA heap --------------------------------------------------------- */
