@@ -1,0 +1,627 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The walker of Documentation/uapi-errors.csv (errno_walk.h): each row
+ * names an ioctl, the input that differs from a valid call, and the errno
+ * the documentation promises (0 for success). Documentation and tests read
+ * the same file, so they cannot disagree, and this file is the only code
+ * that executes a row.
+ *
+ * Input language (space-separated assignments, applied to a valid call):
+ *   field=EXPR        a field of the ioctl's struct
+ *   op.field=EXPR     VM_BIND: a field of its single operation
+ *   tail=EXPR         VM_BIND: a byte past the known op size (with op_stride)
+ *   setup=fill_budget GEM_CREATE: fill the object budget first
+ *   arg=bad_pointer   pass an unreadable pointer as the ioctl's argument
+ *   ops=straddle      VM_BIND: the op array runs into an unreadable page
+ * EXPR is terms joined by + - |, a term is [~]ATOM[*ATOM] or [~]ATOM[/ATOM],
+ * an ATOM a number or a name: page, max_object_size, max_ops, va_start,
+ * va_end, object, object_size, unknown, foreign (a handle only another file
+ * has), closed (a handle this file closed), bad_pointer, kernel_pointer, MAP,
+ * UNMAP, or a NOVA_* constant.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "nova_drm.h"
+#include "errno_walk.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Enough objects to fill any budget by halving sizes (see fill_budget()). */
+#define MAX_FILL 4096
+
+struct field {
+	const char *name;
+	size_t offset, size;
+};
+
+#define FIELD(type, name) { #name, offsetof(struct type, name), sizeof(((struct type *)0)->name) }
+
+static const struct field getparam_fields[] = {
+	FIELD(drm_nova_getparam, param), FIELD(drm_nova_getparam, value), { 0 } };
+static const struct field gem_create_fields[] = {
+	FIELD(drm_nova_gem_create, handle), FIELD(drm_nova_gem_create, pad),
+	FIELD(drm_nova_gem_create, size), { 0 } };
+static const struct field gem_info_fields[] = {
+	FIELD(drm_nova_gem_info, handle), FIELD(drm_nova_gem_info, pad),
+	FIELD(drm_nova_gem_info, size), { 0 } };
+static const struct field mmap_offset_fields[] = {
+	FIELD(drm_nova_gem_mmap_offset, handle), FIELD(drm_nova_gem_mmap_offset, flags),
+	FIELD(drm_nova_gem_mmap_offset, offset), { 0 } };
+static const struct field vm_bind_fields[] = {
+	FIELD(drm_nova_vm_bind, vm_id), FIELD(drm_nova_vm_bind, flags),
+	FIELD(drm_nova_vm_bind, op_count), FIELD(drm_nova_vm_bind, op_stride),
+	FIELD(drm_nova_vm_bind, ops), { 0 } };
+static const struct field vm_bind_op_fields[] = {
+	FIELD(drm_nova_vm_bind_op, op), FIELD(drm_nova_vm_bind_op, flags),
+	FIELD(drm_nova_vm_bind_op, handle), FIELD(drm_nova_vm_bind_op, pad),
+	FIELD(drm_nova_vm_bind_op, bo_offset), FIELD(drm_nova_vm_bind_op, va),
+	FIELD(drm_nova_vm_bind_op, range), { 0 } };
+
+static const struct {
+	const char *name;
+	uint64_t value;
+} constants[] = {
+#define CONSTANT(name) { #name, name }
+	CONSTANT(NOVA_GETPARAM_VRAM_BAR_SIZE), CONSTANT(NOVA_GETPARAM_UAPI_VERSION),
+	CONSTANT(NOVA_GETPARAM_MAX_OBJECT_SIZE), CONSTANT(NOVA_GETPARAM_PAGE_SIZE),
+	CONSTANT(NOVA_GETPARAM_OBJECT_BUDGET), CONSTANT(NOVA_GETPARAM_VA_START),
+	CONSTANT(NOVA_GETPARAM_VA_SIZE), CONSTANT(NOVA_GETPARAM_VA_ALIGNMENT),
+	CONSTANT(NOVA_GETPARAM_VM_BIND_MAX_OPS), CONSTANT(NOVA_VM_BIND_MAP_READONLY),
+	CONSTANT(NOVA_VM_BIND_MAP_NOEXEC), CONSTANT(NOVA_VM_BIND_MAP_FLAGS),
+	{ "MAP", NOVA_VM_BIND_OP_MAP }, { "UNMAP", NOVA_VM_BIND_OP_UNMAP },
+#undef CONSTANT
+};
+
+static const struct {
+	const char *name;
+	int value;
+} errnos[] = {
+	{ "0", 0 }, { "EINVAL", EINVAL }, { "ENOENT", ENOENT }, { "E2BIG", E2BIG },
+	{ "ENOSPC", ENOSPC }, { "EFAULT", EFAULT }, { "ENOMEM", ENOMEM },
+	{ "EACCES", EACCES },
+};
+
+/* Evaluates one name or number; returns -1 when it is unknown. */
+static int atom(const struct errno_walk_env *env, const char *s, size_t len, uint64_t *out)
+{
+	char name[64];
+	char *end;
+
+	if (len == 0 || len >= sizeof(name))
+		return -1;
+	memcpy(name, s, len);
+	name[len] = 0;
+	if (isdigit((unsigned char)name[0])) {
+		*out = strtoull(name, &end, 0);
+		return *end ? -1 : 0;
+	}
+	const struct {
+		const char *name;
+		uint64_t value;
+	} symbols[] = {
+		{ "page", env->page }, { "max_object_size", env->max_object_size },
+		{ "max_ops", env->max_ops }, { "va_start", env->va_start },
+		{ "va_end", env->va_end }, { "object", env->object },
+		{ "object_size", env->object_size }, { "unknown", 0x7fffffff },
+		{ "foreign", env->foreign }, { "closed", env->closed },
+		/* The first page is never mapped in a process. */
+		{ "bad_pointer", 8 },
+		/* The kernel's direct map: never a valid user pointer. */
+		{ "kernel_pointer", 0xffff888000000000ull },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(symbols); i++) {
+		if (!strcmp(name, symbols[i].name)) {
+			*out = symbols[i].value;
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(constants); i++) {
+		if (!strcmp(name, constants[i].name)) {
+			*out = constants[i].value;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int term(const struct errno_walk_env *env, const char **p, uint64_t *out)
+{
+	int invert = 0;
+	uint64_t value, factor;
+	const char *s;
+
+	if (**p == '~') {
+		invert = 1;
+		(*p)++;
+	}
+	s = *p;
+	while (isalnum((unsigned char)**p) || **p == '_')
+		(*p)++;
+	if (atom(env, s, *p - s, &value))
+		return -1;
+	if (invert)
+		value = ~value;
+	if (**p == '*' || **p == '/') {
+		char op = **p;
+
+		s = ++*p;
+		while (isalnum((unsigned char)**p) || **p == '_')
+			(*p)++;
+		if (atom(env, s, *p - s, &factor) || (op == '/' && !factor))
+			return -1;
+		value = op == '*' ? value * factor : value / factor;
+	}
+	*out = value;
+	return 0;
+}
+
+static int eval(const struct errno_walk_env *env, const char *expr, uint64_t *out)
+{
+	const char *p = expr;
+	uint64_t value, next;
+	char op;
+
+	if (term(env, &p, &value))
+		return -1;
+	while (*p) {
+		op = *p++;
+		if (term(env, &p, &next))
+			return -1;
+		if (op == '+')
+			value += next;
+		else if (op == '-')
+			value -= next;
+		else if (op == '|')
+			value |= next;
+		else
+			return -1;
+	}
+	*out = value;
+	return 0;
+}
+
+static int set_field(const struct field *fields, void *base, const char *name, uint64_t value)
+{
+	for (const struct field *f = fields; f->name; f++) {
+		if (strcmp(f->name, name))
+			continue;
+		if (f->size == 4)
+			*(uint32_t *)((char *)base + f->offset) = (uint32_t)value;
+		else
+			*(uint64_t *)((char *)base + f->offset) = value;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * Fills the object budget to the last page: the largest objects first, then
+ * halves, down to single pages, so that a few dozen objects suffice.
+ * Returns how many objects it made; *@bytes, when given, their total.
+ */
+static int fill_budget(int fd, uint64_t max_object_size, uint64_t page, uint32_t *handles,
+		       int max, uint64_t *bytes)
+{
+	uint64_t total = 0;
+	int n = 0;
+
+	for (uint64_t size = max_object_size; size >= page; size /= 2) {
+		while (n < max) {
+			struct drm_nova_gem_create create = { .size = size };
+
+			if (drmIoctl(fd, DRM_IOCTL_NOVA_GEM_CREATE, &create))
+				break;
+			handles[n++] = create.handle;
+			total += create.size;
+		}
+	}
+	if (bytes)
+		*bytes = total;
+	return n;
+}
+
+static void close_handle(int fd, uint32_t handle)
+{
+	struct drm_gem_close close_args = { .handle = handle };
+
+	drmIoctl(fd, DRM_IOCTL_GEM_CLOSE, &close_args);
+}
+
+/* GEM_CREATE bytes @fd could still create: fills the budget, then empties it. */
+static uint64_t budget_left(int fd, uint64_t max_object_size, uint64_t page)
+{
+	uint32_t handles[MAX_FILL];
+	uint64_t bytes;
+	int n = fill_budget(fd, max_object_size, page, handles, MAX_FILL, &bytes);
+
+	while (n > 0)
+		close_handle(fd, handles[--n]);
+	return bytes;
+}
+
+static void unmap_everything(const struct errno_walk_env *env)
+{
+	struct drm_nova_vm_bind_op op = {
+		.op = NOVA_VM_BIND_OP_UNMAP,
+		.va = env->va_start,
+		.range = env->va_end - env->va_start,
+	};
+	struct drm_nova_vm_bind bind = {
+		.op_count = 1, .op_stride = sizeof(op), .ops = (uintptr_t)&op,
+	};
+
+	drmIoctl(env->fd, DRM_IOCTL_NOVA_VM_BIND, &bind);
+}
+
+/* The ioctls run_row() knows, by the table's names. */
+const char *const errno_walk_ioctls[] = {
+	"GETPARAM", "GEM_CREATE", "GEM_INFO", "GEM_MMAP_OFFSET", "VM_BIND", NULL,
+};
+
+/*
+ * Runs one row; returns the errno the kernel gave (0 for success), or -1
+ * with @why set when the row itself is malformed.
+ */
+static int run_row(const struct errno_walk_env *env, const char *ioctl_name, char *input, const char **why)
+{
+	union {
+		struct drm_nova_getparam getparam;
+		struct drm_nova_gem_create gem_create;
+		struct drm_nova_gem_info gem_info;
+		struct drm_nova_gem_mmap_offset mmap_offset;
+		struct drm_nova_vm_bind vm_bind;
+	} args;
+	/* Room for a longer op version whose tail the row may set. */
+	unsigned char ops[2 * sizeof(struct drm_nova_vm_bind_op)] = { 0 };
+	struct drm_nova_vm_bind_op *op = (void *)ops;
+	const struct field *fields;
+	unsigned long request;
+	uint32_t budget_handles[MAX_FILL];
+	int filled = 0, ret, bad_arg = 0, straddle = 0;
+	uint64_t tail = 0;
+
+	memset(&args, 0, sizeof(args));
+	if (!strcmp(ioctl_name, "GETPARAM")) {
+		request = DRM_IOCTL_NOVA_GETPARAM;
+		fields = getparam_fields;
+		args.getparam.param = NOVA_GETPARAM_VRAM_BAR_SIZE;
+	} else if (!strcmp(ioctl_name, "GEM_CREATE")) {
+		request = DRM_IOCTL_NOVA_GEM_CREATE;
+		fields = gem_create_fields;
+		args.gem_create.size = env->page;
+	} else if (!strcmp(ioctl_name, "GEM_INFO")) {
+		request = DRM_IOCTL_NOVA_GEM_INFO;
+		fields = gem_info_fields;
+		args.gem_info.handle = env->object;
+	} else if (!strcmp(ioctl_name, "GEM_MMAP_OFFSET")) {
+		request = DRM_IOCTL_NOVA_GEM_MMAP_OFFSET;
+		fields = mmap_offset_fields;
+		args.mmap_offset.handle = env->object;
+	} else if (!strcmp(ioctl_name, "VM_BIND")) {
+		request = DRM_IOCTL_NOVA_VM_BIND;
+		fields = vm_bind_fields;
+		args.vm_bind.op_count = 1;
+		args.vm_bind.op_stride = sizeof(*op);
+		args.vm_bind.ops = (uintptr_t)ops;
+		op->op = NOVA_VM_BIND_OP_MAP;
+		op->handle = env->object;
+		op->va = env->va_start;
+		op->range = env->page;
+	} else {
+		*why = "unknown ioctl";
+		return -1;
+	}
+
+	for (char *save, *tok = strtok_r(input, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(tok, '=');
+		uint64_t value;
+
+		if (!eq) {
+			*why = "an input is not NAME=VALUE";
+			return -1;
+		}
+		*eq = 0;
+		if (!strcmp(tok, "arg") && !strcmp(eq + 1, "bad_pointer")) {
+			bad_arg = 1;
+			continue;
+		}
+		if (!strcmp(tok, "ops") && !strcmp(eq + 1, "straddle")) {
+			straddle = 1;
+			continue;
+		}
+		if (!strcmp(tok, "setup")) {
+			if (strcmp(eq + 1, "fill_budget")) {
+				*why = "unknown setup";
+				return -1;
+			}
+			filled = fill_budget(env->fd, env->max_object_size, env->page,
+					     budget_handles, MAX_FILL, NULL);
+			continue;
+		}
+		if (eval(env, eq + 1, &value)) {
+			*why = "cannot evaluate a value";
+			return -1;
+		}
+		if (!strcmp(tok, "tail"))
+			tail = value;
+		else if (!strncmp(tok, "op.", 3) ? set_field(vm_bind_op_fields, op, tok + 3, value)
+						 : set_field(fields, &args, tok, value)) {
+			*why = "unknown field";
+			return -1;
+		}
+	}
+	if (tail)
+		ops[sizeof(*op)] = (unsigned char)tail;
+	if (straddle) {
+		/* All but the op's last 8 bytes readable; then a PROT_NONE page. */
+		unsigned char *pages = mmap(NULL, 2 * env->page, PROT_READ | PROT_WRITE,
+					    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (pages == MAP_FAILED) {
+			*why = "cannot map the straddle pages";
+			return -1;
+		}
+		mprotect(pages + env->page, env->page, PROT_NONE);
+		memcpy(pages + env->page - (sizeof(*op) - 8), ops, sizeof(*op) - 8);
+		args.vm_bind.ops = (uintptr_t)(pages + env->page - (sizeof(*op) - 8));
+		ret = drmIoctl(env->fd, request, &args) ? errno : 0;
+		munmap(pages, 2 * env->page);
+	} else {
+		ret = drmIoctl(env->fd, request, bad_arg ? (void *)8 : (void *)&args) ? errno : 0;
+	}
+
+	if (ret == 0 && request == DRM_IOCTL_NOVA_GEM_CREATE)
+		close_handle(env->fd, args.gem_create.handle);
+	if (request == DRM_IOCTL_NOVA_VM_BIND)
+		unmap_everything(env);
+	while (filled > 0)
+		close_handle(env->fd, budget_handles[--filled]);
+	return ret;
+}
+
+static int param(int fd, uint64_t id, uint64_t *value)
+{
+	struct drm_nova_getparam args = { .param = id };
+
+	if (drmIoctl(fd, DRM_IOCTL_NOVA_GETPARAM, &args))
+		return -errno;
+	*value = args.value;
+	return 0;
+}
+
+static int create(int fd, uint64_t size, uint32_t *handle)
+{
+	struct drm_nova_gem_create args = { .size = size };
+
+	if (drmIoctl(fd, DRM_IOCTL_NOVA_GEM_CREATE, &args))
+		return -errno;
+	*handle = args.handle;
+	return 0;
+}
+
+static int gem_info(int fd, uint32_t handle)
+{
+	struct drm_nova_gem_info args = { .handle = handle };
+
+	return drmIoctl(fd, DRM_IOCTL_NOVA_GEM_INFO, &args) ? -errno : 0;
+}
+
+/*
+ * A second file of the device (reopening the node behind @fd), and in it
+ * an object whose handle number fd does not have: what "foreign" names.
+ */
+static int setup_foreign(struct errno_walk_env *env)
+{
+	uint32_t handles[8];
+	char path[64];
+	int n = 0, ret = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", env->fd);
+	env->other_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (env->other_fd < 0)
+		return -errno;
+	/*
+	 * Handles count up from 1 in each file: skip the numbers fd uses, and
+	 * closed's, so that foreign names a number fd never had.
+	 */
+	for (;;) {
+		if (n == 8)
+			return -EEXIST;
+		ret = create(env->other_fd, env->page, &handles[n]);
+		if (ret)
+			return ret;
+		if (handles[n] != env->closed && gem_info(env->fd, handles[n]) == -ENOENT)
+			break;
+		n++;
+	}
+	env->foreign = handles[n];
+	while (n > 0)
+		close_handle(env->other_fd, handles[--n]);
+	return 0;
+}
+
+int errno_walk_setup(struct errno_walk_env *env, int fd)
+{
+	uint64_t va_size = 0;
+	int ret;
+
+	memset(env, 0, sizeof(*env));
+	env->fd = fd;
+	env->other_fd = -1;
+	ret = param(fd, NOVA_GETPARAM_UAPI_VERSION, &env->uapi_version);
+	if (!ret)
+		ret = param(fd, NOVA_GETPARAM_PAGE_SIZE, &env->page);
+	if (!ret)
+		ret = param(fd, NOVA_GETPARAM_MAX_OBJECT_SIZE, &env->max_object_size);
+	if (!ret && env->uapi_version >= 2) {
+		ret = param(fd, NOVA_GETPARAM_VA_START, &env->va_start);
+		if (!ret)
+			ret = param(fd, NOVA_GETPARAM_VA_SIZE, &va_size);
+		if (!ret)
+			ret = param(fd, NOVA_GETPARAM_VM_BIND_MAX_OPS, &env->max_ops);
+	}
+	if (ret)
+		return ret;
+	env->va_end = env->va_start + va_size;
+	env->object_size = 4 * env->page;
+	ret = create(fd, env->object_size, &env->object);
+	if (!ret)
+		ret = create(fd, env->page, &env->closed);
+	if (ret)
+		return ret;
+	close_handle(fd, env->closed);
+	ret = setup_foreign(env);
+	if (ret) {
+		errno_walk_teardown(env);
+		return ret;
+	}
+	env->budget_left = budget_left(fd, env->max_object_size, env->page);
+	return 0;
+}
+
+void errno_walk_teardown(struct errno_walk_env *env)
+{
+	if (env->object)
+		close_handle(env->fd, env->object);
+	env->object = 0;
+	if (env->other_fd >= 0)
+		close(env->other_fd);
+	env->other_fd = -1;
+}
+
+const char *errno_walk_skip(const struct errno_walk_env *env, const struct errno_walk_row *row)
+{
+	if (!strcmp(row->ioctl, "VM_BIND") && env->uapi_version < 2)
+		return "needs uAPI version 2";
+	return NULL;
+}
+
+int errno_walk_run(const struct errno_walk_env *env, const struct errno_walk_row *row,
+		   const char **problem)
+{
+	char input[sizeof(row->input)];
+	int ret;
+
+	if (row->want < 0) {
+		*problem = "malformed row";
+		return -1;
+	}
+	memcpy(input, row->input, sizeof(input));
+	ret = run_row(env, row->ioctl, input, problem);
+	if (ret >= 0 && budget_left(env->fd, env->max_object_size, env->page) != env->budget_left) {
+		*problem = "the call left an object behind (the budget left changed)";
+		return -1;
+	}
+	return ret;
+}
+
+const char *errno_walk_name(int value)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(errnos); i++)
+		if (errnos[i].value == value)
+			return errnos[i].name;
+	return strerror(value);
+}
+
+static int errno_of(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(errnos); i++)
+		if (!strcmp(errnos[i].name, name))
+			return errnos[i].value;
+	return -1;
+}
+
+/* "lineN-" and the ioctl and input, lower case, other characters as '-'. */
+static void row_name(struct errno_walk_row *row)
+{
+	size_t n = (size_t)snprintf(row->name, sizeof(row->name), "line%d-%s-%s", row->line,
+				    row->ioctl, row->input);
+	char *out = row->name;
+
+	if (n >= sizeof(row->name))
+		n = sizeof(row->name) - 1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)row->name[i];
+
+		c = isalnum(c) || c == '_' ? (unsigned char)tolower(c) : '-';
+		if (c == '-' && out > row->name && out[-1] == '-')
+			continue;
+		*out++ = (char)c;
+	}
+	while (out > row->name && out[-1] == '-')
+		out--;
+	*out = 0;
+}
+
+/* Splits one CSV line (no quoting: the table has none) into @row. */
+static void parse_row(char *line, struct errno_walk_row *row)
+{
+	char *save, *ioctl_name, *input, *expected, *why;
+
+	line[strcspn(line, "\n")] = 0;
+	ioctl_name = strtok_r(line, ",", &save);
+	input = strtok_r(NULL, ",", &save);
+	expected = strtok_r(NULL, ",", &save);
+	why = strtok_r(NULL, "", &save);
+	row->want = -1;
+	if (!ioctl_name || !input || !expected || !why)
+		return;
+	for (const char *const *known = errno_walk_ioctls; strcmp(*known, ioctl_name); known++)
+		if (!known[1])
+			return;
+	snprintf(row->ioctl, sizeof(row->ioctl), "%s", ioctl_name);
+	snprintf(row->input, sizeof(row->input), "%s", input);
+	snprintf(row->expected, sizeof(row->expected), "%s", expected);
+	snprintf(row->why, sizeof(row->why), "%s", why);
+	row->want = errno_of(expected);
+	row_name(row);
+}
+
+int errno_walk_load(const char *path, struct errno_walk_row **rows, size_t *count)
+{
+	struct errno_walk_row *all = NULL;
+	size_t n = 0, capacity = 0;
+	char line[512];
+	int line_no = 0;
+	FILE *table = fopen(path, "r");
+
+	if (!table)
+		return -errno;
+	while (fgets(line, sizeof(line), table)) {
+		if (++line_no == 1)
+			continue; /* header */
+		if (n == capacity) {
+			struct errno_walk_row *grown;
+
+			capacity = capacity ? 2 * capacity : 128;
+			grown = realloc(all, capacity * sizeof(*all));
+			if (!grown) {
+				free(all);
+				fclose(table);
+				return -ENOMEM;
+			}
+			all = grown;
+		}
+		memset(&all[n], 0, sizeof(all[n]));
+		all[n].line = line_no;
+		parse_row(line, &all[n]);
+		if (all[n].want < 0)
+			snprintf(all[n].name, sizeof(all[n].name), "line%d-malformed", line_no);
+		n++;
+	}
+	fclose(table);
+	*rows = all;
+	*count = n;
+	return 0;
+}
