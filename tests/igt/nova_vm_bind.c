@@ -494,7 +494,8 @@ igt_main
 	}
 
 	igt_describe("The VA parameters describe a usable, aligned range above "
-		     "the first MiB, and a call takes at least one operation.");
+		     "the first MiB in page multiples, and a call takes at least one "
+		     "and at most 2^32 - 1 operations.");
 	igt_subtest("params") {
 		int other = nova_open();
 
@@ -505,6 +506,10 @@ igt_main
 		igt_assert_eq_u64(va_size % va_align, 0);
 		igt_assert_f(va_start + va_size > va_start, "VA range wraps\n");
 		igt_assert_lte_u64(1, max_ops);
+		/* op_count is a __u32: a larger limit could never be reached. */
+		igt_assert_lte_u64(max_ops, UINT32_MAX);
+		/* Objects are page multiples: smaller units could not map them whole. */
+		igt_assert_eq_u64(va_align % info.page_size, 0);
 		igt_assert_eq_u64(nova_getparam(other, NOVA_GETPARAM_VA_START), va_start);
 		igt_assert_eq_u64(nova_getparam(other, NOVA_GETPARAM_VA_SIZE), va_size);
 		igt_assert_eq_u64(nova_getparam(other, NOVA_GETPARAM_VA_ALIGNMENT), va_align);
