@@ -93,8 +93,8 @@ bench: deps
 .PHONY: bench-vm
 bench-vm: deps
 	@$(MAKE) --no-print-directory all
-	@echo "[bench] nova-vm-bench in the guest"
-	$(GUEST_RUN) --timeout 900 --module nova.ko -- $(USERSPACE)/nova-vm-bench
+	@echo "[bench] nova-bench --vm-scaling in the guest"
+	$(GUEST_RUN) --timeout 900 --module nova.ko -- $(USERSPACE)/nova-bench --vm-scaling
 
 # --- tests ---------------------------------------------------------------------
 
@@ -169,7 +169,7 @@ check-guest:
 		$(USERSPACE)/nova-cxx-test; cxx=$$?; \
 		$(USERSPACE)/nova-demo --size 64K; demo=$$?; \
 		tests/guest/novainfo-json.sh $(USERSPACE); json=$$?; \
-		$(USERSPACE)/nova-bo-bench --size 64K --iterations 100 --rounds 1; bench=$$?; \
+		$(USERSPACE)/nova-bench --bo-churn --size 64K --iterations 100 --rounds 1; bench=$$?; \
 		$(BUILD)/uapi/nova-uapi-errors Documentation/uapi-errors.csv; errors=$$?; \
 		$(USERSPACE)/nova-bench --quick --rounds 1 --json >/tmp/nova-bench.json 2>/tmp/nova-bench.err; \
 		status=$$?; python3 tests/guest/bench-smoke.py --exit-status $$status /tmp/nova-bench.json; \

@@ -61,7 +61,7 @@ installed_files() {
 	local f
 	for f in lib/libnova.so.0 lib/libnova.so include/nova/nova.h \
 		include/nova/nova.hpp include/nova/nova_drm.h lib/pkgconfig/nova.pc \
-		bin/novainfo bin/nova-demo bin/nova-bo-bench; do
+		bin/novainfo bin/nova-demo bin/nova-bench; do
 		[ -e "$stage$prefix/$f" ] || { echo "missing: $prefix/$f"; return 1; }
 	done
 }

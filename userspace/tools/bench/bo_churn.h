@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Buffer object churn through libnova: the loop behind nova-bo-bench and
- * nova-bench's libnova rows.
+ * Buffer object churn through libnova: the loop behind nova-bench
+ * --bo-churn and nova-bench's libnova rows.
  */
 #ifndef NOVA_BENCH_BO_CHURN_H
 #define NOVA_BENCH_BO_CHURN_H

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * Command-line helpers shared by the benchmark tools.
+ * Command-line helpers shared by nova-bench's modes.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <nova/nova.h>
 
 #include "cli.h"
 
@@ -30,4 +34,42 @@ int bench_parse_count(const char *s, uint64_t max, uint64_t *out)
 		return -EINVAL;
 	*out = value * scale;
 	return 0;
+}
+
+int bench_parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long value;
+	unsigned int shift = 0;
+	char *end;
+
+	if (*s == '-' || *s == '\0')
+		return -EINVAL;
+	errno = 0;
+	value = strtoull(s, &end, 0);
+	if (errno)
+		return -errno;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift)
+		end++;
+	if (*end || !value || value > (UINT64_MAX >> shift))
+		return -EINVAL;
+	*out = (uint64_t)value << shift;
+	return 0;
+}
+
+int bench_open_nova(const char *prog, struct nova_device **dev)
+{
+	int ret = nova_device_open(dev);
+
+	if (ret == -ENODEV)
+		fprintf(stderr, "%s: no nova device found: no DRM node under /dev/dri "
+			"belongs to the \"nova\" driver (is nova.ko loaded?)\n", prog);
+	else if (ret)
+		fprintf(stderr, "%s: opening the nova device failed: %s\n", prog, strerror(-ret));
+	return ret;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * libnova rows: buffer churn through the library (the loop of
- * nova-bo-bench, bo_churn.c).
+ * nova-bench --bo-churn, bo_churn.c).
  *
  * With the buffer cache off, nova_bo_create() + nova_bo_unref() is the raw
  * GEM_CREATE + GEM_CLOSE plus the library's own work (the nova_bo

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What VM_BIND costs as the VA space fills up: the measurement behind
- * nova-vm-bench and the VM_BIND rows of nova-bench.
+ * nova-bench --vm-scaling and nova-bench's VM_BIND rows.
  */
 #ifndef NOVA_BENCH_VM_BIND_H
 #define NOVA_BENCH_VM_BIND_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * VM_BIND rows: the measurement of nova-vm-bench (vm_bind.c), shown as
+ * VM_BIND rows: the measurement of nova-bench --vm-scaling (vm_bind.c), shown as
  * ratios against a 1 thousand mapping VA space. No other driver has the
  * same VM_BIND to compare with, so the question these rows answer is how
  * the cost grows with the VA space: a 1 million mapping row at 1.0x would
