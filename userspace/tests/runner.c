@@ -7,8 +7,10 @@
  * exit) is a failure described by the parent.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,4 +193,135 @@ void test_run_case(const struct test_case *tc, const char *no_device_reason,
 		break;
 	}
 	fflush(stdout);
+}
+
+static void usage(FILE *out, const char *argv0, const char *about)
+{
+	fprintf(out,
+		"Usage: %s [--list] [--run NAME]... [--help]\n"
+		"\n"
+		"%s\n"
+		"\n"
+		"  --list       print the names of the test cases and exit\n"
+		"  --run NAME   run only the case NAME (may be repeated)\n"
+		"  --help       show this help\n",
+		argv0, about);
+}
+
+/* Every case of @suites, in order; NULL after the last. */
+struct case_iter {
+	const struct test_case *const *suites;
+	size_t nsuites, s;
+	const struct test_case *tc;
+};
+
+static const struct test_case *next_case(struct case_iter *it)
+{
+	if (it->tc && it->tc->name)
+		it->tc++;
+	while (it->s < it->nsuites) {
+		if (!it->tc)
+			it->tc = it->suites[it->s];
+		if (it->tc->name)
+			return it->tc;
+		it->s++;
+		it->tc = NULL;
+	}
+	return NULL;
+}
+
+static const struct test_case *find_case(const struct test_case *const *suites,
+					 size_t nsuites, const char *name)
+{
+	struct case_iter it = { suites, nsuites, 0, NULL };
+	const struct test_case *tc;
+
+	while ((tc = next_case(&it)))
+		if (!strcmp(tc->name, name))
+			return tc;
+	return NULL;
+}
+
+int test_main(int argc, char **argv, const char *name, const char *about,
+	      const struct test_case *const *suites, size_t nsuites,
+	      const char *(*check_device)(void))
+{
+	static const struct option options[] = {
+		{ "list", no_argument, NULL, 'l' },
+		{ "run", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct case_iter it = { suites, nsuites, 0, NULL };
+	const struct test_case **selected, *tc;
+	struct test_counts counts = { 0 };
+	const char *no_device = NULL;
+	unsigned int nselected = 0, i;
+	bool list = false, need_device = false;
+	int opt, status = 2;
+	size_t total = 0;
+
+	while (next_case(&it))
+		total++;
+	it = (struct case_iter){ suites, nsuites, 0, NULL };
+	/* Every case, or the --run ones: fewer than argc. */
+	selected = calloc(total + (size_t)argc, sizeof(*selected));
+	if (!selected) {
+		perror("calloc");
+		return 1;
+	}
+	while ((opt = getopt_long(argc, argv, "lr:h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'l':
+			list = true;
+			break;
+		case 'r':
+			tc = find_case(suites, nsuites, optarg);
+			if (!tc) {
+				fprintf(stderr, "%s: unknown test case '%s' (see --list)\n",
+					argv[0], optarg);
+				goto out;
+			}
+			selected[nselected++] = tc;
+			break;
+		case 'h':
+			usage(stdout, argv[0], about);
+			status = 0;
+			goto out;
+		default:
+			usage(stderr, argv[0], about);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", argv[0], argv[optind]);
+		usage(stderr, argv[0], about);
+		goto out;
+	}
+
+	if (!nselected)
+		while ((tc = next_case(&it)))
+			selected[nselected++] = tc;
+	if (list) {
+		for (i = 0; i < nselected; i++)
+			printf("%s\n", selected[i]->name);
+		status = 0;
+		goto out;
+	}
+	for (i = 0; i < nselected; i++)
+		need_device |= selected[i]->flags & TEST_NEEDS_DEVICE;
+	if (need_device && check_device)
+		no_device = check_device();
+	for (i = 0; i < nselected; i++)
+		test_run_case(selected[i], no_device, &counts);
+
+	if (counts.skipped)
+		printf("%s: %u passed, %u failed, %u skipped\n", name,
+		       counts.passed, counts.failed, counts.skipped);
+	else
+		printf("%s: %u passed, %u failed\n", name, counts.passed, counts.failed);
+	status = counts.failed ? 1 : 0;
+out:
+	free(selected);
+	return status;
 }

@@ -68,6 +68,20 @@ struct test_counts {
 void test_run_case(const struct test_case *tc, const char *no_device_reason,
 		   struct test_counts *counts);
 
+/*
+ * The whole main() of a suite program: --list, --run NAME (repeatable) and
+ * --help; then every case (or the selected ones) of the NULL-ended tables
+ * in @suites, and the closing line "<name>: N passed, N failed" (with ", N
+ * skipped" only when a case was skipped). @about is --help's one-line
+ * description. When any selected case needs the device, @check_device
+ * (may be NULL) is asked once: it returns NULL, or the reason those cases
+ * fail without running. Returns the exit status: 0 when nothing failed, 1
+ * when something did, 2 on a usage error.
+ */
+int test_main(int argc, char **argv, const char *name, const char *about,
+	      const struct test_case *const *suites, size_t nsuites,
+	      const char *(*check_device)(void));
+
 /* File names without the build's directory, where the compiler can. */
 #ifdef __FILE_NAME__
 #define TEST_FILE	__FILE_NAME__
