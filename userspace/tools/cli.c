@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Command-line helpers shared by nova-bench's modes.
+ * Command-line helpers shared by the tools (novainfo, nova-demo, nova-bench):
+ * counts, sizes, opening the nova device with one clear message, and
+ * JSON strings.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,7 +13,7 @@
 
 #include "cli.h"
 
-int bench_parse_count(const char *s, uint64_t max, uint64_t *out)
+int cli_parse_count(const char *s, uint64_t max, uint64_t *out)
 {
 	unsigned long long value;
 	uint64_t scale = 1;
@@ -36,7 +38,7 @@ int bench_parse_count(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-int bench_parse_size(const char *s, uint64_t *out)
+int cli_parse_size(const char *s, uint64_t *out)
 {
 	unsigned long long value;
 	unsigned int shift = 0;
@@ -62,7 +64,7 @@ int bench_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-int bench_open_nova(const char *prog, struct nova_device **dev)
+int cli_open_nova(const char *prog, struct nova_device **dev)
 {
 	int ret = nova_device_open(dev);
 
@@ -72,4 +74,20 @@ int bench_open_nova(const char *prog, struct nova_device **dev)
 	else if (ret)
 		fprintf(stderr, "%s: opening the nova device failed: %s\n", prog, strerror(-ret));
 	return ret;
+}
+
+void cli_print_json_string(const char *s)
+{
+	putchar('"');
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
 }

@@ -23,7 +23,7 @@
 
 #include <nova/nova.h>
 
-#include "bench/cli.h"
+#include "cli.h"
 #include "bench/debugfs.h"
 #include "bench/machine.h"
 #include "bench/modes.h"
@@ -141,7 +141,7 @@ static int open_devices(struct bench_ctx *c, struct bench_report *r)
 	const char *how, *path;
 	int ret;
 
-	ret = bench_open_nova(prog, &c->dev);
+	ret = cli_open_nova(prog, &c->dev);
 	if (ret)
 		return ret;
 	c->nova_fd = nova_device_fd(c->dev);
@@ -238,7 +238,7 @@ static int parse_option(struct args *a, int opt, const char *arg)
 
 	switch (opt) {
 	case 'r':
-		if (bench_parse_count(arg, 1u << 16, &value))
+		if (cli_parse_count(arg, 1u << 16, &value))
 			goto bad_value;
 		a->rounds = (unsigned int)value;
 		a->rounds_set = true;
@@ -252,13 +252,13 @@ static int parse_option(struct args *a, int opt, const char *arg)
 			return 2;
 		break;
 	case 'm':
-		if (bench_parse_count(arg, UINT64_MAX / 4, &a->vm.max_live))
+		if (cli_parse_count(arg, UINT64_MAX / 4, &a->vm.max_live))
 			goto bad_value;
 		a->vm_sized = true;
 		break;
 	case 'p':
 	case 'b':
-		if (bench_parse_count(arg, 1u << 24, &value))
+		if (cli_parse_count(arg, 1u << 24, &value))
 			goto bad_value;
 		if (opt == 'p')
 			a->vm.pairs = (unsigned int)value;
@@ -271,12 +271,12 @@ static int parse_option(struct args *a, int opt, const char *arg)
 		break;
 	case 's':
 		if (a->churn.nsizes == BENCH_CHURN_MAX_SIZES ||
-		    bench_parse_size(arg, &a->churn.sizes[a->churn.nsizes]))
+		    cli_parse_size(arg, &a->churn.sizes[a->churn.nsizes]))
 			goto bad_value;
 		a->churn.nsizes++;
 		break;
 	case 'i':
-		if (bench_parse_count(arg, UINT64_MAX, &a->churn.iterations))
+		if (cli_parse_count(arg, UINT64_MAX, &a->churn.iterations))
 			goto bad_value;
 		break;
 	case 't':

@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include <nova/nova.h>
+
+#include "cli.h"
 #include "nova_drm.h"	/* the uAPI; installed as <nova/nova_drm.h> */
 
 #define DEFAULT_SIZE (1ull << 20)
@@ -50,34 +52,6 @@ static void usage(FILE *out)
 		"Exit status: 0 when every step succeeded and the data matched, 1\n"
 		"otherwise, 2 on a usage error.\n",
 		prog);
-}
-
-static int parse_size(const char *s, uint64_t *size)
-{
-	unsigned long long value;
-	unsigned int shift = 0;
-	char *end;
-
-	if (*s == '-' || *s == '\0')
-		return -EINVAL;
-
-	errno = 0;
-	value = strtoull(s, &end, 0);
-	if (errno)
-		return -errno;
-
-	switch (*end) {
-	case 'G': case 'g': shift = 30; end++; break;
-	case 'M': case 'm': shift = 20; end++; break;
-	case 'K': case 'k': shift = 10; end++; break;
-	}
-	if (*end != '\0')
-		return -EINVAL;
-	if (shift && value > (UINT64_MAX >> shift))
-		return -ERANGE;
-
-	*size = (uint64_t)value << shift;
-	return 0;
 }
 
 /* Report a failed step and make main() exit non-zero. */
@@ -388,13 +362,13 @@ int main(int argc, char **argv)
 	uint64_t size = DEFAULT_SIZE;
 	struct nova_device *dev;
 	int major = 0, minor = 0, patch = 0;
-	int opt, ret, status, driver = 1;
+	int opt, status, driver = 1;
 
 	prog = argv[0];
 	while ((opt = getopt_long(argc, argv, "s:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
-			if (parse_size(optarg, &size)) {
+			if (cli_parse_size(optarg, &size)) {
 				fprintf(stderr, "%s: invalid size '%s'\n", prog, optarg);
 				return 2;
 			}
@@ -416,14 +390,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	ret = nova_device_open(&dev);
-	if (ret == -ENODEV) {
-		fprintf(stderr, "%s: no nova device found: no DRM node under /dev/dri "
-			"belongs to the \"nova\" driver (is nova.ko loaded?)\n", prog);
+	if (cli_open_nova(prog, &dev))
 		return 1;
-	}
-	if (ret)
-		return fail("opening the nova device", ret);
 
 	nova_device_driver_version(dev, &major, &minor, &patch);
 	printf("1. Opened %s: driver %s %d.%d.%d (%s).\n",

@@ -18,6 +18,8 @@
 
 #include <nova/nova.h>
 
+#include "cli.h"
+
 static void usage(FILE *out, const char *argv0)
 {
 	fprintf(out,
@@ -125,23 +127,6 @@ static void print_text(struct nova_device *dev, unsigned int index)
 	}
 }
 
-/* JSON strings: escape what RFC 8259 requires, pass everything else. */
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 /* libnova's buffer cache of this process's device (NOVA_BO_CACHE=0: off). */
 static void print_cache_json(struct nova_device *dev)
 {
@@ -165,16 +150,16 @@ static void print_json(struct nova_device *dev, bool first)
 
 	printf("%s\n    {\n      \"node\": ", first ? "" : ",");
 	if (path)
-		json_string(path);
+		cli_print_json_string(path);
 	else
 		printf("null");
 	printf(",\n      \"driver\": ");
-	json_string(nova_device_driver_name(dev));
+	cli_print_json_string(nova_device_driver_name(dev));
 	printf(",\n      \"version\": \"%d.%d.%d\",\n      \"date\": ",
 	       major, minor, patch);
-	json_string(nova_device_driver_date(dev));
+	cli_print_json_string(nova_device_driver_date(dev));
 	printf(",\n      \"description\": ");
-	json_string(nova_device_driver_desc(dev));
+	cli_print_json_string(nova_device_driver_desc(dev));
 	printf(",\n      \"uapi_version\": %" PRIu64, nova_device_uapi_version(dev));
 	printf(",\n      \"parameters\": {");
 
@@ -182,7 +167,7 @@ static void print_json(struct nova_device *dev, bool first)
 		uint64_t id = nova_param_id(i), value;
 
 		printf("%s\n        ", i ? "," : "");
-		json_string(nova_param_name(id));
+		cli_print_json_string(nova_param_name(id));
 		if (nova_device_get_param(dev, id, &value))
 			printf(": null");	/* error: the text mode says which */
 		else

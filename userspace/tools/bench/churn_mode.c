@@ -28,7 +28,7 @@
 #include "nova_drm.h"	/* NOVA_GETPARAM_PAGE_SIZE; installed as <nova/nova_drm.h> */
 
 #include "bo_churn.h"
-#include "cli.h"
+#include "../cli.h"
 #include "modes.h"
 
 static uint64_t now_ns(void)
@@ -92,7 +92,7 @@ int bench_churn_main(const char *prog, const struct bench_churn_options *cfg)
 	uint64_t page_size;
 	int ret;
 
-	if (bench_open_nova(prog, &dev))
+	if (cli_open_nova(prog, &dev))
 		return 1;
 	ret = nova_device_get_param(dev, NOVA_GETPARAM_PAGE_SIZE, &page_size);
 	if (ret || !page_size)

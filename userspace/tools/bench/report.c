@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../cli.h"
 #include "report.h"
 
 struct bench_row *bench_report_add(struct bench_report *r, const char *group)
@@ -117,23 +118,6 @@ void bench_report_print_table(const struct bench_report *r)
 
 /* --- JSON ------------------------------------------------------------------- */
 
-/* Our strings are ours (names, paths, uname): escape what JSON forbids anyway. */
-static void print_json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static void print_json_stats(const struct bench_stats *s)
 {
 	unsigned int i;
@@ -151,35 +135,35 @@ void bench_report_print_json(const struct bench_report *r)
 	unsigned int i;
 
 	printf("{\n  \"tool\": \"nova-bench\",\n  \"machine\": {\"accel\": ");
-	print_json_string(m->accel);
+	cli_print_json_string(m->accel);
 	printf(", \"hypervisor_signature\": ");
-	print_json_string(m->signature);
+	cli_print_json_string(m->signature);
 	printf(", \"detected_by\": ");
-	print_json_string(m->how);
+	cli_print_json_string(m->how);
 	printf(", \"emulated\": %s, \"kernel\": ", m->emulated ? "true" : "false");
-	print_json_string(m->kernel);
+	cli_print_json_string(m->kernel);
 	printf(", \"cpu\": ");
-	print_json_string(m->cpu);
+	cli_print_json_string(m->cpu);
 	printf("},\n  \"rounds\": %u,\n  \"calls_per_round\": %u,\n  \"nova_node\": ",
 	       r->rounds, r->chunks);
-	print_json_string(r->nova_node);
+	cli_print_json_string(r->nova_node);
 	printf(",\n  \"vgem_node\": ");
-	print_json_string(r->vgem_node);
+	cli_print_json_string(r->vgem_node);
 	printf(",\n  \"rows\": [");
 	for (i = 0; i < r->nrows; i++) {
 		const struct bench_row *row = &r->rows[i];
 
 		printf("%s\n    {\"group\": ", i ? "," : "");
-		print_json_string(row->group);
+		cli_print_json_string(row->group);
 		printf(", \"name\": ");
-		print_json_string(row->name);
+		cli_print_json_string(row->name);
 		printf(", \"unit\": ");
-		print_json_string(row->unit);
+		cli_print_json_string(row->unit);
 		printf(", \"ops_per_round\": %llu,\n     \"value\": ", (unsigned long long)row->ops);
 		print_json_stats(&row->value);
 		if (row->reference[0]) {
 			printf(",\n     \"reference\": {\"name\": ");
-			print_json_string(row->reference);
+			cli_print_json_string(row->reference);
 			printf(", \"value\": ");
 			print_json_stats(&row->ref);
 			printf("},\n     \"paired\": %s, \"ratio\": %.4f", row->paired ? "true" : "false",
@@ -196,9 +180,9 @@ void bench_report_print_json(const struct bench_report *r)
 	printf("\n  ],\n  \"not_measured\": [");
 	for (i = 0; i < r->nskipped; i++) {
 		printf("%s\n    {\"group\": ", i ? "," : "");
-		print_json_string(r->skipped[i].group);
+		cli_print_json_string(r->skipped[i].group);
 		printf(", \"reason\": ");
-		print_json_string(r->skipped[i].reason);
+		cli_print_json_string(r->skipped[i].reason);
 		printf("}");
 	}
 	printf("%s]\n}\n", r->nskipped ? "\n  " : "");

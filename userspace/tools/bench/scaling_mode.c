@@ -12,7 +12,7 @@
 
 #include <nova/nova.h>
 
-#include "cli.h"
+#include "../cli.h"
 #include "modes.h"
 #include "vm_bind.h"
 
@@ -76,7 +76,7 @@ static void print_json(const struct vm_bench *b)
 
 	printf("{\n  \"device\": ");
 	if (path)
-		printf("\"%s\"", path);	/* a /dev path: nothing to escape */
+		cli_print_json_string(path);
 	else
 		printf("null");
 	printf(",\n  \"va_alignment\": %" PRIu64 ",\n  \"vm_bind_max_ops\": %" PRIu32
@@ -111,7 +111,7 @@ int bench_scaling_main(const char *prog, const struct vm_bench_options *opt, boo
 	int ret;
 
 	vm_bench_plan(&b);
-	if (bench_open_nova(prog, &b.dev))
+	if (cli_open_nova(prog, &b.dev))
 		return 1;
 
 	ret = vm_bench_run(&b);
