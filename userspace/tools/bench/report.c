@@ -166,7 +166,8 @@ void bench_report_print_json(const struct bench_report *r)
 			cli_print_json_string(row->reference);
 			printf(", \"value\": ");
 			print_json_stats(&row->ref);
-			printf("},\n     \"paired\": %s, \"ratio\": %.4f", row->paired ? "true" : "false",
+			/* Significant digits, not decimals: a ratio may be far below 0.1. */
+			printf("},\n     \"paired\": %s, \"ratio\": %.6g", row->paired ? "true" : "false",
 			       bench_row_ratio(row));
 			if (row->paired) {
 				printf(", \"ratio_rounds\": ");
