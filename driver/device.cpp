@@ -34,21 +34,15 @@ Device::Device(const nova_core_device_config &config) : config_(config), gem_(co
 {
 }
 
-Result<Device *> Device::create(const nova_core_device_config &config)
+Result<RefPtr<Device>> Device::create(const nova_core_device_config &config)
 {
 	NOVA_TRY(validate(config));
 
-	Box<Device> device(new (may_fail) Device(config));
+	RefPtr<Device> device = adopt_ref(new (may_fail) Device(config));
 	if (!device)
 		return error(-ENOMEM);
 	NOVA_TRY(device->gem_.init());
-	return device.leak();
-}
-
-void Device::put()
-{
-	if (refs_.put())
-		delete this;
+	return device;
 }
 
 Result<u64> Device::param(u64 id) const
@@ -95,6 +89,7 @@ nova_core_device_stats Device::stats()
 
 using nova::Device;
 
+// The glue's reference travels as the plain handle.
 extern "C" int nova_core_device_create(const nova_core_device_config *config,
 				       nova_core_device **device)
 {
@@ -102,13 +97,13 @@ extern "C" int nova_core_device_create(const nova_core_device_config *config,
 
 	if (!created.ok())
 		return created.error();
-	*device = created.value();
+	*device = created.release_value().leak_ref();
 	return 0;
 }
 
 extern "C" void nova_core_device_put(nova_core_device *device)
 {
-	Device::from(device).put();
+	nova::adopt_ref(&Device::from(device)).reset();
 }
 
 extern "C" void nova_core_device_get_stats(nova_core_device *device, nova_core_device_stats *stats)

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "nova_core.h"
-#include "core/refcount.hpp"
+#include "core/ref_ptr.hpp"
 #include "gem/gem.hpp"
 
 // The C glue sees these as incomplete types; in C++ they are the empty bases
@@ -15,14 +15,12 @@ struct nova_core_device {};
 
 namespace nova {
 
-class Device : public nova_core_device, NoCopy {
+// Reference counted (see nova_core.h for who holds the references).
+class Device : public nova_core_device, public RefCounted<Device> {
 public:
-	static Result<Device *> create(const nova_core_device_config &config);
+	static Result<RefPtr<Device>> create(const nova_core_device_config &config);
 
 	static Device &from(nova_core_device *device) { return *static_cast<Device *>(device); }
-
-	void get() { refs_.get(); }
-	void put();
 
 	const nova_core_device_config &config() const { return config_; }
 	GemManager &gem() { return gem_; }
@@ -37,11 +35,10 @@ public:
 	nova_core_device_stats stats();
 
 private:
-	friend class Box<Device>; // only put() and a failed create() destroy
+	friend class RefPtr<Device>; // only the last reference destroys
 	explicit Device(const nova_core_device_config &config);
 	~Device() = default;
 
-	RefCount refs_;
 	const nova_core_device_config config_;
 	GemManager gem_;
 	u64 files_ = 0;

@@ -13,42 +13,40 @@
 
 namespace nova {
 
-Result<File *> File::open(Device &device, nova_svc_file *svc_file)
+Result<RefPtr<File>> File::open(Device &device, nova_svc_file *svc_file)
 {
-	Box<File> file(new (may_fail) File(device, svc_file));
+	RefPtr<File> file = adopt_ref(new (may_fail) File(device, svc_file));
 
 	if (!file)
 		return error(-ENOMEM);
 	NOVA_TRY(file->va_.init());
-	device.get();
-	device.file_opened();
-	return file.leak();
+	return file;
 }
 
 void File::close()
 {
-	Device &device = device_;
-
 	// Mappings first: the objects only they kept alive are freed now, while
 	// the file can still take them off its account.
 	va_.teardown();
-	device.gem().detach(gem_);
-	delete this;
-	device.file_closed();
-	device.put();
+	device_->gem().detach(gem_);
+}
+
+File::~File()
+{
+	device_->file_closed();
 }
 
 Status File::getparam(drm_nova_getparam &args)
 {
 	// @value is output only: upstream nova does not require it to be zero,
 	// and clients built against upstream's header must keep working.
-	args.value = NOVA_TRY(device_.param(args.param));
+	args.value = NOVA_TRY(device_->param(args.param));
 	return {};
 }
 
 Status File::gem_create(drm_nova_gem_create &args)
 {
-	const nova_core_device_config &config = device_.config();
+	const nova_core_device_config &config = device_->config();
 	u64 size;
 
 	if (args.pad != 0 || args.size == 0)
@@ -59,13 +57,12 @@ Status File::gem_create(drm_nova_gem_create &args)
 	if (!align_up(args.size, config.page_size, &size))
 		return error(-E2BIG);
 
-	GemObject *object = NOVA_TRY(device_.gem().create(device_, gem_, size));
+	Box<GemObject> object = NOVA_TRY(device_->gem().create(*device_, gem_, size));
 	u32 handle;
-	Status created = nova_svc_gem_create(svc_file_, size, object, &handle);
-	if (!created.ok()) {
-		GemManager::release(*object);
-		return created;
-	}
+	// On success the glue's object owns the record until it is freed
+	// (nova_core_gem_release()); on failure @object still does.
+	NOVA_TRY(nova_svc_gem_create(svc_file_, size, object.get(), &handle));
+	object.leak();
 	// The handle is visible to userspace from here on: another thread may
 	// already have closed it, so @object must not be touched again.
 	args.handle = handle;
@@ -97,12 +94,12 @@ Status File::gem_mmap_offset(drm_nova_gem_mmap_offset &args)
 
 Status File::vm_bind(drm_nova_vm_bind &args)
 {
-	return nova::vm_bind(device_, svc_file_, va_, args);
+	return nova::vm_bind(*device_, svc_file_, va_, args);
 }
 
 nova_core_file_stats File::stats()
 {
-	GemManager::Totals totals = device_.gem().totals(gem_);
+	GemManager::Totals totals = device_->gem().totals(gem_);
 
 	return { totals.objects, totals.bytes, va_.mappings() };
 }
@@ -118,13 +115,16 @@ extern "C" int nova_core_file_open(nova_core_device *device, nova_svc_file *svc_
 
 	if (!opened.ok())
 		return opened.error();
-	*file = opened.value();
+	*file = opened.release_value().leak_ref();
 	return 0;
 }
 
+// Takes back the glue's reference and drops it once the file is closed.
 extern "C" void nova_core_file_close(nova_core_file *file)
 {
-	File::from(file).close();
+	nova::RefPtr<File> closing = nova::adopt_ref(&File::from(file));
+
+	closing->close();
 }
 
 extern "C" void nova_core_file_get_stats(nova_core_file *file, nova_core_file_stats *stats)

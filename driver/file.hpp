@@ -4,7 +4,8 @@
 #pragma once
 
 #include "nova_core.h"
-#include "core/alloc.hpp"
+#include "core/ref_ptr.hpp"
+#include "device.hpp"
 #include "gem/gem.hpp"
 #include "vm/va_space.hpp"
 
@@ -18,13 +19,13 @@ struct drm_nova_vm_bind;
 
 namespace nova {
 
-class Device;
-
-class File : public nova_core_file, NoCopy {
+// Reference counted: the glue holds the reference it got from open() until
+// the DRM file goes; the file holds one on its device.
+class File : public nova_core_file, public RefCounted<File> {
 public:
-	static Result<File *> open(Device &device, nova_svc_file *svc_file);
-	// Unmaps the VA space, detaches what the client still holds and frees
-	// the file.
+	static Result<RefPtr<File>> open(Device &device, nova_svc_file *svc_file);
+	// The client is gone: unmaps the VA space and detaches the objects it
+	// still holds; the last reference then frees the file.
 	void close();
 
 	static File &from(nova_core_file *file) { return *static_cast<File *>(file); }
@@ -39,14 +40,15 @@ public:
 	void for_each_mapping(nova_core_mapping_fn fn, void *ctx) { va_.for_each(fn, ctx); }
 
 private:
-	friend class Box<File>;
+	friend class RefPtr<File>;
 	File(Device &device, nova_svc_file *svc_file)
-		: device_(device), svc_file_(svc_file), va_(device)
+		: device_(&device), svc_file_(svc_file), va_(device)
 	{
+		device.file_opened();
 	}
-	~File() = default;
+	~File();
 
-	Device &device_;
+	const RefPtr<Device> device_;
 	nova_svc_file *const svc_file_;
 	GemFileAccount gem_;
 	VaSpace va_;

@@ -51,8 +51,9 @@ public:
 	T &operator*() const { return *ptr_; }
 	explicit operator bool() const { return ptr_ != nullptr; }
 
-	// Gives up ownership without destroying the object.
-	[[nodiscard]] T *leak() { return exchange(ptr_, static_cast<T *>(nullptr)); }
+	// Gives up ownership without destroying the object, once someone else
+	// took it over.
+	T *leak() { return exchange(ptr_, static_cast<T *>(nullptr)); }
 
 	void reset(T *ptr = nullptr)
 	{

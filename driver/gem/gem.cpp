@@ -6,7 +6,7 @@
 
 namespace nova {
 
-Result<GemObject *> GemManager::create(Device &device, GemFileAccount &account, u64 size)
+Result<Box<GemObject>> GemManager::create(Device &device, GemFileAccount &account, u64 size)
 {
 	// Allocate before taking the lock: nothing sleeps for memory under it.
 	Box<GemObject> object(new (may_fail) GemObject(device, &account, size));
@@ -25,8 +25,7 @@ Result<GemObject *> GemManager::create(Device &device, GemFileAccount &account, 
 		account.bytes += size;
 		account.objects.push_back(*object);
 	}
-	device.get();
-	return object.leak();
+	return object;
 }
 
 void GemManager::unaccount(GemObject &object)
@@ -44,13 +43,16 @@ void GemManager::unaccount(GemObject &object)
 	}
 }
 
-void GemManager::release(GemObject &object)
+GemObject::GemObject(Device &device, GemFileAccount *account, u64 size)
+	: device_(&device), account_(account), size_(size)
 {
-	Device &device = object.device();
+}
 
-	device.gem().unaccount(object);
-	delete &object;
-	device.put();
+GemObject::~GemObject()
+{
+	// A record the budget refused was never accounted.
+	if (id_)
+		device_->gem().unaccount(*this);
 }
 
 void GemManager::detach(GemFileAccount &account)
@@ -97,5 +99,5 @@ u64 GemRef::object_id() const
 extern "C" void nova_core_gem_release(nova_core_gem *gem)
 {
 	if (gem)
-		nova::GemManager::release(nova::GemObject::from(gem));
+		delete &nova::GemObject::from(gem);
 }

@@ -15,6 +15,7 @@
 #include "core/alloc.hpp"
 #include "core/intrusive_list.hpp"
 #include "core/lock.hpp"
+#include "core/ref_ptr.hpp"
 
 struct nova_core_gem {};
 
@@ -24,23 +25,28 @@ class Device;
 struct GemFileTag {};
 class GemObject;
 
-// Per-client accounting, guarded by the manager's lock.
+// Per-client accounting, guarded by the manager's lock (which the analysis
+// cannot name from here: only GemManager touches it, always under lock_).
 struct GemFileAccount {
 	IntrusiveList<GemObject, GemFileTag> objects;
 	u64 count = 0;
 	u64 bytes = 0;
 };
 
+// Owned by the glue's GEM object from nova_svc_gem_create() on, until
+// nova_core_gem_release() deletes it. It is accounted exactly as long as it
+// lives (the destructor takes it off the accounts), and holds a reference
+// on its device, whose accounting it needs until then.
 class GemObject : public nova_core_gem, public ListNode<GemFileTag> {
 public:
-	GemObject(Device &device, GemFileAccount *account, u64 size)
-		: device_(device), account_(account), size_(size)
-	{
-	}
+	// Out of line, like the destructor: a RefPtr<Device> needs the whole
+	// Device, which includes this header.
+	GemObject(Device &device, GemFileAccount *account, u64 size);
+	~GemObject();
 
 	static GemObject &from(nova_core_gem *gem) { return *static_cast<GemObject *>(gem); }
 
-	Device &device() const { return device_; }
+	Device &device() const { return *device_; }
 	u64 size() const { return size_; }
 	// Unique among the device's objects, never reused; debugfs names
 	// objects by it.
@@ -49,10 +55,10 @@ public:
 private:
 	friend class GemManager;
 
-	Device &device_;
+	const RefPtr<Device> device_;
 	GemFileAccount *account_; // null once the creating file closed
 	const u64 size_;
-	u64 id_ = 0; // set once, when the manager accounts the object
+	u64 id_ = 0; // set once, when the manager accounts the object (0: not yet)
 };
 
 class GemManager : NoCopy {
@@ -63,17 +69,14 @@ public:
 	};
 
 	explicit GemManager(u64 budget) : budget_(budget) {}
+	// No object is left: each held a reference on the device.
 	~GemManager() { NOVA_ASSERT(objects_ == 0 && bytes_ == 0); }
 	[[nodiscard]] Status init() { return lock_.init(NOVA_LOCK_DEVICE); }
 
 	// Accounts a new object of @size bytes to the device and to @account and
 	// returns its record, which holds a device reference. -ENOSPC when the
 	// budget cannot hold it, -ENOMEM when the record cannot be allocated.
-	Result<GemObject *> create(Device &device, GemFileAccount &account, u64 size);
-
-	// Removes the object's accounting, frees the record and drops its device
-	// reference.
-	static void release(GemObject &object);
+	Result<Box<GemObject>> create(Device &device, GemFileAccount &account, u64 size);
 
 	// The client behind @account goes away: its objects stay accounted to
 	// the device until they are freed.
@@ -83,13 +86,14 @@ public:
 	Totals totals(const GemFileAccount &account);
 
 private:
+	friend class GemObject;
 	void unaccount(GemObject &object);
 
 	Mutex lock_;
 	const u64 budget_;
-	u64 objects_ = 0;
-	u64 bytes_ = 0;
-	u64 last_id_ = 0;
+	u64 objects_ TA_GUARDED(lock_) = 0;
+	u64 bytes_ TA_GUARDED(lock_) = 0;
+	u64 last_id_ TA_GUARDED(lock_) = 0;
 };
 
 // A reference to a GEM object looked up by handle, dropped at scope exit.

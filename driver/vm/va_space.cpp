@@ -43,6 +43,9 @@ void VaSpace::for_each(nova_core_mapping_fn fn, void *ctx)
 	}
 }
 
+// The edit holds the VA space's lock from construction to destruction
+// (guard_), which the analysis cannot follow from one member function to
+// the next: each one that touches the tree says so first.
 VaSpace::Edit::Edit(VaSpace &va, MappingStack &spares, MappingStack &removed)
 	: va_(va), guard_(va.lock_), spares_(spares), removed_(removed),
 	  size_before_(va.tree_.size())
@@ -51,6 +54,7 @@ VaSpace::Edit::Edit(VaSpace &va, MappingStack &spares, MappingStack &removed)
 
 VaSpace::Edit::~Edit()
 {
+	va_.lock_.assert_held();
 	u64 size = va_.tree_.size();
 
 	if (size > size_before_)
@@ -73,10 +77,10 @@ Mapping *VaSpace::Edit::take_spare()
 // mapping of the range goes.
 Mapping *VaSpace::Edit::carve(u64 start, u64 end)
 {
-	MappingTree &tree = va_.tree_;
+	va_.lock_.assert_held();
 	// Mappings are disjoint, so ordered by end as well as by start: the
 	// first one ending after @start is the first that can overlap.
-	Mapping *mapping = tree.first_where([start](const Mapping &m) { return m.end() > start; });
+	Mapping *mapping = va_.tree_.first_where([start](const Mapping &m) { return m.end() > start; });
 
 	if (!mapping || mapping->start() >= end)
 		return mapping;
@@ -91,7 +95,7 @@ Mapping *VaSpace::Edit::carve(u64 start, u64 end)
 				return MappingTree::next(*mapping);
 			}
 			mapping->split(start, end, *tail);
-			tree.insert_after(*mapping, *tail);
+			va_.tree_.insert_after(*mapping, *tail);
 			return tail;
 		}
 		mapping->cut_back(start);
@@ -101,7 +105,7 @@ Mapping *VaSpace::Edit::carve(u64 start, u64 end)
 	while (mapping && mapping->end() <= end) {
 		Mapping *next = MappingTree::next(*mapping);
 
-		tree.erase(*mapping);
+		va_.tree_.erase(*mapping);
 		removed_.push(*mapping);
 		mapping = next;
 	}
@@ -123,6 +127,7 @@ void VaSpace::Edit::map(u64 start, u64 end, GemRef &gem, u64 bo_offset, u32 flag
 
 	if (!mapping)
 		return;
+	va_.lock_.assert_held();
 	mapping->assign(start, end, move(gem), bo_offset, flags);
 	va_.tree_.insert_before(next, *mapping);
 }

@@ -36,7 +36,7 @@ public:
 private:
 	Device &device_;
 	Mutex lock_;
-	MappingTree tree_;
+	MappingTree tree_ TA_GUARDED(lock_);
 };
 
 // A locked change of a VA space. Nodes come from @spares; mappings that go
