@@ -10,9 +10,16 @@
  *   field=EXPR        a field of the ioctl's struct
  *   op.field=EXPR     VM_BIND: a field of its single operation
  *   tail=EXPR         VM_BIND: a byte past the known op size (with op_stride)
+ *   tail_at=EXPR      VM_BIND: where tail= goes, in bytes from the start of
+ *                     the op array (default: the first byte past op 0)
+ *   ops=two           VM_BIND: two valid MAPs (op_count=2), the second a
+ *                     page above the first, laid out at op_stride (<= 4096)
  *   setup=fill_budget GEM_CREATE: fill the object budget first
  *   arg=bad_pointer   pass an unreadable pointer as the ioctl's argument
  *   ops=straddle      VM_BIND: the op array runs into an unreadable page
+ *                     8 bytes before op 0 ends
+ *   ops=tail_unreadable  VM_BIND: op 0 is readable and ends where an
+ *                     unreadable page starts (its tail, or op 1, is in it)
  * EXPR is terms joined by + - |, a term is [~]ATOM[*ATOM] or [~]ATOM[/ATOM],
  * an ATOM a number or a name: page, max_object_size, max_ops, va_start,
  * va_end, object, object_size, unknown, foreign (a handle only another file
@@ -36,6 +43,9 @@
 #include "errno_walk.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The largest op_stride ops=two lays two ops out at. */
+#define MAX_STRIDE 4096
 
 /* Enough objects to fill any budget by halving sizes (see fill_budget()). */
 #define MAX_FILL 4096
@@ -282,14 +292,16 @@ static int run_row(const struct errno_walk_env *env, const char *ioctl_name, cha
 		struct drm_nova_gem_mmap_offset mmap_offset;
 		struct drm_nova_vm_bind vm_bind;
 	} args;
-	/* Room for a longer op version whose tail the row may set. */
-	unsigned char ops[2 * sizeof(struct drm_nova_vm_bind_op)] = { 0 };
+	/* Two ops at up to MAX_STRIDE, whose tails the row may set. */
+	unsigned char ops[2 * MAX_STRIDE] __attribute__((aligned(8))) = { 0 };
 	struct drm_nova_vm_bind_op *op = (void *)ops;
 	const struct field *fields;
 	unsigned long request;
 	uint32_t budget_handles[MAX_FILL];
-	int filled = 0, ret, bad_arg = 0, straddle = 0;
-	uint64_t tail = 0;
+	int filled = 0, ret, bad_arg = 0, two = 0;
+	/* ops=straddle or ops=tail_unreadable: bytes of op 0 left readable. */
+	size_t readable = 0;
+	uint64_t tail = 0, tail_at = sizeof(*op);
 
 	memset(&args, 0, sizeof(args));
 	if (!strcmp(ioctl_name, "GETPARAM")) {
@@ -337,7 +349,16 @@ static int run_row(const struct errno_walk_env *env, const char *ioctl_name, cha
 			continue;
 		}
 		if (!strcmp(tok, "ops") && !strcmp(eq + 1, "straddle")) {
-			straddle = 1;
+			readable = sizeof(*op) - 8;
+			continue;
+		}
+		if (!strcmp(tok, "ops") && !strcmp(eq + 1, "tail_unreadable")) {
+			readable = sizeof(*op);
+			continue;
+		}
+		if (!strcmp(tok, "ops") && !strcmp(eq + 1, "two")) {
+			two = 1;
+			args.vm_bind.op_count = 2;
 			continue;
 		}
 		if (!strcmp(tok, "setup")) {
@@ -355,26 +376,43 @@ static int run_row(const struct errno_walk_env *env, const char *ioctl_name, cha
 		}
 		if (!strcmp(tok, "tail"))
 			tail = value;
+		else if (!strcmp(tok, "tail_at"))
+			tail_at = value;
 		else if (!strncmp(tok, "op.", 3) ? set_field(vm_bind_op_fields, op, tok + 3, value)
 						 : set_field(fields, &args, tok, value)) {
 			*why = "unknown field";
 			return -1;
 		}
 	}
-	if (tail)
-		ops[sizeof(*op)] = (unsigned char)tail;
-	if (straddle) {
-		/* All but the op's last 8 bytes readable; then a PROT_NONE page. */
+	if (two) {
+		struct drm_nova_vm_bind_op second = *op;
+
+		if (args.vm_bind.op_stride < sizeof(*op) || args.vm_bind.op_stride > MAX_STRIDE) {
+			*why = "ops=two needs an op_stride of 40 to 4096";
+			return -1;
+		}
+		second.va += env->page;
+		memcpy(ops + args.vm_bind.op_stride, &second, sizeof(second));
+	}
+	if (tail) {
+		if (tail_at >= sizeof(ops)) {
+			*why = "tail_at is past the op array";
+			return -1;
+		}
+		ops[tail_at] = (unsigned char)tail;
+	}
+	if (readable) {
+		/* @readable bytes of op 0 end where a PROT_NONE page starts. */
 		unsigned char *pages = mmap(NULL, 2 * env->page, PROT_READ | PROT_WRITE,
 					    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		if (pages == MAP_FAILED) {
-			*why = "cannot map the straddle pages";
+			*why = "cannot map the unreadable page";
 			return -1;
 		}
 		mprotect(pages + env->page, env->page, PROT_NONE);
-		memcpy(pages + env->page - (sizeof(*op) - 8), ops, sizeof(*op) - 8);
-		args.vm_bind.ops = (uintptr_t)(pages + env->page - (sizeof(*op) - 8));
+		memcpy(pages + env->page - readable, ops, readable);
+		args.vm_bind.ops = (uintptr_t)(pages + env->page - readable);
 		ret = drmIoctl(env->fd, request, &args) ? errno : 0;
 		munmap(pages, 2 * env->page);
 	} else {

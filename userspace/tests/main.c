@@ -28,7 +28,6 @@ static const struct test_case *const suites[] = {
 	mmap_tests,
 	vm_lib_tests,
 	vm_bind_tests,
-	vm_errors_tests,
 	vm_lifetime_tests,
 	bo_tests,
 	prime_tests,

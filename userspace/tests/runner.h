@@ -39,7 +39,6 @@ extern const struct test_case gem_info_tests[];
 extern const struct test_case mmap_tests[];
 extern const struct test_case vm_lib_tests[];
 extern const struct test_case vm_bind_tests[];
-extern const struct test_case vm_errors_tests[];
 extern const struct test_case vm_lifetime_tests[];
 extern const struct test_case bo_tests[];
 extern const struct test_case prime_tests[];

@@ -168,13 +168,4 @@ enum test_result vm_check_unchanged(const struct vm_env *env,
 			return TEST_FAIL;				\
 	} while (0)
 
-/* A failing call: @expr must return @err and leave the VA space unchanged. */
-#define VM_CHECK_FAILS(env, expr, err)					\
-	do {								\
-		struct vm_snapshot s_;					\
-		vm_snapshot(env, &s_);					\
-		CHECK_ERR(expr, err);					\
-		VM_UNCHANGED(env, &s_, #expr);				\
-	} while (0)
-
 #endif /* NOVA_TEST_VM_UTIL_H */
