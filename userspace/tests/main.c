@@ -2,10 +2,11 @@
 /*
  * nova-libtest - libnova's test suite, run against the real nova.ko.
  *
- * The cases exercise the library and, through raw ioctls on the library's
- * file descriptor, the uAPI contract of driver/uapi/nova_drm.h. Expected
- * errors come from that header's documentation, never from what a driver
- * happens to return.
+ * The cases exercise the library; raw ioctls on the library's file
+ * descriptor show what its calls did in the kernel (and, where only debugfs
+ * can tell, VM_BIND's effects). Expected errors come from the uAPI's
+ * documentation, never from what a driver happens to return; bad inputs of
+ * the raw ioctls themselves are rows of Documentation/uapi-errors.csv.
  *
  * Output: one "ok NAME", "FAIL NAME: reason" or "skip NAME: reason" line per
  * case, then "libnova: N passed, N failed" (", N skipped" when some were);

@@ -25,7 +25,7 @@ static int handle_open(struct nova_device *dev, uint32_t handle)
 {
 	uint64_t size;
 
-	return raw_gem_info(nova_device_fd(dev), handle, 0, &size) == 0;
+	return raw_gem_info(nova_device_fd(dev), handle, &size) == 0;
 }
 
 static int cache_stats(struct nova_device *dev, struct nova_bo_cache_stats *stats)

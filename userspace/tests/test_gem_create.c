@@ -27,7 +27,7 @@ static enum test_result gem_create_rounds_up(void)
 	if (2 * l.page_size <= l.max_object_size) {
 		CHECK_OK(nova_bo_create(dev, l.page_size + 1, &bo));
 		CHECK_U64(nova_bo_size(bo), ==, 2 * l.page_size);
-		CHECK_OK(raw_gem_info(nova_device_fd(dev), nova_bo_handle(bo), 0, &size));
+		CHECK_OK(raw_gem_info(nova_device_fd(dev), nova_bo_handle(bo), &size));
 		CHECK_U64(size, ==, nova_bo_size(bo));
 		nova_bo_destroy(bo);
 	}

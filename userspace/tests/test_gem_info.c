@@ -22,7 +22,7 @@ static enum test_result gem_info_unknown_handle(void)
 
 	CHECK_ERR(nova_bo_query_size(dev, 0, &size), -ENOENT);
 	/* A handle stops naming anything once closed. */
-	CHECK_OK(raw_gem_create(fd, 1, 0, &handle, NULL));
+	CHECK_OK(raw_gem_create(fd, 1, &handle, NULL));
 	CHECK_OK(nova_bo_query_size(dev, handle, &size));
 	CHECK_OK(raw_gem_close(fd, handle));
 	CHECK_ERR(nova_bo_query_size(dev, handle, &size), -ENOENT);
@@ -53,7 +53,7 @@ static enum test_result gem_info_size(void)
 		if (rounded > l.max_object_size)
 			break;
 
-		CHECK_OK(raw_gem_create(fd, size, 0, &handle, NULL));
+		CHECK_OK(raw_gem_create(fd, size, &handle, NULL));
 		CHECK_OK(nova_bo_query_size(dev, handle, &info));
 		CHECK_U64(info, ==, rounded);
 		CHECK_OK(raw_gem_close(fd, handle));

@@ -79,12 +79,12 @@ static enum test_result mmap_two_mappings(void)
 	CHECK_OK(nova_device_open(&dev));
 	fd = nova_device_fd(dev);
 
-	CHECK_OK(raw_gem_create(fd, 64 * 1024, 0, &handle, &size));
-	CHECK_OK(raw_mmap_offset(fd, handle, 0, &offset_a));
+	CHECK_OK(raw_gem_create(fd, 64 * 1024, &handle, &size));
+	CHECK_OK(raw_mmap_offset(fd, handle, &offset_a));
 	a = map_raw(fd, offset_a, size);
 	if (a == MAP_FAILED)
 		FAIL("first mmap: %s", strerror(errno));
-	CHECK_OK(raw_mmap_offset(fd, handle, 0, &offset_b));
+	CHECK_OK(raw_mmap_offset(fd, handle, &offset_b));
 	b = map_raw(fd, offset_b, size);
 	if (b == MAP_FAILED)
 		FAIL("second mmap: %s", strerror(errno));
@@ -121,8 +121,8 @@ static enum test_result mmap_beyond_size(void)
 	fd = nova_device_fd(dev);
 	page = host_page_size();
 
-	CHECK_OK(raw_gem_create(fd, 2 * page, 0, &handle, &size));
-	CHECK_OK(raw_mmap_offset(fd, handle, 0, &offset));
+	CHECK_OK(raw_gem_create(fd, 2 * page, &handle, &size));
+	CHECK_OK(raw_mmap_offset(fd, handle, &offset));
 
 	/* The exact size works: the failures below are about the size. */
 	p = map_raw(fd, offset, size);

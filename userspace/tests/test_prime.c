@@ -49,9 +49,9 @@ static enum test_result prime_import_twice_one_object(void)
 	/* Three references now: the handle stays until the last one goes. */
 	nova_bo_unref(a);
 	nova_bo_unref(b);
-	CHECK_OK(raw_gem_info(nova_device_fd(dev), handle, 0, NULL));
+	CHECK_OK(raw_gem_info(nova_device_fd(dev), handle, NULL));
 	nova_bo_unref(bo);
-	CHECK_ERR(raw_gem_info(nova_device_fd(dev), handle, 0, NULL), -ENOENT);
+	CHECK_ERR(raw_gem_info(nova_device_fd(dev), handle, NULL), -ENOENT);
 	nova_device_close(dev);
 	return TEST_PASS;
 }

@@ -164,7 +164,7 @@ static enum test_result threads_create_import_map_free(void)
 
 	/* The shared objects kept exactly the creator's reference. */
 	for (i = 0; i < SHARED; i++) {
-		CHECK_OK(raw_gem_info(env.fd, nova_bo_handle(st.shared[i]), 0, NULL));
+		CHECK_OK(raw_gem_info(env.fd, nova_bo_handle(st.shared[i]), NULL));
 		nova_bo_unref(st.shared[i]);
 		close(st.shared_fd[i]);
 	}

@@ -416,7 +416,7 @@ static enum test_result vm_bind_object_end(void)
 	uint32_t a;
 
 	VM_ENV_OPEN(&env, true);
-	CHECK_OK(raw_gem_create(env.fd, R(3), 0, &a, &size));
+	CHECK_OK(raw_gem_create(env.fd, R(3), &a, &size));
 	/* GEM_CREATE rounds to the page size, which the alignment may exceed. */
 	size = size / env.align * env.align;
 
@@ -479,7 +479,7 @@ static enum test_result vm_bind_files_separate(void)
 	CHECK_OK(nova_device_open_path(nova_device_node_path(env.dev), &second));
 	fd2 = nova_device_fd(second);
 	CHECK_OK(vm_object(&env, 2, &a));
-	CHECK_OK(raw_gem_create(fd2, R(2), 0, &b, NULL));
+	CHECK_OK(raw_gem_create(fd2, R(2), &b, NULL));
 	CHECK_OK(vm_read_stat(&env, "mappings", &before));
 
 	/* The same addresses in both files. */

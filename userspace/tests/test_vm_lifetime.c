@@ -225,7 +225,7 @@ static enum test_result vm_lifetime_gem_close_while_mapped(void)
 	COUNTERS(1, (int64_t)R(4), 1, "after GEM_CREATE and MAP");
 
 	CHECK_OK(raw_gem_close(env.fd, a));
-	CHECK_ERR(raw_gem_info(env.fd, a, 0, &size), -ENOENT);	/* the handle is gone */
+	CHECK_ERR(raw_gem_info(env.fd, a, &size), -ENOENT);	/* the handle is gone */
 	COUNTERS(1, (int64_t)R(4), 1, "after GEM_CLOSE of the mapped object");
 	VM_CHECK(&env, { 0, 4, A, 0, 0 });
 
@@ -296,7 +296,7 @@ static enum test_result vm_lifetime_file_close(void)
 	CHECK_U64(now.files, ==, base.files + 1);
 
 	for (i = 0; i < 4; i++)
-		CHECK_OK(raw_gem_create(fd2, R(4), 0, &h[i], NULL));
+		CHECK_OK(raw_gem_create(fd2, R(4), &h[i], NULL));
 	for (i = 0; i < 64; i++)
 		ops[i] = op_map(h[i % 4], R(i % 2), U(3 * i), R(1 + i % 3),
 				i % 2 ? NOVA_VM_BIND_MAP_READONLY : 0);
@@ -354,12 +354,12 @@ static enum test_result vm_cpu_data_while_mapped(void)
 	uint32_t a;
 
 	VM_ENV_OPEN(&env, false);
-	CHECK_OK(raw_gem_create(env.fd, R(4) > 65536 ? R(4) : 65536, 0, &a, &size));
+	CHECK_OK(raw_gem_create(env.fd, R(4) > 65536 ? R(4) : 65536, &a, &size));
 	CHECK_OK(vm_map(env.fd, a, 0, U(0), R(4), 0));
 	CHECK_OK(vm_map(env.fd, a, R(1), U(16), R(2), NOVA_VM_BIND_MAP_READONLY));
 
 	/* Write through one CPU mapping while VA-mapped. */
-	CHECK_OK(raw_mmap_offset(env.fd, a, 0, &offset));
+	CHECK_OK(raw_mmap_offset(env.fd, a, &offset));
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, env.fd, (off_t)offset);
 	if (p == MAP_FAILED)
 		FAIL("mmap: %s", strerror(errno));
@@ -367,7 +367,7 @@ static enum test_result vm_cpu_data_while_mapped(void)
 	munmap(p, size);
 
 	/* Read back through a fresh one. */
-	CHECK_OK(raw_mmap_offset(env.fd, a, 0, &offset));
+	CHECK_OK(raw_mmap_offset(env.fd, a, &offset));
 	q = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, env.fd, (off_t)offset);
 	if (q == MAP_FAILED)
 		FAIL("second mmap: %s", strerror(errno));

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+/* The raw uAPI calls and limits of util.h. */
 #include <errno.h>
 #include <unistd.h>
 
@@ -22,12 +23,10 @@ int raw_getparam(int fd, uint64_t param, uint64_t *value)
 	return ret;
 }
 
-int raw_gem_create(int fd, uint64_t size, uint32_t pad, uint32_t *handle,
-		   uint64_t *rounded)
+int raw_gem_create(int fd, uint64_t size, uint32_t *handle, uint64_t *rounded)
 {
 	struct drm_nova_gem_create args = {
 		.handle = 0xffffffffu,	/* out only */
-		.pad = pad,
 		.size = size,
 	};
 	int ret;
@@ -40,11 +39,10 @@ int raw_gem_create(int fd, uint64_t size, uint32_t pad, uint32_t *handle,
 	return ret;
 }
 
-int raw_gem_info(int fd, uint32_t handle, uint32_t pad, uint64_t *size)
+int raw_gem_info(int fd, uint32_t handle, uint64_t *size)
 {
 	struct drm_nova_gem_info args = {
 		.handle = handle,
-		.pad = pad,
 		.size = JUNK64,
 	};
 	int ret;
@@ -62,11 +60,10 @@ int raw_gem_close(int fd, uint32_t handle)
 	return raw_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &args);
 }
 
-int raw_mmap_offset(int fd, uint32_t handle, uint32_t flags, uint64_t *offset)
+int raw_mmap_offset(int fd, uint32_t handle, uint64_t *offset)
 {
 	struct drm_nova_gem_mmap_offset args = {
 		.handle = handle,
-		.flags = flags,
 		.offset = JUNK64,
 	};
 	int ret;

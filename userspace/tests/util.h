@@ -3,9 +3,11 @@
  * Helpers shared by the test cases: raw uAPI calls and the device's limits.
  *
  * The raw helpers issue the ioctls with drmIoctl() on a device's fd, so that
- * the cases can pass what libnova never would (non-zero pads and flags,
- * foreign handles), and return 0 or a negative errno like libnova does.
- * Fields documented as "ignored on input" are filled with junk on purpose.
+ * the cases can see what libnova's calls did to the kernel's objects (a
+ * handle still open, an object's size, a second mapping), and return 0 or a
+ * negative errno like libnova does. Fields documented as "ignored on input"
+ * are filled with junk on purpose. Bad inputs are the errno table's
+ * (Documentation/uapi-errors.csv), not these helpers'.
  */
 #ifndef NOVA_TEST_UTIL_H
 #define NOVA_TEST_UTIL_H
@@ -21,11 +23,10 @@
 
 int raw_ioctl(int fd, unsigned long request, void *arg);
 int raw_getparam(int fd, uint64_t param, uint64_t *value);
-int raw_gem_create(int fd, uint64_t size, uint32_t pad, uint32_t *handle,
-		   uint64_t *rounded);
-int raw_gem_info(int fd, uint32_t handle, uint32_t pad, uint64_t *size);
+int raw_gem_create(int fd, uint64_t size, uint32_t *handle, uint64_t *rounded);
+int raw_gem_info(int fd, uint32_t handle, uint64_t *size);
 int raw_gem_close(int fd, uint32_t handle);
-int raw_mmap_offset(int fd, uint32_t handle, uint32_t flags, uint64_t *offset);
+int raw_mmap_offset(int fd, uint32_t handle, uint64_t *offset);
 
 struct nova_limits {
 	uint64_t page_size;

@@ -74,7 +74,7 @@ int vm_unmap(int fd, uint64_t va, uint64_t range)
 
 int vm_object(const struct vm_env *env, uint64_t units, uint32_t *handle)
 {
-	return raw_gem_create(env->fd, units * env->align, 0, handle, NULL);
+	return raw_gem_create(env->fd, units * env->align, handle, NULL);
 }
 
 /* --- finding the device's debugfs directory ------------------------------- */
