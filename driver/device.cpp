@@ -2,6 +2,7 @@
 //
 // Device lifetime and GETPARAM's answers.
 #include "device.hpp"
+#include "file.hpp"
 #include "uapi/nova_drm.h"
 #include "vm/mapping.hpp"
 
@@ -42,6 +43,7 @@ Result<RefPtr<Device>> Device::create(const nova_core_device_config &config)
 	if (!device)
 		return error(-ENOMEM);
 	NOVA_TRY(device->gem_.init());
+	NOVA_TRY(device->files_lock_.init(NOVA_LOCK_DEVICE));
 	return device;
 }
 
@@ -71,6 +73,20 @@ Result<u64> Device::param(u64 id) const
 	}
 }
 
+void Device::file_opened(File &file)
+{
+	Guard guard(files_lock_);
+
+	files_.push_back(file);
+}
+
+void Device::file_closed(File &file)
+{
+	Guard guard(files_lock_);
+
+	files_.remove(file);
+}
+
 nova_core_device_stats Device::stats()
 {
 	nova_core_device_stats stats{};
@@ -78,8 +94,15 @@ nova_core_device_stats Device::stats()
 
 	stats.objects = totals.objects;
 	stats.object_bytes = totals.bytes;
-	stats.files = __atomic_load_n(&files_, __ATOMIC_RELAXED);
-	stats.mappings = __atomic_load_n(&mappings_, __ATOMIC_RELAXED);
+	{
+		// Each VA space's lock nests inside this one, never the reverse.
+		Guard guard(files_lock_);
+
+		files_.for_each([&stats](File &file) {
+			stats.files++;
+			stats.mappings += file.mappings();
+		});
+	}
 	// A mapping is one fixed-size node: its tree links live inside it.
 	stats.mapping_bytes = stats.mappings * sizeof(Mapping);
 	return stats;

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 //
 // The core's side of one nova device: its fixed configuration, its
-// parameters, the object manager's bookkeeping and the count of mappings
-// in all its clients' VA spaces.
+// parameters, the object manager's bookkeeping and its open files.
 #pragma once
 
 #include "nova_core.h"
+#include "core/intrusive_list.hpp"
+#include "core/lock.hpp"
 #include "core/ref_ptr.hpp"
 #include "gem/gem.hpp"
 
@@ -14,6 +15,9 @@
 struct nova_core_device {};
 
 namespace nova {
+
+class File;
+struct DeviceFileTag {};
 
 // Reference counted (see nova_core.h for who holds the references).
 class Device : public nova_core_device, public RefCounted<Device> {
@@ -28,10 +32,12 @@ public:
 	// The value of a GETPARAM parameter; -EINVAL for an unknown one.
 	Result<u64> param(u64 id) const;
 
-	void file_opened() { __atomic_add_fetch(&files_, 1, __ATOMIC_RELAXED); }
-	void file_closed() { __atomic_sub_fetch(&files_, 1, __ATOMIC_RELAXED); }
-	void mappings_added(u64 count) { __atomic_add_fetch(&mappings_, count, __ATOMIC_RELAXED); }
-	void mappings_removed(u64 count) { __atomic_sub_fetch(&mappings_, count, __ATOMIC_RELAXED); }
+	// A file joins the device once it is fully open and leaves it when it
+	// is destroyed.
+	void file_opened(File &file);
+	void file_closed(File &file);
+
+	// The totals are sums over the open files, taken when asked.
 	nova_core_device_stats stats();
 
 private:
@@ -41,8 +47,8 @@ private:
 
 	const nova_core_device_config config_;
 	GemManager gem_;
-	u64 files_ = 0;
-	u64 mappings_ = 0;
+	Mutex files_lock_;
+	IntrusiveList<File, DeviceFileTag> files_ TA_GUARDED(files_lock_);
 };
 
 } // namespace nova

@@ -20,6 +20,7 @@ Result<RefPtr<File>> File::open(Device &device, nova_svc_file *svc_file)
 	if (!file)
 		return error(-ENOMEM);
 	NOVA_TRY(file->va_.init());
+	device.file_opened(*file);
 	return file;
 }
 
@@ -33,7 +34,9 @@ void File::close()
 
 File::~File()
 {
-	device_->file_closed();
+	// A file whose open failed never joined the device.
+	if (linked())
+		device_->file_closed(*this);
 }
 
 Status File::getparam(drm_nova_getparam &args)
@@ -101,7 +104,7 @@ nova_core_file_stats File::stats()
 {
 	GemManager::Totals totals = device_->gem().totals(gem_);
 
-	return { totals.objects, totals.bytes, va_.mappings() };
+	return { totals.objects, totals.bytes, mappings() };
 }
 
 } // namespace nova

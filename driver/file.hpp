@@ -21,7 +21,7 @@ namespace nova {
 
 // Reference counted: the glue holds the reference it got from open() until
 // the DRM file goes; the file holds one on its device.
-class File : public nova_core_file, public RefCounted<File> {
+class File : public nova_core_file, public RefCounted<File>, public ListNode<DeviceFileTag> {
 public:
 	static Result<RefPtr<File>> open(Device &device, nova_svc_file *svc_file);
 	// The client is gone: unmaps the VA space and detaches the objects it
@@ -37,14 +37,14 @@ public:
 	Status vm_bind(drm_nova_vm_bind &args);
 
 	nova_core_file_stats stats();
+	u64 mappings() { return va_.mappings(); }
 	void for_each_mapping(nova_core_mapping_fn fn, void *ctx) { va_.for_each(fn, ctx); }
 
 private:
 	friend class RefPtr<File>;
 	File(Device &device, nova_svc_file *svc_file)
-		: device_(&device), svc_file_(svc_file), va_(device)
+		: device_(&device), svc_file_(svc_file)
 	{
-		device.file_opened();
 	}
 	~File();
 

@@ -57,7 +57,9 @@ public:
 		head_.prev_ = &node;
 	}
 
-	void remove(T &element)
+	// Static: a linked node knows its neighbours, so an element can leave
+	// its list without anyone naming the list.
+	static void remove(T &element)
 	{
 		Node &node = element;
 

@@ -9,7 +9,7 @@ namespace nova {
 Result<Box<GemObject>> GemManager::create(Device &device, GemFileAccount &account, u64 size)
 {
 	// Allocate before taking the lock: nothing sleeps for memory under it.
-	Box<GemObject> object(new (may_fail) GemObject(device, &account, size));
+	Box<GemObject> object(new (may_fail) GemObject(device, size));
 	if (!object)
 		return error(-ENOMEM);
 
@@ -21,8 +21,6 @@ Result<Box<GemObject>> GemManager::create(Device &device, GemFileAccount &accoun
 		objects_++;
 		bytes_ += size;
 		object->id_ = ++last_id_;
-		account.count++;
-		account.bytes += size;
 		account.objects.push_back(*object);
 	}
 	return object;
@@ -35,16 +33,12 @@ void GemManager::unaccount(GemObject &object)
 	NOVA_ASSERT(objects_ > 0 && bytes_ >= object.size_);
 	objects_--;
 	bytes_ -= object.size_;
-	if (GemFileAccount *account = object.account_) {
-		account->count--;
-		account->bytes -= object.size_;
-		account->objects.remove(object);
-		object.account_ = nullptr;
-	}
+	if (object.linked())
+		IntrusiveList<GemObject, GemFileTag>::remove(object);
 }
 
-GemObject::GemObject(Device &device, GemFileAccount *account, u64 size)
-	: device_(&device), account_(account), size_(size)
+GemObject::GemObject(Device &device, u64 size)
+	: device_(&device), size_(size)
 {
 }
 
@@ -59,10 +53,8 @@ void GemManager::detach(GemFileAccount &account)
 {
 	Guard guard(lock_);
 
-	while (GemObject *object = account.objects.pop_front())
-		object->account_ = nullptr;
-	account.count = 0;
-	account.bytes = 0;
+	while (account.objects.pop_front())
+		continue;
 }
 
 GemManager::Totals GemManager::totals()
@@ -72,11 +64,16 @@ GemManager::Totals GemManager::totals()
 	return { objects_, bytes_ };
 }
 
-GemManager::Totals GemManager::totals(const GemFileAccount &account)
+GemManager::Totals GemManager::totals(GemFileAccount &account)
 {
+	Totals totals{};
 	Guard guard(lock_);
 
-	return { account.count, account.bytes };
+	account.objects.for_each([&totals](GemObject &object) {
+		totals.objects++;
+		totals.bytes += object.size_;
+	});
+	return totals;
 }
 
 Result<GemRef> GemRef::lookup(nova_svc_file *file, u32 handle)

@@ -25,23 +25,23 @@ class Device;
 struct GemFileTag {};
 class GemObject;
 
-// Per-client accounting, guarded by the manager's lock (which the analysis
-// cannot name from here: only GemManager touches it, always under lock_).
+// A client's objects, guarded by the manager's lock (which the analysis
+// cannot name from here: only GemManager touches the list, always under
+// lock_). Its totals are summed over the list when asked.
 struct GemFileAccount {
 	IntrusiveList<GemObject, GemFileTag> objects;
-	u64 count = 0;
-	u64 bytes = 0;
 };
 
 // Owned by the glue's GEM object from nova_svc_gem_create() on, until
 // nova_core_gem_release() deletes it. It is accounted exactly as long as it
 // lives (the destructor takes it off the accounts), and holds a reference
-// on its device, whose accounting it needs until then.
+// on its device, whose accounting it needs until then. It is on its
+// creating file's account (linked()) until that file closes.
 class GemObject : public nova_core_gem, public ListNode<GemFileTag> {
 public:
 	// Out of line, like the destructor: a RefPtr<Device> needs the whole
 	// Device, which includes this header.
-	GemObject(Device &device, GemFileAccount *account, u64 size);
+	GemObject(Device &device, u64 size);
 	~GemObject();
 
 	static GemObject &from(nova_core_gem *gem) { return *static_cast<GemObject *>(gem); }
@@ -56,7 +56,6 @@ private:
 	friend class GemManager;
 
 	const RefPtr<Device> device_;
-	GemFileAccount *account_; // null once the creating file closed
 	const u64 size_;
 	u64 id_ = 0; // set once, when the manager accounts the object (0: not yet)
 };
@@ -83,7 +82,7 @@ public:
 	void detach(GemFileAccount &account);
 
 	Totals totals();
-	Totals totals(const GemFileAccount &account);
+	Totals totals(GemFileAccount &account);
 
 private:
 	friend class GemObject;

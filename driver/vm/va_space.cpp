@@ -2,7 +2,6 @@
 //
 // Mappings of a VA space: replace, cut, split, remove.
 #include "vm/va_space.hpp"
-#include "device.hpp"
 
 namespace nova {
 
@@ -14,7 +13,6 @@ void VaSpace::teardown()
 		Guard guard(lock_);
 
 		tree_.swap(doomed);
-		device_.mappings_removed(doomed.size());
 	}
 	// Outside the lock: the last reference on an object frees it.
 	doomed.clear([](Mapping &mapping) { delete &mapping; });
@@ -47,20 +45,8 @@ void VaSpace::for_each(nova_core_mapping_fn fn, void *ctx)
 // (guard_), which the analysis cannot follow from one member function to
 // the next: each one that touches the tree says so first.
 VaSpace::Edit::Edit(VaSpace &va, MappingStack &spares, MappingStack &removed)
-	: va_(va), guard_(va.lock_), spares_(spares), removed_(removed),
-	  size_before_(va.tree_.size())
+	: va_(va), guard_(va.lock_), spares_(spares), removed_(removed)
 {
-}
-
-VaSpace::Edit::~Edit()
-{
-	va_.lock_.assert_held();
-	u64 size = va_.tree_.size();
-
-	if (size > size_before_)
-		va_.device_.mappings_added(size - size_before_);
-	else
-		va_.device_.mappings_removed(size_before_ - size);
 }
 
 // The caller sized the spares for the worst case; running out is a core bug.

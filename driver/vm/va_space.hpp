@@ -16,11 +16,9 @@
 
 namespace nova {
 
-class Device;
-
 class VaSpace : NoCopy {
 public:
-	explicit VaSpace(Device &device) : device_(device) {}
+	VaSpace() = default;
 	~VaSpace() { NOVA_ASSERT(tree_.empty()); }
 	[[nodiscard]] Status init() { return lock_.init(NOVA_LOCK_FILE); }
 
@@ -34,7 +32,6 @@ public:
 	class Edit;
 
 private:
-	Device &device_;
 	Mutex lock_;
 	MappingTree tree_ TA_GUARDED(lock_);
 };
@@ -51,7 +48,6 @@ public:
 	static constexpr u32 kUnmapNodes = 1;
 
 	Edit(VaSpace &va, MappingStack &spares, MappingStack &removed);
-	~Edit();
 
 	// Maps [start, end) to @gem from @bo_offset on, replacing what was
 	// there; takes over @gem's reference.
@@ -67,7 +63,6 @@ private:
 	Guard guard_;
 	MappingStack &spares_;
 	MappingStack &removed_;
-	const u64 size_before_;
 };
 
 } // namespace nova
