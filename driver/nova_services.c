@@ -7,6 +7,7 @@
 #include <linux/bug.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/pagemap.h>
 #include <linux/printk.h>
 #include <linux/refcount.h>
 #include <linux/slab.h>
@@ -25,11 +26,20 @@ void nova_svc_free(void *ptr)
 	kvfree(ptr);
 }
 
-struct nova_svc_status nova_svc_copy_from_user(void *dst, __u64 user_ptr, unsigned long size)
+struct nova_svc_status nova_svc_copy_struct_from_user(void *dst, unsigned long ksize,
+						      __u64 user_ptr, unsigned long usize)
 {
-	if (copy_from_user(dst, u64_to_user_ptr(user_ptr), size))
-		return nova_svc_errno(-EFAULT);
-	return nova_svc_errno(0);
+	const char __user *src = u64_to_user_ptr(user_ptr);
+	int ret = copy_struct_from_user(dst, ksize, src, usize);
+
+	/*
+	 * copy_struct_from_user() stops at the first non-zero byte of the
+	 * tail; a struct that cannot be read whole is -EFAULT all the same.
+	 * Faults are per page, and so is fault_in_readable()'s probe.
+	 */
+	if (ret == -E2BIG && fault_in_readable(src, usize))
+		ret = -EFAULT;
+	return nova_svc_errno(ret);
 }
 
 struct nova_svc_mutex {

@@ -118,11 +118,18 @@ nova_svc_gem_create(struct nova_svc_file *file, __u64 size, struct nova_core_gem
 		    __u32 *handle);
 
 /*
- * Copies @size bytes from the user address @user_ptr (a uapi __u64 pointer)
- * into @dst; -EFAULT when any of it cannot be read.
+ * Reads an extensible struct from the user address @user_ptr (a uapi __u64
+ * pointer), where the user's version is @usize bytes and the kernel's
+ * @ksize: copy_struct_from_user() semantics. The common prefix is copied
+ * into @dst and the rest of @dst zeroed; bytes the user has past @ksize
+ * (a newer client's fields) must be zero, else -E2BIG. One rule on top:
+ * -EFAULT when any of the @usize bytes cannot be read, even if a non-zero
+ * byte comes before the fault, so that a struct is read whole before it is
+ * judged.
  */
 NOVA_SVC_MUST_CHECK struct nova_svc_status
-nova_svc_copy_from_user(void *dst, __u64 user_ptr, unsigned long size);
+nova_svc_copy_struct_from_user(void *dst, unsigned long ksize, __u64 user_ptr,
+			       unsigned long usize);
 
 /* Takes a reference on the object behind @handle; -ENOENT when there is none. */
 NOVA_SVC_MUST_CHECK struct nova_svc_status

@@ -30,33 +30,26 @@ struct BindOp {
 	GemRef gem; // MAP only: the reference the new mapping takes over
 };
 
-// Reads operation @index: its first kOpSize bytes into @op, and the rest of
-// its stride, which a newer client's fields occupy, must be zero (their
-// defaults, as far as this kernel can tell). The whole operation is read
-// before it is judged: an unreadable byte anywhere in it is -EFAULT, a
-// non-zero byte past kOpSize -EINVAL.
+// Reads operation @index, an extensible struct of op_stride bytes: its
+// first kOpSize bytes into @op, and the rest, which a newer client's fields
+// occupy, must be zero (their defaults, as far as this kernel can tell).
+// The whole operation is read before it is judged: an unreadable byte
+// anywhere in it is -EFAULT, a non-zero byte past kOpSize -EINVAL (the
+// uAPI's errno for it; the service says -E2BIG).
 Status read_op(const drm_nova_vm_bind &args, u32 index, drm_nova_vm_bind_op *op)
 {
-	u64 address, end;
-	u8 tail[64]; // a small window: the stride has no upper bound
-	bool tail_zero = true;
+	u64 address;
 
 	// index * stride fits in 64 bits (both are 32-bit); an array that wraps
-	// around the address space cannot be read.
-	if (__builtin_add_overflow(args.ops, u64(index) * args.op_stride, &address) ||
-	    __builtin_add_overflow(address, u64(args.op_stride), &end))
+	// around the address space cannot be read (nor can an operation that
+	// does, which the service finds).
+	if (__builtin_add_overflow(args.ops, u64(index) * args.op_stride, &address))
 		return error(-EFAULT);
-	NOVA_TRY(nova_svc_copy_from_user(op, address, kOpSize));
 
-	for (u64 at = address + kOpSize; at < end;) {
-		unsigned long chunk = end - at < sizeof(tail) ? end - at : sizeof(tail);
-
-		NOVA_TRY(nova_svc_copy_from_user(tail, at, chunk));
-		for (unsigned long i = 0; i < chunk; i++)
-			tail_zero &= tail[i] == 0;
-		at += chunk;
-	}
-	return tail_zero ? Status() : error(-EINVAL);
+	Status read = nova_svc_copy_struct_from_user(op, kOpSize, address, args.op_stride);
+	if (read.error() == -E2BIG)
+		return error(-EINVAL);
+	return read;
 }
 
 // The checks that need no object, each -EINVAL, so their order does not

@@ -26,7 +26,6 @@ std::atomic<long> objects{ 0 };
 std::atomic<long> mutexes{ 0 };
 std::atomic<int> gem_create_error{ 0 };
 std::atomic<std::uint64_t> copy_fault_from{ 0 };
-std::atomic<long> copies{ 0 };
 
 // Core locks the calling thread holds, per class.
 thread_local int locks_held[NOVA_LOCK_CLASS_COUNT];
@@ -76,7 +75,6 @@ long live_objects() { return objects; }
 long live_mutexes() { return mutexes; }
 void fail_next_gem_create(int err) { gem_create_error = err; }
 void fail_copies_from(std::uint64_t address) { copy_fault_from = address; }
-long copies_seen() { return copies; }
 
 } // namespace hosted
 
@@ -116,18 +114,25 @@ extern "C" void nova_svc_free(void *ptr)
 
 // --- user memory ---------------------------------------------------------------
 
-extern "C" nova_svc_status nova_svc_copy_from_user(void *dst, __u64 user_ptr, unsigned long size)
+// The glue's semantics (copy_struct_from_user(), with a fault anywhere in
+// the user's struct winning over a non-zero tail), on host memory.
+extern "C" nova_svc_status nova_svc_copy_struct_from_user(void *dst, unsigned long ksize,
+							  __u64 user_ptr, unsigned long usize)
 {
 	std::uint64_t end;
 	std::uint64_t fault = copy_fault_from;
+	const auto *src = reinterpret_cast<const unsigned char *>(static_cast<std::uintptr_t>(user_ptr));
 
-	copies++;
 	// access_ok(): user space ends at 2^47 on x86-64 (4-level paging).
-	if (user_ptr < 4096 || __builtin_add_overflow(user_ptr, size, &end) || end > (1ull << 47))
+	if (user_ptr < 4096 || __builtin_add_overflow(user_ptr, usize, &end) || end > (1ull << 47))
 		return nova_svc_errno(-EFAULT);
 	if (fault && end > fault)
 		return nova_svc_errno(-EFAULT);
-	std::memcpy(dst, reinterpret_cast<const void *>(static_cast<std::uintptr_t>(user_ptr)), size);
+	for (unsigned long at = ksize; at < usize; at++)
+		if (src[at])
+			return nova_svc_errno(-E2BIG);
+	std::memset(dst, 0, ksize);
+	std::memcpy(dst, src, ksize < usize ? ksize : usize);
 	return nova_svc_errno(0);
 }
 

@@ -36,14 +36,12 @@ long live_mutexes();
 // Makes nova_svc_gem_create() fail with @err once (0 disables).
 void fail_next_gem_create(int err);
 
-// nova_svc_copy_from_user() treats the __u64 as a host pointer. Addresses
-// below 4096 (NULL and its neighbourhood) or beyond user space (2^47) and
-// ranges that wrap always fault;
+// nova_svc_copy_struct_from_user() treats the __u64 as a host pointer.
+// Addresses below 4096 (NULL and its neighbourhood) or beyond user space
+// (2^47) and ranges that wrap always fault;
 // after fail_copies_from(@address), so does every copy that reaches
 // @address or beyond, as if the user's memory ended there. 0 disables.
 void fail_copies_from(std::uint64_t address);
-// Copies and bytes nova_svc_copy_from_user() has served (successful or not).
-long copies_seen();
 
 // The hosted services also police the core's lock discipline, reporting a
 // test failure for: an allocation while the thread holds a core lock, and

@@ -375,6 +375,26 @@ TEST_F(VmBindTest, NonZeroBytesPastTheKnownSizeAreInvalid)
 	EXPECT_TRUE(mappings(file).empty());
 }
 
+// An operation is read whole before it is judged: a fault anywhere in its
+// stride is -EFAULT even when a non-zero tail byte comes before it (the
+// kernel's copy_struct_from_user() alone would stop at that byte).
+TEST_F(VmBindTest, AFaultInAnOperationWinsOverItsNonZeroTail)
+{
+	File file(device_);
+	std::uint32_t a = object(file, 4);
+
+	for (std::uint32_t stride : { kOpSize + 8, 4096u + 40u }) {
+		auto bytes = layout({ map_op(a, va(0), pages(1)), map_op(a, va(2), pages(1)) }, stride);
+
+		bytes[stride + kOpSize] = 1;
+		fail_copies_from(user_ptr(bytes.data()) + 2 * stride - 1);
+		EXPECT_EQ(vm_bind_raw(file, bytes.data(), 2, stride), -EFAULT) << stride;
+		fail_copies_from(0);
+		EXPECT_EQ(vm_bind_raw(file, bytes.data(), 2, stride), -EINVAL) << stride;
+	}
+	EXPECT_TRUE(mappings(file).empty());
+}
+
 TEST_F(VmBindTest, UnreadableOperationsFault)
 {
 	File file(device_);

@@ -100,8 +100,9 @@ bool nova_kunit_has_handle(struct nova_kunit_file *file, u32 handle);
 
 /*
  * @size bytes of user memory (zeroed, read-write) in an address space of
- * the case's own: VM_BIND reads its operations with copy_from_user(), and a
- * KUnit case runs in a kernel thread, which has none. The mm is attached to
+ * the case's own: VM_BIND reads its operations with
+ * copy_struct_from_user(), and a KUnit case runs in a kernel thread, which
+ * has none. The mm is attached to
  * the case's thread on first use and goes away when that thread exits.
  * Returns NULL (after failing the case) when it cannot be set up.
  */
