@@ -143,26 +143,26 @@ extern "C" void nova_core_file_for_each_mapping(nova_core_file *file, nova_core_
 
 extern "C" int nova_core_ioctl_getparam(nova_core_file *file, drm_nova_getparam *args)
 {
-	return File::from(file).getparam(*args).to_errno();
+	return File::from(file).getparam(*args).error();
 }
 
 extern "C" int nova_core_ioctl_gem_create(nova_core_file *file, drm_nova_gem_create *args)
 {
-	return File::from(file).gem_create(*args).to_errno();
+	return File::from(file).gem_create(*args).error();
 }
 
 extern "C" int nova_core_ioctl_gem_info(nova_core_file *file, drm_nova_gem_info *args)
 {
-	return File::from(file).gem_info(*args).to_errno();
+	return File::from(file).gem_info(*args).error();
 }
 
 extern "C" int nova_core_ioctl_gem_mmap_offset(nova_core_file *file,
 					       drm_nova_gem_mmap_offset *args)
 {
-	return File::from(file).gem_mmap_offset(*args).to_errno();
+	return File::from(file).gem_mmap_offset(*args).error();
 }
 
 extern "C" int nova_core_ioctl_vm_bind(nova_core_file *file, drm_nova_vm_bind *args)
 {
-	return File::from(file).vm_bind(*args).to_errno();
+	return File::from(file).vm_bind(*args).error();
 }

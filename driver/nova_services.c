@@ -8,7 +8,6 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/pagemap.h>
-#include <linux/printk.h>
 #include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -105,31 +104,6 @@ void nova_svc_refcount_inc(struct nova_svc_refcount *ref)
 int nova_svc_refcount_dec_and_test(struct nova_svc_refcount *ref)
 {
 	return refcount_dec_and_test(nova_refcount(ref));
-}
-
-void nova_svc_log(enum nova_svc_log_level level, const char *fmt, ...)
-{
-	struct va_format vaf;
-	va_list args;
-
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	switch (level) {
-	case NOVA_LOG_ERR:
-		pr_err("nova: %pV\n", &vaf);
-		break;
-	case NOVA_LOG_WARNING:
-		pr_warn("nova: %pV\n", &vaf);
-		break;
-	case NOVA_LOG_INFO:
-		pr_info("nova: %pV\n", &vaf);
-		break;
-	default:
-		pr_debug("nova: %pV\n", &vaf);
-		break;
-	}
-	va_end(args);
 }
 
 void nova_svc_invariant_failed(const char *file, int line, const char *expr)

@@ -80,17 +80,6 @@ void nova_svc_refcount_inc(struct nova_svc_refcount *ref);
 /* Returns non-zero when the count dropped to zero. */
 int nova_svc_refcount_dec_and_test(struct nova_svc_refcount *ref);
 
-/* Logging, printk levels. */
-enum nova_svc_log_level {
-	NOVA_LOG_ERR = 3,
-	NOVA_LOG_WARNING = 4,
-	NOVA_LOG_INFO = 6,
-	NOVA_LOG_DEBUG = 7,
-};
-
-void nova_svc_log(enum nova_svc_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /*
  * Reports a broken invariant of the core (a bug, never bad user input): a
  * kernel WARN with a backtrace in the glue, a test failure when hosted.

@@ -29,7 +29,6 @@ inline constexpr MayFail may_fail{};
 } // namespace nova
 
 void *operator new(size_t size, const nova::MayFail &) noexcept;
-void *operator new[](size_t size, const nova::MayFail &) noexcept;
 
 namespace nova {
 
@@ -39,12 +38,7 @@ public:
 	Box() = default;
 	explicit Box(T *ptr) : ptr_(ptr) {}
 	Box(Box &&other) noexcept : ptr_(exchange(other.ptr_, static_cast<T *>(nullptr))) {}
-	Box &operator=(Box &&other) noexcept
-	{
-		reset(exchange(other.ptr_, static_cast<T *>(nullptr)));
-		return *this;
-	}
-	~Box() { reset(); }
+	~Box() { delete ptr_; }
 
 	T *get() const { return ptr_; }
 	T *operator->() const { return ptr_; }
@@ -55,22 +49,9 @@ public:
 	// took it over.
 	T *leak() { return exchange(ptr_, static_cast<T *>(nullptr)); }
 
-	void reset(T *ptr = nullptr)
-	{
-		T *old = exchange(ptr_, ptr);
-
-		delete old;
-	}
-
 private:
 	T *ptr_ = nullptr;
 };
-
-// Allocates and constructs a T; an empty Box when memory runs out.
-template <typename T, typename... Args> Box<T> make_box(Args &&...args)
-{
-	return Box<T>(new (may_fail) T(forward<Args>(args)...));
-}
 
 // Sole owner of a heap array of default-constructed T, sized at run time.
 //

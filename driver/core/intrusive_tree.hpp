@@ -4,9 +4,9 @@
 // so inserting never allocates and erasing cannot fail.
 //
 // An element joins a tree by deriving from TreeNode<Tag>, as with ListNode.
-// The tree knows nothing about keys: insert() takes the ordering and
-// first_where() a predicate, so one element type can be ordered any way its
-// user needs (a VA space orders mappings by address).
+// The tree knows nothing about keys: first_where() takes a predicate and
+// the caller inserts next to what it found, so one element type can be
+// ordered any way its user needs (a VA space orders mappings by address).
 //
 // Every operation is iterative: insert, erase and their rebalancing walk
 // parent links upwards, and clear() dismantles the tree in post-order
@@ -98,9 +98,7 @@ public:
 	u64 size() const { return size_; }
 
 	T *first() const { return to_element(TreeBase::first(root_, 0)); }
-	T *last() const { return to_element(TreeBase::first(root_, 1)); }
 	static T *next(T &element) { return to_element(step(&links(element), 1)); }
-	static T *prev(T &element) { return to_element(step(&links(element), 0)); }
 
 	// The first element in order for which @pred holds. @pred must be
 	// monotonic along the order: false for a prefix, true for the rest.
@@ -116,22 +114,6 @@ public:
 			node = child(node, holds ? 0 : 1);
 		}
 		return to_element(found);
-	}
-
-	// Inserts @element after every element it is not less than.
-	template <typename Less> void insert(T &element, Less &&less)
-	{
-		TreeLinks *parent = nullptr;
-		int dir = 0;
-
-		if (NOVA_WARN_ON(links(element).linked()))
-			return;
-		for (TreeLinks *node = root_; node; node = child(node, dir)) {
-			parent = node;
-			dir = less(static_cast<const T &>(element),
-				   static_cast<const T &>(*to_element(node))) ? 0 : 1;
-		}
-		link(&links(element), parent, dir);
 	}
 
 	// Inserts @element right after @pos, which must be in this tree; the
@@ -202,8 +184,6 @@ public:
 		while (T *element = pop())
 			delete element;
 	}
-
-	bool empty() const { return top_ == nullptr; }
 
 	void push(T &element)
 	{

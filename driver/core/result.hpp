@@ -34,11 +34,6 @@ public:
 	bool ok() const { return error_ == 0; }
 	int error() const { return error_; }
 
-	T &value()
-	{
-		NOVA_ASSERT(ok());
-		return value_;
-	}
 	T release_value()
 	{
 		NOVA_ASSERT(ok());
@@ -66,9 +61,8 @@ public:
 	}
 
 	bool ok() const { return error_ == 0; }
+	// 0 or the errno: what the glue returns to DRM.
 	int error() const { return error_; }
-	// The value the glue returns to DRM.
-	int to_errno() const { return error_; }
 	// Nothing: lets NOVA_TRY treat Status like any Result.
 	void release_value() const {}
 

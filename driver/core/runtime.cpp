@@ -12,27 +12,12 @@ void *operator new(size_t size, const nova::MayFail &) noexcept
 	return nova_svc_zalloc(size);
 }
 
-void *operator new[](size_t size, const nova::MayFail &) noexcept
-{
-	return nova_svc_zalloc(size);
-}
-
 void operator delete(void *ptr) noexcept
 {
 	nova_svc_free(ptr);
 }
 
 void operator delete(void *ptr, size_t) noexcept
-{
-	nova_svc_free(ptr);
-}
-
-void operator delete[](void *ptr) noexcept
-{
-	nova_svc_free(ptr);
-}
-
-void operator delete[](void *ptr, size_t) noexcept
 {
 	nova_svc_free(ptr);
 }

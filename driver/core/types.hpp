@@ -16,8 +16,6 @@
 
 namespace nova {
 
-using u8 = __u8;
-using u16 = __u16;
 using u32 = __u32;
 using u64 = __u64;
 
@@ -29,12 +27,6 @@ template <typename T>
 constexpr typename RemoveReference<T>::Type &&move(T &&value) noexcept
 {
 	return static_cast<typename RemoveReference<T>::Type &&>(value);
-}
-
-template <typename T>
-constexpr T &&forward(typename RemoveReference<T>::Type &value) noexcept
-{
-	return static_cast<T &&>(value);
 }
 
 template <typename T>

@@ -121,7 +121,6 @@ public:
 	}
 
 	nova_svc_gem *get() const { return gem_; }
-	explicit operator bool() const { return gem_ != nullptr; }
 	u64 size() const { return nova_svc_gem_size(gem_); }
 	// The device-unique id of the object; 0 for an object the core did not
 	// create (nova_svc_gem_core() has no record for it).

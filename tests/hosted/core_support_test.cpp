@@ -30,7 +30,7 @@ TEST(Result, PropagatesTheFirstError)
 {
 	auto ok = quarter(12);
 	ASSERT_TRUE(ok.ok());
-	EXPECT_EQ(ok.value(), 3);
+	EXPECT_EQ(ok.release_value(), 3);
 
 	auto bad = quarter(6);
 	ASSERT_FALSE(bad.ok());
@@ -56,7 +56,7 @@ TEST(Result, PropagatesServiceAndStatusErrors)
 {
 	auto ok = twice_unless(0, 21);
 	ASSERT_TRUE(ok.ok());
-	EXPECT_EQ(ok.value(), 42);
+	EXPECT_EQ(ok.release_value(), 42);
 
 	auto bad = twice_unless(-ENOENT, 21);
 	ASSERT_FALSE(bad.ok());
@@ -91,7 +91,7 @@ TEST(Box, OwnsAndReleases)
 {
 	int alive = 0;
 	{
-		Box<Tracked> box = make_box<Tracked>(&alive);
+		Box<Tracked> box(new (may_fail) Tracked(&alive));
 		ASSERT_TRUE(box);
 		EXPECT_EQ(alive, 1);
 		Box<Tracked> moved(move(box));
@@ -101,7 +101,7 @@ TEST(Box, OwnsAndReleases)
 	EXPECT_EQ(alive, 0);
 
 	hosted::fail_allocation(0);
-	Box<Tracked> failed = make_box<Tracked>(&alive);
+	Box<Tracked> failed(new (may_fail) Tracked(&alive));
 	hosted::fail_allocation(-1);
 	EXPECT_FALSE(failed);
 	EXPECT_EQ(alive, 0) << "constructor ran on a failed allocation";

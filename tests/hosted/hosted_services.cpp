@@ -4,8 +4,6 @@
 #include "hosted_services.hpp"
 
 #include <atomic>
-#include <cstdarg>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -92,11 +90,6 @@ void *operator new(size_t size, const nova::MayFail &) noexcept
 	if (ptr)
 		std::memset(ptr, 0, size);
 	return ptr;
-}
-
-void *operator new[](size_t size, const nova::MayFail &tag) noexcept
-{
-	return operator new(size, tag);
 }
 
 // Leaks are LeakSanitizer's to find: it runs at exit of the test binary.
@@ -211,20 +204,7 @@ extern "C" int nova_svc_refcount_dec_and_test(nova_svc_refcount *ref)
 	return old == 1;
 }
 
-// --- logging -----------------------------------------------------------------
-
-extern "C" void nova_svc_log(nova_svc_log_level level, const char *fmt, ...)
-{
-	va_list args;
-
-	if (level > NOVA_LOG_WARNING && !std::getenv("NOVA_HOSTED_VERBOSE"))
-		return;
-	va_start(args, fmt);
-	std::fprintf(stderr, "nova<%d>: ", static_cast<int>(level));
-	std::vfprintf(stderr, fmt, args);
-	std::fputc('\n', stderr);
-	va_end(args);
-}
+// --- invariants ----------------------------------------------------------------
 
 extern "C" void nova_svc_invariant_failed(const char *file, int line, const char *expr)
 {
