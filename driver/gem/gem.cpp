@@ -34,7 +34,7 @@ void GemManager::unaccount(GemObject &object)
 	objects_--;
 	bytes_ -= object.size_;
 	if (object.linked())
-		IntrusiveList<GemObject, GemFileTag>::remove(object);
+		IntrusiveList<GemObject, GemFileTag>::unlink(object);
 }
 
 GemObject::GemObject(Device &device, u64 size)
