@@ -10,6 +10,8 @@
 #ifndef NOVA_DRV_H
 #define NOVA_DRV_H
 
+#include <linux/gfp.h>
+
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
 #include <drm/drm_ioctl.h>
@@ -24,6 +26,23 @@
 #define NOVA_DRIVER_MAJOR	0
 #define NOVA_DRIVER_MINOR	1
 #define NOVA_DRIVER_PATCHLEVEL	0
+
+/*
+ * Allocations a client causes: every one the core makes (nova_svc_zalloc()
+ * and the locks it creates) and the glue's per-object ones. Clients cause
+ * them at will, in numbers only nova's limits bound, so:
+ *  - __GFP_ACCOUNT (GFP_KERNEL_ACCOUNT): charged to the memory cgroup of the
+ *    calling process, as io_uring, BPF and the fd table charge theirs, so a
+ *    client cannot pin kernel memory past its cgroup's limit;
+ *  - __GFP_RETRY_MAYFAIL: after reclaim the allocation fails instead of
+ *    calling the OOM killer, so the ioctl returns the documented -ENOMEM and
+ *    the client decides what to give up;
+ *  - __GFP_NOWARN: a client at its limit is no kernel problem, and must not
+ *    be able to fill the log with allocation-failure reports.
+ * The device's own allocations at module load go through the same services
+ * and are charged to the loading process, which is harmless.
+ */
+#define NOVA_GFP_CLIENT		(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
 struct nova_device {
 	struct drm_device drm;
@@ -48,6 +67,9 @@ static inline struct drm_file *nova_drm_file(struct nova_svc_file *file)
 {
 	return (struct drm_file *)file;
 }
+
+/* nova_services.c */
+int nova_helper_alloc_errno(int err);
 
 /* nova_file.c */
 /* One slot per ioctl number up to the highest one defined. */

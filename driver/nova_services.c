@@ -12,17 +12,35 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "nova_services.h"
+#include "nova_drv.h"
 
 void *nova_svc_zalloc(unsigned long size)
 {
 	/* kvzalloc: large tables fall back to vmalloc instead of failing. */
-	return kvzalloc(size, GFP_KERNEL);
+	return kvzalloc(size, NOVA_GFP_CLIENT);
 }
 
 void nova_svc_free(void *ptr)
 {
 	kvfree(ptr);
+}
+
+/*
+ * The one place where an error of a kernel helper that allocates becomes
+ * the uAPI's errno. Such helpers report a failed allocation in their own
+ * words: shmem_file_setup() (under drm_gem_shmem_create()) returns -ENOSPC
+ * when it cannot allocate the inode, also when the memory cgroup refused the
+ * charge; drm_mm (mmap offsets) and the idr (handles) return -ENOSPC when
+ * they cannot place a node. The uAPI keeps -ENOSPC for nova's own budgets,
+ * which only the core decides, and documents -ENOMEM for "the kernel is out
+ * of memory": a client told -ENOSPC would wrongly free objects to make room
+ * in the budget. The core has validated the arguments before any helper
+ * runs, so these helpers fail for want of memory only, whatever code they
+ * use for it.
+ */
+int nova_helper_alloc_errno(int err)
+{
+	return err ? -ENOMEM : 0;
 }
 
 struct nova_svc_status nova_svc_copy_struct_from_user(void *dst, unsigned long ksize,
@@ -58,7 +76,7 @@ struct nova_svc_mutex *nova_svc_mutex_create(enum nova_svc_lock_class lock_class
 
 	if (WARN_ON(lock_class >= NOVA_LOCK_CLASS_COUNT))
 		return NULL;
-	mutex = kzalloc(sizeof(*mutex), GFP_KERNEL);
+	mutex = kzalloc(sizeof(*mutex), NOVA_GFP_CLIENT);
 	if (!mutex)
 		return NULL;
 	__mutex_init(&mutex->lock, nova_lock_names[lock_class], &nova_lock_keys[lock_class]);

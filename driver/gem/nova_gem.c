@@ -70,7 +70,7 @@ struct drm_gem_object *nova_gem_create_object(struct drm_device *drm, size_t siz
 {
 	struct nova_gem_object *nobj;
 
-	nobj = kzalloc(sizeof(*nobj), GFP_KERNEL);
+	nobj = kzalloc(sizeof(*nobj), NOVA_GFP_CLIENT);
 	if (!nobj)
 		return ERR_PTR(-ENOMEM);
 	nobj->shmem.base.funcs = &nova_gem_funcs;
@@ -86,7 +86,7 @@ struct nova_svc_status nova_svc_gem_create(struct nova_svc_file *svc_file, __u64
 
 	shmem = drm_gem_shmem_create(file->minor->dev, size);
 	if (IS_ERR(shmem))
-		return nova_svc_errno(PTR_ERR(shmem));
+		return nova_svc_errno(nova_helper_alloc_errno(PTR_ERR(shmem)));
 
 	to_nova_gem(&shmem->base)->core = core;
 	ret = drm_gem_handle_create(file, &shmem->base, handle);
@@ -95,7 +95,7 @@ struct nova_svc_status nova_svc_gem_create(struct nova_svc_file *svc_file, __u64
 		to_nova_gem(&shmem->base)->core = NULL;
 	/* On success the handle holds the object; drop the creation reference. */
 	drm_gem_object_put(&shmem->base);
-	return nova_svc_errno(ret);
+	return nova_svc_errno(nova_helper_alloc_errno(ret));
 }
 
 struct nova_svc_status nova_svc_gem_lookup(struct nova_svc_file *file, __u32 handle,
@@ -140,7 +140,7 @@ struct nova_svc_status nova_svc_gem_mmap_offset(struct nova_svc_gem *gem, __u64 
 
 	ret = drm_gem_create_mmap_offset(obj);
 	if (ret)
-		return nova_svc_errno(ret);
+		return nova_svc_errno(nova_helper_alloc_errno(ret));
 	*offset = drm_vma_node_offset_addr(&obj->vma_node);
 	return nova_svc_errno(0);
 }
