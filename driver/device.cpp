@@ -26,7 +26,7 @@ static Status validate(const nova_core_device_config &config)
 		return error(-EINVAL);
 	if (config.va_size == 0 || config.va_size > ~0ull - config.va_start)
 		return error(-EINVAL);
-	if (config.vm_bind_max_ops == 0)
+	if (config.vm_bind_max_ops == 0 || config.max_mappings == 0)
 		return error(-EINVAL);
 	return {};
 }
@@ -68,6 +68,8 @@ Result<u64> Device::param(u64 id) const
 		return config_.va_alignment;
 	case NOVA_GETPARAM_VM_BIND_MAX_OPS:
 		return u64(config_.vm_bind_max_ops);
+	case NOVA_GETPARAM_MAX_MAPPINGS:
+		return u64(config_.max_mappings);
 	default:
 		return error(-EINVAL);
 	}

@@ -37,7 +37,7 @@ struct nova_core_device_config {
 	__u64 va_size;
 	__u64 va_alignment;	/* power of two, at least page_size */
 	__u32 vm_bind_max_ops;	/* most operations per VM_BIND call */
-	__u32 pad;
+	__u32 max_mappings;	/* most live mappings of one file's VA space */
 };
 
 /* A snapshot of a device's accounting, for debugfs and tests. */

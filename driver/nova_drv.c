@@ -12,6 +12,8 @@
  */
 
 #include <linux/dma-mapping.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/platform_device.h>
@@ -25,14 +27,28 @@
 
 #include "nova_drv.h"
 
+/*
+ * Module parameters: each has a range, checked at load (nova_check_params());
+ * a value outside it refuses the load with -EINVAL and a message naming the
+ * parameter and its range. Documentation/limits.rst explains the choices.
+ */
+#define NOVA_BUDGET_MIB_DEFAULT		1024
+#define NOVA_MAX_MAPPINGS_CAP		(1u << 24)
+
 static unsigned int max_object_mib = 256;
 module_param(max_object_mib, uint, 0444);
-MODULE_PARM_DESC(max_object_mib, "Largest GEM object in MiB (default 256)");
+MODULE_PARM_DESC(max_object_mib,
+		 "Largest GEM object in MiB: 1 to object_budget_mib (default 256)");
 
-static unsigned int object_budget_mib = 1024;
+static unsigned int object_budget_mib = NOVA_BUDGET_MIB_DEFAULT;
 module_param(object_budget_mib, uint, 0444);
 MODULE_PARM_DESC(object_budget_mib,
-		 "MiB all live GEM objects of the device may total (default 1024)");
+		 "MiB all live GEM objects of the device may total: 1 to the larger of 1024 and the system's RAM in MiB, at least max_object_mib (default 1024)");
+
+static unsigned int max_mappings = 1u << 20;
+module_param(max_mappings, uint, 0444);
+MODULE_PARM_DESC(max_mappings,
+		 "Most live GPU VA mappings of one open file: 1 to 16777216 (default 1048576)");
 
 DEFINE_DRM_GEM_FOPS(nova_fops);
 
@@ -84,6 +100,39 @@ static void nova_core_release(struct drm_device *drm, void *core)
 #define NOVA_VA_END		BIT_ULL(47)
 #define NOVA_VM_BIND_MAX_OPS	4096
 
+static int nova_check_param(const char *name, unsigned int value, unsigned int min,
+			    unsigned int max, const char *max_name)
+{
+	if (value >= min && value <= max)
+		return 0;
+	pr_err("nova: %s=%u is out of range: %u to %u%s%s%s\n", name, value, min, max,
+	       max_name ? " (" : "", max_name ?: "", max_name ? ")" : "");
+	return -EINVAL;
+}
+
+/*
+ * The budget's cap: the system's RAM, so that the budget is something the
+ * machine could actually hold, but never below the default, so that the
+ * default loads everywhere (objects get their pages only when touched, and
+ * those pages are charged to the toucher's memory cgroup).
+ */
+static unsigned int nova_budget_cap_mib(void)
+{
+	unsigned long ram_mib = totalram_pages() >> (20 - PAGE_SHIFT);
+
+	return max_t(unsigned long, NOVA_BUDGET_MIB_DEFAULT, min_t(unsigned long, ram_mib, UINT_MAX));
+}
+
+/* The largest object follows the budget, so the budget is checked first. */
+static int nova_check_params(void)
+{
+	return nova_check_param("object_budget_mib", object_budget_mib, 1,
+				nova_budget_cap_mib(), "the larger of 1024 and RAM in MiB") ?:
+	       nova_check_param("max_object_mib", max_object_mib, 1, object_budget_mib,
+				"object_budget_mib") ?:
+	       nova_check_param("max_mappings", max_mappings, 1, NOVA_MAX_MAPPINGS_CAP, NULL);
+}
+
 static int nova_core_config(struct nova_core_device_config *config)
 {
 	config->page_size = PAGE_SIZE;
@@ -92,6 +141,7 @@ static int nova_core_config(struct nova_core_device_config *config)
 	config->va_size = NOVA_VA_END - NOVA_VA_START;
 	config->va_alignment = PAGE_SIZE;
 	config->vm_bind_max_ops = NOVA_VM_BIND_MAX_OPS;
+	config->max_mappings = max_mappings;
 	if (check_shl_overflow((u64)max_object_mib, 20, &config->max_object_size) ||
 	    check_shl_overflow((u64)object_budget_mib, 20, &config->object_budget))
 		return -EINVAL;
@@ -114,11 +164,8 @@ static int nova_device_create(struct device *parent)
 		return PTR_ERR(ndev);
 
 	ret = nova_core_device_create(&config, &core);
-	if (ret) {
-		drm_err(&ndev->drm, "invalid limits: max_object_mib=%u object_budget_mib=%u\n",
-			max_object_mib, object_budget_mib);
+	if (ret)
 		return ret;
-	}
 	ret = drmm_add_action_or_reset(&ndev->drm, nova_core_release, core);
 	if (ret)
 		return ret;
@@ -134,6 +181,10 @@ static int nova_device_create(struct device *parent)
 static int __init nova_init(void)
 {
 	int ret;
+
+	ret = nova_check_params();
+	if (ret)
+		return ret;
 
 	nova_pdev = platform_device_register_simple(NOVA_DRIVER_NAME, -1, NULL, 0);
 	if (IS_ERR(nova_pdev))

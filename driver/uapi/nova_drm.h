@@ -97,12 +97,24 @@ extern "C" {
 #define NOVA_GETPARAM_VM_BIND_MAX_OPS		0x107
 
 /**
+ * NOVA_GETPARAM_MAX_MAPPINGS - most live mappings one file's GPU VA space
+ * may hold
+ *
+ * VM_BIND fails with -ENOSPC when its operations would leave more mappings
+ * than this in the file's VA space; unmapping, or closing the file, makes
+ * room again. Set at module load time (1,048,576 by default). Since uAPI
+ * version 3.
+ */
+#define NOVA_GETPARAM_MAX_MAPPINGS		0x108
+
+/**
  * NOVA_UAPI_VERSION - the revision this header describes
  *
  * 1: GETPARAM, GEM_CREATE, GEM_INFO, GEM_MMAP_OFFSET.
  * 2: VM_BIND and the VA parameters.
+ * 3: NOVA_GETPARAM_MAX_MAPPINGS, VM_BIND's limit on live mappings.
  */
-#define NOVA_UAPI_VERSION			2
+#define NOVA_UAPI_VERSION			3
 
 /**
  * struct drm_nova_getparam - query a device or driver parameter
@@ -232,8 +244,8 @@ struct drm_nova_vm_bind_op {
  *
  * The operations apply in array order, each seeing the effect of the ones
  * before it. A call is atomic: either every operation applies, or none does
- * and the VA space is unchanged, also when memory runs out. Concurrent calls
- * on one file are serialized.
+ * and the VA space is unchanged, also when memory runs out or the mapping
+ * limit is reached. Concurrent calls on one file are serialized.
  *
  * Errors: -EINVAL for a non-zero @vm_id or @flags, an @op_stride smaller
  * than the first version of struct drm_nova_vm_bind_op (40 bytes), non-zero
@@ -242,8 +254,11 @@ struct drm_nova_vm_bind_op {
  * zero @range, a range outside the VA range or overflowing, or an object
  * range past the end of the object; -E2BIG when @op_count exceeds
  * NOVA_GETPARAM_VM_BIND_MAX_OPS; -ENOENT when a MAP's @handle names no
- * object of the calling file; -EFAULT when @ops cannot be read; -ENOMEM when
- * the kernel is out of memory.
+ * object of the calling file; -EFAULT when @ops cannot be read; -ENOSPC when
+ * the file's VA space would hold more than NOVA_GETPARAM_MAX_MAPPINGS
+ * mappings after the call (uAPI version 3 on: the limit of live state, like
+ * GEM_CREATE's object budget, as -E2BIG is for limits of a single request);
+ * -ENOMEM when the kernel is out of memory.
  */
 struct drm_nova_vm_bind {
 	__u32 vm_id;

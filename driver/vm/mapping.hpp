@@ -56,6 +56,21 @@ public:
 		end_ = new_end;
 	}
 
+	// The inverses of the cuts, for undoing a batch: give back what a cut
+	// took, with the object offset moving along again.
+	void uncut_front(u64 old_start)
+	{
+		NOVA_ASSERT(old_start < start_);
+		bo_offset_ -= start_ - old_start;
+		start_ = old_start;
+	}
+
+	void uncut_back(u64 old_end)
+	{
+		NOVA_ASSERT(old_end > end_);
+		end_ = old_end;
+	}
+
 	// Makes @tail the part [from, end) of this mapping, with its own object
 	// offset and its own reference; this mapping keeps [start, to).
 	void split(u64 to, u64 from, Mapping &tail)

@@ -61,7 +61,7 @@ Mapping *VaSpace::Edit::take_spare()
 // Removes everything in [start, end), cutting mappings at the edges, and
 // returns the first mapping after the hole (nullptr if none): where a new
 // mapping of the range goes.
-Mapping *VaSpace::Edit::carve(u64 start, u64 end)
+Mapping *VaSpace::Edit::carve(u64 start, u64 end, EditUndo &undo)
 {
 	va_.lock_.assert_held();
 	// Mappings are disjoint, so ordered by end as well as by start: the
@@ -72,6 +72,8 @@ Mapping *VaSpace::Edit::carve(u64 start, u64 end)
 		return mapping;
 
 	if (mapping->start() < start) {
+		undo.front = mapping;
+		undo.front_end = mapping->end();
 		if (mapping->end() > end) {
 			// Strictly inside one mapping: it splits in two.
 			Mapping *tail = take_spare();
@@ -82,6 +84,7 @@ Mapping *VaSpace::Edit::carve(u64 start, u64 end)
 			}
 			mapping->split(start, end, *tail);
 			va_.tree_.insert_after(*mapping, *tail);
+			undo.tail = tail;
 			return tail;
 		}
 		mapping->cut_back(start);
@@ -93,22 +96,27 @@ Mapping *VaSpace::Edit::carve(u64 start, u64 end)
 
 		va_.tree_.erase(*mapping);
 		removed_.push(*mapping);
+		undo.removed++;
 		mapping = next;
 	}
 
-	if (mapping && mapping->start() < end)
+	if (mapping && mapping->start() < end) {
+		undo.back = mapping;
+		undo.back_start = mapping->start();
 		mapping->cut_front(end);
+	}
 	return mapping;
 }
 
-void VaSpace::Edit::unmap(u64 start, u64 end)
+void VaSpace::Edit::unmap(u64 start, u64 end, EditUndo &undo)
 {
-	carve(start, end);
+	carve(start, end, undo);
 }
 
-void VaSpace::Edit::map(u64 start, u64 end, GemRef &gem, u64 bo_offset, u32 flags)
+void VaSpace::Edit::map(u64 start, u64 end, GemRef &gem, u64 bo_offset, u32 flags,
+			EditUndo &undo)
 {
-	Mapping *next = carve(start, end);
+	Mapping *next = carve(start, end, undo);
 	Mapping *mapping = take_spare();
 
 	if (!mapping)
@@ -116,6 +124,38 @@ void VaSpace::Edit::map(u64 start, u64 end, GemRef &gem, u64 bo_offset, u32 flag
 	va_.lock_.assert_held();
 	mapping->assign(start, end, move(gem), bo_offset, flags);
 	va_.tree_.insert_before(next, *mapping);
+	undo.added = mapping;
+}
+
+// carve() and map() backwards. Each step leaves the tree as it was at the
+// same point going forwards, so every mapping put back finds its range free.
+void VaSpace::Edit::undo(const EditUndo &undo)
+{
+	va_.lock_.assert_held();
+	if (undo.added) {
+		va_.tree_.erase(*undo.added);
+		spares_.push(*undo.added);
+	}
+	if (undo.back)
+		undo.back->uncut_front(undo.back_start);
+	// The removed stack gives this operation's mappings back last first.
+	for (u64 i = 0; i < undo.removed; i++) {
+		Mapping *mapping = removed_.pop();
+
+		if (NOVA_WARN_ON(!mapping))
+			break;
+		u64 start = mapping->start();
+
+		va_.tree_.insert_before(
+			va_.tree_.first_where([start](const Mapping &m) { return m.start() > start; }),
+			*mapping);
+	}
+	if (undo.tail) {
+		va_.tree_.erase(*undo.tail);
+		spares_.push(*undo.tail);
+	}
+	if (undo.front)
+		undo.front->uncut_back(undo.front_end);
 }
 
 } // namespace nova

@@ -36,9 +36,28 @@ private:
 	MappingTree tree_ TA_GUARDED(lock_);
 };
 
+// What one operation of an edit changed, enough to take it back: at most
+// one mapping cut or split at the front edge, whole mappings removed in
+// between, one mapping cut at the back edge, and one mapping added.
+struct EditUndo {
+	Mapping *front = nullptr; // cut back to the operation's start...
+	u64 front_end = 0;	  // ...from this end
+	Mapping *tail = nullptr;  // the part of @front past the range, if split
+	u64 removed = 0;	  // mappings pushed on the removed stack
+	Mapping *back = nullptr;  // cut to start at the operation's end...
+	u64 back_start = 0;	  // ...from this start
+	Mapping *added = nullptr; // MAP: the new mapping
+};
+
 // A locked change of a VA space. Nodes come from @spares; mappings that go
 // away are pushed on @removed. The caller declares both stacks before the
 // edit, so that they are destroyed after it has dropped the lock.
+//
+// Each operation records what it changed in an EditUndo of the caller's
+// (allocated with the batch, before the lock), so that a batch that ends
+// over the file's mapping limit can be taken back, operations in reverse
+// order, without allocating: the limit is on the state after the whole
+// batch, which is known only once every operation has been applied.
 class [[nodiscard]] VaSpace::Edit : NoCopy {
 public:
 	// Nodes an operation takes from the spares at most: a MAP needs one for
@@ -51,12 +70,22 @@ public:
 
 	// Maps [start, end) to @gem from @bo_offset on, replacing what was
 	// there; takes over @gem's reference.
-	void map(u64 start, u64 end, GemRef &gem, u64 bo_offset, u32 flags);
+	void map(u64 start, u64 end, GemRef &gem, u64 bo_offset, u32 flags, EditUndo &undo);
 	// Unmaps everything in [start, end), cutting mappings at the edges.
-	void unmap(u64 start, u64 end);
+	void unmap(u64 start, u64 end, EditUndo &undo);
+	// Takes back the operation @undo recorded; operations are taken back
+	// last first. What it had added waits on the spares to be freed.
+	void undo(const EditUndo &undo);
+
+	// Live mappings of the VA space as edited so far.
+	u64 mappings() const
+	{
+		va_.lock_.assert_held();
+		return va_.tree_.size();
+	}
 
 private:
-	Mapping *carve(u64 start, u64 end);
+	Mapping *carve(u64 start, u64 end, EditUndo &undo);
 	Mapping *take_spare();
 
 	VaSpace &va_;

@@ -4,9 +4,12 @@
 //  1. read and check every operation in array order, taking a reference on
 //     each MAP's object: the first bad operation decides the errno;
 //  2. allocate every node the batch may need, for the worst case;
-//  3. lock the VA space and apply the operations in order, which cannot fail.
-// A failure in 1 or 2 leaves the VA space untouched, so a batch applies
-// entirely or not at all, also when memory runs out. Object references and
+//  3. lock the VA space and apply the operations in order, which cannot fail;
+//     if the VA space then holds more mappings than the file may have, take
+//     them back, last first, and fail with -ENOSPC.
+// A failure in 1 or 2 leaves the VA space untouched, and 3 either keeps
+// everything or restores it, so a batch applies entirely or not at all, also
+// when memory runs out or the limit is reached. Object references and
 // nodes the batch did not use, and the mappings it removed, are released
 // after the lock is dropped: dropping a reference may free an object, and
 // freeing one takes the GEM manager's lock.
@@ -28,6 +31,7 @@ struct BindOp {
 	u64 end;
 	u64 bo_offset;
 	GemRef gem; // MAP only: the reference the new mapping takes over
+	EditUndo undo; // what applying it changed
 };
 
 // Reads operation @index, an extensible struct of op_stride bytes: its
@@ -156,9 +160,16 @@ Status vm_bind(Device &device, nova_svc_file *file, VaSpace &va, const drm_nova_
 		BindOp &op = ops[i];
 
 		if (op.map)
-			edit.map(op.start, op.end, op.gem, op.bo_offset, op.flags);
+			edit.map(op.start, op.end, op.gem, op.bo_offset, op.flags, op.undo);
 		else
-			edit.unmap(op.start, op.end);
+			edit.unmap(op.start, op.end, op.undo);
+	}
+	// The limit is on the result: a batch may pass it on the way, and a
+	// MAP that replaces mappings, or an UNMAP, may bring the count down.
+	if (edit.mappings() > config.max_mappings) {
+		for (u32 i = args.op_count; i-- > 0;)
+			edit.undo(ops[i].undo);
+		return error(-ENOSPC);
 	}
 	return {};
 }

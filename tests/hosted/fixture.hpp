@@ -21,6 +21,8 @@ constexpr std::uint64_t kBudget = 4u << 20;
 constexpr std::uint64_t kVaStart = 1u << 20;
 constexpr std::uint64_t kVaSize = 1ull << 32;
 constexpr std::uint32_t kMaxOps = 64;
+// The module's default: no test here but the limit's own comes near it.
+constexpr std::uint32_t kMaxMappings = 1u << 20;
 
 inline nova_core_device_config small_config()
 {
@@ -33,6 +35,7 @@ inline nova_core_device_config small_config()
 	config.va_size = kVaSize;
 	config.va_alignment = kPage;
 	config.vm_bind_max_ops = kMaxOps;
+	config.max_mappings = kMaxMappings;
 	return config;
 }
 

@@ -658,6 +658,7 @@ TEST(VaConfig, RejectsInconsistentVaRanges)
 		  }),
 		  -EINVAL);
 	EXPECT_EQ(with([](auto &c) { c.vm_bind_max_ops = 0; }), -EINVAL);
+	EXPECT_EQ(with([](auto &c) { c.max_mappings = 0; }), -EINVAL);
 
 	// The largest range that still has a representable end.
 	EXPECT_EQ(with([](auto &c) {
@@ -684,7 +685,8 @@ TEST_F(VmBindTest, GetParamAnswersTheVaParameters)
 		{ NOVA_GETPARAM_VA_SIZE, kVaSize },
 		{ NOVA_GETPARAM_VA_ALIGNMENT, kPage },
 		{ NOVA_GETPARAM_VM_BIND_MAX_OPS, kMaxOps },
-		{ NOVA_GETPARAM_UAPI_VERSION, 2 },
+		{ NOVA_GETPARAM_MAX_MAPPINGS, kMaxMappings },
+		{ NOVA_GETPARAM_UAPI_VERSION, 3 },
 	};
 
 	for (auto &e : expected) {

@@ -12,6 +12,10 @@
 // live GEM objects (references), and, for a clean successful call, that the
 // core allocated exactly the ops array plus the worst-case nodes.
 //
+// The file's mapping limit is small, so that batches often end above it:
+// the model applies such a batch to a copy, counts the runs, and expects
+// -ENOSPC with everything unchanged when there are more than the limit.
+//
 // Batches mix valid and invalid operations over a small window and a few
 // objects so that overlaps are frequent, with invalid call arguments,
 // dirty stride tails, -EFAULT part way through the array and an allocation
@@ -40,6 +44,7 @@ constexpr std::uint64_t kStart = 64 * kGranule;
 constexpr std::uint32_t kDiffMaxOps = 8;
 constexpr int kSlots = 4;		      // objects with an open handle
 constexpr std::uint64_t kMaxObjectPages = 9;  // odd sizes end mid-granule
+constexpr std::uint32_t kDiffLimit = 14;      // mappings per file
 
 using u128 = unsigned __int128;
 
@@ -201,6 +206,7 @@ protected:
 		config_.va_size = kWindow * kGranule;
 		config_.va_alignment = kGranule;
 		config_.vm_bind_max_ops = kDiffMaxOps;
+		config_.max_mappings = kDiffLimit;
 		CoreTest::SetUp();
 	}
 
@@ -358,9 +364,15 @@ protected:
 		fail_allocation(-1);
 		fail_copies_from(0);
 
+		Model after = model_;
+		if (expected == 0) {
+			after.apply(call);
+			if (after.runs().size() > kDiffLimit)
+				expected = -ENOSPC;
+		}
 		ASSERT_EQ(ret, expected) << "call " << index << ": " << describe(call);
 		if (expected == 0)
-			model_.apply(call);
+			model_ = after;
 		std::vector<Mapped> want = model_.runs();
 		ASSERT_EQ(mappings(*file_), want) << "call " << index << ": " << describe(call);
 		ASSERT_EQ(file_stats(*file_).mappings, want.size());
@@ -461,6 +473,7 @@ TEST_F(VmDifferentialTest, RandomBatchesAgreeWithTheModel)
 			    : entry.first == -ENOENT	? "ENOENT"
 			    : entry.first == -EFAULT	? "EFAULT"
 			    : entry.first == -ENOMEM	? "ENOMEM"
+			    : entry.first == -ENOSPC	? "ENOSPC"
 							: "other",
 			    (unsigned long long)entry.second);
 	std::printf("\n");

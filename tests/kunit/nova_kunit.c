@@ -58,6 +58,7 @@ void nova_kunit_config(struct nova_core_device_config *config)
 		.va_size = SZ_1G,
 		.va_alignment = PAGE_SIZE,
 		.vm_bind_max_ops = 64,
+		.max_mappings = 1u << 20,
 	};
 }
 

@@ -413,8 +413,10 @@ static void do_getparam(struct fuzz *fz, struct file *f)
 		NOVA_GETPARAM_MAX_OBJECT_SIZE, NOVA_GETPARAM_PAGE_SIZE,
 		NOVA_GETPARAM_OBJECT_BUDGET, NOVA_GETPARAM_VA_START, NOVA_GETPARAM_VA_SIZE,
 		NOVA_GETPARAM_VA_ALIGNMENT, NOVA_GETPARAM_VM_BIND_MAX_OPS,
+		NOVA_GETPARAM_MAX_MAPPINGS,
 	};
-	struct drm_nova_getparam args = { .param = known[pick(fz, 9)] };
+	const size_t count = sizeof(known) / sizeof(known[0]);
+	struct drm_nova_getparam args = { .param = known[pick(fz, count)] };
 	bool valid = true;
 	int err;
 
@@ -425,7 +427,7 @@ static void do_getparam(struct fuzz *fz, struct file *f)
 		fz->mutated++;
 		args.param = hostile_u64(fz);
 		valid = false;
-		for (size_t i = 0; i < 9; i++)
+		for (size_t i = 0; i < count; i++)
 			valid |= args.param == known[i];
 	}
 	err = call(fz, f->fd, DRM_IOCTL_NOVA_GETPARAM, &args);

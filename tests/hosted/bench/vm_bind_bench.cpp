@@ -67,6 +67,7 @@ struct Space {
 		config.va_size = 1ull << 40;
 		config.va_alignment = kPage;
 		config.vm_bind_max_ops = kMaxOps;
+		config.max_mappings = 1u << 24;
 		if (nova_core_device_create(&config, &device))
 			std::abort();
 		file = std::make_unique<hosted::File>(device);
