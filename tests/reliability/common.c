@@ -114,6 +114,8 @@ int nova_read_limits(int fd, struct nova_limits *l)
 	ret = ret ?: param(fd, NOVA_GETPARAM_VA_SIZE, &va_size);
 	ret = ret ?: param(fd, NOVA_GETPARAM_VA_ALIGNMENT, &l->va_alignment);
 	ret = ret ?: param(fd, NOVA_GETPARAM_VM_BIND_MAX_OPS, &l->max_ops);
+	if (!ret && l->uapi_version >= 3)
+		ret = param(fd, NOVA_GETPARAM_MAX_MAPPINGS, &l->max_mappings);
 	l->va_end = l->va_start + va_size;
 	return ret;
 }

@@ -37,6 +37,7 @@ struct nova_limits {
 	uint64_t va_end;
 	uint64_t va_alignment;
 	uint64_t max_ops;
+	uint64_t max_mappings;	/* 0 before uAPI version 3 */
 };
 
 /* Reads every NOVA_GETPARAM_* limit through @fd; 0 or the errno. */
