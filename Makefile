@@ -108,7 +108,7 @@ check: deps
 		vaheap=$(CHECK_LOGS)/lib.log bocache=$(CHECK_LOGS)/lib.log \
 		fakedrm=$(CHECK_LOGS)/lib.log install=$(CHECK_LOGS)/lib.log \
 		libnova=$(CHECK_LOGS)/guest.log nova.hpp=$(CHECK_LOGS)/guest.log \
-		novainfo-json=$(CHECK_LOGS)/guest.log uapi-errors=$(CHECK_LOGS)/guest.log isolation=$(CHECK_LOGS)/guest.log bench-smoke=$(CHECK_LOGS)/guest.log \
+		novainfo-json=$(CHECK_LOGS)/guest.log uapi-errors=$(CHECK_LOGS)/guest.log isolation=$(CHECK_LOGS)/guest.log limits=$(CHECK_LOGS)/guest.log bench-smoke=$(CHECK_LOGS)/guest.log \
 		igt=$(CHECK_LOGS)/igt.log \
 		$(foreach s,$(DEBUG_SUITES),debug-$(s)=$(CHECK_LOGS)/debug.log)
 
@@ -158,7 +158,9 @@ check-kunit: deps
 # One boot: libnova's suite, the C++ wrapper's, nova-demo, novainfo's JSON, a short run
 # of the buffer churn benchmark (figures only), a smoke run of nova-bench (its
 # JSON must be complete; no timing is judged), the documented errno table and
-# the isolation tests against the real module, then the driver's own
+# the isolation tests, the limits tests (memory cgroup, mapping limit,
+# unprivileged clients, module parameters: nova is reloaded) against the
+# real module, then the driver's own
 # accounting must be back to
 # zero before rmmod.
 check-guest:
@@ -175,9 +177,10 @@ check-guest:
 		status=$$?; python3 tests/guest/bench-smoke.py --exit-status $$status /tmp/nova-bench.json; \
 		smoke=$$?; [ $$smoke = 0 ] || cat /tmp/nova-bench.err; \
 		$(BUILD)/reliability/nova-isolation; isolation=$$?; \
+		$(BUILD)/reliability/nova-limits --module nova.ko; limits=$$?; \
 		tests/guest/leak-check.sh && [ $$libnova = 0 ] && [ $$cxx = 0 ] && [ $$demo = 0 ] && \
 		[ $$json = 0 ] && [ $$bench = 0 ] && [ $$errors = 0 ] && [ $$smoke = 0 ] && \
-		[ $$isolation = 0 ]' \
+		[ $$isolation = 0 ] && [ $$limits = 0 ]' \
 		2>&1 | tee $(CHECK_LOGS)/guest.log
 
 # --- the debug kernel ----------------------------------------------------------
@@ -196,7 +199,7 @@ DEBUG_GUEST_OUT := $(BUILD)/guest-debug
 NOVA_FUZZ_ITERATIONS ?= 50000
 NOVA_STRESS_SECONDS ?= 30
 NOVA_LOAD_CYCLES ?= 50
-DEBUG_SUITES := libnova uapi-errors isolation fuzz stress load-cycles
+DEBUG_SUITES := libnova uapi-errors isolation limits fuzz stress load-cycles
 
 .PHONY: debug-kernel module-debug check-debug
 debug-kernel:

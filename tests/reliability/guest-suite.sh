@@ -12,7 +12,8 @@
 #   NOVA_KO               nova.ko to reload after each program (required)
 #   NOVA_USERSPACE        build/userspace (nova-libtest)
 #   NOVA_UAPI             build/uapi (nova-uapi-errors)
-#   NOVA_RELIABILITY      build/reliability (nova-fuzz, nova-stress, nova-isolation)
+#   NOVA_RELIABILITY      build/reliability (nova-fuzz, nova-stress, nova-isolation,
+#                         nova-limits)
 #   NOVA_IGT              build/igt: also run the igt tests (optional)
 #   NOVA_FUZZ_ITERATIONS  default 20000
 #   NOVA_STRESS_SECONDS   default 30
@@ -86,6 +87,7 @@ fi
 suite libnova "$us/nova-libtest"
 suite uapi-errors "$uapi/nova-uapi-errors" Documentation/uapi-errors.csv
 suite isolation "$rel/nova-isolation"
+suite limits "$rel/nova-limits" --module "$NOVA_KO"
 suite fuzz "$rel/nova-fuzz" --iterations "$iterations"
 suite stress "$rel/nova-stress" --seconds "$seconds"
 if [ -n "${NOVA_IGT:-}" ]; then
