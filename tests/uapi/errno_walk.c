@@ -15,6 +15,9 @@
  *   ops=two           VM_BIND: two valid MAPs (op_count=2), the second a
  *                     page above the first, laid out at op_stride (<= 4096)
  *   setup=fill_budget GEM_CREATE: fill the object budget first
+ *   setup=fill_mappings  VM_BIND: fill the file's VA space to
+ *                     NOVA_GETPARAM_MAX_MAPPINGS one-page mappings first,
+ *                     from va_start + object_size on (uAPI version 3)
  *   arg=bad_pointer   pass an unreadable pointer as the ioctl's argument
  *   ops=straddle      VM_BIND: the op array runs into an unreadable page
  *                     8 bytes before op 0 ends
@@ -89,6 +92,7 @@ static const struct {
 	CONSTANT(NOVA_GETPARAM_VA_SIZE), CONSTANT(NOVA_GETPARAM_VA_ALIGNMENT),
 	CONSTANT(NOVA_GETPARAM_VM_BIND_MAX_OPS), CONSTANT(NOVA_VM_BIND_MAP_READONLY),
 	CONSTANT(NOVA_VM_BIND_MAP_NOEXEC), CONSTANT(NOVA_VM_BIND_MAP_FLAGS),
+	CONSTANT(NOVA_GETPARAM_MAX_MAPPINGS),
 	{ "MAP", NOVA_VM_BIND_OP_MAP }, { "UNMAP", NOVA_VM_BIND_OP_UNMAP },
 #undef CONSTANT
 };
@@ -260,6 +264,37 @@ static uint64_t budget_left(int fd, uint64_t max_object_size, uint64_t page)
 	return bytes;
 }
 
+/*
+ * Maps the file's limit of one-page mappings of the fixture's object, in
+ * batches of VM_BIND_MAX_OPS, from va_start + object_size on: the range
+ * below stays free for the row's own operation. 0 or -1.
+ */
+static int fill_mappings(const struct errno_walk_env *env)
+{
+	struct drm_nova_vm_bind_op *ops = calloc(env->max_ops, sizeof(*ops));
+	uint64_t va = env->va_start + env->object_size;
+	int ret = env->max_mappings && ops ? 0 : -1;
+
+	for (uint64_t done = 0; !ret && done < env->max_mappings;) {
+		uint64_t left = env->max_mappings - done;
+		uint32_t n = (uint32_t)(left < env->max_ops ? left : env->max_ops);
+		struct drm_nova_vm_bind bind = {
+			.op_count = n, .op_stride = sizeof(*ops), .ops = (uintptr_t)ops,
+		};
+
+		for (uint32_t i = 0; i < n; i++) {
+			ops[i] = (struct drm_nova_vm_bind_op){
+				.op = NOVA_VM_BIND_OP_MAP, .handle = env->object,
+				.va = va + (done + i) * env->page, .range = env->page,
+			};
+		}
+		ret = drmIoctl(env->fd, DRM_IOCTL_NOVA_VM_BIND, &bind) ? -1 : 0;
+		done += n;
+	}
+	free(ops);
+	return ret;
+}
+
 static void unmap_everything(const struct errno_walk_env *env)
 {
 	struct drm_nova_vm_bind_op op = {
@@ -362,12 +397,20 @@ static int run_row(const struct errno_walk_env *env, const char *ioctl_name, cha
 			continue;
 		}
 		if (!strcmp(tok, "setup")) {
-			if (strcmp(eq + 1, "fill_budget")) {
+			if (!strcmp(eq + 1, "fill_budget")) {
+				filled = fill_budget(env->fd, env->max_object_size, env->page,
+						     budget_handles, MAX_FILL, NULL);
+			} else if (!strcmp(eq + 1, "fill_mappings")) {
+				/* The row's VM_BIND cleanup unmaps them again. */
+				if (strcmp(ioctl_name, "VM_BIND") || fill_mappings(env)) {
+					unmap_everything(env);
+					*why = "cannot fill the mapping limit";
+					return -1;
+				}
+			} else {
 				*why = "unknown setup";
 				return -1;
 			}
-			filled = fill_budget(env->fd, env->max_object_size, env->page,
-					     budget_handles, MAX_FILL, NULL);
 			continue;
 		}
 		if (eval(env, eq + 1, &value)) {
@@ -509,6 +552,8 @@ int errno_walk_setup(struct errno_walk_env *env, int fd)
 		if (!ret)
 			ret = param(fd, NOVA_GETPARAM_VM_BIND_MAX_OPS, &env->max_ops);
 	}
+	if (!ret && env->uapi_version >= 3)
+		ret = param(fd, NOVA_GETPARAM_MAX_MAPPINGS, &env->max_mappings);
 	if (ret)
 		return ret;
 	env->va_end = env->va_start + va_size;
@@ -542,6 +587,9 @@ const char *errno_walk_skip(const struct errno_walk_env *env, const struct errno
 {
 	if (!strcmp(row->ioctl, "VM_BIND") && env->uapi_version < 2)
 		return "needs uAPI version 2";
+	if ((strstr(row->input, "MAX_MAPPINGS") || strstr(row->input, "fill_mappings")) &&
+	    env->uapi_version < 3)
+		return "needs uAPI version 3";
 	return NULL;
 }
 

@@ -19,6 +19,7 @@ struct errno_walk_env {
 	int other_fd;		/* a second file of the same device, ours */
 	uint64_t uapi_version;
 	uint64_t page, max_object_size, va_start, va_end, max_ops;
+	uint64_t max_mappings;	/* 0 before uAPI version 3 */
 	uint32_t object;	/* a live 4-page object of fd */
 	uint64_t object_size;
 	uint32_t foreign;	/* a handle of other_fd that fd does not have */
