@@ -45,7 +45,12 @@ static inline struct nova_svc_status nova_svc_errno(int error)
 	return status;
 }
 
-/* Memory: zeroed, may sleep, may fail (NULL). Free accepts NULL. */
+/*
+ * Memory: zeroed, may sleep, may fail (NULL). Free accepts NULL. Every
+ * allocation is charged to the calling process's memory cgroup and fails
+ * rather than calling the OOM killer: the core allocates only on behalf of
+ * its clients (see Documentation/limits.rst).
+ */
 void *nova_svc_zalloc(unsigned long size);
 void nova_svc_free(void *ptr);
 
