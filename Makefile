@@ -6,7 +6,10 @@
 #   make run        boot a QEMU guest, load nova.ko, run novainfo and nova-demo
 #   make check      every test: module and uAPI checks, hosted core tests, KUnit
 #                   on UML, libnova's hosted tests and ABI (abidiff), libnova's
-#                   and igt's tests in the guest, and check-debug
+#                   and igt's tests in the guest, and check-debug; then the
+#                   summary. SUITES="hosted guest ..." runs only those layers
+#                   (module uapi docs summary hosted kunit lib guest igt debug)
+#   V=1             show the build's full commands
 #   make bench      nova-bench in a guest: nova next to vgem and the ioctl floor
 #   make bench-vm   VM_BIND cost per operation at 1k, 64k and 1M live mappings
 #   make abi-baseline  record libnova's ABI (userspace/libnova/libnova.abixml)
@@ -25,6 +28,8 @@ KDIR ?= $(shell scripts/kernel-env.sh --kdir)
 BUILD := $(CURDIR)/build
 USERSPACE := $(BUILD)/userspace
 GUEST_RUN := scripts/guest-run.sh
+# Quiet like Kbuild: V=1 shows the commands (Kbuild reads V itself).
+Q := $(if $(filter 1,$(V)),,@)
 
 .PHONY: all module userspace hosted deps run check check-module check-uapi check-hosted \
 	check-lib check-guest uapi-baseline abi-baseline install docs bench clean help
@@ -32,25 +37,25 @@ GUEST_RUN := scripts/guest-run.sh
 all: module userspace
 
 help:
-	@sed -n '3,20p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,23p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/install-deps.sh
 
 module:
 	@echo "[build] nova.ko against $(KDIR)"
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 	@scripts/check-module.sh nova.ko
 
 userspace:
 	@echo "[build] libnova, tools and tests"
-	$(MAKE) -C userspace O=$(USERSPACE)
-	$(MAKE) -C tests/uapi O=$(BUILD)/uapi USERSPACE=$(USERSPACE) errors
-	$(MAKE) -C tests/reliability O=$(BUILD)/reliability
+	$(Q)$(MAKE) -C userspace O=$(USERSPACE)
+	$(Q)$(MAKE) -C tests/uapi O=$(BUILD)/uapi USERSPACE=$(USERSPACE) errors
+	$(Q)$(MAKE) -C tests/reliability O=$(BUILD)/reliability
 
 hosted:
 	@echo "[build] hosted core tests (ASan, UBSan)"
-	$(MAKE) -C tests/hosted O=$(BUILD)/hosted
+	$(Q)$(MAKE) -C tests/hosted O=$(BUILD)/hosted
 
 install:
 	$(MAKE) -C userspace O=$(USERSPACE) install
@@ -66,7 +71,8 @@ docs: deps
 
 # The documentation must keep building without a warning.
 .PHONY: check-docs
-check-docs: docs
+check-docs:
+	$(call layer,docs,$(MAKE) --no-print-directory docs)
 
 # --- the main job --------------------------------------------------------------
 
@@ -97,29 +103,59 @@ bench-vm: deps
 	$(GUEST_RUN) --timeout 900 --module nova.ko -- $(USERSPACE)/nova-bench --vm-scaling
 
 # --- tests ---------------------------------------------------------------------
+#
+# make check runs every layer below (check-LAYER) even after one failed, then
+# scripts/check-summary.py prints the tests passed, failed and skipped per
+# layer and suite from the machine output each left in build/check/LAYER/
+# (GoogleTest's and kunit.py's JSON, one result file per suite written as
+# it ran), names what failed, and fails if anything did. SUITES= picks
+# layers, e.g. make check SUITES="hosted guest".
 
-CHECK_LOGS := $(BUILD)/check
+CHECK := $(BUILD)/check
+CHECK_LAYERS := module uapi docs summary hosted kunit lib guest igt debug
+SUITES ?= $(CHECK_LAYERS)
+# The suites each layer reports (none: only its exit status counts).
+SUITES_summary := summary-selftest
+SUITES_hosted := hosted
+SUITES_kunit := kunit
+SUITES_lib := vaheap bocache fakedrm install
+SUITES_guest := libnova nova.hpp nova-demo novainfo-json bo-bench uapi-errors bench-smoke isolation limits
+SUITES_igt := igt
+SUITES_debug = $(addprefix debug-,$(DEBUG_SUITES))
+comma := ,
+empty :=
+space := $(empty) $(empty)
 
 check: deps
-	@$(MAKE) --no-print-directory all hosted
-	@$(MAKE) --no-print-directory check-module check-uapi check-docs check-hosted \
-		check-kunit check-lib check-guest check-igt check-debug
-	@scripts/check-summary.sh hosted=$(CHECK_LOGS)/hosted.log kunit=$(CHECK_LOGS)/kunit.log \
-		vaheap=$(CHECK_LOGS)/lib.log bocache=$(CHECK_LOGS)/lib.log \
-		fakedrm=$(CHECK_LOGS)/lib.log install=$(CHECK_LOGS)/lib.log \
-		libnova=$(CHECK_LOGS)/guest.log nova.hpp=$(CHECK_LOGS)/guest.log \
-		novainfo-json=$(CHECK_LOGS)/guest.log uapi-errors=$(CHECK_LOGS)/guest.log isolation=$(CHECK_LOGS)/guest.log limits=$(CHECK_LOGS)/guest.log bench-smoke=$(CHECK_LOGS)/guest.log \
-		igt=$(CHECK_LOGS)/igt.log \
-		$(foreach s,$(DEBUG_SUITES),debug-$(s)=$(CHECK_LOGS)/debug.log)
+	$(Q)rm -rf $(addprefix $(CHECK)/,$(SUITES))
+	$(Q)$(MAKE) --no-print-directory -k $(addprefix check-,$(SUITES)) || true
+	$(Q)scripts/check-summary.py report $(CHECK) \
+		$(foreach l,$(SUITES),$(l)=$(subst $(space),$(comma),$(strip $(SUITES_$(l)))))
 
-check-module:
-	@scripts/check-module.sh nova.ko
+# $(call layer,NAME,COMMAND): the recipe of check-NAME. Runs the shell
+# COMMAND with NOVA_RESULTS=$(CHECK)/NAME (emptied first) for the suites'
+# results, its output also in $(CHECK)/NAME.log and its exit status in
+# $(CHECK)/NAME/exit-status (scripts/check-summary.py reads them).
+define layer
+$(Q)rm -rf $(CHECK)/$(1) && mkdir -p $(CHECK)/$(1)
+$(Q)set -o pipefail; export NOVA_RESULTS=$(CHECK)/$(1); \
+	{ ( $(2) ) 2>&1; echo $$? >$(CHECK)/$(1)/exit-status; } | tee $(CHECK)/$(1).log; \
+	exit $$(cat $(CHECK)/$(1)/exit-status)
+endef
+
+check-module: module
+	$(call layer,module,scripts/check-module.sh nova.ko)
 
 # The frozen uAPI: header hygiene, layout pins, upstream compatibility and the
 # layout baseline. Uses the sanitized kernel uapi headers the module build made.
-check-uapi:
+check-uapi: module
 	@echo "[check] uAPI header: hygiene, pins, upstream compatibility, layout baseline"
-	@$(MAKE) --no-print-directory -C tests/uapi O=$(BUILD)/uapi KUAPI=$(BUILD)/kernel-uapi check
+	$(call layer,uapi,$(MAKE) --no-print-directory -C tests/uapi O=$(BUILD)/uapi KUAPI=$(BUILD)/kernel-uapi check)
+
+# The summary itself, on fake results with one failing suite.
+.PHONY: check-summary
+check-summary:
+	$(call layer,summary,scripts/check-summary.py selftest | scripts/check-summary.py record $(CHECK)/summary summary-selftest)
 
 # Records appended ioctls, structs and fields in driver/uapi/nova_drm.layout;
 # refuses any other change of the uAPI.
@@ -128,9 +164,8 @@ uapi-baseline:
 
 check-hosted: hosted
 	@echo "[check] hosted core tests (GoogleTest, ASan, UBSan)"
-	@mkdir -p $(CHECK_LOGS)
-	@set -o pipefail; $(MAKE) --no-print-directory -C tests/hosted O=$(BUILD)/hosted check \
-		2>&1 | tee $(CHECK_LOGS)/hosted.log
+	$(call layer,hosted,GTEST_OUTPUT=json:$(CHECK)/hosted/hosted.json \
+		$(MAKE) --no-print-directory -C tests/hosted O=$(BUILD)/hosted check)
 
 # libnova without a device: the VA heap and buffer cache unit tests, the
 # library on a fake kernel, the C++ wrapper's build, and the ABI: abidiff
@@ -138,9 +173,8 @@ check-hosted: hosted
 # (any change fails; a deliberate break is checked to fail too).
 check-lib: userspace
 	@echo "[check] libnova hosted tests, C++ wrapper, ABI (abidiff)"
-	@mkdir -p $(CHECK_LOGS)
-	@set -o pipefail; $(MAKE) --no-print-directory -C userspace O=$(USERSPACE) check-host \
-		2>&1 | tee $(CHECK_LOGS)/lib.log
+	$(call layer,lib,$(MAKE) --no-print-directory -C userspace O=$(USERSPACE) check-host | \
+		scripts/check-summary.py record $(CHECK)/lib $(SUITES_lib))
 
 # Records libnova's ABI as built: after reviewing that the change only adds.
 abi-baseline: userspace
@@ -152,36 +186,22 @@ abi-baseline: userspace
 .PHONY: check-kunit
 check-kunit: deps
 	@echo "[check] KUnit suites on UML (kunit.py)"
-	@mkdir -p $(CHECK_LOGS)
-	@set -o pipefail; scripts/kunit-run.sh 2>&1 | tee $(CHECK_LOGS)/kunit.log
+	$(call layer,kunit,scripts/kunit-run.sh)
 
-# One boot: libnova's suite, the C++ wrapper's, nova-demo, novainfo's JSON, a short run
-# of the buffer churn benchmark (figures only), a smoke run of nova-bench (its
-# JSON must be complete; no timing is judged), the documented errno table and
-# the isolation tests, the limits tests (memory cgroup, mapping limit,
-# unprivileged clients, module parameters: nova is reloaded) against the
-# real module, then the driver's own
-# accounting must be back to
-# zero before rmmod.
-check-guest:
+# One boot on Debian's kernel, tests/guest/check-guest.sh: libnova's and
+# the C++ wrapper's suites, nova-demo, novainfo's JSON, the buffer churn
+# benchmark and nova-bench as smoke runs, the documented errno table, the
+# isolation tests and the limits tests (memory cgroup, mapping limit,
+# unprivileged clients, module parameters: nova-limits reloads nova); after
+# each, nova's accounting must be back to zero and nova must reload.
+# $(call GUEST_ENV,LAYER,NOVA_KO): what the guest's suite runner needs.
+GUEST_ENV = --env NOVA_KO=$(2) --env NOVA_USERSPACE=$(USERSPACE) \
+	--env NOVA_UAPI=$(BUILD)/uapi --env NOVA_RELIABILITY=$(BUILD)/reliability \
+	--env NOVA_RESULTS=$(CHECK)/$(1)
+check-guest: module userspace
 	@echo "[check] in-guest tests on Debian's kernel"
-	@mkdir -p $(CHECK_LOGS)
-	@set -o pipefail; $(GUEST_RUN) --module nova.ko -- sh -c '\
-		$(USERSPACE)/nova-libtest; libnova=$$?; \
-		$(USERSPACE)/nova-cxx-test; cxx=$$?; \
-		$(USERSPACE)/nova-demo --size 64K; demo=$$?; \
-		tests/guest/novainfo-json.sh $(USERSPACE); json=$$?; \
-		$(USERSPACE)/nova-bench --bo-churn --size 64K --iterations 100 --rounds 1; bench=$$?; \
-		$(BUILD)/uapi/nova-uapi-errors Documentation/uapi-errors.csv; errors=$$?; \
-		$(USERSPACE)/nova-bench --quick --rounds 1 --json >/tmp/nova-bench.json 2>/tmp/nova-bench.err; \
-		status=$$?; python3 tests/guest/bench-smoke.py --exit-status $$status /tmp/nova-bench.json; \
-		smoke=$$?; [ $$smoke = 0 ] || cat /tmp/nova-bench.err; \
-		$(BUILD)/reliability/nova-isolation; isolation=$$?; \
-		$(BUILD)/reliability/nova-limits --module nova.ko; limits=$$?; \
-		tests/guest/leak-check.sh && [ $$libnova = 0 ] && [ $$cxx = 0 ] && [ $$demo = 0 ] && \
-		[ $$json = 0 ] && [ $$bench = 0 ] && [ $$errors = 0 ] && [ $$smoke = 0 ] && \
-		[ $$isolation = 0 ] && [ $$limits = 0 ]' \
-		2>&1 | tee $(CHECK_LOGS)/guest.log
+	$(call layer,guest,$(GUEST_RUN) --out $(CHECK)/guest --module nova.ko $(call GUEST_ENV,guest,$(CURDIR)/nova.ko) \
+		--script tests/guest/check-guest.sh)
 
 # --- the debug kernel ----------------------------------------------------------
 #
@@ -195,7 +215,6 @@ check-guest:
 # it; any kernel report fails the run (scripts/debug-report.sh).
 
 DEBUG_MODULE := $(BUILD)/debug/module
-DEBUG_GUEST_OUT := $(BUILD)/guest-debug
 NOVA_FUZZ_ITERATIONS ?= 50000
 NOVA_STRESS_SECONDS ?= 30
 NOVA_LOAD_CYCLES ?= 50
@@ -213,23 +232,21 @@ module-debug: debug-kernel
 		--include='*.hpp' --exclude='*.mod.c' --exclude='*' driver/ $(DEBUG_MODULE)/driver/
 	@rsync -a Kbuild $(DEBUG_MODULE)/Kbuild
 	@rsync -a scripts/install-kernel-uapi.sh $(DEBUG_MODULE)/scripts/
-	$(MAKE) -C $$(scripts/debug-kernel.sh --print-dir) M=$(DEBUG_MODULE) modules
+	$(Q)$(MAKE) -C $$(scripts/debug-kernel.sh --print-dir) M=$(DEBUG_MODULE) modules
 	@scripts/check-module.sh $(DEBUG_MODULE)/nova.ko
 	@scripts/check-instrumented.sh $(DEBUG_MODULE)
 
+# The guest's output dir is the layer's: debug-report reads its dmesg.
 check-debug: deps module-debug userspace
 	@echo "[check] in-guest suite on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)"
-	@mkdir -p $(CHECK_LOGS)
-	@set -o pipefail; $(GUEST_RUN) --kernel $$(scripts/debug-kernel.sh --print-dir) \
-		--out $(DEBUG_GUEST_OUT) --timeout 2400 --memory 2048 \
-		--module $(DEBUG_MODULE)/nova.ko \
-		--env NOVA_KO=$(DEBUG_MODULE)/nova.ko --env NOVA_USERSPACE=$(USERSPACE) \
-		--env NOVA_UAPI=$(BUILD)/uapi --env NOVA_RELIABILITY=$(BUILD)/reliability \
+	$(call layer,debug,$(GUEST_RUN) --kernel $$(scripts/debug-kernel.sh --print-dir) \
+		--out $(CHECK)/debug --timeout 2400 --memory 2048 \
+		--module $(DEBUG_MODULE)/nova.ko $(call GUEST_ENV,debug,$(DEBUG_MODULE)/nova.ko) \
 		--env NOVA_FUZZ_ITERATIONS=$(NOVA_FUZZ_ITERATIONS) \
 		--env NOVA_STRESS_SECONDS=$(NOVA_STRESS_SECONDS) \
 		--env NOVA_LOAD_CYCLES=$(NOVA_LOAD_CYCLES) \
-		--script tests/reliability/guest-suite.sh 2>&1 | tee $(CHECK_LOGS)/debug.log
-	@scripts/debug-report.sh $(DEBUG_GUEST_OUT) $(CHECK_LOGS)/debug.log | tee -a $(CHECK_LOGS)/debug.log
+		--script tests/reliability/guest-suite.sh; rc=$$?; \
+		scripts/debug-report.sh $(CHECK)/debug $(CHECK)/debug.log || rc=1; exit $$rc)
 
 # igt tests (tests/igt) on the real igt runtime, libigt.so.0 of Debian's
 # intel-gpu-tools: their igt API declarations checked on the host, then one
@@ -240,17 +257,13 @@ check-debug: deps module-debug userspace
 IGT_TESTS := $(shell sed -n 's/^TESTS := //p' tests/igt/Makefile)
 igt:
 	@echo "[build] igt tests against libigt.so.0"
-	$(MAKE) -C tests/igt O=$(BUILD)/igt
+	$(Q)$(MAKE) -C tests/igt O=$(BUILD)/igt
 
-check-igt: igt
-	@echo "[check] igt API declarations against libigt.so.0"
-	@$(MAKE) --no-print-directory -C tests/igt O=$(BUILD)/igt check-api
-	@echo "[check] igt tests in the guest"
-	@mkdir -p $(CHECK_LOGS)
-	@set -o pipefail; $(GUEST_RUN) --timeout 600 --module nova.ko --env IGT_FORCE_DRIVER=nova -- sh -c '\
-		tests/igt/run-igt.sh $(BUILD)/igt $(IGT_TESTS); igt=$$?; \
-		tests/guest/leak-check.sh && [ $$igt = 0 ]' \
-		2>&1 | tee $(CHECK_LOGS)/igt.log
+check-igt: igt module
+	@echo "[check] igt API declarations, then the igt tests in the guest"
+	$(call layer,igt,$(MAKE) --no-print-directory -C tests/igt O=$(BUILD)/igt check-api && \
+		$(GUEST_RUN) --timeout 600 --out $(CHECK)/igt --module nova.ko $(call GUEST_ENV,igt,$(CURDIR)/nova.ko) \
+		-- sh tests/guest/check-guest.sh --igt $(BUILD)/igt $(IGT_TESTS))
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

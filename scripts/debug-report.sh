@@ -5,6 +5,8 @@
 # guest's output dir and the run's log, and fails when the kernel reported
 # anything: KASAN, lockdep, UBSAN, kmemleak, debug-objects, warnings, bugs.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [[ ${1:-} == --help || $# -ne 2 ]]; then
 	echo "usage: $0 GUEST_OUT_DIR LOG"
@@ -23,21 +25,20 @@ if [[ ! -f $dmesg ]]; then
 	echo "debug-report: no $dmesg: the guest did not finish" >&2
 	exit 1
 fi
-kasan=$(count 'BUG: KASAN:')
-lockdep=$(count 'possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|WARNING: bad unlock balance|lock held when returning')
-ubsan=$(count 'UBSAN:')
-debugobj=$(count 'ODEBUG:')
+kasan=$(count "$REPORT_KASAN")
+lockdep=$(count "$REPORT_LOCKDEP")
+ubsan=$(count "$REPORT_UBSAN")
+debugobj=$(count "$REPORT_ODEBUG")
 # Objects listed in kmemleak.txt; without that file, kmemleak's own count in dmesg.
 if [[ -f $kml ]]; then
 	kmemleak=$(grep -c '^unreferenced object' "$kml" || true)
 else
 	kmemleak=$(count 'kmemleak: [0-9]+ new suspected memory leaks')
 fi
-# Everything else the harness treats as a kernel problem, minus the lines
-# already counted above (a lockdep or debug-objects report starts with a
-# WARNING: line of its own).
-other=$(grep -E 'WARNING:|BUG:|Oops|general protection|Kernel panic|blocked for more than|detected stalls' "$dmesg" |
-	grep -cvE 'KASAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|bad unlock balance|lock held when returning|debugobjects|ODEBUG' || true)
+# Every other kernel report, minus the lines already counted above (a
+# lockdep or debug-objects report opens with a WARNING: line of its own).
+other=$(grep -E "$REPORT_OTHER" "$dmesg" |
+	grep -cvE "KASAN|$REPORT_LOCKDEP|$REPORT_ODEBUG|debugobjects" || true)
 scanned=no
 [[ -f $kml ]] && scanned=yes
 

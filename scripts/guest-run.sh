@@ -7,8 +7,9 @@
 # in the same cwd; only the output dir is writable (and /tmp, /run in RAM).
 # See usage() for the contract and scripts/guest-init.sh for the guest side.
 set -euo pipefail
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+here=$scripts_dir
 t_start=$EPOCHREALTIME
 
 usage() {
@@ -75,11 +76,8 @@ EOF
 # fd 4 = the caller's stderr, so that messages still get out of blocks whose
 # stderr is silenced (see the QEMU wait loop).
 exec 4>&2
-log() { echo "[guest-run] $*" >&4; }
-die() {
-	echo "[guest-run] ERROR: $*" >&4
-	exit 125
-}
+nova_log_fd=4
+nova_die_status=125
 
 # Single-quote for sh (the guest init and the host /bin/sh both read it).
 shq() {
@@ -99,116 +97,32 @@ memory=1024
 interactive=0
 reprobe=0
 kernel_dir=""
-cmd=()
 
-need_arg() { [[ $# -ge 2 ]] || die "$1 needs an argument (see --help)"; }
-while [[ $# -gt 0 ]]; do
+# +: options end at CMD, whose own options stay its own.
+opts=$(getopt -n guest-run -o +h -l help,module:,out:,timeout:,accel:,script:,env:,append:,memory:,kernel:,interactive,reprobe-kvm -- "$@") || {
+	usage >&2
+	exit 2
+}
+eval set -- "$opts"
+while [[ $1 != -- ]]; do
 	case $1 in
-	--module)
-		need_arg "$@"
-		modules+=("$2")
-		shift 2
-		;;
-	--module=*)
-		modules+=("${1#*=}")
-		shift
-		;;
-	--out)
-		need_arg "$@"
-		out=$2
-		shift 2
-		;;
-	--out=*)
-		out=${1#*=}
-		shift
-		;;
-	--timeout)
-		need_arg "$@"
-		timeout=$2
-		shift 2
-		;;
-	--timeout=*)
-		timeout=${1#*=}
-		shift
-		;;
-	--accel)
-		need_arg "$@"
-		accel=$2
-		shift 2
-		;;
-	--accel=*)
-		accel=${1#*=}
-		shift
-		;;
-	--script)
-		need_arg "$@"
-		script=$2
-		shift 2
-		;;
-	--script=*)
-		script=${1#*=}
-		shift
-		;;
-	--env)
-		need_arg "$@"
-		envs+=("$2")
-		shift 2
-		;;
-	--env=*)
-		envs+=("${1#*=}")
-		shift
-		;;
-	--append)
-		need_arg "$@"
-		append="$append $2"
-		shift 2
-		;;
-	--append=*)
-		append="$append ${1#*=}"
-		shift
-		;;
-	--memory)
-		need_arg "$@"
-		memory=$2
-		shift 2
-		;;
-	--memory=*)
-		memory=${1#*=}
-		shift
-		;;
-	--kernel)
-		need_arg "$@"
-		kernel_dir=$2
-		shift 2
-		;;
-	--kernel=*)
-		kernel_dir=${1#*=}
-		shift
-		;;
-	--interactive)
-		interactive=1
-		shift
-		;;
-	--reprobe-kvm)
-		reprobe=1
-		shift
-		;;
-	-h | --help)
-		usage
-		exit 0
-		;;
-	--)
-		shift
-		cmd=("$@")
-		break
-		;;
-	*)
-		echo "[guest-run] unknown argument '$1'" >&2
-		usage >&2
-		exit 2
-		;;
+	--module) modules+=("$2") ;;
+	--out) out=$2 ;;
+	--timeout) timeout=$2 ;;
+	--accel) accel=$2 ;;
+	--script) script=$2 ;;
+	--env) envs+=("$2") ;;
+	--append) append="$append $2" ;;
+	--memory) memory=$2 ;;
+	--kernel) kernel_dir=$2 ;;
+	--interactive) interactive=1 && shift && continue ;;
+	--reprobe-kvm) reprobe=1 && shift && continue ;;
+	-h | --help) usage && exit 0 ;;
 	esac
+	shift 2
 done
+shift
+cmd=("$@")
 
 if [[ -n $script && ${#cmd[@]} -gt 0 ]]; then
 	die "give either --script FILE or -- CMD, not both"
@@ -236,8 +150,7 @@ done
 
 eval "$("$here/kernel-env.sh")"
 kcache=$("$here/fetch-kernel.sh") || die "could not fetch the kernel image"
-# Same cache root as fetch-kernel.sh, by construction.
-cache_root=${kcache%/kernel/*}
+cache_root=$nova_cache
 # Prefer the ELF vmlinux fetch-kernel.sh extracted: QEMU enters it through
 # its PVH note, skipping BIOS boot and bzImage decompression (~5 s under TCG).
 vmlinuz=$kcache/boot/vmlinux-$NOVA_KREL
@@ -639,10 +552,9 @@ rmmod_status=$(field rmmod)
 
 # Kernel problems: anything that means the kernel (most likely our module)
 # misbehaved, even if the command itself passed.
-DMESG_BAD='WARNING:|BUG:|Oops|Call Trace|general protection|KASAN:|UBSAN:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|unreferenced object|suspected memory leak|Kernel panic|INFO: task .* blocked for more than|rcu_.*detected stalls|self-detected stall'
 bad_lines=""
 if [[ -f $out/dmesg.txt ]]; then
-	bad_lines=$(grep -E "$DMESG_BAD" "$out/dmesg.txt" || true)
+	bad_lines=$(grep -E "$KERNEL_REPORT" "$out/dmesg.txt" || true)
 else
 	bad_lines="(dmesg.txt missing)"
 fi

@@ -54,19 +54,18 @@ EOF
 
 check_only=0
 dry_run=0
-for arg in "$@"; do
-	case $arg in
+opts=$(getopt -n install-deps -o h -l help,check,dry-run -- "$@") || {
+	usage >&2
+	exit 2
+}
+eval set -- "$opts"
+while [[ $1 != -- ]]; do
+	case $1 in
 	--check) check_only=1 ;;
 	--dry-run) dry_run=1 ;;
-	-h | --help)
-		usage
-		exit 0
-		;;
-	*)
-		usage >&2
-		exit 2
-		;;
+	-h | --help) usage && exit 0 ;;
 	esac
+	shift
 done
 
 pkgs=("${BUILD_PKGS[@]}" "${GUEST_PKGS[@]}" "${LINT_PKGS[@]}")

@@ -6,6 +6,8 @@
 # `uname -r` has nothing to do with the headers we compile against, and the
 # guest boots Debian's image of exactly that version (see fetch-kernel.sh).
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
 	cat <<'EOF'
@@ -28,27 +30,24 @@ installed: run scripts/install-deps.sh first.
 EOF
 }
 
-die() {
-	echo "kernel-env: $*" >&2
-	exit 1
-}
-
 mode=all
-case "${1:-}" in
-"") ;;
---krel) mode=krel ;;
---kdir) mode=kdir ;;
---version) mode=version ;;
--h | --help)
-	usage
-	exit 0
-	;;
-*)
+opts=$(getopt -n kernel-env -o h -l help,krel,kdir,version -- "$@") || {
 	usage >&2
 	exit 2
-	;;
-esac
-[[ $# -le 1 ]] || {
+}
+eval set -- "$opts"
+while [[ $1 != -- ]]; do
+	case $1 in
+	--krel | --kdir | --version)
+		[[ $mode == all ]] || { usage >&2 && exit 2; }
+		mode=${1#--}
+		;;
+	-h | --help) usage && exit 0 ;;
+	esac
+	shift
+done
+shift
+[[ $# -eq 0 ]] || {
 	usage >&2
 	exit 2
 }

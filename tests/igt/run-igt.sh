@@ -40,33 +40,23 @@ EOF
 verbose=0
 timeout_s=120
 results=
-bindir=
-only=()
-while [[ $# -gt 0 ]]; do
+opts=$(getopt -n run-igt -o hv -l help,verbose,timeout:,results: -- "$@") || {
+	usage >&2
+	exit 2
+}
+eval set -- "$opts"
+while [[ $1 != -- ]]; do
 	case $1 in
 	-v | --verbose) verbose=1 ;;
-	--timeout)
-		timeout_s=${2:?--timeout needs a value}
-		shift
-		;;
-	--results)
-		results=${2:?--results needs a directory}
-		shift
-		;;
-	-h | --help)
-		usage
-		exit 0
-		;;
-	-*)
-		usage >&2
-		exit 2
-		;;
-	*)
-		if [[ -z $bindir ]]; then bindir=$1; else only+=("$1"); fi
-		;;
+	--timeout) timeout_s=$2 && shift ;;
+	--results) results=$2 && shift ;;
+	-h | --help) usage && exit 0 ;;
 	esac
 	shift
 done
+shift
+bindir=${1:-}
+only=("${@:2}")
 if [[ -z $bindir || ! -d $bindir ]]; then
 	echo "run-igt: no such directory: ${bindir:-(none given)}" >&2
 	usage >&2

@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check-guest's suites, run in the guest (scripts/guest-run.sh
+# --script) on Debian's kernel with nova.ko loaded: libnova's suite, the C++
+# wrapper's, nova-demo, novainfo's JSON, a short run of the buffer churn
+# benchmark (figures only), a smoke run of nova-bench (its JSON must be
+# complete; no timing is judged), the documented errno table, the isolation
+# tests and the limits tests (nova-limits reloads nova itself). After each
+# one nova's accounting must be back to zero and nova must reload
+# (tests/guest/suite.sh). With --igt, the igt tests instead (make
+# check-igt), each subtest in its own process.
+#
+# Environment (guest-run.sh --env): NOVA_KO (nova.ko, for the reloads),
+# NOVA_USERSPACE, NOVA_UAPI, NOVA_RELIABILITY (build directories),
+# NOVA_RESULTS (where suite.sh writes one result per suite).
+
+if [ "${1:-}" = --help ]; then
+	sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'
+	echo "usage: $0 [--igt BINDIR [BINARY...]]"
+	exit 0
+fi
+set -u
+suite_dir=$(dirname "$0")
+# shellcheck source=tests/guest/suite.sh
+. "$suite_dir/suite.sh"
+
+if [ "${1:-}" = --igt ]; then
+	shift
+	suite igt env IGT_FORCE_DRIVER=nova tests/igt/run-igt.sh "$@"
+	suite_done igt-suite
+	exit
+fi
+
+us=${NOVA_USERSPACE:-build/userspace}
+uapi=${NOVA_UAPI:-build/uapi}
+rel=${NOVA_RELIABILITY:-build/reliability}
+
+bench_smoke() {
+	"$us/nova-bench" --quick --rounds 1 --json >"$suite_tmp/bench.json" 2>"$suite_tmp/bench.err"
+	python3 "$suite_dir/bench-smoke.py" --exit-status $? "$suite_tmp/bench.json" ||
+		{ cat "$suite_tmp/bench.err" && return 1; }
+}
+
+suite libnova "$us/nova-libtest"
+suite nova.hpp "$us/nova-cxx-test"
+suite_exit nova-demo "$us/nova-demo" --size 64K
+suite novainfo-json "$suite_dir/novainfo-json.sh" "$us"
+suite_exit bo-churn "$us/nova-bench" --bo-churn --size 64K --iterations 100 --rounds 1
+suite uapi-errors "$uapi/nova-uapi-errors" Documentation/uapi-errors.csv
+suite bench-smoke bench_smoke
+suite isolation "$rel/nova-isolation"
+suite limits "$rel/nova-limits" --module "$NOVA_KO"
+suite_done guest-suite

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# The suite runner of nova's in-guest checks, sourced by POSIX sh scripts
+# that run with nova.ko loaded (tests/guest/check-guest.sh,
+# tests/reliability/guest-suite.sh; busybox sh or dash).
+#
+#   suite NAME CMD...       runs CMD; its result is CMD's closing line
+#                           "X: N passed, N failed[, N skipped]" (none: one
+#                           failure), a non-zero exit adds a failure if none
+#                           was counted
+#   suite_exit NAME CMD...  the same for a program that is one test, judged
+#                           by its exit status
+#   suite_record NAME P F S SECONDS   records a result the caller counted
+#   suite_done LABEL        prints "LABEL: N passed, N failed" (suites),
+#                           fails if one failed
+#
+# After each suite nova's accounting must be back to zero (leak-check.sh)
+# and, with NOVA_KO set, nova must unload and load again; either failing
+# is one more failure of that suite. Each result is printed as
+# "NAME: N passed, N failed, N skipped (T s)" and, with NOVA_RESULTS set
+# (a directory the guest can write), written to NOVA_RESULTS/NAME.result
+# as "passed=N failed=N skipped=N seconds=T" for scripts/check-summary.py.
+
+# The caller sets suite_dir to tests/guest (sh cannot tell a sourced
+# file's own path).
+: "${suite_dir:?set suite_dir to the directory of suite.sh before sourcing it}"
+suite_tmp=$(mktemp -d)
+suites_passed=0
+suites_failed=0
+
+say() { echo "[$(basename "$0" .sh)] $*"; }
+
+reload() {
+	rmmod nova || { say "rmmod nova FAILED"; return 1; }
+	insmod "$NOVA_KO" || { say "insmod $NOVA_KO FAILED"; return 1; }
+}
+
+# The checks that follow every suite (and every load cycle).
+after_client() {
+	"$suite_dir/leak-check.sh" || return 1
+	[ -z "${NOVA_KO:-}" ] || reload
+}
+
+suite_record() {
+	echo "$1: $2 passed, $3 failed, $4 skipped ($5 s)"
+	[ -z "${NOVA_RESULTS:-}" ] ||
+		echo "passed=$2 failed=$3 skipped=$4 seconds=$5" >"$NOVA_RESULTS/$1.result"
+	if [ "$3" = 0 ]; then
+		suites_passed=$((suites_passed + 1))
+	else
+		suites_failed=$((suites_failed + 1))
+	fi
+}
+
+# run_suite MODE NAME CMD...: MODE is "lines" or "exit".
+run_suite() {
+	mode=$1 name=$2
+	shift 2
+	say "$name: $* (uptime $(cut -d' ' -f1 /proc/uptime) s)"
+	t0=$(date +%s)
+	{
+		"$@"
+		echo $? >"$suite_tmp/rc"
+	} 2>&1 | tee "$suite_tmp/out"
+	rc=$(cat "$suite_tmp/rc")
+	after_client || rc=1
+	p=0 f=1 s=0
+	line=$(grep -E '^[A-Za-z0-9._-]+: [0-9]+ passed, [0-9]+ failed' "$suite_tmp/out" | tail -n 1)
+	if [ "$mode" = exit ]; then
+		p=1 f=0
+	elif [ -n "$line" ]; then
+		p=$(echo "$line" | sed -E 's/^[^:]+: ([0-9]+) passed.*/\1/')
+		f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+		s=$(echo "$line" | sed -n -E 's/.* ([0-9]+) skipped.*/\1/p')
+		s=${s:-0}
+	else
+		say "$name: no closing line 'X: N passed, N failed' in its output"
+		rc=1
+	fi
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		[ "$mode" = lines ] || p=0
+		f=1
+	fi
+	suite_record "$name" "$p" "$f" "$s" $(($(date +%s) - t0))
+}
+suite() { run_suite lines "$@"; }
+suite_exit() { run_suite exit "$@"; }
+
+suite_done() {
+	rm -rf "$suite_tmp"
+	echo "$1: $suites_passed passed, $suites_failed failed"
+	[ "$suites_failed" = 0 ]
+}
