@@ -120,7 +120,7 @@ SUITES_hosted := hosted
 SUITES_kunit := kunit
 SUITES_lib := vaheap bocache fakedrm install
 SUITES_guest := libnova nova.hpp nova-demo novainfo-json bo-bench uapi-errors bench-smoke isolation limits
-SUITES_igt := igt
+SUITES_igt := igt-api igt
 SUITES_debug = $(addprefix debug-,$(DEBUG_SUITES))
 comma := ,
 empty :=
@@ -261,7 +261,8 @@ igt:
 
 check-igt: igt module
 	@echo "[check] igt API declarations, then the igt tests in the guest"
-	$(call layer,igt,$(MAKE) --no-print-directory -C tests/igt O=$(BUILD)/igt check-api && \
+	$(call layer,igt,$(MAKE) --no-print-directory -C tests/igt O=$(BUILD)/igt check-api | \
+		scripts/check-summary.py record $(CHECK)/igt igt-api && \
 		$(GUEST_RUN) --timeout 600 --out $(CHECK)/igt --module nova.ko $(call GUEST_ENV,igt,$(CURDIR)/nova.ko) \
 		-- sh tests/guest/check-guest.sh --igt $(BUILD)/igt $(IGT_TESTS))
 

@@ -11,12 +11,15 @@
 # harness, ABI or kernel-log check failed); a suite without a result, or a
 # layer that did not run, is a failure too.
 import argparse
+import fnmatch
+from glob import glob as glob_files
 import json
 import os
 import re
 import sys
 import tempfile
 
+SUITE_NAME = re.compile(r'struct kunit_suite \w+ = \{[^;]*?\.name = "([^"]+)"', re.S)
 CLOSING = re.compile(r"^([A-Za-z0-9._-]+): (\d+) passed, (\d+) failed(?:, (\d+) skipped)?")
 
 
@@ -84,41 +87,31 @@ def fmt(counts):
 
 def report(results, layers, out=sys.stdout):
     """Prints the summary of LAYER=SUITE,... specs; returns the exit status."""
-    total = [0, 0, 0]
-    failed = []
+    total, failed = [0, 0, 0], []
     print(f"check summary ({results}):", file=out)
     for spec in layers:
         layer, _, names = spec.partition("=")
         layer_dir = os.path.join(results, layer)
         suites = [n for n in names.split(",") if n]
-        counts = [0, 0, 0]
-        lines = []
+        counts, lines = [0, 0, 0], []
         for suite in suites:
             c = suite_counts(layer_dir, suite)
-            if c is None:
-                c = [0, 1, 0]
-                lines.append(f"    {suite}: no result (see {layer_dir})")
-            else:
-                lines.append(f"    {suite}: {fmt(c)}")
+            lines.append(f"    {suite}: " + (fmt(c) if c else f"no result (see {layer_dir})"))
+            c = c or [0, 1, 0]
             if c[1]:
-                failed.append(f"{layer}/{suite}" if suite != layer else layer)
+                failed.append(layer if suite == layer else f"{layer}/{suite}")
             counts = [a + b for a, b in zip(counts, c)]
         try:
             with open(os.path.join(layer_dir, "exit-status")) as f:
                 status = int(f.read())
+            note = f" (exit {status})" if status else ""
         except (OSError, ValueError):
-            status = None
-        note = ""
-        if status is None:
             note = " (did not run: a build it needs failed?)"
-        elif status != 0:
-            note = f" (exit {status})"
         if note and not counts[1]:
             counts[1] += 1
             failed.append(layer)
-        verdict = "FAILED" if counts[1] else "ok"
         tests = f": {fmt(counts)}" if suites else ""
-        print(f"  {layer} {verdict}{tests}{note}", file=out)
+        print(f"  {layer} {'FAILED' if counts[1] else 'ok'}{tests}{note}", file=out)
         if suites and (suites != [layer] or "no result" in lines[0]):
             print("\n".join(lines), file=out)
         total = [a + b for a, b in zip(total, counts)]
@@ -141,18 +134,25 @@ def record(results, names):
     return 0
 
 
-def kunit(results, expected):
-    """kunit-run.sh's per-suite lines; the last line is 'PASSED FAILED SKIPPED'."""
+def kunit(results, kunit_dir, glob):
+    """kunit-run.sh's per-suite lines; the last line is 'PASSED FAILED SKIPPED'.
+    Every struct kunit_suite of kunit_dir/*.c whose name matches glob must
+    have run."""
     with open(results) as f:
         suites = kunit_suites(json.load(f))
+    defined = set()
+    for path in glob_files(os.path.join(kunit_dir, "*.c")):
+        with open(path) as f:
+            defined.update(SUITE_NAME.findall(f.read()))
+    expected = {n for n in defined if fnmatch.fnmatch(n, glob or "*")}
     total = [0, 0, 0]
     for name in sorted(suites):
         print(f"  {name}: {fmt(suites[name])}")
         total = [a + b for a, b in zip(total, suites[name])]
-    missing = [n for n in expected if n not in suites]
+    missing = sorted(expected - set(suites)) or ([] if expected else [f"(a suite matching '{glob}')"])
     for name in missing:
         print(f"  {name}: MISSING (defined in tests/kunit but did not run)")
-    for name in sorted(set(suites) - set(expected)):
+    for name in sorted(set(suites) - defined):
         print(f"  note: suite {name} ran but is not defined in tests/kunit/*.c")
     total[1] += len(missing)
     print(*total)
@@ -215,7 +215,8 @@ def main():
     p.add_argument("names", nargs="+")
     p = sub.add_parser("kunit", help="per-suite counts of kunit.py's JSON")
     p.add_argument("json")
-    p.add_argument("expected", nargs="*")
+    p.add_argument("kunit_dir")
+    p.add_argument("glob", nargs="?", default="")
     sub.add_parser("selftest", help="check the summary on fake results")
     a = ap.parse_args()
     if a.cmd == "report":
@@ -223,7 +224,7 @@ def main():
     if a.cmd == "record":
         return record(a.results, a.names)
     if a.cmd == "kunit":
-        return kunit(a.json, a.expected)
+        return kunit(a.json, a.kunit_dir, a.glob)
     return selftest()
 
 

@@ -150,7 +150,6 @@ done
 
 eval "$("$here/kernel-env.sh")"
 kcache=$("$here/fetch-kernel.sh") || die "could not fetch the kernel image"
-cache_root=$nova_cache
 # Prefer the ELF vmlinux fetch-kernel.sh extracted: QEMU enters it through
 # its PVH note, skipping BIOS boot and bzImage decompression (~5 s under TCG).
 vmlinuz=$kcache/boot/vmlinux-$NOVA_KREL
@@ -281,7 +280,7 @@ key=$(
 		cat "$init_script"
 	} | sha256sum | cut -c1-16
 )
-initrd_dir=$cache_root/initramfs
+initrd_dir=$nova_cache/initramfs
 initrd=$initrd_dir/$NOVA_KPKG_VERSION-$key.cpio
 if [[ -f $initrd ]]; then
 	log "initramfs cached: $initrd"
@@ -374,7 +373,7 @@ kcmdline="console=ttyS0 quiet panic=-1 log_buf_len=4M"
 # qemu option values use ',' as separator; a literal ',' is written ',,'.
 qesc() { printf '%s' "${1//,/,,}"; }
 
-probe_file=$cache_root/kvm-probe/$NOVA_KPKG_VERSION
+probe_file=$nova_cache/kvm-probe/$NOVA_KPKG_VERSION
 # Boot the real kernel and initramfs with KVM, init only says hello (nova.probe=1).
 # FACTS.md: here -enable-kvm once hung before the kernel printed anything, so
 # this runs with a short timeout and its verdict is remembered.

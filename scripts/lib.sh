@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # its variables are for the scripts that source it
 #
 # What nova's scripts share, sourced (never run) after `set -euo pipefail`:
 # messages with the script's prefix, the cache root, Debian package lookups,
@@ -11,11 +11,8 @@
 #   nova_log_fd=N           where messages go (default 2)
 #   nova_die_status=N       die's exit status (default 1)
 
-# shellcheck disable=SC2034 # for the scripts that source this file
 scripts_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck disable=SC2034
 src_dir=$(dirname "$scripts_dir")
-# shellcheck disable=SC2034 # set by the scripts that source this file
 nova_prefix=$(basename "$0" .sh)
 nova_log_fd=2
 nova_die_status=1
@@ -189,5 +186,4 @@ REPORT_KMEMLEAK='unreferenced object|suspected memory leak'
 REPORT_OTHER='WARNING:|BUG:|kernel BUG|Oops|general protection|Kernel panic|refcount_t:|core invariant broken|INFO: task .* blocked for more than|rcu_.*detected stalls|self-detected stall'
 # Any of them; a Call Trace without a header (dump_stack) counts too.
 KERNEL_REPORT="$REPORT_KASAN|$REPORT_LOCKDEP|$REPORT_UBSAN|$REPORT_ODEBUG|$REPORT_KMEMLEAK|$REPORT_OTHER|Call Trace"
-# shellcheck disable=SC2034 # used by the scripts that source this file
 readonly REPORT_KASAN REPORT_LOCKDEP REPORT_UBSAN REPORT_ODEBUG REPORT_KMEMLEAK REPORT_OTHER KERNEL_REPORT
