@@ -52,20 +52,23 @@ def kunit_suites(root):
 
 
 def gtest_counts(root):
-    counts = [0, 0, 0]
+    """[passed, failed, skipped] and the names of the failed tests."""
+    counts, failed = [0, 0, 0], []
     for suite in root.get("testsuites", []):
         for test in suite.get("testsuite", []):
             if test.get("failures"):
                 counts[1] += 1
+                failed.append(f"{suite.get('name')}.{test.get('name')}")
             elif test.get("result") == "SKIPPED" or test.get("status") == "NOTRUN":
                 counts[2] += 1
             else:
                 counts[0] += 1
-    return counts
+    return counts, failed
 
 
 def suite_counts(layer_dir, suite):
-    """[passed, failed, skipped] of one suite, or None without a result."""
+    """[passed, failed, skipped] of one suite (None without a result) and
+    the failed tests' names where the output has them."""
     path = os.path.join(layer_dir, suite)
     try:
         if os.path.exists(path + ".json"):
@@ -73,12 +76,12 @@ def suite_counts(layer_dir, suite):
                 root = json.load(f)
             if "testsuites" in root:
                 return gtest_counts(root)
-            return [sum(c) for c in zip([0, 0, 0], *kunit_suites(root).values())]
+            return [sum(c) for c in zip([0, 0, 0], *kunit_suites(root).values())], []
         with open(path + ".result") as f:
             fields = dict(kv.split("=", 1) for kv in f.read().split())
-        return [int(fields["passed"]), int(fields["failed"]), int(fields["skipped"])]
+        return [int(fields["passed"]), int(fields["failed"]), int(fields["skipped"])], []
     except (OSError, ValueError, KeyError):
-        return None
+        return None, []
 
 
 def fmt(counts):
@@ -95,8 +98,9 @@ def report(results, layers, out=sys.stdout):
         suites = [n for n in names.split(",") if n]
         counts, lines = [0, 0, 0], []
         for suite in suites:
-            c = suite_counts(layer_dir, suite)
+            c, failed_tests = suite_counts(layer_dir, suite)
             lines.append(f"    {suite}: " + (fmt(c) if c else f"no result (see {layer_dir})"))
+            lines += [f"      failed: {t}" for t in failed_tests]
             c = c or [0, 1, 0]
             if c[1]:
                 failed.append(layer if suite == layer else f"{layer}/{suite}")
@@ -112,7 +116,7 @@ def report(results, layers, out=sys.stdout):
             failed.append(layer)
         tests = f": {fmt(counts)}" if suites else ""
         print(f"  {layer} {'FAILED' if counts[1] else 'ok'}{tests}{note}", file=out)
-        if suites and (suites != [layer] or "no result" in lines[0]):
+        if suites and (suites != [layer] or len(lines) > 1 or "no result" in lines[0]):
             print("\n".join(lines), file=out)
         total = [a + b for a, b in zip(total, counts)]
     print(f"total: {fmt(total)}", file=out)
@@ -168,8 +172,9 @@ def selftest():
             with open(os.path.join(tmp, path), "w") as f:
                 f.write(text)
 
-        gtest = {"testsuites": [{"testsuite": [{"name": "a", "result": "COMPLETED"},
-                                               {"name": "b", "result": "SKIPPED"}]}]}
+        gtest = {"testsuites": [{"name": "T", "testsuite": [
+            {"name": "a", "result": "COMPLETED"}, {"name": "b", "result": "SKIPPED"},
+            {"name": "c", "result": "COMPLETED", "failures": [{"failure": "x"}]}]}]}
         kunit_json = {"name": "main", "sub_groups": [
             {"name": "nova_core", "test_cases": [{"status": "PASS"}, {"status": "SKIP"}]}]}
         put("hosted/hosted.json", json.dumps(gtest))
@@ -183,17 +188,20 @@ def selftest():
             status = report(tmp, specs, out)
             out.seek(0)
             text = out.read()
-        want = ["  hosted ok: 1 passed, 0 failed, 1 skipped",
+        want = ["  hosted FAILED: 1 passed, 1 failed, 1 skipped",
+                "      failed: T.c",
                 "  kunit ok: 1 passed, 0 failed, 1 skipped",
                 "  guest FAILED: 8 passed, 2 failed, 1 skipped (exit 1)",
                 "    isolation: 3 passed, 2 failed, 0 skipped",
                 "  module FAILED (exit 1)",
                 "    vaheap: no result",
-                "total: 10 passed, 4 failed, 3 skipped",
-                "FAILED: guest/isolation module lib/vaheap\n"]
+                "total: 10 passed, 5 failed, 3 skipped",
+                "FAILED: hosted guest/isolation module lib/vaheap\n"]
         problems = [w for w in want if w not in text]
         if status != 1:
             problems.append(f"exit status {status}, not 1")
+        gtest["testsuites"][0]["testsuite"].pop()
+        put("hosted/hosted.json", json.dumps(gtest))
         put("guest/isolation.result", "passed=5 failed=0 skipped=0\n")
         put("guest/exit-status", "0\n")
         if report(tmp, specs[:3], open(os.devnull, "w")) != 0:
