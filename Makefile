@@ -30,6 +30,9 @@ USERSPACE := $(BUILD)/userspace
 GUEST_RUN := scripts/guest-run.sh
 # Quiet like Kbuild: V=1 shows the commands (Kbuild reads V itself).
 Q := $(if $(filter 1,$(V)),,@)
+ifneq ($(V),1)
+MAKEFLAGS += --no-print-directory
+endif
 
 .PHONY: all module userspace hosted deps run check check-module check-uapi check-hosted \
 	check-lib check-guest uapi-baseline abi-baseline install docs bench clean help
