@@ -42,7 +42,7 @@ other=$(grep -E "$REPORT_OTHER" "$dmesg" |
 scanned=no
 [[ -f $kml ]] && scanned=yes
 
-checkers=$(grep -oE 'KernelAddressSanitizer initialized|kmemleak: Kernel memory leak detector initialized|Lock dependency validator' "$dmesg" | sort -u | tr '\n' ' ')
+checkers=$(grep -oE 'KernelAddressSanitizer initialized|kmemleak: Kernel memory leak detector initialized|Lock dependency validator' "$dmesg" | sort -u | tr '\n' ' ' || true)
 echo "debug-report: kernel $(sed -n 's/^.*Linux version \([^ ]*\).*$/\1/p' "$dmesg" | head -n1), checkers seen at boot: ${checkers:-none}"
 grep -E '^nova-fuzz: [0-9]+ iterations, ' "$log" | tail -n 1 | sed 's/^/debug-report: /' || true
 grep -E '^nova-stress: (ran|[0-9]+ operations)' "$log" | tail -n 2 | sed 's/^/debug-report: /' || true
