@@ -155,6 +155,13 @@ kcache=$("$here/fetch-kernel.sh") || die "could not fetch the kernel image"
 vmlinuz=$kcache/boot/vmlinux-$NOVA_KREL
 [[ -f $vmlinuz ]] || vmlinuz=$kcache/boot/vmlinuz-$NOVA_KREL
 kmods=$kcache/lib/modules/$NOVA_KREL
+# Module names use '_' where the file name may use '-' (virtio-gpu.ko is
+# module virtio_gpu). Sets n, without a subshell: the image has thousands.
+modname() {
+	n=${1##*/}
+	n=${n%.ko}
+	n=${n//-/_}
+}
 # Built-in modules of a --kernel build tree: name -> 1.
 declare -A builtin=()
 if [[ -n $kernel_dir ]]; then
@@ -167,11 +174,7 @@ if [[ -n $kernel_dir ]]; then
 	# (if any) is the build tree itself.
 	kmods=$kernel_dir
 	NOVA_KPKG_VERSION="$NOVA_KPKG_VERSION-$(basename "$(dirname "$kernel_dir")")"
-	while IFS= read -r f; do
-		n=${f##*/}
-		n=${n%.ko}
-		builtin[${n//-/_}]=1
-	done <"$kernel_dir/modules.builtin"
+	while IFS= read -r f; do modname "$f" && builtin[$n]=1; done <"$kernel_dir/modules.builtin"
 	[[ $accel != auto ]] || accel=tcg
 	# What that kernel needs on its command line (debug-kernel.sh says).
 	if [[ -f $kernel_dir/.nova-cmdline ]]; then
@@ -191,14 +194,9 @@ if [[ -n $script ]]; then
 fi
 
 # ---------------------------------------------------------------- modules
-# Index of the image's modules: name -> path. Module names use '_' where the
-# file name may use '-' (virtio-gpu.ko is module virtio_gpu).
+# Index of the image's modules: name -> path.
 declare -A kmod_path=()
-while IFS= read -r f; do
-	n=${f##*/}
-	n=${n%.ko}
-	kmod_path[${n//-/_}]=$f
-done < <(find "$kmods/kernel" -name '*.ko' 2>/dev/null || true)
+while IFS= read -r f; do modname "$f" && kmod_path[$n]=$f; done < <(find "$kmods/kernel" -name '*.ko' 2>/dev/null || true)
 
 # What the guest always loads: virtio PCI transport + 9p (to mount the host),
 # overlay (for /tmp), the DRM core and helpers nova uses, and virtio_gpu + vgem
@@ -219,11 +217,7 @@ for spec in "${modules[@]}"; do
 	[[ -f $path ]] || die "--module $path: no such file"
 	path=$(realpath "$path")
 	name=$(modinfo -F name "$path" 2>/dev/null || true)
-	if [[ -z $name ]]; then
-		name=${path##*/}
-		name=${name%.ko}
-		name=${name//-/_}
-	fi
+	[[ -n $name ]] || { modname "$path" && name=$n; }
 	# A module built against other headers would only fail inside the guest
 	# with a terse "Invalid module format"; say it here.
 	vermagic=$(modinfo -F vermagic "$path" 2>/dev/null || true)

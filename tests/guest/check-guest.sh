@@ -15,19 +15,28 @@
 # NOVA_USERSPACE, NOVA_UAPI, NOVA_RELIABILITY (build directories),
 # NOVA_RESULTS (where suite.sh writes one result per suite).
 
-if [ "${1:-}" = --help ]; then
+usage() {
 	sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'
 	echo "usage: $0 [--igt BINDIR [BINARY...]]"
-	exit 0
-fi
+}
+opts=$(getopt -n check-guest -o h -l help,igt: -- "$@") || { usage >&2 && exit 2; }
+eval set -- "$opts"
+igt=
+while [ "$1" != -- ]; do
+	case $1 in
+	--igt) igt=$2 && shift ;;
+	-h | --help) usage && exit 0 ;;
+	esac
+	shift
+done
+shift
 set -u
 suite_dir=$(dirname "$0")
 # shellcheck source=tests/guest/suite.sh
 . "$suite_dir/suite.sh"
 
-if [ "${1:-}" = --igt ]; then
-	shift
-	suite igt env IGT_FORCE_DRIVER=nova tests/igt/run-igt.sh "$@"
+if [ -n "$igt" ]; then
+	suite igt env IGT_FORCE_DRIVER=nova tests/igt/run-igt.sh "$igt" "$@"
 	suite_done igt-suite
 	exit
 fi
