@@ -16,7 +16,7 @@
 # NOVA_RESULTS (where suite.sh writes one result per suite).
 
 usage() {
-	sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//'
 	echo "usage: $0 [--igt BINDIR [BINARY...]]"
 }
 opts=$(getopt -n check-guest -o h -l help,igt: -- "$@") || { usage >&2 && exit 2; }
