@@ -5,7 +5,7 @@
 # Kbuild adds $(CFLAGS_KASAN) and $(CFLAGS_UBSAN) to C objects on its own;
 # the Kbuild C++ rule has to pass them explicitly, and this catches the day
 # it does not: every -fsanitize= flag Kbuild gave the C glue (read from the
-# saved command line of driver/nova_drv.o) must be on each C++ object's
+# saved command line of driver/nova-drm/glue/nova_drv.o) must be on each C++ object's
 # command line too, and each C++ object must call into KASAN.
 set -euo pipefail
 
@@ -19,7 +19,7 @@ fi
 dir=$1
 sanitizers() { grep -oE -- '-fsanitize=[^ ]+' "$1" | sort -u; }
 
-ref_cmd=$dir/driver/.nova_drv.o.cmd
+ref_cmd=$dir/driver/nova-drm/glue/.nova_drv.o.cmd
 [[ -f $ref_cmd ]] || {
 	echo "check-instrumented: $ref_cmd missing (build the module first)" >&2
 	exit 1

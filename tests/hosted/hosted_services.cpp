@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/alloc.hpp"
+#include "cxx/alloc.hpp"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <memory>
 
 extern "C" {
-#include "nova_core.h"
+#include "nova_logic.h"
 #include "nova_services.h"
 }
 

@@ -5,7 +5,7 @@
 // Guard and annotations. As it is, it must pass clang's analysis; built
 // with -DNOVA_TSA_VIOLATION=N it plants violation N, which the analysis
 // must reject, or the annotations have stopped checking anything.
-#include "core/lock.hpp"
+#include "cxx/lock.hpp"
 
 namespace {
 

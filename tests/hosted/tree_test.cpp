@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 #include <gtest/gtest-spi.h>
 
-#include "core/intrusive_tree.hpp"
+#include "cxx/intrusive_tree.hpp"
 #include "hosted_services.hpp"
 #include "vm/mapping.hpp"
 

@@ -21,7 +21,7 @@
 
 #include <drm/drm_file.h>
 
-#include "nova_drv.h"
+#include "nova-drm/glue/nova_drv.h"
 
 /* The limits every suite uses unless it needs others (see nova_kunit.c). */
 #define NOVA_KUNIT_MAX_OBJECT	(16 * PAGE_SIZE)

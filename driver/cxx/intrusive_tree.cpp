@@ -7,7 +7,7 @@
 // height(right) - height(left). Insertion and erasure relink nodes and then
 // retrace towards the root along parent links, rotating where a balance
 // reaches +-2; nothing recurses and nothing allocates.
-#include "core/intrusive_tree.hpp"
+#include "cxx/intrusive_tree.hpp"
 
 namespace nova {
 

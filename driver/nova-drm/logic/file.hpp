@@ -3,8 +3,8 @@
 // The core's per-client state (one per open DRM file) and its ioctl handlers.
 #pragma once
 
-#include "nova_core.h"
-#include "core/ref_ptr.hpp"
+#include "nova_logic.h"
+#include "cxx/ref_ptr.hpp"
 #include "device.hpp"
 #include "gem/gem.hpp"
 #include "vm/va_space.hpp"

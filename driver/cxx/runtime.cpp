@@ -5,7 +5,7 @@
 // Only the non-throwing allocation functions exist; see alloc.hpp for why the
 // throwing ones must stay undefined. Deletion covers the sized variants that
 // g++ emits for delete-expressions since C++14.
-#include "core/alloc.hpp"
+#include "cxx/alloc.hpp"
 
 void *operator new(size_t size, const nova::MayFail &) noexcept
 {

@@ -16,7 +16,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_ioctl.h>
 
-#include "nova_core.h"
+#include "nova_logic.h"
 #include "nova_services.h"
 #include "uapi/nova_drm.h"
 

@@ -9,7 +9,7 @@
 // undefined _Znwm in nova.ko, which the module check rejects.
 #pragma once
 
-#include "core/types.hpp"
+#include "cxx/types.hpp"
 
 #if __has_include(<new>)
 #include <new>

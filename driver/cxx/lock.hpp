@@ -4,8 +4,8 @@
 // clang's thread-safety analysis (core/thread_annotations.hpp).
 #pragma once
 
-#include "core/result.hpp"
-#include "core/thread_annotations.hpp"
+#include "cxx/result.hpp"
+#include "cxx/thread_annotations.hpp"
 
 namespace nova {
 

@@ -9,7 +9,7 @@
 // handle until the last mapping of it goes.
 #pragma once
 
-#include "core/intrusive_tree.hpp"
+#include "cxx/intrusive_tree.hpp"
 #include "gem/gem.hpp"
 
 namespace nova {

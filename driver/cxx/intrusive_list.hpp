@@ -8,7 +8,7 @@
 // the element is then a static_cast, with no offset arithmetic.
 #pragma once
 
-#include "core/types.hpp"
+#include "cxx/types.hpp"
 
 namespace nova {
 

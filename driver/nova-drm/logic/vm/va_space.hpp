@@ -10,8 +10,8 @@
 // (which may free an object and re-enter the GEM manager) out of the lock.
 #pragma once
 
-#include "nova_core.h"
-#include "core/lock.hpp"
+#include "nova_logic.h"
+#include "cxx/lock.hpp"
 #include "vm/mapping.hpp"
 
 namespace nova {

@@ -11,7 +11,7 @@
 // (saturation, a warning on misuse) through the services.
 #pragma once
 
-#include "core/types.hpp"
+#include "cxx/types.hpp"
 
 namespace nova {
 

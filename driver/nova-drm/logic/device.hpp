@@ -4,10 +4,10 @@
 // parameters, the object manager's bookkeeping and its open files.
 #pragma once
 
-#include "nova_core.h"
-#include "core/intrusive_list.hpp"
-#include "core/lock.hpp"
-#include "core/ref_ptr.hpp"
+#include "nova_logic.h"
+#include "cxx/intrusive_list.hpp"
+#include "cxx/lock.hpp"
+#include "cxx/ref_ptr.hpp"
 #include "gem/gem.hpp"
 
 // The C glue sees these as incomplete types; in C++ they are the empty bases

@@ -11,11 +11,11 @@
 // keep an object alive).
 #pragma once
 
-#include "nova_core.h"
-#include "core/alloc.hpp"
-#include "core/intrusive_list.hpp"
-#include "core/lock.hpp"
-#include "core/ref_ptr.hpp"
+#include "nova_logic.h"
+#include "cxx/alloc.hpp"
+#include "cxx/intrusive_list.hpp"
+#include "cxx/lock.hpp"
+#include "cxx/ref_ptr.hpp"
 
 struct nova_core_gem {};
 

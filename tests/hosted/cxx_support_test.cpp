@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 #include <gtest/gtest-spi.h>
 
-#include "core/alloc.hpp"
-#include "core/intrusive_list.hpp"
-#include "core/result.hpp"
+#include "cxx/alloc.hpp"
+#include "cxx/intrusive_list.hpp"
+#include "cxx/result.hpp"
 #include "hosted_services.hpp"
 
 namespace {

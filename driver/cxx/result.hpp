@@ -9,7 +9,7 @@
 // ([[nodiscard]], warn_unused_result on the services).
 #pragma once
 
-#include "core/types.hpp"
+#include "cxx/types.hpp"
 
 namespace nova {
 

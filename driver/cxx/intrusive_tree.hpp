@@ -15,7 +15,7 @@
 // compiled once for every element type.
 #pragma once
 
-#include "core/types.hpp"
+#include "cxx/types.hpp"
 
 namespace nova {
 
