@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Checks that a built nova.ko keeps the promises of the freestanding C++ core:
-#  - it contains the core (C++ objects and the extern "C" entry points);
+# Checks that a built nova.ko keeps the promises of its freestanding C++ logic:
+#  - it contains the logic (C++ objects and the extern "C" entry points);
 #  - no global constructors or destructors (.init_array, .ctors, ...): the
 #    kernel's module loader would never run them (on a KASAN kernel, only
 #    the compiler's KASAN global-registration constructors are allowed);
@@ -14,7 +14,7 @@ set -euo pipefail
 
 if [ "${1:-}" = "--help" ] || [ $# -ne 1 ]; then
 	echo "usage: $0 MODULE.ko"
-	echo "Fails when the module lacks the C++ core or carries C++ runtime baggage."
+	echo "Fails when the module lacks the C++ logic or carries C++ runtime baggage."
 	[ "${1:-}" = "--help" ]
 	exit
 fi
@@ -63,15 +63,15 @@ fi
 defined=$(nm --defined-only "$module" | awk '{print $3}')
 cxx_symbols=$(grep -c '^_ZN4nova' <<<"$defined" || true)
 if [ "$cxx_symbols" -eq 0 ]; then
-	complain "contains no C++ core symbols (_ZN4nova...)"
+	complain "contains no C++ logic symbols (_ZN4nova...)"
 fi
-for entry in nova_core_device_create nova_core_ioctl_getparam nova_core_ioctl_gem_create \
-	     nova_core_ioctl_gem_info nova_core_ioctl_gem_mmap_offset nova_core_ioctl_vm_bind \
-	     nova_core_file_for_each_mapping; do
-	grep -qx "$entry" <<<"$defined" || complain "lacks core entry point $entry"
+for entry in nova_logic_device_create nova_logic_ioctl_getparam nova_logic_ioctl_gem_create \
+	     nova_logic_ioctl_gem_info nova_logic_ioctl_gem_mmap_offset nova_logic_ioctl_vm_bind \
+	     nova_logic_file_for_each_mapping; do
+	grep -qx "$entry" <<<"$defined" || complain "lacks logic entry point $entry"
 done
 
 if [ $fail -ne 0 ]; then
 	exit 1
 fi
-echo "check-module: $module: C++ core present ($cxx_symbols symbols), no constructors, no C++ runtime references"
+echo "check-module: $module: C++ logic present ($cxx_symbols symbols), no constructors, no C++ runtime references"

@@ -176,7 +176,7 @@ def selftest():
             {"name": "a", "result": "COMPLETED"}, {"name": "b", "result": "SKIPPED"},
             {"name": "c", "result": "COMPLETED", "failures": [{"failure": "x"}]}]}]}
         kunit_json = {"name": "main", "sub_groups": [
-            {"name": "nova_core", "test_cases": [{"status": "PASS"}, {"status": "SKIP"}]}]}
+            {"name": "nova_logic", "test_cases": [{"status": "PASS"}, {"status": "SKIP"}]}]}
         put("hosted/hosted.json", json.dumps(gtest))
         put("kunit/kunit.json", json.dumps(kunit_json))
         put("guest/libnova.result", "passed=5 failed=0 skipped=1 seconds=2\n")

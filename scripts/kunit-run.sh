@@ -35,7 +35,7 @@ Options:
                   and tests/kunit/ are copied into the kernel tree
   --jobs N        parallel build jobs (default: 2)
   --filter GLOB   run only the suites matching GLOB (kunit.py's filter_glob,
-                  e.g. 'nova_core_*'); only those are then expected
+                  e.g. 'nova_logic_*'); only those are then expected
   --timeout S     seconds the tests may run once booted (default: 120)
   --clean         delete the build directory first (full kernel rebuild)
   --clean-all     delete this version's KUnit cache first (tree view and build)

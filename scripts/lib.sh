@@ -183,7 +183,7 @@ REPORT_LOCKDEP='possible circular locking|possible recursive locking|inconsisten
 REPORT_UBSAN='UBSAN:'
 REPORT_ODEBUG='ODEBUG:'
 REPORT_KMEMLEAK='unreferenced object|suspected memory leak'
-REPORT_OTHER='WARNING:|BUG:|kernel BUG|Oops|general protection|Kernel panic|refcount_t:|core invariant broken|INFO: task .* blocked for more than|rcu_.*detected stalls|self-detected stall'
+REPORT_OTHER='WARNING:|BUG:|kernel BUG|Oops|general protection|Kernel panic|refcount_t:|logic invariant broken|INFO: task .* blocked for more than|rcu_.*detected stalls|self-detected stall'
 # Any of them; a Call Trace without a header (dump_stack) counts too.
 KERNEL_REPORT="$REPORT_KASAN|$REPORT_LOCKDEP|$REPORT_UBSAN|$REPORT_ODEBUG|$REPORT_KMEMLEAK|$REPORT_OTHER|Call Trace"
 readonly REPORT_KASAN REPORT_LOCKDEP REPORT_UBSAN REPORT_ODEBUG REPORT_KMEMLEAK REPORT_OTHER KERNEL_REPORT

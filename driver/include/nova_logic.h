@@ -7,8 +7,8 @@
  * nova_services.h for that direction). Every function returns 0 or a negative
  * errno, never throws, and may sleep.
  */
-#ifndef NOVA_CORE_H
-#define NOVA_CORE_H
+#ifndef NOVA_LOGIC_H
+#define NOVA_LOGIC_H
 
 #include <linux/types.h>
 
@@ -23,12 +23,12 @@ struct drm_nova_gem_mmap_offset;
 struct drm_nova_vm_bind;
 
 struct nova_svc_file;
-struct nova_core_device;
-struct nova_core_file;
-struct nova_core_gem;
+struct nova_logic_device;
+struct nova_logic_file;
+struct nova_logic_gem;
 
 /* Limits and properties of a device, fixed for its lifetime. */
-struct nova_core_device_config {
+struct nova_logic_device_config {
 	__u64 page_size;	/* power of two */
 	__u64 max_object_size;	/* multiple of page_size, non-zero */
 	__u64 object_budget;	/* bytes all live objects may total */
@@ -41,7 +41,7 @@ struct nova_core_device_config {
 };
 
 /* A snapshot of a device's accounting, for debugfs and tests. */
-struct nova_core_device_stats {
+struct nova_logic_device_stats {
 	__u64 objects;		/* live objects created through GEM_CREATE */
 	__u64 object_bytes;	/* their total size */
 	__u64 files;		/* open files */
@@ -50,14 +50,14 @@ struct nova_core_device_stats {
 };
 
 /* A snapshot of one client's accounting. */
-struct nova_core_file_stats {
+struct nova_logic_file_stats {
 	__u64 objects;		/* live objects this file created */
 	__u64 object_bytes;
 	__u64 mappings;		/* live mappings of its VA space */
 };
 
 /* One mapping of a VA space, as debugfs shows it. */
-struct nova_core_mapping_info {
+struct nova_logic_mapping_info {
 	__u64 va_start;
 	__u64 va_end;		/* exclusive */
 	__u64 object_id;	/* device-unique id of the object, 0 if foreign */
@@ -66,7 +66,7 @@ struct nova_core_mapping_info {
 	__u32 pad;
 };
 
-typedef void (*nova_core_mapping_fn)(void *ctx, const struct nova_core_mapping_info *info);
+typedef void (*nova_logic_mapping_fn)(void *ctx, const struct nova_logic_mapping_info *info);
 
 /*
  * The device is reference counted: the glue holds one reference, and each
@@ -74,36 +74,36 @@ typedef void (*nova_core_mapping_fn)(void *ctx, const struct nova_core_mapping_i
  * DRM device (a dma-buf another driver still holds) finds its accounting
  * intact.
  */
-int nova_core_device_create(const struct nova_core_device_config *config,
-			    struct nova_core_device **device);
-void nova_core_device_put(struct nova_core_device *device);
-void nova_core_device_get_stats(struct nova_core_device *device,
-				struct nova_core_device_stats *stats);
+int nova_logic_device_create(const struct nova_logic_device_config *config,
+			    struct nova_logic_device **device);
+void nova_logic_device_put(struct nova_logic_device *device);
+void nova_logic_device_get_stats(struct nova_logic_device *device,
+				struct nova_logic_device_stats *stats);
 
-int nova_core_file_open(struct nova_core_device *device, struct nova_svc_file *svc_file,
-			struct nova_core_file **file);
-void nova_core_file_close(struct nova_core_file *file);
-void nova_core_file_get_stats(struct nova_core_file *file, struct nova_core_file_stats *stats);
+int nova_logic_file_open(struct nova_logic_device *device, struct nova_svc_file *svc_file,
+			struct nova_logic_file **file);
+void nova_logic_file_close(struct nova_logic_file *file);
+void nova_logic_file_get_stats(struct nova_logic_file *file, struct nova_logic_file_stats *stats);
 /*
  * Calls @fn for each mapping of the file's VA space in address order, with
  * the VA space locked: @fn must not call back into nova.
  */
-void nova_core_file_for_each_mapping(struct nova_core_file *file, nova_core_mapping_fn fn,
+void nova_logic_file_for_each_mapping(struct nova_logic_file *file, nova_logic_mapping_fn fn,
 				     void *ctx);
 
 /* Called by the glue when the GEM object carrying @gem is freed. */
-void nova_core_gem_release(struct nova_core_gem *gem);
+void nova_logic_gem_release(struct nova_logic_gem *gem);
 
 /* ioctl handlers: @args is the kernel copy DRM made of the user's struct. */
-int nova_core_ioctl_getparam(struct nova_core_file *file, struct drm_nova_getparam *args);
-int nova_core_ioctl_gem_create(struct nova_core_file *file, struct drm_nova_gem_create *args);
-int nova_core_ioctl_gem_info(struct nova_core_file *file, struct drm_nova_gem_info *args);
-int nova_core_ioctl_gem_mmap_offset(struct nova_core_file *file,
+int nova_logic_ioctl_getparam(struct nova_logic_file *file, struct drm_nova_getparam *args);
+int nova_logic_ioctl_gem_create(struct nova_logic_file *file, struct drm_nova_gem_create *args);
+int nova_logic_ioctl_gem_info(struct nova_logic_file *file, struct drm_nova_gem_info *args);
+int nova_logic_ioctl_gem_mmap_offset(struct nova_logic_file *file,
 				    struct drm_nova_gem_mmap_offset *args);
-int nova_core_ioctl_vm_bind(struct nova_core_file *file, struct drm_nova_vm_bind *args);
+int nova_logic_ioctl_vm_bind(struct nova_logic_file *file, struct drm_nova_vm_bind *args);
 
 #if defined(__cplusplus)
 }
 #endif
 
-#endif /* NOVA_CORE_H */
+#endif /* NOVA_LOGIC_H */

@@ -99,16 +99,16 @@ void nova_svc_invariant_failed(const char *file, int line, const char *expr);
  */
 struct nova_svc_file;
 struct nova_svc_gem;
-struct nova_core_gem;
+struct nova_logic_gem;
 
 /*
  * Creates a shmem-backed object of @size bytes (a multiple of the page size)
  * that carries @core, and a handle for it in @file. On success @core is
- * released through nova_core_gem_release() when the object is freed; on
+ * released through nova_logic_gem_release() when the object is freed; on
  * failure it stays the caller's.
  */
 NOVA_SVC_MUST_CHECK struct nova_svc_status
-nova_svc_gem_create(struct nova_svc_file *file, __u64 size, struct nova_core_gem *core,
+nova_svc_gem_create(struct nova_svc_file *file, __u64 size, struct nova_logic_gem *logic,
 		    __u32 *handle);
 
 /*
@@ -133,7 +133,7 @@ void nova_svc_gem_get(struct nova_svc_gem *gem);
 void nova_svc_gem_put(struct nova_svc_gem *gem);
 __u64 nova_svc_gem_size(const struct nova_svc_gem *gem);
 /* The core's record of the object; NULL for objects the core did not create. */
-struct nova_core_gem *nova_svc_gem_core(const struct nova_svc_gem *gem);
+struct nova_logic_gem *nova_svc_gem_logic(const struct nova_svc_gem *gem);
 /* The fake offset userspace passes to mmap(2) to map the object. */
 NOVA_SVC_MUST_CHECK struct nova_svc_status
 nova_svc_gem_mmap_offset(struct nova_svc_gem *gem, __u64 *offset);

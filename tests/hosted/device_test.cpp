@@ -6,13 +6,13 @@
 namespace hosted {
 namespace {
 
-int create_with(nova_core_device_config config)
+int create_with(nova_logic_device_config config)
 {
-	nova_core_device *device = nullptr;
-	int ret = nova_core_device_create(&config, &device);
+	nova_logic_device *device = nullptr;
+	int ret = nova_logic_device_create(&config, &device);
 
 	if (ret == 0)
-		nova_core_device_put(device);
+		nova_logic_device_put(device);
 	return ret;
 }
 
@@ -45,13 +45,13 @@ TEST(DeviceConfig, EveryAllocationFailureIsReported)
 	// -ENOMEM and leave nothing behind; past the last one, creation works.
 	for (long nth = 0;; nth++) {
 		fail_allocation(nth);
-		nova_core_device *device = nullptr;
+		nova_logic_device *device = nullptr;
 		auto config = small_config();
-		int ret = nova_core_device_create(&config, &device);
+		int ret = nova_logic_device_create(&config, &device);
 		fail_allocation(-1);
 		if (ret == 0) {
 			EXPECT_GE(nth, 2) << "device creation needs the device and its lock";
-			nova_core_device_put(device);
+			nova_logic_device_put(device);
 			break;
 		}
 		EXPECT_EQ(ret, -ENOMEM) << "allocation " << nth;
@@ -60,7 +60,7 @@ TEST(DeviceConfig, EveryAllocationFailureIsReported)
 	}
 }
 
-class GetParamTest : public CoreTest {
+class GetParamTest : public LogicTest {
 protected:
 	int getparam(std::uint64_t param, std::uint64_t *value, std::uint64_t garbage = 0)
 	{
@@ -68,7 +68,7 @@ protected:
 		drm_nova_getparam args{};
 		args.param = param;
 		args.value = garbage;
-		int ret = nova_core_ioctl_getparam(file.core(), &args);
+		int ret = nova_logic_ioctl_getparam(file.logic(), &args);
 		*value = args.value;
 		return ret;
 	}
@@ -92,9 +92,9 @@ TEST_F(GetParamTest, AnswersEveryParameter)
 
 TEST_F(GetParamTest, VramBarSizeFollowsTheConfiguration)
 {
-	nova_core_device_put(device_);
+	nova_logic_device_put(device_);
 	config_.vram_bar_size = 256u << 20;
-	ASSERT_EQ(nova_core_device_create(&config_, &device_), 0);
+	ASSERT_EQ(nova_logic_device_create(&config_, &device_), 0);
 
 	std::uint64_t value = 0;
 	ASSERT_EQ(getparam(NOVA_GETPARAM_VRAM_BAR_SIZE, &value), 0);
@@ -109,7 +109,7 @@ TEST_F(GetParamTest, UnknownParametersAreInvalid)
 	}
 }
 
-TEST_F(CoreTest, FileOpenFailsCleanlyWithoutMemory)
+TEST_F(LogicTest, FileOpenFailsCleanlyWithoutMemory)
 {
 	fail_allocation(0);
 	{

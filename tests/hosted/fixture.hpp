@@ -24,9 +24,9 @@ constexpr std::uint32_t kMaxOps = 64;
 // The module's default: no test here but the limit's own comes near it.
 constexpr std::uint32_t kMaxMappings = 1u << 20;
 
-inline nova_core_device_config small_config()
+inline nova_logic_device_config small_config()
 {
-	nova_core_device_config config{};
+	nova_logic_device_config config{};
 	config.page_size = kPage;
 	config.max_object_size = kMaxObject;
 	config.object_budget = kBudget;
@@ -39,7 +39,7 @@ inline nova_core_device_config small_config()
 	return config;
 }
 
-class CoreTest : public ::testing::Test {
+class LogicTest : public ::testing::Test {
 protected:
 	void SetUp() override
 	{
@@ -47,7 +47,7 @@ protected:
 		fail_allocation(-1);
 		fail_next_gem_create(0);
 		fail_copies_from(0);
-		ASSERT_EQ(nova_core_device_create(&config_, &device_), 0);
+		ASSERT_EQ(nova_logic_device_create(&config_, &device_), 0);
 	}
 
 	void TearDown() override
@@ -59,7 +59,7 @@ protected:
 			auto stats = device_stats();
 			EXPECT_EQ(stats.mappings, 0u) << "mappings outlived their files";
 			EXPECT_EQ(stats.mapping_bytes, 0u);
-			nova_core_device_put(device_);
+			nova_logic_device_put(device_);
 		}
 		EXPECT_EQ(live_objects(), 0) << "GEM objects leaked";
 		EXPECT_EQ(live_mutexes(), 0) << "device not destroyed (reference leaked)";
@@ -67,17 +67,17 @@ protected:
 		EXPECT_EQ(refcount_errors(), 0);
 	}
 
-	nova_core_device_stats device_stats()
+	nova_logic_device_stats device_stats()
 	{
-		nova_core_device_stats stats{};
-		nova_core_device_get_stats(device_, &stats);
+		nova_logic_device_stats stats{};
+		nova_logic_device_get_stats(device_, &stats);
 		return stats;
 	}
 
-	static nova_core_file_stats file_stats(File &file)
+	static nova_logic_file_stats file_stats(File &file)
 	{
-		nova_core_file_stats stats{};
-		nova_core_file_get_stats(file.core(), &stats);
+		nova_logic_file_stats stats{};
+		nova_logic_file_get_stats(file.logic(), &stats);
 		return stats;
 	}
 
@@ -88,7 +88,7 @@ protected:
 		drm_nova_gem_create args{};
 		args.size = size;
 		args.pad = pad;
-		int ret = nova_core_ioctl_gem_create(file.core(), &args);
+		int ret = nova_logic_ioctl_gem_create(file.logic(), &args);
 		if (ret == 0 && handle)
 			*handle = args.handle;
 		if (ret == 0 && rounded)
@@ -96,8 +96,8 @@ protected:
 		return ret;
 	}
 
-	nova_core_device_config config_ = small_config();
-	nova_core_device *device_ = nullptr;
+	nova_logic_device_config config_ = small_config();
+	nova_logic_device *device_ = nullptr;
 };
 
 } // namespace hosted

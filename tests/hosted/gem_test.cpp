@@ -10,7 +10,7 @@
 namespace hosted {
 namespace {
 
-using GemTest = CoreTest;
+using GemTest = LogicTest;
 
 TEST_F(GemTest, CreateRoundsUpToThePageSize)
 {
@@ -125,7 +125,7 @@ TEST_F(GemTest, InfoReportsTheRoundedSize)
 	drm_nova_gem_info info{};
 	info.handle = handle;
 	info.size = 12345; // output only
-	ASSERT_EQ(nova_core_ioctl_gem_info(file.core(), &info), 0);
+	ASSERT_EQ(nova_logic_ioctl_gem_info(file.logic(), &info), 0);
 	EXPECT_EQ(info.size, 4 * kPage);
 	EXPECT_EQ(info.handle, handle);
 }
@@ -139,21 +139,21 @@ TEST_F(GemTest, InfoRejectsBadArguments)
 	drm_nova_gem_info info{};
 	info.handle = handle;
 	info.pad = 1;
-	EXPECT_EQ(nova_core_ioctl_gem_info(file.core(), &info), -EINVAL);
+	EXPECT_EQ(nova_logic_ioctl_gem_info(file.logic(), &info), -EINVAL);
 
 	for (std::uint32_t unknown : { 0u, handle + 1, 12345u, ~0u }) {
 		info = {};
 		info.handle = unknown;
-		EXPECT_EQ(nova_core_ioctl_gem_info(file.core(), &info), -ENOENT) << unknown;
+		EXPECT_EQ(nova_logic_ioctl_gem_info(file.logic(), &info), -ENOENT) << unknown;
 	}
 
 	// Handles belong to the file that created them.
 	info = {};
 	info.handle = handle;
-	EXPECT_EQ(nova_core_ioctl_gem_info(other.core(), &info), -ENOENT);
+	EXPECT_EQ(nova_logic_ioctl_gem_info(other.logic(), &info), -ENOENT);
 
 	ASSERT_EQ(file.close_handle(handle), 0);
-	EXPECT_EQ(nova_core_ioctl_gem_info(file.core(), &info), -ENOENT);
+	EXPECT_EQ(nova_logic_ioctl_gem_info(file.logic(), &info), -ENOENT);
 }
 
 TEST_F(GemTest, MmapOffsetIsStablePerObject)
@@ -167,9 +167,9 @@ TEST_F(GemTest, MmapOffsetIsStablePerObject)
 	a.handle = h1;
 	b.handle = h1;
 	c.handle = h2;
-	ASSERT_EQ(nova_core_ioctl_gem_mmap_offset(file.core(), &a), 0);
-	ASSERT_EQ(nova_core_ioctl_gem_mmap_offset(file.core(), &b), 0);
-	ASSERT_EQ(nova_core_ioctl_gem_mmap_offset(file.core(), &c), 0);
+	ASSERT_EQ(nova_logic_ioctl_gem_mmap_offset(file.logic(), &a), 0);
+	ASSERT_EQ(nova_logic_ioctl_gem_mmap_offset(file.logic(), &b), 0);
+	ASSERT_EQ(nova_logic_ioctl_gem_mmap_offset(file.logic(), &c), 0);
 	EXPECT_EQ(a.offset, b.offset);
 	EXPECT_NE(a.offset, c.offset);
 }
@@ -183,10 +183,10 @@ TEST_F(GemTest, MmapOffsetRejectsBadArguments)
 	drm_nova_gem_mmap_offset args{};
 	args.handle = handle;
 	args.flags = 1;
-	EXPECT_EQ(nova_core_ioctl_gem_mmap_offset(file.core(), &args), -EINVAL);
+	EXPECT_EQ(nova_logic_ioctl_gem_mmap_offset(file.logic(), &args), -EINVAL);
 	args.flags = 0;
 	args.handle = handle + 1;
-	EXPECT_EQ(nova_core_ioctl_gem_mmap_offset(file.core(), &args), -ENOENT);
+	EXPECT_EQ(nova_logic_ioctl_gem_mmap_offset(file.logic(), &args), -ENOENT);
 }
 
 TEST_F(GemTest, ObjectOutlivesItsFile)
@@ -226,7 +226,7 @@ TEST_F(GemTest, ObjectOutlivesTheDevice)
 	// With the file closed, the live locks are the device's.
 	const long device_locks = live_mutexes();
 	ASSERT_GT(device_locks, 0);
-	nova_core_device_put(device_);
+	nova_logic_device_put(device_);
 	device_ = nullptr;
 	EXPECT_EQ(live_mutexes(), device_locks) << "device destroyed while an object lives";
 	File::put_object(held);
@@ -253,7 +253,7 @@ TEST_F(GemTest, ConcurrentClientsKeepExactAccounts)
 				ASSERT_EQ(ret, 0);
 				drm_nova_gem_info info{};
 				info.handle = handle;
-				ASSERT_EQ(nova_core_ioctl_gem_info(file.core(), &info), 0);
+				ASSERT_EQ(nova_logic_ioctl_gem_info(file.logic(), &info), 0);
 				ASSERT_EQ(info.size, size);
 				ASSERT_EQ(file.close_handle(handle), 0);
 			}

@@ -40,7 +40,7 @@ bool holds_any_lock()
 bool should_fail()
 {
 	if (holds_any_lock())
-		ADD_FAILURE() << "the core allocates while holding one of its locks";
+		ADD_FAILURE() << "the logic allocates while holding one of its locks";
 
 	long index = seen.fetch_add(1);
 	long target = fail_at.load();
@@ -209,7 +209,7 @@ extern "C" int nova_svc_refcount_dec_and_test(nova_svc_refcount *ref)
 extern "C" void nova_svc_invariant_failed(const char *file, int line, const char *expr)
 {
 	invariants++;
-	ADD_FAILURE_AT(file, line) << "core invariant broken: " << expr;
+	ADD_FAILURE_AT(file, line) << "logic invariant broken: " << expr;
 }
 
 // --- GEM objects: a refcounted fake object and a per-file handle table --------
@@ -217,7 +217,7 @@ extern "C" void nova_svc_invariant_failed(const char *file, int line, const char
 struct nova_svc_gem {
 	std::atomic<int> refs{ 1 };
 	std::uint64_t size = 0;
-	nova_core_gem *core = nullptr;
+	nova_logic_gem *logic = nullptr;
 	std::uint64_t mmap_offset = 0;
 };
 
@@ -243,14 +243,14 @@ static void gem_put(nova_svc_gem *gem)
 	if (locks_held[NOVA_LOCK_FILE])
 		ADD_FAILURE() << "GEM reference dropped under a VA space lock";
 	if (--gem->refs == 0) {
-		nova_core_gem_release(gem->core);
+		nova_logic_gem_release(gem->logic);
 		delete gem;
 		objects--;
 	}
 }
 
 extern "C" nova_svc_status nova_svc_gem_create(nova_svc_file *file, __u64 size,
-					       nova_core_gem *core, __u32 *handle)
+					       nova_logic_gem *logic, __u32 *handle)
 {
 	if (int err = gem_create_error.exchange(0))
 		return nova_svc_errno(err);
@@ -259,7 +259,7 @@ extern "C" nova_svc_status nova_svc_gem_create(nova_svc_file *file, __u64 size,
 
 	auto *gem = new nova_svc_gem;
 	gem->size = size;
-	gem->core = core;
+	gem->logic = logic;
 	objects++;
 
 	std::lock_guard<std::mutex> guard(file->state->lock);
@@ -284,7 +284,7 @@ extern "C" nova_svc_status nova_svc_gem_lookup(nova_svc_file *file, __u32 handle
 extern "C" void nova_svc_gem_get(nova_svc_gem *gem) { gem_get(gem); }
 extern "C" void nova_svc_gem_put(nova_svc_gem *gem) { gem_put(gem); }
 extern "C" __u64 nova_svc_gem_size(const nova_svc_gem *gem) { return gem->size; }
-extern "C" nova_core_gem *nova_svc_gem_core(const nova_svc_gem *gem) { return gem->core; }
+extern "C" nova_logic_gem *nova_svc_gem_logic(const nova_svc_gem *gem) { return gem->logic; }
 
 extern "C" nova_svc_status nova_svc_gem_mmap_offset(nova_svc_gem *gem, __u64 *offset)
 {
@@ -300,9 +300,9 @@ extern "C" nova_svc_status nova_svc_gem_mmap_offset(nova_svc_gem *gem, __u64 *of
 
 namespace hosted {
 
-File::File(nova_core_device *device) : state_(new State)
+File::File(nova_logic_device *device) : state_(new State)
 {
-	open_error_ = nova_core_file_open(device, &state_->svc, &core_);
+	open_error_ = nova_logic_file_open(device, &state_->svc, &logic_);
 }
 
 File::~File()
@@ -315,8 +315,8 @@ File::~File()
 	}
 	for (auto &entry : handles)
 		gem_put(entry.second);
-	if (core_)
-		nova_core_file_close(core_);
+	if (logic_)
+		nova_logic_file_close(logic_);
 }
 
 nova_svc_file *File::svc() { return &state_->svc; }

@@ -51,12 +51,12 @@ void fail_copies_from(std::uint64_t address);
 // A DRM file as the glue would see it: a handle table over fake objects.
 class File {
 public:
-	explicit File(nova_core_device *device);
-	~File(); // closes the file: drops handles, then calls nova_core_file_close
+	explicit File(nova_logic_device *device);
+	~File(); // closes the file: drops handles, then calls nova_logic_file_close
 	File(const File &) = delete;
 	File &operator=(const File &) = delete;
 
-	nova_core_file *core() const { return core_; }
+	nova_logic_file *logic() const { return logic_; }
 	int open_error() const { return open_error_; }
 	nova_svc_file *svc();
 
@@ -74,7 +74,7 @@ public:
 	struct State;
 
 private:
-	nova_core_file *core_ = nullptr;
+	nova_logic_file *logic_ = nullptr;
 	int open_error_ = 0;
 	std::unique_ptr<State> state_;
 };

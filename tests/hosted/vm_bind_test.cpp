@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// VM_BIND semantics through nova_core_ioctl_vm_bind: map, replace, cut,
+// VM_BIND semantics through nova_logic_ioctl_vm_bind: map, replace, cut,
 // split, unmap, batches, every documented errno, atomicity under -ENOMEM and
 // -EFAULT, object lifetimes and the VA-space GETPARAMs.
 #include <atomic>
@@ -22,7 +22,7 @@ std::uint64_t pages(std::uint64_t count)
 	return count * kPage;
 }
 
-class VmBindTest : public CoreTest {
+class VmBindTest : public LogicTest {
 protected:
 	// A new object of @size_pages pages; its handle and core id.
 	std::uint32_t object(File &file, std::uint64_t size_pages, std::uint64_t *id = nullptr)
@@ -559,8 +559,8 @@ TEST_F(VmBindTest, MappedObjectOutlivesFileAndDevice)
 	std::uint32_t a = object(*file, 2);
 	ASSERT_EQ(vm_bind(*file, { map_op(a, va(0), pages(2)) }), 0);
 	ASSERT_EQ(file->close_handle(a), 0);
-	nova_core_device *device = std::exchange(device_, nullptr);
-	nova_core_device_put(device);
+	nova_logic_device *device = std::exchange(device_, nullptr);
+	nova_logic_device_put(device);
 	EXPECT_GE(live_mutexes(), 1);
 	delete file;
 	EXPECT_EQ(live_objects(), 0);
@@ -626,13 +626,13 @@ TEST_F(VmBindTest, ConcurrentCallsOnOneFile)
 
 // --- configuration and parameters ---------------------------------------------
 
-int create_with(nova_core_device_config config)
+int create_with(nova_logic_device_config config)
 {
-	nova_core_device *device = nullptr;
-	int ret = nova_core_device_create(&config, &device);
+	nova_logic_device *device = nullptr;
+	int ret = nova_logic_device_create(&config, &device);
 
 	if (ret == 0)
-		nova_core_device_put(device);
+		nova_logic_device_put(device);
 	return ret;
 }
 
@@ -692,16 +692,16 @@ TEST_F(VmBindTest, GetParamAnswersTheVaParameters)
 	for (auto &e : expected) {
 		drm_nova_getparam args{};
 		args.param = e.param;
-		ASSERT_EQ(nova_core_ioctl_getparam(file.core(), &args), 0) << e.param;
+		ASSERT_EQ(nova_logic_ioctl_getparam(file.logic(), &args), 0) << e.param;
 		EXPECT_EQ(args.value, e.value) << e.param;
 	}
 }
 
 TEST_F(VmBindTest, LargerAlignmentIsEnforced)
 {
-	nova_core_device_put(device_);
+	nova_logic_device_put(device_);
 	config_.va_alignment = 4 * kPage;
-	ASSERT_EQ(nova_core_device_create(&config_, &device_), 0);
+	ASSERT_EQ(nova_logic_device_create(&config_, &device_), 0);
 	File file(device_);
 	std::uint32_t a = object(file, 6);
 

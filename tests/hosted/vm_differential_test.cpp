@@ -198,7 +198,7 @@ private:
 	std::uint64_t origins_ = 0;
 };
 
-class VmDifferentialTest : public CoreTest {
+class VmDifferentialTest : public LogicTest {
 protected:
 	void SetUp() override
 	{
@@ -207,7 +207,7 @@ protected:
 		config_.va_alignment = kGranule;
 		config_.vm_bind_max_ops = kDiffMaxOps;
 		config_.max_mappings = kDiffLimit;
-		CoreTest::SetUp();
+		LogicTest::SetUp();
 	}
 
 	std::mt19937_64 rng_;

@@ -63,7 +63,7 @@ inline int vm_bind_raw(File &file, const void *ops, std::uint32_t count, std::ui
 	args.op_count = count;
 	args.op_stride = stride;
 	args.ops = user_ptr(ops);
-	return nova_core_ioctl_vm_bind(file.core(), &args);
+	return nova_logic_ioctl_vm_bind(file.logic(), &args);
 }
 
 inline int vm_bind(File &file, const std::vector<drm_nova_vm_bind_op> &ops,
@@ -93,9 +93,9 @@ inline std::vector<Mapped> mappings(File &file)
 {
 	std::vector<Mapped> out;
 
-	nova_core_file_for_each_mapping(
-		file.core(),
-		[](void *ctx, const nova_core_mapping_info *info) {
+	nova_logic_file_for_each_mapping(
+		file.logic(),
+		[](void *ctx, const nova_logic_mapping_info *info) {
 			EXPECT_EQ(info->pad, 0u);
 			static_cast<std::vector<Mapped> *>(ctx)->push_back(
 				{ info->va_start, info->va_end, info->object_id, info->bo_offset,
@@ -113,8 +113,8 @@ inline std::uint64_t object_id(File &file, std::uint32_t handle)
 		ADD_FAILURE() << "no object behind handle " << handle;
 		return 0;
 	}
-	nova_core_gem *core = nova_svc_gem_core(gem);
-	std::uint64_t id = core ? nova::GemObject::from(core).id() : 0;
+	nova_logic_gem *logic = nova_svc_gem_logic(gem);
+	std::uint64_t id = logic ? nova::GemObject::from(logic).id() : 0;
 	File::put_object(gem);
 	return id;
 }

@@ -16,12 +16,12 @@ std::uint64_t va(std::uint64_t page)
 	return kVaStart + page * kPage;
 }
 
-class VmLimitTest : public CoreTest {
+class VmLimitTest : public LogicTest {
 protected:
 	void SetUp() override
 	{
 		config_.max_mappings = kLimit;
-		CoreTest::SetUp();
+		LogicTest::SetUp();
 	}
 
 	// One-page mappings of @bo at pages first, first + 2, ...: separated
@@ -49,7 +49,7 @@ TEST_F(VmLimitTest, GetParamAnswersTheLimit)
 	drm_nova_getparam args{};
 
 	args.param = NOVA_GETPARAM_MAX_MAPPINGS;
-	ASSERT_EQ(nova_core_ioctl_getparam(file.core(), &args), 0);
+	ASSERT_EQ(nova_logic_ioctl_getparam(file.logic(), &args), 0);
 	EXPECT_EQ(args.value, kLimit);
 }
 

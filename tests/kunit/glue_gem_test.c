@@ -21,7 +21,7 @@
 static void expect_device(struct kunit *test, struct nova_kunit_dev *dev, u64 objects, u64 bytes,
 			  u64 files)
 {
-	struct nova_core_device_stats stats;
+	struct nova_logic_device_stats stats;
 
 	nova_kunit_dev_stats(dev, &stats);
 	KUNIT_EXPECT_EQ(test, stats.objects, objects);
@@ -33,7 +33,7 @@ static void freed_objects_return_their_accounting(struct kunit *test)
 {
 	struct nova_kunit_dev *dev = nova_kunit_dev_create(test, NULL);
 	struct nova_kunit_file *file = nova_kunit_open(test, dev);
-	struct nova_core_file_stats fstats;
+	struct nova_logic_file_stats fstats;
 	u32 h1, h2;
 
 	KUNIT_ASSERT_EQ(test, nova_kunit_gem_create(file, 2 * PAGE, &h1, NULL), 0);

@@ -26,7 +26,7 @@ static struct drm_nova_vm_bind_op map_op(u32 handle, u64 va, u64 range)
 static void expect_device(struct kunit *test, struct nova_kunit_dev *dev, u64 objects,
 			  u64 mappings)
 {
-	struct nova_core_device_stats stats;
+	struct nova_logic_device_stats stats;
 
 	nova_kunit_dev_stats(dev, &stats);
 	KUNIT_EXPECT_EQ(test, stats.objects, objects);

@@ -47,9 +47,9 @@ static const struct drm_driver nova_kunit_driver = {
 	.patchlevel = NOVA_DRIVER_PATCHLEVEL,
 };
 
-void nova_kunit_config(struct nova_core_device_config *config)
+void nova_kunit_config(struct nova_logic_device_config *config)
 {
-	*config = (struct nova_core_device_config){
+	*config = (struct nova_logic_device_config){
 		.page_size = PAGE_SIZE,
 		.max_object_size = NOVA_KUNIT_MAX_OBJECT,
 		.object_budget = NOVA_KUNIT_BUDGET,
@@ -64,12 +64,12 @@ void nova_kunit_config(struct nova_core_device_config *config)
 
 /* --- device ------------------------------------------------------------------ */
 
-/* nova_drv.c's nova_core_release(), counted. */
-static void nova_kunit_core_release(struct drm_device *drm, void *data)
+/* nova_drv.c's nova_logic_release(), counted. */
+static void nova_kunit_logic_release(struct drm_device *drm, void *data)
 {
 	struct nova_kunit_dev *dev = data;
 
-	nova_core_device_put(dev->core);
+	nova_logic_device_put(dev->logic);
 	dev->releases++;
 }
 
@@ -109,9 +109,9 @@ static int nova_kunit_dev_init(struct kunit_resource *res, void *context)
 }
 
 struct nova_kunit_dev *nova_kunit_dev_create(struct kunit *test,
-					     const struct nova_core_device_config *config)
+					     const struct nova_logic_device_config *config)
 {
-	struct nova_core_device_config defaults;
+	struct nova_logic_device_config defaults;
 	struct nova_kunit_dev *dev;
 	struct nova_device *ndev;
 	int ret;
@@ -132,20 +132,20 @@ struct nova_kunit_dev *nova_kunit_dev_create(struct kunit *test,
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ndev);
 	dev->drm = &ndev->drm;
 
-	ret = nova_core_device_create(config, &dev->core);
+	ret = nova_logic_device_create(config, &dev->logic);
 	KUNIT_ASSERT_EQ(test, ret, 0);
-	ret = drmm_add_action_or_reset(dev->drm, nova_kunit_core_release, dev);
+	ret = drmm_add_action_or_reset(dev->drm, nova_kunit_logic_release, dev);
 	KUNIT_ASSERT_EQ(test, ret, 0);
-	ndev->core = dev->core;
+	ndev->logic = dev->logic;
 
 	ret = drm_dev_register(dev->drm, 0);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	return dev;
 }
 
-void nova_kunit_dev_stats(struct nova_kunit_dev *dev, struct nova_core_device_stats *stats)
+void nova_kunit_dev_stats(struct nova_kunit_dev *dev, struct nova_logic_device_stats *stats)
 {
-	nova_core_device_get_stats(dev->core, stats);
+	nova_logic_device_get_stats(dev->logic, stats);
 }
 
 /* --- files ------------------------------------------------------------------- */
@@ -219,7 +219,7 @@ int nova_kunit_client_init(struct kunit *test)
 	return 0;
 }
 
-struct nova_core_file *nova_kunit_core_file(struct nova_kunit_file *file)
+struct nova_logic_file *nova_kunit_logic_file(struct nova_kunit_file *file)
 {
 	return file->file->driver_priv;
 }
@@ -234,9 +234,9 @@ bool nova_kunit_has_handle(struct nova_kunit_file *file, u32 handle)
 	return true;
 }
 
-void nova_kunit_file_stats(struct nova_kunit_file *file, struct nova_core_file_stats *stats)
+void nova_kunit_file_stats(struct nova_kunit_file *file, struct nova_logic_file_stats *stats)
 {
-	nova_core_file_get_stats(nova_kunit_core_file(file), stats);
+	nova_logic_file_get_stats(nova_kunit_logic_file(file), stats);
 }
 
 /* --- ioctls ------------------------------------------------------------------ */
@@ -284,7 +284,7 @@ int nova_kunit_vm_bind(struct kunit *test, struct nova_kunit_file *file,
 	if (copy_to_user(uops, ops, (size_t)count * sizeof(*ops)))
 		return -EFAULT;
 	if (direct)
-		return nova_core_ioctl_vm_bind(nova_kunit_core_file(file), &args);
+		return nova_logic_ioctl_vm_bind(nova_kunit_logic_file(file), &args);
 	return nova_kunit_ioctl(file, DRM_IOCTL_NOVA_VM_BIND, &args);
 }
 

@@ -31,7 +31,7 @@ struct nova_kunit_dev {
 	struct device *parent;
 	void *devres_group;
 	struct drm_device *drm;
-	struct nova_core_device *core;
+	struct nova_logic_device *logic;
 	/* How often the drmm action dropped the glue's core reference. */
 	unsigned int releases;
 	bool unregistered;
@@ -59,14 +59,14 @@ struct nova_kunit_client {
 int nova_kunit_client_init(struct kunit *test);
 
 /* A valid configuration with small limits: NOVA_KUNIT_MAX_OBJECT, _BUDGET. */
-void nova_kunit_config(struct nova_core_device_config *config);
+void nova_kunit_config(struct nova_logic_device_config *config);
 
 /*
  * Creates a registered nova device with @config (NULL: nova_kunit_config()).
  * Fails the case (assertion) when anything goes wrong.
  */
 struct nova_kunit_dev *nova_kunit_dev_create(struct kunit *test,
-					     const struct nova_core_device_config *config);
+					     const struct nova_logic_device_config *config);
 
 /*
  * What rmmod does: unregister the drm_device, release the devres group that
@@ -83,7 +83,7 @@ struct nova_kunit_file *nova_kunit_open_primary(struct kunit *test, struct nova_
 void nova_kunit_close(struct nova_kunit_file *file);
 
 /* The core's file behind a client (what nova_open() stored). */
-struct nova_core_file *nova_kunit_core_file(struct nova_kunit_file *file);
+struct nova_logic_file *nova_kunit_logic_file(struct nova_kunit_file *file);
 
 /*
  * Issues the nova ioctl @cmd (DRM_IOCTL_NOVA_*) through DRM's
@@ -115,7 +115,7 @@ void __user *nova_kunit_user_alloc(struct kunit *test, size_t size);
 int nova_kunit_vm_bind(struct kunit *test, struct nova_kunit_file *file,
 		       const struct drm_nova_vm_bind_op *ops, u32 count, bool direct);
 
-void nova_kunit_dev_stats(struct nova_kunit_dev *dev, struct nova_core_device_stats *stats);
-void nova_kunit_file_stats(struct nova_kunit_file *file, struct nova_core_file_stats *stats);
+void nova_kunit_dev_stats(struct nova_kunit_dev *dev, struct nova_logic_device_stats *stats);
+void nova_kunit_file_stats(struct nova_kunit_file *file, struct nova_logic_file_stats *stats);
 
 #endif /* NOVA_KUNIT_H */

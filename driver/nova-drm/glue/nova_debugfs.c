@@ -19,10 +19,10 @@ static int nova_stats_show(struct seq_file *m, void *data)
 {
 	struct drm_info_node *node = m->private;
 	struct drm_device *drm = node->minor->dev;
-	struct nova_core_device_stats stats;
+	struct nova_logic_device_stats stats;
 	struct drm_file *file;
 
-	nova_core_device_get_stats(to_nova_device(drm)->core, &stats);
+	nova_logic_device_get_stats(to_nova_device(drm)->logic, &stats);
 	seq_printf(m, "objects: %llu\n", stats.objects);
 	seq_printf(m, "object_bytes: %llu\n", stats.object_bytes);
 	seq_printf(m, "files: %llu\n", stats.files);
@@ -32,11 +32,11 @@ static int nova_stats_show(struct seq_file *m, void *data)
 	seq_puts(m, "clients:\n");
 	mutex_lock(&drm->filelist_mutex);
 	list_for_each_entry(file, &drm->filelist, lhead) {
-		struct nova_core_file_stats fstats;
+		struct nova_logic_file_stats fstats;
 
 		if (!file->driver_priv)
 			continue;
-		nova_core_file_get_stats(file->driver_priv, &fstats);
+		nova_logic_file_get_stats(file->driver_priv, &fstats);
 		seq_printf(m, "  pid %d objects %llu bytes %llu mappings %llu\n", pid_nr(file->pid),
 			   fstats.objects, fstats.object_bytes, fstats.mappings);
 	}
@@ -49,7 +49,7 @@ struct nova_vm_show_ctx {
 	pid_t pid;
 };
 
-static void nova_vm_show_mapping(void *data, const struct nova_core_mapping_info *info)
+static void nova_vm_show_mapping(void *data, const struct nova_logic_mapping_info *info)
 {
 	struct nova_vm_show_ctx *ctx = data;
 
@@ -69,7 +69,7 @@ static int nova_vm_show(struct seq_file *m, void *data)
 		struct nova_vm_show_ctx ctx = { .m = m, .pid = pid_nr(file->pid) };
 
 		if (file->driver_priv)
-			nova_core_file_for_each_mapping(file->driver_priv, nova_vm_show_mapping, &ctx);
+			nova_logic_file_for_each_mapping(file->driver_priv, nova_vm_show_mapping, &ctx);
 	}
 	mutex_unlock(&drm->filelist_mutex);
 	return 0;

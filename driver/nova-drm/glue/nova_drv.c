@@ -87,9 +87,9 @@ static struct platform_device *nova_pdev;
 static struct nova_device *nova_dev;
 
 /* Drops the glue's reference when the last user of the drm_device is gone. */
-static void nova_core_release(struct drm_device *drm, void *core)
+static void nova_logic_release(struct drm_device *drm, void *logic)
 {
-	nova_core_device_put(core);
+	nova_logic_device_put(logic);
 }
 
 /*
@@ -133,7 +133,7 @@ static int nova_check_params(void)
 	       nova_check_param("max_mappings", max_mappings, 1, NOVA_MAX_MAPPINGS_CAP, NULL);
 }
 
-static int nova_core_config(struct nova_core_device_config *config)
+static int nova_logic_config(struct nova_logic_device_config *config)
 {
 	config->page_size = PAGE_SIZE;
 	config->vram_bar_size = 0;
@@ -150,12 +150,12 @@ static int nova_core_config(struct nova_core_device_config *config)
 
 static int nova_device_create(struct device *parent)
 {
-	struct nova_core_device_config config = {};
-	struct nova_core_device *core;
+	struct nova_logic_device_config config = {};
+	struct nova_logic_device *logic;
 	struct nova_device *ndev;
 	int ret;
 
-	ret = nova_core_config(&config);
+	ret = nova_logic_config(&config);
 	if (ret)
 		return ret;
 
@@ -163,13 +163,13 @@ static int nova_device_create(struct device *parent)
 	if (IS_ERR(ndev))
 		return PTR_ERR(ndev);
 
-	ret = nova_core_device_create(&config, &core);
+	ret = nova_logic_device_create(&config, &logic);
 	if (ret)
 		return ret;
-	ret = drmm_add_action_or_reset(&ndev->drm, nova_core_release, core);
+	ret = drmm_add_action_or_reset(&ndev->drm, nova_logic_release, logic);
 	if (ret)
 		return ret;
-	ndev->core = core;
+	ndev->logic = logic;
 
 	ret = drm_dev_register(&ndev->drm, 0);
 	if (ret)

@@ -21,7 +21,7 @@
 #include "uapi/nova_drm.h"
 
 #define NOVA_DRIVER_NAME	"nova"
-#define NOVA_DRIVER_DESC	"nova GPU driver skeleton (C++ core)"
+#define NOVA_DRIVER_DESC	"nova GPU driver skeleton (C++ logic)"
 #define NOVA_DRIVER_DATE	"20261123"
 #define NOVA_DRIVER_MAJOR	0
 #define NOVA_DRIVER_MINOR	1
@@ -46,7 +46,7 @@
 
 struct nova_device {
 	struct drm_device drm;
-	struct nova_core_device *core;
+	struct nova_logic_device *logic;
 };
 
 static inline struct nova_device *to_nova_device(struct drm_device *drm)

@@ -12,46 +12,46 @@
 
 int nova_open(struct drm_device *drm, struct drm_file *file)
 {
-	struct nova_core_file *core;
+	struct nova_logic_file *logic;
 	int ret;
 
-	ret = nova_core_file_open(to_nova_device(drm)->core, nova_svc_file_of(file), &core);
+	ret = nova_logic_file_open(to_nova_device(drm)->logic, nova_svc_file_of(file), &logic);
 	if (ret)
 		return ret;
-	file->driver_priv = core;
+	file->driver_priv = logic;
 	return 0;
 }
 
 /* Runs after DRM released the file's handles. */
 void nova_postclose(struct drm_device *drm, struct drm_file *file)
 {
-	nova_core_file_close(file->driver_priv);
+	nova_logic_file_close(file->driver_priv);
 	file->driver_priv = NULL;
 }
 
 static int nova_ioctl_getparam(struct drm_device *drm, void *data, struct drm_file *file)
 {
-	return nova_core_ioctl_getparam(file->driver_priv, data);
+	return nova_logic_ioctl_getparam(file->driver_priv, data);
 }
 
 static int nova_ioctl_gem_create(struct drm_device *drm, void *data, struct drm_file *file)
 {
-	return nova_core_ioctl_gem_create(file->driver_priv, data);
+	return nova_logic_ioctl_gem_create(file->driver_priv, data);
 }
 
 static int nova_ioctl_gem_info(struct drm_device *drm, void *data, struct drm_file *file)
 {
-	return nova_core_ioctl_gem_info(file->driver_priv, data);
+	return nova_logic_ioctl_gem_info(file->driver_priv, data);
 }
 
 static int nova_ioctl_vm_bind(struct drm_device *drm, void *data, struct drm_file *file)
 {
-	return nova_core_ioctl_vm_bind(file->driver_priv, data);
+	return nova_logic_ioctl_vm_bind(file->driver_priv, data);
 }
 
 static int nova_ioctl_gem_mmap_offset(struct drm_device *drm, void *data, struct drm_file *file)
 {
-	return nova_core_ioctl_gem_mmap_offset(file->driver_priv, data);
+	return nova_logic_ioctl_gem_mmap_offset(file->driver_priv, data);
 }
 
 /* The flags match upstream nova for the ioctls both share. */

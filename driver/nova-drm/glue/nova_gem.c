@@ -29,7 +29,7 @@ struct nova_gem_object {
 	/* First member: the shmem helper kfree()s the object through it. */
 	struct drm_gem_shmem_object shmem;
 	/* The core's record; NULL for objects the core did not create. */
-	struct nova_core_gem *core;
+	struct nova_logic_gem *logic;
 };
 
 static const struct drm_gem_object_funcs nova_gem_funcs;
@@ -47,10 +47,10 @@ static struct drm_gem_object *nova_gem_of(const struct nova_svc_gem *gem)
 static void nova_gem_free(struct drm_gem_object *obj)
 {
 	struct nova_gem_object *nobj = to_nova_gem(obj);
-	struct nova_core_gem *core = nobj->core;
+	struct nova_logic_gem *logic = nobj->logic;
 
 	drm_gem_shmem_free(&nobj->shmem);
-	nova_core_gem_release(core);
+	nova_logic_gem_release(logic);
 }
 
 static const struct drm_gem_object_funcs nova_gem_funcs = {
@@ -78,7 +78,7 @@ struct drm_gem_object *nova_gem_create_object(struct drm_device *drm, size_t siz
 }
 
 struct nova_svc_status nova_svc_gem_create(struct nova_svc_file *svc_file, __u64 size,
-					   struct nova_core_gem *core, __u32 *handle)
+					   struct nova_logic_gem *logic, __u32 *handle)
 {
 	struct drm_file *file = nova_drm_file(svc_file);
 	struct drm_gem_shmem_object *shmem;
@@ -88,11 +88,11 @@ struct nova_svc_status nova_svc_gem_create(struct nova_svc_file *svc_file, __u64
 	if (IS_ERR(shmem))
 		return nova_svc_errno(nova_helper_alloc_errno(PTR_ERR(shmem)));
 
-	to_nova_gem(&shmem->base)->core = core;
+	to_nova_gem(&shmem->base)->logic = logic;
 	ret = drm_gem_handle_create(file, &shmem->base, handle);
 	if (ret)
 		/* On failure the record stays the caller's: do not release it. */
-		to_nova_gem(&shmem->base)->core = NULL;
+		to_nova_gem(&shmem->base)->logic = NULL;
 	/* On success the handle holds the object; drop the creation reference. */
 	drm_gem_object_put(&shmem->base);
 	return nova_svc_errno(nova_helper_alloc_errno(ret));
@@ -124,13 +124,13 @@ __u64 nova_svc_gem_size(const struct nova_svc_gem *gem)
 	return nova_gem_of(gem)->size;
 }
 
-struct nova_core_gem *nova_svc_gem_core(const struct nova_svc_gem *gem)
+struct nova_logic_gem *nova_svc_gem_logic(const struct nova_svc_gem *gem)
 {
 	struct drm_gem_object *obj = nova_gem_of(gem);
 
 	if (obj->funcs != &nova_gem_funcs)
 		return NULL;
-	return to_nova_gem(obj)->core;
+	return to_nova_gem(obj)->logic;
 }
 
 struct nova_svc_status nova_svc_gem_mmap_offset(struct nova_svc_gem *gem, __u64 *offset)

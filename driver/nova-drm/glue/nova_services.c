@@ -126,5 +126,5 @@ int nova_svc_refcount_dec_and_test(struct nova_svc_refcount *ref)
 
 void nova_svc_invariant_failed(const char *file, int line, const char *expr)
 {
-	WARN(1, "nova: core invariant broken at %s:%d: %s\n", file, line, expr);
+	WARN(1, "nova: logic invariant broken at %s:%d: %s\n", file, line, expr);
 }

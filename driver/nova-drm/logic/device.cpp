@@ -8,7 +8,7 @@
 
 namespace nova {
 
-static Status validate(const nova_core_device_config &config)
+static Status validate(const nova_logic_device_config &config)
 {
 	if (!is_power_of_two(config.page_size))
 		return error(-EINVAL);
@@ -31,11 +31,11 @@ static Status validate(const nova_core_device_config &config)
 	return {};
 }
 
-Device::Device(const nova_core_device_config &config) : config_(config), gem_(config.object_budget)
+Device::Device(const nova_logic_device_config &config) : config_(config), gem_(config.object_budget)
 {
 }
 
-Result<RefPtr<Device>> Device::create(const nova_core_device_config &config)
+Result<RefPtr<Device>> Device::create(const nova_logic_device_config &config)
 {
 	NOVA_TRY(validate(config));
 
@@ -89,9 +89,9 @@ void Device::file_closed(File &file)
 	files_.remove(file);
 }
 
-nova_core_device_stats Device::stats()
+nova_logic_device_stats Device::stats()
 {
-	nova_core_device_stats stats{};
+	nova_logic_device_stats stats{};
 	GemManager::Totals totals = gem_.totals();
 
 	stats.objects = totals.objects;
@@ -115,8 +115,8 @@ nova_core_device_stats Device::stats()
 using nova::Device;
 
 // The glue's reference travels as the plain handle.
-extern "C" int nova_core_device_create(const nova_core_device_config *config,
-				       nova_core_device **device)
+extern "C" int nova_logic_device_create(const nova_logic_device_config *config,
+				       nova_logic_device **device)
 {
 	auto created = Device::create(*config);
 
@@ -126,12 +126,12 @@ extern "C" int nova_core_device_create(const nova_core_device_config *config,
 	return 0;
 }
 
-extern "C" void nova_core_device_put(nova_core_device *device)
+extern "C" void nova_logic_device_put(nova_logic_device *device)
 {
 	nova::adopt_ref(&Device::from(device)).reset();
 }
 
-extern "C" void nova_core_device_get_stats(nova_core_device *device, nova_core_device_stats *stats)
+extern "C" void nova_logic_device_get_stats(nova_logic_device *device, nova_logic_device_stats *stats)
 {
 	*stats = Device::from(device).stats();
 }

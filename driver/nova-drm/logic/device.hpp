@@ -12,7 +12,7 @@
 
 // The C glue sees these as incomplete types; in C++ they are the empty bases
 // of the real classes, so converting a handle is a plain static_cast.
-struct nova_core_device {};
+struct nova_logic_device {};
 
 namespace nova {
 
@@ -20,13 +20,13 @@ class File;
 struct DeviceFileTag {};
 
 // Reference counted (see nova_core.h for who holds the references).
-class Device : public nova_core_device, public RefCounted<Device> {
+class Device : public nova_logic_device, public RefCounted<Device> {
 public:
-	static Result<RefPtr<Device>> create(const nova_core_device_config &config);
+	static Result<RefPtr<Device>> create(const nova_logic_device_config &config);
 
-	static Device &from(nova_core_device *device) { return *static_cast<Device *>(device); }
+	static Device &from(nova_logic_device *device) { return *static_cast<Device *>(device); }
 
-	const nova_core_device_config &config() const { return config_; }
+	const nova_logic_device_config &config() const { return config_; }
 	GemManager &gem() { return gem_; }
 
 	// The value of a GETPARAM parameter; -EINVAL for an unknown one.
@@ -38,14 +38,14 @@ public:
 	void file_closed(File &file);
 
 	// The totals are sums over the open files, taken when asked.
-	nova_core_device_stats stats();
+	nova_logic_device_stats stats();
 
 private:
 	friend class RefPtr<Device>; // only the last reference destroys
-	explicit Device(const nova_core_device_config &config);
+	explicit Device(const nova_logic_device_config &config);
 	~Device() = default;
 
-	const nova_core_device_config config_;
+	const nova_logic_device_config config_;
 	GemManager gem_;
 	Mutex files_lock_;
 	IntrusiveList<File, DeviceFileTag> files_ TA_GUARDED(files_lock_);

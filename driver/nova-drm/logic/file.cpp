@@ -49,7 +49,7 @@ Status File::getparam(drm_nova_getparam &args)
 
 Status File::gem_create(drm_nova_gem_create &args)
 {
-	const nova_core_device_config &config = device_->config();
+	const nova_logic_device_config &config = device_->config();
 	u64 size;
 
 	if (args.pad != 0 || args.size == 0)
@@ -63,7 +63,7 @@ Status File::gem_create(drm_nova_gem_create &args)
 	Box<GemObject> object = NOVA_TRY(device_->gem().create(*device_, gem_, size));
 	u32 handle;
 	// On success the glue's object owns the record until it is freed
-	// (nova_core_gem_release()); on failure @object still does.
+	// (nova_logic_gem_release()); on failure @object still does.
 	NOVA_TRY(nova_svc_gem_create(svc_file_, size, object.get(), &handle));
 	object.leak();
 	// The handle is visible to userspace from here on: another thread may
@@ -100,7 +100,7 @@ Status File::vm_bind(drm_nova_vm_bind &args)
 	return nova::vm_bind(*device_, svc_file_, va_, args);
 }
 
-nova_core_file_stats File::stats()
+nova_logic_file_stats File::stats()
 {
 	GemManager::Totals totals = device_->gem().totals(gem_);
 
@@ -111,8 +111,8 @@ nova_core_file_stats File::stats()
 
 using nova::File;
 
-extern "C" int nova_core_file_open(nova_core_device *device, nova_svc_file *svc_file,
-				   nova_core_file **file)
+extern "C" int nova_logic_file_open(nova_logic_device *device, nova_svc_file *svc_file,
+				   nova_logic_file **file)
 {
 	auto opened = File::open(nova::Device::from(device), svc_file);
 
@@ -123,46 +123,46 @@ extern "C" int nova_core_file_open(nova_core_device *device, nova_svc_file *svc_
 }
 
 // Takes back the glue's reference and drops it once the file is closed.
-extern "C" void nova_core_file_close(nova_core_file *file)
+extern "C" void nova_logic_file_close(nova_logic_file *file)
 {
 	nova::RefPtr<File> closing = nova::adopt_ref(&File::from(file));
 
 	closing->close();
 }
 
-extern "C" void nova_core_file_get_stats(nova_core_file *file, nova_core_file_stats *stats)
+extern "C" void nova_logic_file_get_stats(nova_logic_file *file, nova_logic_file_stats *stats)
 {
 	*stats = File::from(file).stats();
 }
 
-extern "C" void nova_core_file_for_each_mapping(nova_core_file *file, nova_core_mapping_fn fn,
+extern "C" void nova_logic_file_for_each_mapping(nova_logic_file *file, nova_logic_mapping_fn fn,
 						void *ctx)
 {
 	File::from(file).for_each_mapping(fn, ctx);
 }
 
-extern "C" int nova_core_ioctl_getparam(nova_core_file *file, drm_nova_getparam *args)
+extern "C" int nova_logic_ioctl_getparam(nova_logic_file *file, drm_nova_getparam *args)
 {
 	return File::from(file).getparam(*args).error();
 }
 
-extern "C" int nova_core_ioctl_gem_create(nova_core_file *file, drm_nova_gem_create *args)
+extern "C" int nova_logic_ioctl_gem_create(nova_logic_file *file, drm_nova_gem_create *args)
 {
 	return File::from(file).gem_create(*args).error();
 }
 
-extern "C" int nova_core_ioctl_gem_info(nova_core_file *file, drm_nova_gem_info *args)
+extern "C" int nova_logic_ioctl_gem_info(nova_logic_file *file, drm_nova_gem_info *args)
 {
 	return File::from(file).gem_info(*args).error();
 }
 
-extern "C" int nova_core_ioctl_gem_mmap_offset(nova_core_file *file,
+extern "C" int nova_logic_ioctl_gem_mmap_offset(nova_logic_file *file,
 					       drm_nova_gem_mmap_offset *args)
 {
 	return File::from(file).gem_mmap_offset(*args).error();
 }
 
-extern "C" int nova_core_ioctl_vm_bind(nova_core_file *file, drm_nova_vm_bind *args)
+extern "C" int nova_logic_ioctl_vm_bind(nova_logic_file *file, drm_nova_vm_bind *args)
 {
 	return File::from(file).vm_bind(*args).error();
 }

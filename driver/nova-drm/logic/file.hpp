@@ -9,7 +9,7 @@
 #include "gem/gem.hpp"
 #include "vm/va_space.hpp"
 
-struct nova_core_file {};
+struct nova_logic_file {};
 
 struct drm_nova_getparam;
 struct drm_nova_gem_create;
@@ -21,14 +21,14 @@ namespace nova {
 
 // Reference counted: the glue holds the reference it got from open() until
 // the DRM file goes; the file holds one on its device.
-class File : public nova_core_file, public RefCounted<File>, public ListNode<DeviceFileTag> {
+class File : public nova_logic_file, public RefCounted<File>, public ListNode<DeviceFileTag> {
 public:
 	static Result<RefPtr<File>> open(Device &device, nova_svc_file *svc_file);
 	// The client is gone: unmaps the VA space and detaches the objects it
 	// still holds; the last reference then frees the file.
 	void close();
 
-	static File &from(nova_core_file *file) { return *static_cast<File *>(file); }
+	static File &from(nova_logic_file *file) { return *static_cast<File *>(file); }
 
 	Status getparam(drm_nova_getparam &args);
 	Status gem_create(drm_nova_gem_create &args);
@@ -36,9 +36,9 @@ public:
 	Status gem_mmap_offset(drm_nova_gem_mmap_offset &args);
 	Status vm_bind(drm_nova_vm_bind &args);
 
-	nova_core_file_stats stats();
+	nova_logic_file_stats stats();
 	u64 mappings() { return va_.mappings(); }
-	void for_each_mapping(nova_core_mapping_fn fn, void *ctx) { va_.for_each(fn, ctx); }
+	void for_each_mapping(nova_logic_mapping_fn fn, void *ctx) { va_.for_each(fn, ctx); }
 
 private:
 	friend class RefPtr<File>;

@@ -7,7 +7,7 @@
 // maps B random odd pages (the holes between them) and unmaps them again,
 // either one operation per call (B = 1) or B operations per call. per_op is
 // CPU time per operation, a MAP or an UNMAP; node_bytes is the core's
-// own figure per mapping (nova_core_device_stats), heap_bytes what the
+// own figure per mapping (nova_logic_device_stats), heap_bytes what the
 // hosted allocator really spent per mapping, malloc overhead included.
 #include <malloc.h>
 
@@ -45,13 +45,13 @@ int bind(hosted::File &file, const std::vector<drm_nova_vm_bind_op> &ops)
 	args.op_count = std::uint32_t(ops.size());
 	args.op_stride = sizeof(drm_nova_vm_bind_op);
 	args.ops = reinterpret_cast<std::uintptr_t>(ops.data());
-	return nova_core_ioctl_vm_bind(file.core(), &args);
+	return nova_logic_ioctl_vm_bind(file.logic(), &args);
 }
 
 // A device and a file with @live one-page mappings of a single object,
 // kept across the benchmark runs of one size (building 1M takes a while).
 struct Space {
-	nova_core_device *device = nullptr;
+	nova_logic_device *device = nullptr;
 	std::unique_ptr<hosted::File> file;
 	std::uint32_t handle = 0;
 	std::uint64_t live = 0;
@@ -59,7 +59,7 @@ struct Space {
 
 	explicit Space(std::uint64_t count) : live(count)
 	{
-		nova_core_device_config config{};
+		nova_logic_device_config config{};
 		config.page_size = kPage;
 		config.max_object_size = kPage;
 		config.object_budget = kPage;
@@ -68,13 +68,13 @@ struct Space {
 		config.va_alignment = kPage;
 		config.vm_bind_max_ops = kMaxOps;
 		config.max_mappings = 1u << 24;
-		if (nova_core_device_create(&config, &device))
+		if (nova_logic_device_create(&config, &device))
 			std::abort();
 		file = std::make_unique<hosted::File>(device);
 
 		drm_nova_gem_create create{};
 		create.size = kPage;
-		if (nova_core_ioctl_gem_create(file->core(), &create))
+		if (nova_logic_ioctl_gem_create(file->logic(), &create))
 			std::abort();
 		handle = create.handle;
 
@@ -95,7 +95,7 @@ struct Space {
 	~Space()
 	{
 		file.reset(); // tears down every mapping
-		nova_core_device_put(device);
+		nova_logic_device_put(device);
 	}
 };
 
@@ -137,8 +137,8 @@ void map_unmap(benchmark::State &state)
 			state.SkipWithError("VM_BIND failed");
 	}
 
-	nova_core_device_stats stats{};
-	nova_core_device_get_stats(s.device, &stats);
+	nova_logic_device_stats stats{};
+	nova_logic_device_get_stats(s.device, &stats);
 	if (stats.mappings != live)
 		state.SkipWithError("mappings leaked");
 	double ops = double(state.iterations()) * 2 * double(batch);

@@ -86,14 +86,14 @@ Result<GemRef> GemRef::lookup(nova_svc_file *file, u32 handle)
 
 u64 GemRef::object_id() const
 {
-	nova_core_gem *core = nova_svc_gem_core(gem_);
+	nova_logic_gem *logic = nova_svc_gem_logic(gem_);
 
-	return core ? GemObject::from(core).id() : 0;
+	return logic ? GemObject::from(logic).id() : 0;
 }
 
 } // namespace nova
 
-extern "C" void nova_core_gem_release(nova_core_gem *gem)
+extern "C" void nova_logic_gem_release(nova_logic_gem *gem)
 {
 	if (gem)
 		delete &nova::GemObject::from(gem);

@@ -6,7 +6,7 @@
 // core keeps one GemObject record per object it created, which carries the
 // accounting: how many objects and bytes each device and each client holds,
 // and the device's byte budget. A record lives exactly as long as its GEM
-// object: the glue calls nova_core_gem_release() when the object is freed,
+// object: the glue calls nova_logic_gem_release() when the object is freed,
 // which may be long after the creating file closed (an mmap or a dma-buf can
 // keep an object alive).
 #pragma once
@@ -17,7 +17,7 @@
 #include "cxx/lock.hpp"
 #include "cxx/ref_ptr.hpp"
 
-struct nova_core_gem {};
+struct nova_logic_gem {};
 
 namespace nova {
 
@@ -33,18 +33,18 @@ struct GemFileAccount {
 };
 
 // Owned by the glue's GEM object from nova_svc_gem_create() on, until
-// nova_core_gem_release() deletes it. It is accounted exactly as long as it
+// nova_logic_gem_release() deletes it. It is accounted exactly as long as it
 // lives (the destructor takes it off the accounts), and holds a reference
 // on its device, whose accounting it needs until then. It is on its
 // creating file's account (linked()) until that file closes.
-class GemObject : public nova_core_gem, public ListNode<GemFileTag> {
+class GemObject : public nova_logic_gem, public ListNode<GemFileTag> {
 public:
 	// Out of line, like the destructor: a RefPtr<Device> needs the whole
 	// Device, which includes this header.
 	GemObject(Device &device, u64 size);
 	~GemObject();
 
-	static GemObject &from(nova_core_gem *gem) { return *static_cast<GemObject *>(gem); }
+	static GemObject &from(nova_logic_gem *gem) { return *static_cast<GemObject *>(gem); }
 
 	Device &device() const { return *device_; }
 	u64 size() const { return size_; }
@@ -123,7 +123,7 @@ public:
 	nova_svc_gem *get() const { return gem_; }
 	u64 size() const { return nova_svc_gem_size(gem_); }
 	// The device-unique id of the object; 0 for an object the core did not
-	// create (nova_svc_gem_core() has no record for it).
+	// create (nova_svc_gem_logic() has no record for it).
 	u64 object_id() const;
 
 private:

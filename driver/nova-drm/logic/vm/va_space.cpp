@@ -25,12 +25,12 @@ u64 VaSpace::mappings()
 	return tree_.size();
 }
 
-void VaSpace::for_each(nova_core_mapping_fn fn, void *ctx)
+void VaSpace::for_each(nova_logic_mapping_fn fn, void *ctx)
 {
 	Guard guard(lock_);
 
 	for (Mapping *mapping = tree_.first(); mapping; mapping = MappingTree::next(*mapping)) {
-		nova_core_mapping_info info{};
+		nova_logic_mapping_info info{};
 
 		info.va_start = mapping->start();
 		info.va_end = mapping->end();

@@ -27,7 +27,7 @@ public:
 
 	u64 mappings();
 	// Calls @fn for each mapping in address order, under the lock.
-	void for_each(nova_core_mapping_fn fn, void *ctx);
+	void for_each(nova_logic_mapping_fn fn, void *ctx);
 
 	class Edit;
 

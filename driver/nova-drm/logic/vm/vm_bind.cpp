@@ -58,7 +58,7 @@ Status read_op(const drm_nova_vm_bind &args, u32 index, drm_nova_vm_bind_op *op)
 
 // The checks that need no object, each -EINVAL, so their order does not
 // matter. On success @end is the end of the VA range.
-Status check_op(const nova_core_device_config &config, const drm_nova_vm_bind_op &op, u64 *end)
+Status check_op(const nova_logic_device_config &config, const drm_nova_vm_bind_op &op, u64 *end)
 {
 	// Cannot overflow: Device::create checked the configuration.
 	u64 va_limit = config.va_start + config.va_size;
@@ -92,7 +92,7 @@ Status check_op(const nova_core_device_config &config, const drm_nova_vm_bind_op
 	return {};
 }
 
-Status prepare_op(const nova_core_device_config &config, nova_svc_file *file,
+Status prepare_op(const nova_logic_device_config &config, nova_svc_file *file,
 		  const drm_nova_vm_bind_op &uop, BindOp &op)
 {
 	NOVA_TRY(check_op(config, uop, &op.end));
@@ -116,7 +116,7 @@ Status prepare_op(const nova_core_device_config &config, nova_svc_file *file,
 
 Status vm_bind(Device &device, nova_svc_file *file, VaSpace &va, const drm_nova_vm_bind &args)
 {
-	const nova_core_device_config &config = device.config();
+	const nova_logic_device_config &config = device.config();
 	BoxArray<BindOp> ops;
 	u64 nodes = 0;
 

@@ -7,7 +7,7 @@
  *
  * The operations are read from real user memory (nova_kunit_user_alloc)
  * and name real shmem objects; the mapping list is read back the way
- * debugfs reads it, through nova_core_file_for_each_mapping().
+ * debugfs reads it, through nova_logic_file_for_each_mapping().
  */
 
 #include <linux/uaccess.h>
@@ -28,7 +28,7 @@ struct vm_ctx {
 
 struct mapping_list {
 	unsigned int count;
-	struct nova_core_mapping_info m[MAX_MAPPINGS];
+	struct nova_logic_mapping_info m[MAX_MAPPINGS];
 };
 
 static int vm_ctx_init(struct kunit *test)
@@ -67,7 +67,7 @@ static int bind(struct kunit *test, struct vm_ctx *ctx, const struct drm_nova_vm
 	return nova_kunit_vm_bind(test, ctx->client.file, ops, count, true);
 }
 
-static void collect(void *data, const struct nova_core_mapping_info *info)
+static void collect(void *data, const struct nova_logic_mapping_info *info)
 {
 	struct mapping_list *list = data;
 
@@ -79,7 +79,7 @@ static void collect(void *data, const struct nova_core_mapping_info *info)
 static void read_mappings(struct vm_ctx *ctx, struct mapping_list *list)
 {
 	list->count = 0;
-	nova_core_file_for_each_mapping(nova_kunit_core_file(ctx->client.file), collect, list);
+	nova_logic_file_for_each_mapping(nova_kunit_logic_file(ctx->client.file), collect, list);
 }
 
 /* Expects mapping @i of @list to be [@start, @end) at @bo_offset. */
@@ -94,7 +94,7 @@ static void expect_mapping(struct kunit *test, const struct mapping_list *list, 
 
 static u64 file_mappings(struct vm_ctx *ctx)
 {
-	struct nova_core_file_stats stats;
+	struct nova_logic_file_stats stats;
 
 	nova_kunit_file_stats(ctx->client.file, &stats);
 	return stats.mappings;
@@ -215,39 +215,39 @@ static void bad_calls_get_their_errno(struct kunit *test)
 	struct drm_nova_vm_bind args = {
 		.op_count = 1, .op_stride = sizeof(op), .ops = (uintptr_t)uop,
 	};
-	struct nova_core_file *core = nova_kunit_core_file(ctx->client.file);
+	struct nova_logic_file *logic = nova_kunit_logic_file(ctx->client.file);
 	struct drm_nova_vm_bind bad;
 
 	KUNIT_ASSERT_EQ(test, copy_to_user(uop, &op, sizeof(op)), 0UL);
 
 	bad = args;
 	bad.vm_id = 1;
-	KUNIT_EXPECT_EQ(test, nova_core_ioctl_vm_bind(core, &bad), -EINVAL);
+	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_vm_bind(logic, &bad), -EINVAL);
 	bad = args;
 	bad.flags = 1;
-	KUNIT_EXPECT_EQ(test, nova_core_ioctl_vm_bind(core, &bad), -EINVAL);
+	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_vm_bind(logic, &bad), -EINVAL);
 	bad = args;
 	bad.op_stride = sizeof(op) - 8;
-	KUNIT_EXPECT_EQ(test, nova_core_ioctl_vm_bind(core, &bad), -EINVAL);
+	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_vm_bind(logic, &bad), -EINVAL);
 	bad = args;
 	bad.op_count = 65;	/* nova_kunit_config()'s vm_bind_max_ops + 1 */
-	KUNIT_EXPECT_EQ(test, nova_core_ioctl_vm_bind(core, &bad), -E2BIG);
+	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_vm_bind(logic, &bad), -E2BIG);
 	bad = args;
 	bad.ops = 0;
-	KUNIT_EXPECT_EQ(test, nova_core_ioctl_vm_bind(core, &bad), -EFAULT);
+	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_vm_bind(logic, &bad), -EFAULT);
 	KUNIT_EXPECT_EQ(test, file_mappings(ctx), 0ULL);
 
 	/* A longer stride is fine while the bytes past the op are zero... */
 	bad = args;
 	bad.op_stride = 2 * sizeof(op);
-	KUNIT_EXPECT_EQ(test, nova_core_ioctl_vm_bind(core, &bad), 0);
+	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_vm_bind(logic, &bad), 0);
 	KUNIT_EXPECT_EQ(test, file_mappings(ctx), 1ULL);
 	/* ...and refused when they are not. */
 	KUNIT_ASSERT_EQ(test, put_user((u8)1, (u8 __user *)uop + sizeof(op)), 0);
-	KUNIT_EXPECT_EQ(test, nova_core_ioctl_vm_bind(core, &bad), -EINVAL);
+	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_vm_bind(logic, &bad), -EINVAL);
 	/* A zeroed call is a valid no-op. */
 	bad = (struct drm_nova_vm_bind){};
-	KUNIT_EXPECT_EQ(test, nova_core_ioctl_vm_bind(core, &bad), 0);
+	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_vm_bind(logic, &bad), 0);
 	KUNIT_EXPECT_EQ(test, file_mappings(ctx), 1ULL);
 }
 
@@ -259,7 +259,7 @@ static void mappings_are_counted_per_device(struct kunit *test)
 		map_op(ctx->bo, 0, VA, PAGE),
 		map_op(ctx->bo, 0, VA + 2 * PAGE, PAGE),
 	};
-	struct nova_core_device_stats stats;
+	struct nova_logic_device_stats stats;
 	u32 handle;
 
 	KUNIT_ASSERT_EQ(test, bind(test, ctx, ops, ARRAY_SIZE(ops)), 0);
@@ -278,7 +278,7 @@ static void mappings_are_counted_per_device(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stats.mappings, 2ULL);
 }
 
-static struct kunit_case nova_core_vm_cases[] = {
+static struct kunit_case nova_logic_vm_cases[] = {
 	KUNIT_CASE(map_then_unmap_the_middle_splits),
 	KUNIT_CASE(map_over_mappings_replaces_what_it_covers),
 	KUNIT_CASE(unmapping_a_hole_is_not_an_error),
@@ -289,10 +289,10 @@ static struct kunit_case nova_core_vm_cases[] = {
 	{}
 };
 
-static struct kunit_suite nova_core_vm_suite = {
-	.name = "nova_core_vm",
+static struct kunit_suite nova_logic_vm_suite = {
+	.name = "nova_logic_vm",
 	.init = vm_ctx_init,
-	.test_cases = nova_core_vm_cases,
+	.test_cases = nova_logic_vm_cases,
 };
 
-kunit_test_suite(nova_core_vm_suite);
+kunit_test_suite(nova_logic_vm_suite);

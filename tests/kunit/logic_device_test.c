@@ -8,19 +8,19 @@
 
 #include "nova_kunit.h"
 
-static int create_with(const struct nova_core_device_config *config)
+static int create_with(const struct nova_logic_device_config *config)
 {
-	struct nova_core_device *device = NULL;
-	int ret = nova_core_device_create(config, &device);
+	struct nova_logic_device *device = NULL;
+	int ret = nova_logic_device_create(config, &device);
 
 	if (ret == 0)
-		nova_core_device_put(device);
+		nova_logic_device_put(device);
 	return ret;
 }
 
 static void config_rejects_inconsistent_limits(struct kunit *test)
 {
-	struct nova_core_device_config config;
+	struct nova_logic_device_config config;
 
 	nova_kunit_config(&config);
 	config.page_size = 0;
@@ -41,18 +41,18 @@ static void config_rejects_inconsistent_limits(struct kunit *test)
 
 static void config_accepts_consistent_limits(struct kunit *test)
 {
-	struct nova_core_device_config config;
-	struct nova_core_device_stats stats;
-	struct nova_core_device *device = NULL;
+	struct nova_logic_device_config config;
+	struct nova_logic_device_stats stats;
+	struct nova_logic_device *device = NULL;
 
 	nova_kunit_config(&config);
-	KUNIT_ASSERT_EQ(test, nova_core_device_create(&config, &device), 0);
+	KUNIT_ASSERT_EQ(test, nova_logic_device_create(&config, &device), 0);
 	KUNIT_ASSERT_NOT_NULL(test, device);
-	nova_core_device_get_stats(device, &stats);
+	nova_logic_device_get_stats(device, &stats);
 	KUNIT_EXPECT_EQ(test, stats.objects, 0ULL);
 	KUNIT_EXPECT_EQ(test, stats.object_bytes, 0ULL);
 	KUNIT_EXPECT_EQ(test, stats.files, 0ULL);
-	nova_core_device_put(device);
+	nova_logic_device_put(device);
 
 	/* The budget may equal the largest object. */
 	config.object_budget = config.max_object_size;
@@ -60,45 +60,45 @@ static void config_accepts_consistent_limits(struct kunit *test)
 }
 
 /* A device and one core file without a DRM file (GETPARAM needs none). */
-struct core_ctx {
-	struct nova_core_device *device;
-	struct nova_core_file *file;
+struct logic_ctx {
+	struct nova_logic_device *device;
+	struct nova_logic_file *file;
 };
 
-static int core_ctx_init(struct kunit *test)
+static int logic_ctx_init(struct kunit *test)
 {
-	struct nova_core_device_config config;
-	struct core_ctx *ctx;
+	struct nova_logic_device_config config;
+	struct logic_ctx *ctx;
 
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
 	nova_kunit_config(&config);
 	config.vram_bar_size = SZ_256M;
-	if (nova_core_device_create(&config, &ctx->device))
+	if (nova_logic_device_create(&config, &ctx->device))
 		return -EINVAL;
-	if (nova_core_file_open(ctx->device, NULL, &ctx->file)) {
-		nova_core_device_put(ctx->device);
+	if (nova_logic_file_open(ctx->device, NULL, &ctx->file)) {
+		nova_logic_device_put(ctx->device);
 		return -ENOMEM;
 	}
 	test->priv = ctx;
 	return 0;
 }
 
-static void core_ctx_exit(struct kunit *test)
+static void logic_ctx_exit(struct kunit *test)
 {
-	struct core_ctx *ctx = test->priv;
+	struct logic_ctx *ctx = test->priv;
 
-	nova_core_file_close(ctx->file);
-	nova_core_device_put(ctx->device);
+	nova_logic_file_close(ctx->file);
+	nova_logic_device_put(ctx->device);
 }
 
 static int getparam(struct kunit *test, u64 param, u64 *value)
 {
-	struct core_ctx *ctx = test->priv;
+	struct logic_ctx *ctx = test->priv;
 	/* @value is output only: garbage on input must not matter. */
 	struct drm_nova_getparam args = { .param = param, .value = 0xdeadbeef };
-	int ret = nova_core_ioctl_getparam(ctx->file, &args);
+	int ret = nova_logic_ioctl_getparam(ctx->file, &args);
 
 	*value = args.value;
 	return ret;
@@ -135,45 +135,45 @@ static void getparam_rejects_unknown_parameters(struct kunit *test)
 
 static void files_are_counted(struct kunit *test)
 {
-	struct core_ctx *ctx = test->priv;
-	struct nova_core_device_stats stats;
-	struct nova_core_file *second;
+	struct logic_ctx *ctx = test->priv;
+	struct nova_logic_device_stats stats;
+	struct nova_logic_file *second;
 
-	nova_core_device_get_stats(ctx->device, &stats);
+	nova_logic_device_get_stats(ctx->device, &stats);
 	KUNIT_EXPECT_EQ(test, stats.files, 1ULL);
 
-	KUNIT_ASSERT_EQ(test, nova_core_file_open(ctx->device, NULL, &second), 0);
-	nova_core_device_get_stats(ctx->device, &stats);
+	KUNIT_ASSERT_EQ(test, nova_logic_file_open(ctx->device, NULL, &second), 0);
+	nova_logic_device_get_stats(ctx->device, &stats);
 	KUNIT_EXPECT_EQ(test, stats.files, 2ULL);
 
-	nova_core_file_close(second);
-	nova_core_device_get_stats(ctx->device, &stats);
+	nova_logic_file_close(second);
+	nova_logic_device_get_stats(ctx->device, &stats);
 	KUNIT_EXPECT_EQ(test, stats.files, 1ULL);
 }
 
 static void open_file_keeps_device_alive(struct kunit *test)
 {
-	struct nova_core_device_config config;
-	struct nova_core_device_stats stats;
-	struct nova_core_device *device;
-	struct nova_core_file *file;
+	struct nova_logic_device_config config;
+	struct nova_logic_device_stats stats;
+	struct nova_logic_device *device;
+	struct nova_logic_file *file;
 	struct drm_nova_getparam args = { .param = NOVA_GETPARAM_PAGE_SIZE };
 
 	nova_kunit_config(&config);
-	KUNIT_ASSERT_EQ(test, nova_core_device_create(&config, &device), 0);
-	KUNIT_ASSERT_EQ(test, nova_core_file_open(device, NULL, &file), 0);
+	KUNIT_ASSERT_EQ(test, nova_logic_device_create(&config, &device), 0);
+	KUNIT_ASSERT_EQ(test, nova_logic_file_open(device, NULL, &file), 0);
 
 	/* The glue lets go first (the drm_device is released)... */
-	nova_core_device_put(device);
+	nova_logic_device_put(device);
 	/* ...and the file's reference still holds the device. */
-	nova_core_device_get_stats(device, &stats);
+	nova_logic_device_get_stats(device, &stats);
 	KUNIT_EXPECT_EQ(test, stats.files, 1ULL);
-	KUNIT_EXPECT_EQ(test, nova_core_ioctl_getparam(file, &args), 0);
+	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_getparam(file, &args), 0);
 	KUNIT_EXPECT_EQ(test, args.value, (u64)PAGE_SIZE);
-	nova_core_file_close(file);
+	nova_logic_file_close(file);
 }
 
-static struct kunit_case nova_core_device_cases[] = {
+static struct kunit_case nova_logic_device_cases[] = {
 	KUNIT_CASE(config_rejects_inconsistent_limits),
 	KUNIT_CASE(config_accepts_consistent_limits),
 	KUNIT_CASE(getparam_answers_every_parameter),
@@ -183,11 +183,11 @@ static struct kunit_case nova_core_device_cases[] = {
 	{}
 };
 
-static struct kunit_suite nova_core_device_suite = {
-	.name = "nova_core_device",
-	.init = core_ctx_init,
-	.exit = core_ctx_exit,
-	.test_cases = nova_core_device_cases,
+static struct kunit_suite nova_logic_device_suite = {
+	.name = "nova_logic_device",
+	.init = logic_ctx_init,
+	.exit = logic_ctx_exit,
+	.test_cases = nova_logic_device_cases,
 };
 
-kunit_test_suite(nova_core_device_suite);
+kunit_test_suite(nova_logic_device_suite);

@@ -23,7 +23,7 @@
 static int create(struct nova_kunit_file *file, u64 size, u32 pad, u32 *handle, u64 *rounded)
 {
 	struct drm_nova_gem_create args = { .pad = pad, .size = size };
-	int ret = nova_core_ioctl_gem_create(nova_kunit_core_file(file), &args);
+	int ret = nova_logic_ioctl_gem_create(nova_kunit_logic_file(file), &args);
 
 	if (handle)
 		*handle = args.handle;
@@ -34,8 +34,8 @@ static int create(struct nova_kunit_file *file, u64 size, u32 pad, u32 *handle, 
 
 static void expect_nothing_accounted(struct kunit *test, struct nova_kunit_client *ctx)
 {
-	struct nova_core_device_stats stats;
-	struct nova_core_file_stats fstats;
+	struct nova_logic_device_stats stats;
+	struct nova_logic_file_stats fstats;
 
 	nova_kunit_dev_stats(ctx->dev, &stats);
 	nova_kunit_file_stats(ctx->file, &fstats);
@@ -111,7 +111,7 @@ static void create_rounds_up_to_the_page_size(struct kunit *test)
 static void create_enforces_the_budget(struct kunit *test)
 {
 	struct nova_kunit_client *ctx = test->priv;
-	struct nova_core_device_stats stats;
+	struct nova_logic_device_stats stats;
 	u32 handle, last = 0;
 	u64 used;
 
@@ -133,8 +133,8 @@ static void accounts_per_device_and_per_file(struct kunit *test)
 {
 	struct nova_kunit_client *ctx = test->priv;
 	struct nova_kunit_file *other = nova_kunit_open(test, ctx->dev);
-	struct nova_core_device_stats stats;
-	struct nova_core_file_stats fstats;
+	struct nova_logic_device_stats stats;
+	struct nova_logic_file_stats fstats;
 	u32 h1, h2, h3;
 
 	KUNIT_ASSERT_EQ(test, create(ctx->file, 3 * PAGE, 0, &h1, NULL), 0);
@@ -164,7 +164,7 @@ static void accounts_per_device_and_per_file(struct kunit *test)
 static void info_and_mmap_offset_validate_arguments(struct kunit *test)
 {
 	struct nova_kunit_client *ctx = test->priv;
-	struct nova_core_file *core = nova_kunit_core_file(ctx->file);
+	struct nova_logic_file *logic = nova_kunit_logic_file(ctx->file);
 	struct drm_nova_gem_mmap_offset mmap;
 	struct drm_nova_gem_info info;
 	u32 handle;
@@ -172,23 +172,23 @@ static void info_and_mmap_offset_validate_arguments(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, create(ctx->file, 3 * PAGE + 5, 0, &handle, NULL), 0);
 
 	info = (struct drm_nova_gem_info){ .handle = handle, .size = 12345 };
-	KUNIT_EXPECT_EQ(test, nova_core_ioctl_gem_info(core, &info), 0);
+	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_gem_info(logic, &info), 0);
 	KUNIT_EXPECT_EQ(test, info.size, 4 * PAGE);
 	info = (struct drm_nova_gem_info){ .handle = handle, .pad = 1 };
-	KUNIT_EXPECT_EQ(test, nova_core_ioctl_gem_info(core, &info), -EINVAL);
+	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_gem_info(logic, &info), -EINVAL);
 	info = (struct drm_nova_gem_info){ .handle = handle + 1 };
-	KUNIT_EXPECT_EQ(test, nova_core_ioctl_gem_info(core, &info), -ENOENT);
+	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_gem_info(logic, &info), -ENOENT);
 
 	mmap = (struct drm_nova_gem_mmap_offset){ .handle = handle };
-	KUNIT_EXPECT_EQ(test, nova_core_ioctl_gem_mmap_offset(core, &mmap), 0);
+	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_gem_mmap_offset(logic, &mmap), 0);
 	KUNIT_EXPECT_NE(test, mmap.offset, 0ULL);
 	mmap = (struct drm_nova_gem_mmap_offset){ .handle = handle, .flags = 1 };
-	KUNIT_EXPECT_EQ(test, nova_core_ioctl_gem_mmap_offset(core, &mmap), -EINVAL);
+	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_gem_mmap_offset(logic, &mmap), -EINVAL);
 	mmap = (struct drm_nova_gem_mmap_offset){ .handle = 0 };
-	KUNIT_EXPECT_EQ(test, nova_core_ioctl_gem_mmap_offset(core, &mmap), -ENOENT);
+	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_gem_mmap_offset(logic, &mmap), -ENOENT);
 }
 
-static struct kunit_case nova_core_gem_cases[] = {
+static struct kunit_case nova_logic_gem_cases[] = {
 	KUNIT_CASE(create_rejects_nonzero_pad),
 	KUNIT_CASE(create_rejects_size_zero),
 	KUNIT_CASE(create_rejects_oversized_objects),
@@ -199,10 +199,10 @@ static struct kunit_case nova_core_gem_cases[] = {
 	{}
 };
 
-static struct kunit_suite nova_core_gem_suite = {
-	.name = "nova_core_gem",
+static struct kunit_suite nova_logic_gem_suite = {
+	.name = "nova_logic_gem",
 	.init = nova_kunit_client_init,
-	.test_cases = nova_core_gem_cases,
+	.test_cases = nova_logic_gem_cases,
 };
 
-kunit_test_suite(nova_core_gem_suite);
+kunit_test_suite(nova_logic_gem_suite);
