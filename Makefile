@@ -4,7 +4,7 @@
 #
 #   make            build nova.ko and the userspace (library, tools, tests)
 #   make run        boot a QEMU guest, load nova.ko, run novainfo and nova-demo
-#   make check      every test: module and uAPI checks, hosted core tests, KUnit
+#   make check      every test: module and uAPI checks, hosted C++ logic tests, KUnit
 #                   on UML, libnova's hosted tests and ABI (abidiff), libnova's
 #                   and igt's tests in the guest, and check-debug; then the
 #                   summary. SUITES="hosted guest ..." runs only those layers
@@ -57,7 +57,7 @@ userspace:
 	$(Q)$(MAKE) -C tests/reliability O=$(BUILD)/reliability
 
 hosted:
-	@echo "[build] hosted core tests (ASan, UBSan)"
+	@echo "[build] hosted C++ logic tests (ASan, UBSan)"
 	$(Q)$(MAKE) -C tests/hosted O=$(BUILD)/hosted
 
 install:
@@ -166,7 +166,7 @@ uapi-baseline:
 	@$(MAKE) --no-print-directory -C tests/uapi O=$(BUILD)/uapi baseline
 
 check-hosted: hosted
-	@echo "[check] hosted core tests (GoogleTest, ASan, UBSan)"
+	@echo "[check] hosted C++ logic tests (GoogleTest, ASan, UBSan)"
 	$(call layer,hosted,GTEST_OUTPUT=json:$(CHECK)/hosted/hosted.json \
 		$(MAKE) --no-print-directory -C tests/hosted O=$(BUILD)/hosted check)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# On a debug kernel, the C++ core must be instrumented like the C glue.
+# On a debug kernel, the C++ logic must be instrumented like the C glue.
 # Kbuild adds $(CFLAGS_KASAN) and $(CFLAGS_UBSAN) to C objects on its own;
 # the Kbuild C++ rule has to pass them explicitly, and this catches the day
 # it does not: every -fsanitize= flag Kbuild gave the C glue (read from the

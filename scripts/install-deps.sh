@@ -7,7 +7,7 @@
 set -euo pipefail
 
 # Build: the module (kbuild needs make/gcc and the headers; kmod for modinfo),
-# the C++ core and its unit tests/benchmarks, the userspace library (libdrm).
+# the C++ logic and its unit tests/benchmarks, the userspace library (libdrm).
 BUILD_PKGS=(
 	make gcc g++
 	linux-headers-amd64 # metapackage: kernel-env.sh resolves the versioned one from it

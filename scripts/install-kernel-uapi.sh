@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Installs the kernel uapi headers the C++ core includes (and the headers they
+# Installs the kernel uapi headers the C++ logic includes (and the headers they
 # include in turn) into a private directory, sanitized by the kernel's own
 # scripts/headers_install.sh exactly as `make headers_install` would.
 #
-# Why: the core must not see kernel-internal headers, and the raw
+# Why: the logic must not see kernel-internal headers, and the raw
 # include/uapi files of a headers package still pull some in (for example
 # linux/compiler_types.h); the sanitized copies are what userspace sees.
 set -euo pipefail

@@ -220,7 +220,7 @@ counts=$(python3 "$scripts_dir/check-summary.py" kunit "$results" "$src/tests/ku
 sed '$d' <<<"$counts"
 read -r passed failed skipped < <(tail -n 1 <<<"$counts") || die "no counts from check-summary.py kunit"
 
-# The kernel log around the tests must be clean: a WARN (the core's
+# The kernel log around the tests must be clean: a WARN (the logic's
 # invariant reports are WARNs), BUG, oops or lockdep splat fails the run even
 # when every expectation held. Before the first KTAP line (boot), only
 # reports that mention nova count: UML's own boot has unrelated warnings.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// Allocation in the core: every allocation can fail and says so.
+// Allocation in nova's C++: every allocation can fail and says so.
 //
 // `new (nova::may_fail) T(...)` calls the non-throwing operator new below,
 // which goes through nova_svc_zalloc() and yields nullptr on failure; the

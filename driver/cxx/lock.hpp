@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //
 // Mutex and scoped guard over the kernel's sleeping lock, annotated for
-// clang's thread-safety analysis (core/thread_annotations.hpp).
+// clang's thread-safety analysis (cxx/thread_annotations.hpp).
 #pragma once
 
 #include "cxx/result.hpp"

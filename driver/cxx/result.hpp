@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// Result<T>: a value or a negative errno, the core's only error channel.
+// Result<T>: a value or a negative errno, the only error channel of nova's C++.
 //
 // The kernel build has no exceptions; every fallible call returns a Result
 // (Status when there is no value) or, for a kernel service, a

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// The little C++ runtime the core needs, mapped onto the kernel services.
+// The little C++ runtime nova's C++ needs, mapped onto the kernel services.
 //
 // Only the non-throwing allocation functions exist; see alloc.hpp for why the
 // throwing ones must stay undefined. Deletion covers the sized variants that
@@ -23,7 +23,7 @@ void operator delete(void *ptr, size_t) noexcept
 }
 
 // Called if a pure virtual function is ever reached through a half-built or
-// half-destroyed object: a core bug.
+// half-destroyed object: a bug in the logic.
 extern "C" void __cxa_pure_virtual()
 {
 	nova_svc_invariant_failed(__FILE__, __LINE__, "pure virtual call");

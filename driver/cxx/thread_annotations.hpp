@@ -6,7 +6,7 @@
 // (TA_GUARDED); a function names the locks it needs held (TA_REQ), takes
 // (TA_ACQ) or drops (TA_REL); a guard object holds one for its scope
 // (TA_SCOPED_CAP). Under clang with -Wthread-safety a broken rule is a
-// compile error (tests/hosted's check builds the whole core that way). g++,
+// compile error (tests/hosted's check builds all of nova's C++ that way). g++,
 // which builds nova.ko, has no such analysis: there the macros are empty.
 // The names follow Zircon's <lib/zircon-internal/thread_annotations.h>.
 #pragma once

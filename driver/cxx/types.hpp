@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// Fundamental types and helpers of the freestanding C++ core.
+// Fundamental types and helpers of the freestanding C++ support library.
 //
-// The core is built without libstdc++ (-nostdinc++ in the kernel), so the few
+// nova's C++ is built without libstdc++ (-nostdinc++ in the kernel), so the few
 // pieces of <utility> and <type_traits> it needs live here, in namespace nova.
 // Only uapi headers are included: <linux/types.h> and <linux/errno.h> resolve
 // to include/uapi in the kernel build and to the libc's copies in userspace.
@@ -69,7 +69,7 @@ public:
 
 } // namespace nova
 
-// A broken invariant is a bug in the core, never bad user input: report it
+// A broken invariant is a bug in the logic, never bad user input: report it
 // loudly (WARN in the kernel, test failure when hosted) and carry on.
 #define NOVA_ASSERT(expr)                                                 \
 	do {                                                              \

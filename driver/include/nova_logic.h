@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the C glue calls in the C++ core.
+ * What the C glue calls in the C++ logic.
  *
- * The core owns argument validation, ioctl semantics and the bookkeeping of
+ * The logic owns argument validation, ioctl semantics and the bookkeeping of
  * objects; the glue owns everything that touches the kernel and DRM (see
  * nova_services.h for that direction). Every function returns 0 or a negative
  * errno, never throws, and may sleep.
+ *
+ * This header and nova_services.h (both in driver/include/) are the whole
+ * boundary: the glue (driver/nova-drm/glue/) includes them and never a
+ * logic header (.hpp); the logic (driver/nova-drm/logic/, driver/cxx/)
+ * includes them, the uapi headers and its own, never a kernel header.
  */
 #ifndef NOVA_LOGIC_H
 #define NOVA_LOGIC_H

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Kernel services the C++ core may use.
+ * Kernel services the C++ logic may use.
  *
  * This is one of the two headers that form the whole boundary between the C
- * glue and the C++ core (the other is nova_core.h). The core cannot include
- * kernel headers, so everything it needs from the kernel arrives through the
- * functions below. The glue implements them in nova_services.c and
- * gem/nova_gem.c; tests/hosted/ implements them in userspace so that the same
- * core runs under GoogleTest and the sanitizers.
+ * glue (driver/nova-drm/glue/) and the C++ logic (driver/nova-drm/logic/ and
+ * its support library driver/cxx/); the other is nova_logic.h, and both live
+ * in driver/include/. The logic cannot include kernel headers, so everything
+ * it needs from the kernel arrives through the functions below. The glue
+ * implements them in nova_services.c and nova_gem.c; tests/hosted/ implements
+ * them in userspace so that the same logic runs under GoogleTest and the
+ * sanitizers.
  *
  * Rules for both sides:
  *  - Every function may sleep unless it says otherwise; none may be called
@@ -15,12 +17,12 @@
  *  - Allocation can fail and says so by returning NULL.
  *  - Every other call that can fail returns a struct nova_svc_status (0 or a
  *    negative errno, wrapped), and its results go through out-parameters
- *    that are only written on success. The wrapper is what lets the core
+ *    that are only written on success. The wrapper is what lets the logic
  *    propagate a failure with NOVA_TRY(nova_svc_...(...)) directly, while a
  *    plain int result can never be mistaken for one; NOVA_SVC_MUST_CHECK
  *    makes both compilers insist that it is looked at.
  *  - Only <linux/types.h> types cross: it resolves to the full kernel header in
- *    the glue and to the uapi one in the core and in userspace.
+ *    the glue and to the uapi one in the logic and in userspace.
  */
 #ifndef NOVA_SERVICES_H
 #define NOVA_SERVICES_H
@@ -48,7 +50,7 @@ static inline struct nova_svc_status nova_svc_errno(int error)
 /*
  * Memory: zeroed, may sleep, may fail (NULL). Free accepts NULL. Every
  * allocation is charged to the calling process's memory cgroup and fails
- * rather than calling the OOM killer: the core allocates only on behalf of
+ * rather than calling the OOM killer: the logic allocates only on behalf of
  * its clients (see Documentation/limits.rst).
  */
 void *nova_svc_zalloc(unsigned long size);
@@ -86,7 +88,7 @@ void nova_svc_refcount_inc(struct nova_svc_refcount *ref);
 int nova_svc_refcount_dec_and_test(struct nova_svc_refcount *ref);
 
 /*
- * Reports a broken invariant of the core (a bug, never bad user input): a
+ * Reports a broken invariant of the logic (a bug, never bad user input): a
  * kernel WARN with a backtrace in the glue, a test failure when hosted.
  */
 void nova_svc_invariant_failed(const char *file, int line, const char *expr);
@@ -95,7 +97,7 @@ void nova_svc_invariant_failed(const char *file, int line, const char *expr);
  * GEM objects, as the glue keeps them (shmem-backed drm_gem_object).
  *
  * A struct nova_svc_file is the glue's per-client file (a drm_file); a struct
- * nova_svc_gem is one GEM object. The core never looks inside either.
+ * nova_svc_gem is one GEM object. The logic never looks inside either.
  */
 struct nova_svc_file;
 struct nova_svc_gem;
@@ -103,7 +105,7 @@ struct nova_logic_gem;
 
 /*
  * Creates a shmem-backed object of @size bytes (a multiple of the page size)
- * that carries @core, and a handle for it in @file. On success @core is
+ * that carries @logic, and a handle for it in @file. On success @logic is
  * released through nova_logic_gem_release() when the object is freed; on
  * failure it stays the caller's.
  */
@@ -132,7 +134,7 @@ nova_svc_gem_lookup(struct nova_svc_file *file, __u32 handle, struct nova_svc_ge
 void nova_svc_gem_get(struct nova_svc_gem *gem);
 void nova_svc_gem_put(struct nova_svc_gem *gem);
 __u64 nova_svc_gem_size(const struct nova_svc_gem *gem);
-/* The core's record of the object; NULL for objects the core did not create. */
+/* The logic's record of the object; NULL for objects the logic did not create. */
 struct nova_logic_gem *nova_svc_gem_logic(const struct nova_svc_gem *gem);
 /* The fake offset userspace passes to mmap(2) to map the object. */
 NOVA_SVC_MUST_CHECK struct nova_svc_status

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Compile-time pins of the uAPI layout, C side (the C++ core pins the same
+ * Compile-time pins of the uAPI layout, C side (the C++ logic pins the same
  * facts in uapi_layout.hpp). Included by the glue's ioctl table and by the
  * header's own userspace test (tests/uapi/pins.c), never by nova_drm.h.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// The core's support library: Result, Box, IntrusiveList, alignment helpers.
+// The C++ support library (driver/cxx/): Result, Box, IntrusiveList, alignment helpers.
 #include <gtest/gtest.h>
 #include <gtest/gtest-spi.h>
 

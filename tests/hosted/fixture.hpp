@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// A core device with small limits, checked for leaks and broken invariants
+// A logic device with small limits, checked for leaks and broken invariants
 // after every test.
 #pragma once
 

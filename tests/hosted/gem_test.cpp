@@ -213,7 +213,7 @@ TEST_F(GemTest, ObjectOutlivesItsFile)
 TEST_F(GemTest, ObjectOutlivesTheDevice)
 {
 	// The glue drops its device reference (the drm_device went away) while
-	// an object is still held: the core device must stay until the object
+	// an object is still held: the logic device must stay until the object
 	// is freed. ASan turns a premature free into a failure here.
 	nova_svc_gem *held;
 	{

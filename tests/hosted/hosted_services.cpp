@@ -25,7 +25,7 @@ std::atomic<long> mutexes{ 0 };
 std::atomic<int> gem_create_error{ 0 };
 std::atomic<std::uint64_t> copy_fault_from{ 0 };
 
-// Core locks the calling thread holds, per class.
+// Locks of the logic the calling thread holds, per class.
 thread_local int locks_held[NOVA_LOCK_CLASS_COUNT];
 
 bool holds_any_lock()
@@ -78,7 +78,7 @@ void fail_copies_from(std::uint64_t address) { copy_fault_from = address; }
 
 // --- allocation --------------------------------------------------------------
 //
-// The core's operator new and nova_svc_zalloc share one failure injector. Its
+// The logic's operator new and nova_svc_zalloc share one failure injector. Its
 // delete-expressions use the standard operator delete here, so the matching
 // allocation function is the standard nothrow new (sanitizers check pairing).
 

@@ -2,7 +2,7 @@
 //
 // The hosted (userspace) implementation of nova_services.h, and the knobs
 // tests use to drive it: allocation-failure injection and a fake DRM file
-// with a handle table, so the core runs unchanged under GoogleTest and the
+// with a handle table, so the logic runs unchanged under GoogleTest and the
 // sanitizers.
 #pragma once
 
@@ -20,10 +20,10 @@ namespace hosted {
 // Fails the allocation that is @nth from now (0 = the next one), and every
 // later one when @sticky; -1 disables injection.
 void fail_allocation(long nth, bool sticky = false);
-// Allocations the core has made since the last call to fail_allocation().
+// Allocations the logic has made since the last call to fail_allocation().
 long allocations_seen();
 
-// Counts of invariant failures and refcount misuse reported by the core;
+// Counts of invariant failures and refcount misuse reported by the logic;
 // fixtures expect both to stay zero.
 int invariant_failures();
 int refcount_errors();
@@ -43,8 +43,8 @@ void fail_next_gem_create(int err);
 // @address or beyond, as if the user's memory ended there. 0 disables.
 void fail_copies_from(std::uint64_t address);
 
-// The hosted services also police the core's lock discipline, reporting a
-// test failure for: an allocation while the thread holds a core lock, and
+// The hosted services also police the logic's lock discipline, reporting a
+// test failure for: an allocation while the thread holds a lock of the logic, and
 // a GEM reference dropped while it holds a file (VA space) lock, since the
 // last put frees the object, which takes the device's GEM manager lock.
 
@@ -67,8 +67,8 @@ public:
 	nova_svc_gem *hold(std::uint32_t handle);
 	static void put_object(nova_svc_gem *gem);
 	std::size_t handle_count() const;
-	// An object the core did not create (a PRIME import, say): it has a
-	// handle but no core record. Returns the handle.
+	// An object the logic did not create (a PRIME import, say): it has a
+	// handle but no record of the logic. Returns the handle.
 	std::uint32_t import_foreign(std::uint64_t size);
 
 	struct State;

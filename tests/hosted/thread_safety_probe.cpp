@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //
 // The negative test of the thread-safety check (see the Makefile's
-// thread-safety target): a small class written with the core's own Mutex,
+// thread-safety target): a small class written with the support library's own Mutex,
 // Guard and annotations. As it is, it must pass clang's analysis; built
 // with -DNOVA_TSA_VIOLATION=N it plants violation N, which the analysis
 // must reject, or the annotations have stopped checking anything.

@@ -24,7 +24,7 @@ std::uint64_t pages(std::uint64_t count)
 
 class VmBindTest : public LogicTest {
 protected:
-	// A new object of @size_pages pages; its handle and core id.
+	// A new object of @size_pages pages; its handle and the logic's id.
 	std::uint32_t object(File &file, std::uint64_t size_pages, std::uint64_t *id = nullptr)
 	{
 		std::uint32_t handle = 0;

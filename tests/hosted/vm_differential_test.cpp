@@ -5,12 +5,12 @@
 // The model is as simple as it can be: the VA window is an array of
 // granules (the VA alignment), each a hole or {object, offset in the object,
 // flags, origin}, where the origin names the MAP that wrote the granule. The
-// core never merges mappings, so its mappings are exactly the model's runs
+// logic never merges mappings, so its mappings are exactly the model's runs
 // of granules with one origin; after every call the test compares the two
 // lists entry for entry (range, object id, object offset, flags), plus the
 // errno, the mapping counts of the file and of the device, the number of
 // live GEM objects (references), and, for a clean successful call, that the
-// core allocated exactly the ops array plus the worst-case nodes.
+// logic allocated exactly the ops array plus the worst-case nodes.
 //
 // The file's mapping limit is small, so that batches often end above it:
 // the model applies such a batch to a copy, counts the runs, and expects
@@ -81,7 +81,7 @@ public:
 	std::array<Granule, kWindow> va{};
 	std::map<std::uint32_t, Object> handles; // every handle ever made
 
-	// The errno the operation deserves on its own, in the core's order:
+	// The errno the operation deserves on its own, in the logic's order:
 	// checks that need no object, then the handle, then the object range.
 	int check(const drm_nova_vm_bind_op &op) const
 	{
@@ -161,7 +161,7 @@ public:
 		}
 	}
 
-	// The mappings the core must have: runs of one origin.
+	// The mappings the logic must have: runs of one origin.
 	std::vector<Mapped> runs() const
 	{
 		std::vector<Mapped> out;
@@ -348,7 +348,7 @@ protected:
 		return out.str();
 	}
 
-	// One call through the core and through the model; then everything
+	// One call through the logic and through the model; then everything
 	// must agree.
 	void step(std::uint64_t index)
 	{

@@ -105,7 +105,7 @@ inline std::vector<Mapped> mappings(File &file)
 	return out;
 }
 
-// The core's id of the object behind @handle (0 for a foreign object).
+// The logic's id of the object behind @handle (0 for a foreign object).
 inline std::uint64_t object_id(File &file, std::uint32_t handle)
 {
 	nova_svc_gem *gem = file.hold(handle);

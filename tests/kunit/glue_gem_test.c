@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Lifetimes of nova's GEM objects, files and devices on a registered
- * drm_device: the core's accounting follows the real objects (freed object,
+ * drm_device: the logic's accounting follows the real objects (freed object,
  * closed file, object that outlives its file or its device), and removing
- * the device the way rmmod does releases the core.
+ * the device the way rmmod does releases the logic.
  */
 
 #include <linux/device.h>
@@ -93,7 +93,7 @@ static void an_object_outlives_its_file(struct kunit *test)
 	expect_device(test, dev, 1, PAGE, 1);
 }
 
-static void removing_the_device_releases_the_core(struct kunit *test)
+static void removing_the_device_releases_the_logic(struct kunit *test)
 {
 	struct nova_kunit_dev *dev = nova_kunit_dev_create(test, NULL);
 	struct nova_kunit_file *a = nova_kunit_open(test, dev);
@@ -153,7 +153,7 @@ static struct kunit_case nova_glue_gem_cases[] = {
 	KUNIT_CASE(freed_objects_return_their_accounting),
 	KUNIT_CASE(closing_a_file_frees_its_objects),
 	KUNIT_CASE(an_object_outlives_its_file),
-	KUNIT_CASE(removing_the_device_releases_the_core),
+	KUNIT_CASE(removing_the_device_releases_the_logic),
 	KUNIT_CASE(an_object_outlives_the_device),
 	KUNIT_CASE(the_boot_device_is_registered),
 	{}

@@ -2,7 +2,7 @@
 /*
  * nova's ioctls end to end on a registered drm_device: DRM's dispatch
  * (drm_ioctl_kernel() with the handler and permission flags of nova's
- * table), the glue, the core, and the shmem objects and handles that come
+ * table), the glue, the logic, and the shmem objects and handles that come
  * out of it.
  */
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The C++ core's devices, through nova_core.h, with the kernel's services:
+ * The C++ logic's devices, through nova_logic.h, with the kernel's services:
  * configuration checks, GETPARAM and the accounting of files.
  */
 
@@ -59,7 +59,7 @@ static void config_accepts_consistent_limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, create_with(&config), 0);
 }
 
-/* A device and one core file without a DRM file (GETPARAM needs none). */
+/* A device and one logic file without a DRM file (GETPARAM needs none). */
 struct logic_ctx {
 	struct nova_logic_device *device;
 	struct nova_logic_file *file;

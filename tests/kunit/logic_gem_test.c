@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The C++ core's GEM ioctls, called through nova_core.h with the kernel's
+ * The C++ logic's GEM ioctls, called through nova_logic.h with the kernel's
  * services: argument validation of GEM_CREATE (pad, size 0, -E2BIG,
  * rounding, the -ENOSPC budget), GEM_INFO and GEM_MMAP_OFFSET, and the
  * accounting per device and per client.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The C++ core's VA space, driven through nova_core.h's VM_BIND handler
+ * The C++ logic's VA space, driven through nova_logic.h's VM_BIND handler
  * with the kernel's services: what MAP and UNMAP leave behind (splits,
  * replacement, object offsets), the atomicity of a batch, argument
  * validation, and the mapping accounting per client and per device.

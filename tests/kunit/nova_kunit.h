@@ -4,7 +4,7 @@
  *
  * Linux 6.1 has no drm_kunit_helpers, so the suites build their own nova
  * device: a root device as parent, a drm_device allocated and registered
- * the way nova_drv.c does it (devm_drm_dev_alloc, the core device released
+ * the way nova_drv.c does it (devm_drm_dev_alloc, the logic device released
  * by a drmm action, drm_dev_register), and clients opened with DRM's own
  * drm_file_alloc() on the render (or primary) minor, so nova_open() and
  * nova_postclose() run exactly as for a real open(2) and close(2).
@@ -32,7 +32,7 @@ struct nova_kunit_dev {
 	void *devres_group;
 	struct drm_device *drm;
 	struct nova_logic_device *logic;
-	/* How often the drmm action dropped the glue's core reference. */
+	/* How often the drmm action dropped the glue's reference to the logic. */
 	unsigned int releases;
 	bool unregistered;
 };
@@ -82,7 +82,7 @@ struct nova_kunit_file *nova_kunit_open_primary(struct kunit *test, struct nova_
 /* Closes the client, as the last close(2) would. Runs at most once. */
 void nova_kunit_close(struct nova_kunit_file *file);
 
-/* The core's file behind a client (what nova_open() stored). */
+/* The logic's file behind a client (what nova_open() stored). */
 struct nova_logic_file *nova_kunit_logic_file(struct nova_kunit_file *file);
 
 /*
@@ -110,7 +110,7 @@ void __user *nova_kunit_user_alloc(struct kunit *test, size_t size);
 
 /*
  * VM_BIND of @count operations, copied to user memory first, through DRM's
- * dispatch (or, with @direct, the core's handler without DRM around it).
+ * dispatch (or, with @direct, the logic's handler without DRM around it).
  */
 int nova_kunit_vm_bind(struct kunit *test, struct nova_kunit_file *file,
 		       const struct drm_nova_vm_bind_op *ops, u32 count, bool direct);

@@ -979,7 +979,7 @@ static void do_dmabuf_close(struct fuzz *fz)
  */
 static void do_random_ioctl(struct fuzz *fz, struct file *f)
 {
-	static const uint8_t core_nrs[] = {
+	static const uint8_t drm_core_nrs[] = {
 		0x00 /* VERSION */, 0x01 /* GET_UNIQUE */, 0x0c /* GET_CAP */,
 		0x0d /* SET_CLIENT_CAP */, 0x09 /* GEM_CLOSE */, 0x0a /* GEM_FLINK */,
 		0x0b /* GEM_OPEN */,
@@ -993,11 +993,11 @@ static void do_random_ioctl(struct fuzz *fz, struct file *f)
 	if (chance(fz, 70))
 		nr = DRM_COMMAND_BASE + (unsigned int)pick(fz, 0x10);
 	else
-		nr = core_nrs[pick(fz, sizeof(core_nrs))];
+		nr = drm_core_nrs[pick(fz, sizeof(drm_core_nrs))];
 	size = chance(fz, 70) ? (unsigned int)pick(fz, 9) * 8 : (unsigned int)pick(fz, sizeof(raw) + 1);
 	for (size_t i = 0; i < 32; i++)
 		raw[i] = chance(fz, 50) ? hostile_u64(fz) : nova_rand(&fz->rng);
-	/* The core's output pointers (VERSION's strings) must not hit our memory. */
+	/* The DRM core's output pointers (VERSION's strings) must not hit our memory. */
 	if (nr == 0x00 || nr == 0x01)
 		for (size_t i = 0; i < 32; i++)
 			raw[i] = bad_pointer(fz) | (raw[i] & 0xff);

@@ -222,7 +222,7 @@ static void test_close_frees_own_only(void)
 	CHECK(stat_of("objects") == before, "A's object went with A's file");
 }
 
-/* A render node: nova's ioctls yes, the core's primary-only ioctls no. */
+/* A render node: nova's ioctls yes, the DRM core's primary-only ioctls no. */
 static void test_render_node_ioctls(void)
 {
 	int r = open_node(NOVA_NODE_RENDER);

@@ -280,7 +280,7 @@ static enum test_result prime_vgem_roundtrip(void)
 	nova_bo_unref(again);
 	close(fd);
 
-	/* The core answers GEM_INFO for the foreign object. */
+	/* nova answers GEM_INFO for the foreign object. */
 	CHECK_U64(nova_bo_size(bo), ==, buf.size);
 	CHECK_OK(nova_bo_query_size(dev, nova_bo_handle(bo), &size));
 	CHECK_U64(size, ==, buf.size);

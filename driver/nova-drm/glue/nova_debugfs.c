@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * debugfs: the core's accounting, so tests and developers can see that
+ * debugfs: the logic's accounting, so tests and developers can see that
  * objects and bytes return to zero once clients are gone.
  *
  * /sys/kernel/debug/dri/<minor>/nova_stats  device and per-client counters

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nova: a DRM GPU driver skeleton whose logic lives in a C++ core.
+ * nova: a DRM GPU driver skeleton whose logic lives in freestanding C++
+ * (driver/nova-drm/logic/) behind this C glue.
  *
  * This file reads in the order of the driver's life: module parameters, the
  * drm_driver, and module init and exit, which create and destroy one virtual
@@ -60,8 +61,8 @@ static const struct drm_driver nova_drm_driver = {
 	/*
 	 * PRIME through the DRM core's ioctls: the shmem helper's hooks,
 	 * spelled out rather than DRM_GEM_SHMEM_DRIVER_OPS, which would also
-	 * add dumb buffers, objects outside the core's accounting. An imported
-	 * foreign dma-buf becomes a nova_gem_object without a core record
+	 * add dumb buffers, objects outside the logic's accounting. An imported
+	 * foreign dma-buf becomes a nova_gem_object without a record of the logic
 	 * (see gem/nova_gem.c); a nova dma-buf imported back resolves to the
 	 * original object.
 	 */

@@ -5,7 +5,7 @@
  * The glue is the only code that includes kernel headers. Its files follow the
  * DRM concepts: nova_drv.c registers the driver, nova_file.c holds the
  * per-client entry points and the ioctl table, gem/nova_gem.c the objects,
- * nova_services.c what the C++ core may ask of the kernel.
+ * nova_services.c what the C++ logic may ask of the kernel.
  */
 #ifndef NOVA_DRV_H
 #define NOVA_DRV_H
@@ -28,7 +28,7 @@
 #define NOVA_DRIVER_PATCHLEVEL	0
 
 /*
- * Allocations a client causes: every one the core makes (nova_svc_zalloc()
+ * Allocations a client causes: every one the logic makes (nova_svc_zalloc()
  * and the locks it creates) and the glue's per-object ones. Clients cause
  * them at will, in numbers only nova's limits bound, so:
  *  - __GFP_ACCOUNT (GFP_KERNEL_ACCOUNT): charged to the memory cgroup of the
@@ -55,7 +55,7 @@ static inline struct nova_device *to_nova_device(struct drm_device *drm)
 }
 
 /*
- * The core knows files and objects only as opaque service handles; these are
+ * The logic knows files and objects only as opaque service handles; these are
  * the only places where a handle is turned back into a DRM type.
  */
 static inline struct nova_svc_file *nova_svc_file_of(struct drm_file *file)

@@ -3,7 +3,7 @@
  * Per-client entry points: file open and close, and the ioctl table.
  *
  * DRM copies each ioctl's struct in and out and checks the table's flags; the
- * handlers below only hand the kernel copy to the C++ core, which owns the
+ * handlers below only hand the kernel copy to the C++ logic, which owns the
  * semantics.
  */
 

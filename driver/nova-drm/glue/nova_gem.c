@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * GEM objects: shmem-backed drm_gem_objects that carry the core's record.
+ * GEM objects: shmem-backed drm_gem_objects that carry the logic's record.
  *
  * The shmem helper does the real work (pages, mmap, sg tables, PRIME); nova
- * adds a pointer to the core's accounting record and tells the core when the
+ * adds a pointer to the logic's accounting record and tells the logic when the
  * object is freed.
  *
  * PRIME imports of another driver's dma-buf also come through
  * nova_gem_create_object() (drm_gem_shmem_prime_import_sg_table() allocates
  * with it), so they are nova_gem_objects too, but without a record: the
- * core neither counts them against the budget nor in its statistics, since
+ * logic neither counts them against the budget nor in its statistics, since
  * the exporter owns their memory. Their GEM_INFO, GEM_MMAP_OFFSET (mmap is
  * forwarded to the exporter's dma-buf) and VM_BIND (object id 0) work like
  * those of any object. A dma-buf nova exported and imports again resolves
@@ -28,7 +28,7 @@
 struct nova_gem_object {
 	/* First member: the shmem helper kfree()s the object through it. */
 	struct drm_gem_shmem_object shmem;
-	/* The core's record; NULL for objects the core did not create. */
+	/* The logic's record; NULL for objects the logic did not create. */
 	struct nova_logic_gem *logic;
 };
 

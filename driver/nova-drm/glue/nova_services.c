@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kernel services the C++ core may use (see nova_services.h), except the
+ * The kernel services the C++ logic may use (see nova_services.h), except the
  * GEM ones, which live with the objects in gem/nova_gem.c.
  */
 
@@ -32,9 +32,9 @@ void nova_svc_free(void *ptr)
  * when it cannot allocate the inode, also when the memory cgroup refused the
  * charge; drm_mm (mmap offsets) and the idr (handles) return -ENOSPC when
  * they cannot place a node. The uAPI keeps -ENOSPC for nova's own budgets,
- * which only the core decides, and documents -ENOMEM for "the kernel is out
+ * which only the logic decides, and documents -ENOMEM for "the kernel is out
  * of memory": a client told -ENOSPC would wrongly free objects to make room
- * in the budget. The core has validated the arguments before any helper
+ * in the budget. The logic has validated the arguments before any helper
  * runs, so these helpers fail for want of memory only, whatever code they
  * use for it.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// The core's side of one nova device: its fixed configuration, its
+// The logic's side of one nova device: its fixed configuration, its
 // parameters, the object manager's bookkeeping and its open files.
 #pragma once
 
@@ -19,7 +19,7 @@ namespace nova {
 class File;
 struct DeviceFileTag {};
 
-// Reference counted (see nova_core.h for who holds the references).
+// Reference counted (see nova_logic.h for who holds the references).
 class Device : public nova_logic_device, public RefCounted<Device> {
 public:
 	static Result<RefPtr<Device>> create(const nova_logic_device_config &config);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// The core's per-client state (one per open DRM file) and its ioctl handlers.
+// The logic's per-client state (one per open DRM file) and its ioctl handlers.
 #pragma once
 
 #include "nova_logic.h"

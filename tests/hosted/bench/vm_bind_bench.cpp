@@ -6,7 +6,7 @@
 // The VA space holds N one-page mappings on the even pages; each iteration
 // maps B random odd pages (the holes between them) and unmaps them again,
 // either one operation per call (B = 1) or B operations per call. per_op is
-// CPU time per operation, a MAP or an UNMAP; node_bytes is the core's
+// CPU time per operation, a MAP or an UNMAP; node_bytes is the logic's
 // own figure per mapping (nova_logic_device_stats), heap_bytes what the
 // hosted allocator really spent per mapping, malloc overhead included.
 #include <malloc.h>

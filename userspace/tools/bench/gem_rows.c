@@ -5,7 +5,7 @@
  *
  * vgem is the reference because it is the kernel's own minimal GEM driver
  * on the same shmem helper as nova (DRM_GEM_SHMEM_DRIVER_OPS in 6.1): what
- * nova adds on top, its C++ core's validation and accounting, is what the
+ * nova adds on top, its C++ logic's validation and accounting, is what the
  * ratio shows. vgem creates through DRM_IOCTL_MODE_CREATE_DUMB, which takes
  * width, height and bits per pixel: 1024 pixels of 32 bits are one 4 KiB
  * row, so a size of N KiB is N / 4 rows; the size the kernel reports back is

@@ -20,10 +20,10 @@
  * core: drm_ioctl_kernel() (a second unplug check, drm_ioctl_permit()),
  * copy_from_user() and copy_to_user() of the arguments (with the hardened
  * usercopy checks). So GETPARAM has a second reference that pays exactly
- * that and does no work of its own: the core's DRM_IOCTL_GET_CAP, a 16-byte
+ * that and does no work of its own: the DRM core's DRM_IOCTL_GET_CAP, a 16-byte
  * read-write ioctl like GETPARAM, allowed on render nodes, which for
  * DRM_CAP_TIMESTAMP_MONOTONIC stores 1 and returns. GETPARAM against it is
- * what nova's own code (glue, core, parameter switch) adds.
+ * what nova's own code (glue, logic, parameter switch) adds.
  *
  * All of them go through ioctl(2) directly rather than drmIoctl(), which would
  * only add its EINTR loop to both sides.

@@ -3,7 +3,7 @@
 // The GEM object manager's bookkeeping.
 //
 // The glue owns the objects themselves (shmem-backed drm_gem_object); the
-// core keeps one GemObject record per object it created, which carries the
+// logic keeps one GemObject record per object it created, which carries the
 // accounting: how many objects and bytes each device and each client holds,
 // and the device's byte budget. A record lives exactly as long as its GEM
 // object: the glue calls nova_logic_gem_release() when the object is freed,
@@ -122,7 +122,7 @@ public:
 
 	nova_svc_gem *get() const { return gem_; }
 	u64 size() const { return nova_svc_gem_size(gem_); }
-	// The device-unique id of the object; 0 for an object the core did not
+	// The device-unique id of the object; 0 for an object the logic did not
 	// create (nova_svc_gem_logic() has no record for it).
 	u64 object_id() const;
 

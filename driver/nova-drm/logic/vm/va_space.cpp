@@ -49,7 +49,7 @@ VaSpace::Edit::Edit(VaSpace &va, MappingStack &spares, MappingStack &removed)
 {
 }
 
-// The caller sized the spares for the worst case; running out is a core bug.
+// The caller sized the spares for the worst case; running out is a bug in the logic.
 Mapping *VaSpace::Edit::take_spare()
 {
 	Mapping *node = spares_.pop();
