@@ -4,7 +4,7 @@
 #
 #   make            build nova.ko and the userspace (library, tools, tests)
 #   make run        boot a QEMU guest, load nova.ko, run novainfo and nova-demo
-#   make check      every test: module and uAPI checks, hosted C++ logic tests, KUnit
+#   make check      every test: module and uAPI checks, hosted C++ tests, KUnit
 #                   on UML, libnova's hosted tests and ABI (abidiff), libnova's
 #                   and igt's tests in the guest, and check-debug; then the
 #                   summary. SUITES="hosted guest ..." runs only those layers

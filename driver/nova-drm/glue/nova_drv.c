@@ -63,7 +63,7 @@ static const struct drm_driver nova_drm_driver = {
 	 * spelled out rather than DRM_GEM_SHMEM_DRIVER_OPS, which would also
 	 * add dumb buffers, objects outside the logic's accounting. An imported
 	 * foreign dma-buf becomes a nova_gem_object without a record of the logic
-	 * (see gem/nova_gem.c); a nova dma-buf imported back resolves to the
+	 * (see nova_gem.c); a nova dma-buf imported back resolves to the
 	 * original object.
 	 */
 	.prime_handle_to_fd = drm_gem_prime_handle_to_fd,

@@ -4,7 +4,7 @@
  *
  * The glue is the only code that includes kernel headers. Its files follow the
  * DRM concepts: nova_drv.c registers the driver, nova_file.c holds the
- * per-client entry points and the ioctl table, gem/nova_gem.c the objects,
+ * per-client entry points and the ioctl table, nova_gem.c the objects,
  * nova_services.c what the C++ logic may ask of the kernel.
  */
 #ifndef NOVA_DRV_H
@@ -78,7 +78,7 @@ extern const struct drm_ioctl_desc nova_ioctls[NOVA_NUM_IOCTLS];
 int nova_open(struct drm_device *drm, struct drm_file *file);
 void nova_postclose(struct drm_device *drm, struct drm_file *file);
 
-/* gem/nova_gem.c */
+/* nova_gem.c */
 struct drm_gem_object *nova_gem_create_object(struct drm_device *drm, size_t size);
 
 /* nova_debugfs.c */

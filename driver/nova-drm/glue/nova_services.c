@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kernel services the C++ logic may use (see nova_services.h), except the
- * GEM ones, which live with the objects in gem/nova_gem.c.
+ * GEM ones, which live with the objects in nova_gem.c.
  */
 
 #include <linux/bug.h>
