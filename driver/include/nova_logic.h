@@ -80,13 +80,13 @@ typedef void (*nova_logic_mapping_fn)(void *ctx, const struct nova_logic_mapping
  * intact.
  */
 int nova_logic_device_create(const struct nova_logic_device_config *config,
-			    struct nova_logic_device **device);
+			     struct nova_logic_device **device);
 void nova_logic_device_put(struct nova_logic_device *device);
 void nova_logic_device_get_stats(struct nova_logic_device *device,
-				struct nova_logic_device_stats *stats);
+				 struct nova_logic_device_stats *stats);
 
 int nova_logic_file_open(struct nova_logic_device *device, struct nova_svc_file *svc_file,
-			struct nova_logic_file **file);
+			 struct nova_logic_file **file);
 void nova_logic_file_close(struct nova_logic_file *file);
 void nova_logic_file_get_stats(struct nova_logic_file *file, struct nova_logic_file_stats *stats);
 /*
@@ -94,7 +94,7 @@ void nova_logic_file_get_stats(struct nova_logic_file *file, struct nova_logic_f
  * the VA space locked: @fn must not call back into nova.
  */
 void nova_logic_file_for_each_mapping(struct nova_logic_file *file, nova_logic_mapping_fn fn,
-				     void *ctx);
+				      void *ctx);
 
 /* Called by the glue when the GEM object carrying @gem is freed. */
 void nova_logic_gem_release(struct nova_logic_gem *gem);
@@ -104,7 +104,7 @@ int nova_logic_ioctl_getparam(struct nova_logic_file *file, struct drm_nova_getp
 int nova_logic_ioctl_gem_create(struct nova_logic_file *file, struct drm_nova_gem_create *args);
 int nova_logic_ioctl_gem_info(struct nova_logic_file *file, struct drm_nova_gem_info *args);
 int nova_logic_ioctl_gem_mmap_offset(struct nova_logic_file *file,
-				    struct drm_nova_gem_mmap_offset *args);
+				     struct drm_nova_gem_mmap_offset *args);
 int nova_logic_ioctl_vm_bind(struct nova_logic_file *file, struct drm_nova_vm_bind *args);
 
 #if defined(__cplusplus)

@@ -116,7 +116,7 @@ using nova::Device;
 
 // The glue's reference travels as the plain handle.
 extern "C" int nova_logic_device_create(const nova_logic_device_config *config,
-				       nova_logic_device **device)
+					nova_logic_device **device)
 {
 	auto created = Device::create(*config);
 
@@ -131,7 +131,8 @@ extern "C" void nova_logic_device_put(nova_logic_device *device)
 	nova::adopt_ref(&Device::from(device)).reset();
 }
 
-extern "C" void nova_logic_device_get_stats(nova_logic_device *device, nova_logic_device_stats *stats)
+extern "C" void nova_logic_device_get_stats(nova_logic_device *device,
+					   nova_logic_device_stats *stats)
 {
 	*stats = Device::from(device).stats();
 }

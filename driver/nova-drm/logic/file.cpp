@@ -112,7 +112,7 @@ nova_logic_file_stats File::stats()
 using nova::File;
 
 extern "C" int nova_logic_file_open(nova_logic_device *device, nova_svc_file *svc_file,
-				   nova_logic_file **file)
+				    nova_logic_file **file)
 {
 	auto opened = File::open(nova::Device::from(device), svc_file);
 
@@ -136,7 +136,7 @@ extern "C" void nova_logic_file_get_stats(nova_logic_file *file, nova_logic_file
 }
 
 extern "C" void nova_logic_file_for_each_mapping(nova_logic_file *file, nova_logic_mapping_fn fn,
-						void *ctx)
+						 void *ctx)
 {
 	File::from(file).for_each_mapping(fn, ctx);
 }
@@ -157,7 +157,7 @@ extern "C" int nova_logic_ioctl_gem_info(nova_logic_file *file, drm_nova_gem_inf
 }
 
 extern "C" int nova_logic_ioctl_gem_mmap_offset(nova_logic_file *file,
-					       drm_nova_gem_mmap_offset *args)
+						drm_nova_gem_mmap_offset *args)
 {
 	return File::from(file).gem_mmap_offset(*args).error();
 }
