@@ -66,9 +66,10 @@ install:
 # HTML documentation; the uAPI's kernel-doc comments are extracted with the
 # kernel's own scripts/kernel-doc. Warnings fail the build.
 docs: deps
-	@echo "[docs] kernel-doc of nova_drm.h, then Sphinx"
+	@echo "[docs] kernel-doc of nova_drm.h and nova_function.h, then Sphinx"
 	@mkdir -p $(BUILD)/docs/gen
 	@perl $(KDIR)/scripts/kernel-doc -rst -Werror driver/uapi/nova_drm.h > $(BUILD)/docs/gen/nova_drm.kernel-doc.rst
+	@perl $(KDIR)/scripts/kernel-doc -rst -Werror driver/include/nova_function.h > $(BUILD)/docs/gen/nova_function.kernel-doc.rst
 	@sphinx-build -q -W -b html Documentation $(BUILD)/docs/html
 	@echo "[docs] $(BUILD)/docs/html/index.html"
 

@@ -18,9 +18,10 @@ Usage: scripts/guest-run.sh [OPTIONS] -- CMD [ARGS...]
        scripts/guest-run.sh [OPTIONS] --script FILE
 
 Boots Debian's kernel (the one matching linux-headers-amd64) under QEMU with
-virtio-gpu and vgem loaded, insmods each --module, runs CMD (or `sh FILE`) as
-root chrooted into the host's / (read-only, via 9p) in the current directory,
-rmmods the --modules in reverse order, and powers off.
+virtio-gpu and vgem loaded and --functions edu PCI devices, insmods each
+--module, runs CMD (or `sh FILE`) as root chrooted into the host's /
+(read-only, via 9p) in the current directory, rmmods the --modules in reverse
+order, and powers off.
 
 Options:
   --module PATH[:PARAMS]  insmod PATH (host path, relative to cwd) with PARAMS
@@ -41,6 +42,9 @@ Options:
                           TERM, LANG only)
   --append ARGS           extra kernel command line (e.g. 'drm.debug=0x1e')
   --memory MB             guest RAM (default 1024)
+  --functions N           QEMU edu PCI devices in the guest, the GPU functions
+                          nova_core.ko binds: 0 to 8 (default 1, or
+                          $NOVA_GUEST_FUNCTIONS)
   --kernel DIR            boot the kernel built in DIR (a build tree made by
                           scripts/debug-kernel.sh: DIR/arch/x86/boot/bzImage,
                           its release in
@@ -94,12 +98,13 @@ accel=${NOVA_ACCEL:-auto}
 script=""
 append=""
 memory=1024
+functions=${NOVA_GUEST_FUNCTIONS:-1}
 interactive=0
 reprobe=0
 kernel_dir=""
 
 # +: options end at CMD, whose own options stay its own.
-opts=$(getopt -n guest-run -o +h -l help,module:,out:,timeout:,accel:,script:,env:,append:,memory:,kernel:,interactive,reprobe-kvm -- "$@") || {
+opts=$(getopt -n guest-run -o +h -l help,module:,out:,timeout:,accel:,script:,env:,append:,memory:,functions:,kernel:,interactive,reprobe-kvm -- "$@") || {
 	usage >&2
 	exit 2
 }
@@ -114,6 +119,7 @@ while [[ $1 != -- ]]; do
 	--env) envs+=("$2") ;;
 	--append) append="$append $2" ;;
 	--memory) memory=$2 ;;
+	--functions) functions=$2 ;;
 	--kernel) kernel_dir=$2 ;;
 	--interactive) interactive=1 && shift && continue ;;
 	--reprobe-kvm) reprobe=1 && shift && continue ;;
@@ -137,6 +143,7 @@ if [[ -z $timeout ]]; then
 fi
 [[ $timeout =~ ^[0-9]+$ && $timeout -gt 0 ]] || die "--timeout wants a positive number of seconds, not '$timeout'"
 [[ $memory =~ ^[0-9]+$ ]] || die "--memory wants megabytes, not '$memory'"
+[[ $functions =~ ^[0-8]$ ]] || die "--functions wants 0 to 8 edu functions, not '$functions'"
 case $accel in tcg | kvm | auto) ;; *) die "--accel must be tcg, kvm or auto, not '$accel'" ;; esac
 for e in "${envs[@]}"; do
 	[[ $e =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "--env wants NAME=VALUE, not '$e'"
@@ -427,6 +434,12 @@ qemu=(
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$(qesc "$out"),mount_tag=novaout,security_model=none,multidevs=remap"
 )
+# QEMU's edu device stands in for a GPU's PCI function (nova_core.ko binds
+# it); without nova_core loaded nothing binds it and it costs nothing. Last,
+# so that the other devices keep their PCI addresses.
+for ((i = 0; i < functions; i++)); do
+	qemu+=(-device edu)
+done
 
 rundir=$(mktemp -d "${TMPDIR:-/tmp}/nova-guest-run.XXXXXX")
 qpid=""

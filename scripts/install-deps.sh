@@ -31,6 +31,7 @@ GUEST_PKGS=(
 	busybox-static
 	cpio
 	libdrm-tests # drmdevice: harness self-test (dynamically linked libdrm user in the guest)
+	pciutils     # lspci -k: which driver binds the guest's PCI functions (edu: nova_core)
 )
 # Lint: the scripts are kept shellcheck-clean.
 LINT_PKGS=(shellcheck)
