@@ -16,7 +16,8 @@
 #                           fails if one failed
 #
 # After each suite nova's accounting must be back to zero (leak-check.sh)
-# and, with NOVA_KO set, nova must unload and load again; either failing
+# and, with NOVA_KO set, nova must unload and load again (with the module
+# parameters in NOVA_KO_PARAMS, space separated, if set); either failing
 # is one more failure of that suite. Each result is printed as
 # "NAME: N passed, N failed, N skipped (T s)" and, with NOVA_RESULTS set
 # (a directory the guest can write), written to NOVA_RESULTS/NAME.result
@@ -33,7 +34,8 @@ say() { echo "[$(basename "$0" .sh)] $*"; }
 
 reload() {
 	rmmod nova || { say "rmmod nova FAILED"; return 1; }
-	insmod "$NOVA_KO" || { say "insmod $NOVA_KO FAILED"; return 1; }
+	# shellcheck disable=SC2086 # NOVA_KO_PARAMS is a list of parameters
+	insmod "$NOVA_KO" ${NOVA_KO_PARAMS:-} || { say "insmod $NOVA_KO FAILED"; return 1; }
 }
 
 # The checks that follow every suite (and every load cycle).

@@ -47,8 +47,6 @@ static int passed, failed, skipped;
 static int current_failed;
 static struct nova_limits lim;
 static uint64_t charge_mappings = 100000;
-/* --limit N: the max_mappings nova is reloaded with before the tests. */
-static unsigned long start_limit;
 
 #define CHECK(cond, ...)                                                        \
 	do {                                                                    \
@@ -726,35 +724,15 @@ int main(int argc, char **argv)
 			module_path = argv[++i];
 		} else if (!strcmp(argv[i], "--mappings") && i + 1 < argc) {
 			charge_mappings = strtoull(argv[++i], NULL, 0);
-		} else if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
-			start_limit = strtoul(argv[++i], NULL, 0);
 		} else {
-			printf("usage: %s [--module nova.ko] [--mappings N] [--limit L]\n"
+			printf("usage: %s [--module nova.ko] [--mappings N]\n"
 			       "Memory cgroup charges and -ENOMEM, the per-file mapping limit, an\n"
 			       "unprivileged render-only client, and with --module the module\n"
 			       "parameters' ranges (reloads nova; leaves it loaded with defaults).\n"
 			       "N mappings measure the charge (default 100000). Needs root.\n"
-			       "--limit L (needs --module): nova is reloaded with max_mappings=L\n"
-			       "first, so the limit tests map L, not the default million, per\n"
-			       "file (the debug kernel's choice: KASAN makes a million slow).\n"
 			       "Prints one line per test and 'limits: N passed, N failed'.\n",
 			       argv[0]);
 			return strcmp(argv[i], "--help") ? 2 : 0;
-		}
-	}
-	if (start_limit && !module_path) {
-		fprintf(stderr, "nova-limits: --limit needs --module\n");
-		return 2;
-	}
-	if (start_limit) {
-		char params[48];
-
-		snprintf(params, sizeof(params), "max_mappings=%lu", start_limit);
-		err = unload() ?: load(params);
-		if (err) {
-			fprintf(stderr, "nova-limits: reloading nova.ko %s: %s\n", params,
-				nova_errno_name(err));
-			return 2;
 		}
 	}
 	err = read_device();
