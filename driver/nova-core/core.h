@@ -61,8 +61,22 @@ int nova_function_check_irq(struct nova_function *fn, const char *how);
 int nova_function_publish(struct nova_function *fn);
 void nova_function_dispatch(struct nova_function *fn, u32 status);
 
+int nova_edu_identify(struct device *dev, u32 id, struct nova_function_info *info);
+
+/* pci.c, built only with CONFIG_PCI: without it there are virtual functions. */
+#if IS_ENABLED(CONFIG_PCI)
 int nova_pci_register(void);
 void nova_pci_unregister(void);
+#else
+static inline int nova_pci_register(void)
+{
+	return 0;
+}
+
+static inline void nova_pci_unregister(void)
+{
+}
+#endif
 
 int nova_virtual_register(unsigned int count);
 void nova_virtual_unregister(void);

@@ -36,13 +36,6 @@
 #define EDU_REG_IRQ_ACK		0x64
 #define EDU_REGS_SIZE		0x80
 
-#define EDU_ID_MAGIC_MASK	0xffff
-#define EDU_ID_MAGIC		0x00ed
-#define EDU_ID_MAJOR(id)	((id) >> 24)
-#define EDU_ID_MINOR(id)	(((id) >> 16) & 0xff)
-/* The revision this driver knows; a new major may change the registers. */
-#define EDU_MAJOR		1
-
 /* edu's DMA engine masks addresses to 28 bits unless told otherwise. */
 #define EDU_DMA_BITS		28
 
@@ -100,21 +93,12 @@ static irqreturn_t nova_pci_irq(int irq, void *data)
 static int nova_pci_identify(struct pci_dev *pdev, void __iomem *regs,
 			     struct nova_function_info *info)
 {
-	u32 id, live;
+	u32 live;
+	int ret;
 
-	id = readl(regs + EDU_REG_ID);
-	if ((id & EDU_ID_MAGIC_MASK) != EDU_ID_MAGIC) {
-		dev_err(&pdev->dev,
-			"identification register reads 0x%08x, not an edu function (0xRRrr00ed), refused\n",
-			id);
-		return -ENODEV;
-	}
-	if (EDU_ID_MAJOR(id) != EDU_MAJOR) {
-		dev_err(&pdev->dev,
-			"identification register reads 0x%08x: edu revision %u.%u, this driver knows only %u.x, refused\n",
-			id, EDU_ID_MAJOR(id), EDU_ID_MINOR(id), EDU_MAJOR);
-		return -ENODEV;
-	}
+	ret = nova_edu_identify(&pdev->dev, readl(regs + EDU_REG_ID), info);
+	if (ret)
+		return ret;
 
 	writel(EDU_LIVENESS_PATTERN, regs + EDU_REG_LIVENESS);
 	live = readl(regs + EDU_REG_LIVENESS);
@@ -124,11 +108,6 @@ static int nova_pci_identify(struct pci_dev *pdev, void __iomem *regs,
 			EDU_LIVENESS_PATTERN, live);
 		return -ENODEV;
 	}
-
-	info->name = "edu";
-	info->major = EDU_ID_MAJOR(id);
-	info->minor = EDU_ID_MINOR(id);
-	info->is_virtual = false;
 	return 0;
 }
 
