@@ -3,10 +3,12 @@
  * Lifetimes of nova's GEM objects, files and devices on a registered
  * drm_device: the logic's accounting follows the real objects (freed object,
  * closed file, object that outlives its file or its device), and removing
- * the device the way rmmod does releases the logic.
+ * the device the way rmmod does releases the logic; and the DRM device nova
+ * binds to nova_core's virtual function.
  */
 
 #include <linux/device.h>
+#include <linux/dma-mapping.h>
 #include <linux/platform_device.h>
 
 #include <kunit/test.h>
@@ -139,14 +141,43 @@ static void an_object_outlives_the_device(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dev->releases, 1U);
 }
 
-static void the_boot_device_is_registered(struct kunit *test)
+/*
+ * Built in, nova_core made one virtual function (kunit-run.sh boots with
+ * nova_core.virtual_functions=1) and nova's initcall registered the
+ * auxiliary driver that binds it: the function's auxiliary device is bound
+ * to nova, and its DRM device is nova's, registered, parented on the
+ * function's platform device (what libdrm enumerates) and importing through
+ * the auxiliary device, whose DMA mask reaches everything.
+ */
+static void the_virtual_function_has_a_drm_device(struct kunit *test)
 {
-	struct device *pdev;
+	struct nova_device *ndev;
+	struct device *pdev, *adev;
+	struct drm_device *drm;
 
-	/* Built in, nova's own initcall registered its platform device. */
-	pdev = bus_find_device_by_name(&platform_bus_type, NULL, NOVA_DRIVER_NAME);
+	pdev = bus_find_device_by_name(&platform_bus_type, NULL, "nova_core_vf.0");
 	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	adev = device_find_child_by_name(pdev, "nova_core.drm.0");
 	put_device(pdev);
+	KUNIT_ASSERT_NOT_NULL(test, adev);
+
+	device_lock(adev);
+	KUNIT_EXPECT_NOT_NULL(test, adev->driver);
+	if (adev->driver)
+		KUNIT_EXPECT_STREQ(test, adev->driver->name, NOVA_DRIVER_NAME);
+	ndev = adev->driver ? dev_get_drvdata(adev) : NULL;
+	KUNIT_EXPECT_NOT_NULL(test, ndev);
+	if (ndev) {
+		drm = ndev->drm;
+		KUNIT_EXPECT_STREQ(test, drm->driver->name, NOVA_DRIVER_NAME);
+		KUNIT_EXPECT_TRUE(test, drm->registered);
+		KUNIT_EXPECT_PTR_EQ(test, drm->dev, pdev);
+		KUNIT_EXPECT_PTR_EQ(test, ndev->dma_dev, adev);
+		KUNIT_EXPECT_EQ(test, dma_get_mask(adev), DMA_BIT_MASK(64));
+		KUNIT_EXPECT_NOT_NULL(test, ndev->fn);
+	}
+	device_unlock(adev);
+	put_device(adev);
 }
 
 static struct kunit_case nova_glue_gem_cases[] = {
@@ -155,7 +186,7 @@ static struct kunit_case nova_glue_gem_cases[] = {
 	KUNIT_CASE(an_object_outlives_its_file),
 	KUNIT_CASE(removing_the_device_releases_the_logic),
 	KUNIT_CASE(an_object_outlives_the_device),
-	KUNIT_CASE(the_boot_device_is_registered),
+	KUNIT_CASE(the_virtual_function_has_a_drm_device),
 	{}
 };
 
