@@ -2,8 +2,10 @@
 #
 # nova: kernel module, userspace library and tools, tests.
 #
-#   make            build nova.ko and the userspace (library, tools, tests)
-#   make run        boot a QEMU guest, load nova.ko, run novainfo and nova-demo
+#   make            build nova_core.ko, nova.ko and the userspace (library,
+#                   tools, tests)
+#   make run        boot a QEMU guest, load nova_core.ko and nova.ko, run
+#                   novainfo and nova-demo
 #   make check      every test: module and uAPI checks, hosted C++ tests, KUnit
 #                   on UML, libnova's hosted tests and ABI (abidiff), libnova's
 #                   and igt's tests in the guest, and check-debug; then the
@@ -28,6 +30,11 @@ KDIR ?= $(shell scripts/kernel-env.sh --kdir)
 BUILD := $(CURDIR)/build
 USERSPACE := $(BUILD)/userspace
 GUEST_RUN := scripts/guest-run.sh
+# Every guest loads nova_core.ko first: nova.ko needs its symbols, and binds
+# the auxiliary device of each function nova_core makes (the guest's edu
+# PCI functions, one by default).
+GUEST_MODULES_IN = --module $(1)/nova_core.ko --module $(1)/nova.ko
+GUEST_MODULES := $(call GUEST_MODULES_IN,$(CURDIR))
 # Quiet like Kbuild: V=1 shows the commands (Kbuild reads V itself).
 Q := $(if $(filter 1,$(V)),,@)
 ifneq ($(V),1)
@@ -46,9 +53,9 @@ deps:
 	@scripts/install-deps.sh
 
 module:
-	@echo "[build] nova.ko against $(KDIR)"
+	@echo "[build] nova_core.ko and nova.ko against $(KDIR)"
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) modules
-	@scripts/check-module.sh nova.ko
+	@scripts/check-module.sh nova.ko nova_core.ko
 
 userspace:
 	@echo "[build] libnova, tools and tests"
@@ -83,7 +90,7 @@ check-docs:
 run: deps
 	@$(MAKE) --no-print-directory all
 	@echo "[run] booting the guest: novainfo, then the buffer round trip"
-	$(GUEST_RUN) --module nova.ko -- \
+	$(GUEST_RUN) $(GUEST_MODULES) -- \
 		sh -c '$(USERSPACE)/novainfo && echo && $(USERSPACE)/nova-demo'
 
 # --- benchmarks -----------------------------------------------------------------
@@ -95,7 +102,7 @@ BENCH_ARGS ?=
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@echo "[bench] nova-bench in the guest: every row next to its reference"
-	$(GUEST_RUN) --timeout 1800 --module nova.ko -- $(USERSPACE)/nova-bench $(BENCH_ARGS)
+	$(GUEST_RUN) --timeout 1800 $(GUEST_MODULES) -- $(USERSPACE)/nova-bench $(BENCH_ARGS)
 
 # VM_BIND's cost per operation at 1 thousand, 64 thousand and 1 million live
 # mappings, single and batched, and the kernel bytes per mapping: a table,
@@ -104,7 +111,7 @@ bench: deps
 bench-vm: deps
 	@$(MAKE) --no-print-directory all
 	@echo "[bench] nova-bench --vm-scaling in the guest"
-	$(GUEST_RUN) --timeout 900 --module nova.ko -- $(USERSPACE)/nova-bench --vm-scaling
+	$(GUEST_RUN) --timeout 900 $(GUEST_MODULES) -- $(USERSPACE)/nova-bench --vm-scaling
 
 # --- tests ---------------------------------------------------------------------
 #
@@ -148,7 +155,7 @@ $(Q)set -o pipefail; export NOVA_RESULTS=$(CHECK)/$(1); \
 endef
 
 check-module: module
-	$(call layer,module,scripts/check-module.sh nova.ko)
+	$(call layer,module,scripts/check-module.sh nova.ko nova_core.ko)
 
 # The frozen uAPI: header hygiene, layout pins, upstream compatibility and the
 # layout baseline. Uses the sanitized kernel uapi headers the module build made.
@@ -196,15 +203,22 @@ check-kunit: deps
 # the C++ wrapper's suites, nova-demo, novainfo's JSON, the buffer churn
 # benchmark and nova-bench as smoke runs, the documented errno table, the
 # isolation tests and the limits tests (memory cgroup, mapping limit,
-# unprivileged clients, module parameters: nova-limits reloads nova); after
-# each, nova's accounting must be back to zero and nova must reload.
+# unprivileged clients, module parameters: nova-limits reloads nova), and
+# the functions suite: nova_core bound to both edu functions, nova to their
+# auxiliary devices, libdrm's drmdevice listing them with PCI bus info,
+# novainfo listing both, PRIME between them (nova-prime-pair). The guest
+# has two functions (two nova devices) for that; the other suites use the
+# first. After each, nova's accounting must be back to zero and nova must
+# reload (nova_core stays loaded).
 # $(call GUEST_ENV,LAYER,NOVA_KO): what the guest's suite runner needs.
-GUEST_ENV = --env NOVA_KO=$(2) --env NOVA_USERSPACE=$(USERSPACE) \
+GUEST_ENV = --env NOVA_KO=$(2) --env NOVA_CORE_KO=$(dir $(2))nova_core.ko \
+	--env NOVA_USERSPACE=$(USERSPACE) \
 	--env NOVA_UAPI=$(BUILD)/uapi --env NOVA_RELIABILITY=$(BUILD)/reliability \
 	--env NOVA_RESULTS=$(CHECK)/$(1)
 check-guest: module userspace
 	@echo "[check] in-guest tests on Debian's kernel"
-	$(call layer,guest,$(GUEST_RUN) --out $(CHECK)/guest --module nova.ko $(call GUEST_ENV,guest,$(CURDIR)/nova.ko) \
+	$(call layer,guest,$(GUEST_RUN) --out $(CHECK)/guest --functions 2 $(GUEST_MODULES) \
+		$(call GUEST_ENV,guest,$(CURDIR)/nova.ko) --env NOVA_GUEST_FUNCTIONS=2 \
 		--script tests/guest/check-guest.sh)
 
 # --- the debug kernel ----------------------------------------------------------
@@ -234,14 +248,14 @@ debug-kernel:
 	@scripts/debug-kernel.sh >/dev/null
 
 module-debug: debug-kernel
-	@echo "[build] nova.ko against the debug kernel, in $(DEBUG_MODULE)"
+	@echo "[build] nova_core.ko and nova.ko against the debug kernel, in $(DEBUG_MODULE)"
 	@mkdir -p $(DEBUG_MODULE)/scripts
 	@rsync -a --delete --include='*/' --include='*.c' --include='*.h' --include='*.cpp' \
 		--include='*.hpp' --exclude='*.mod.c' --exclude='*' driver/ $(DEBUG_MODULE)/driver/
 	@rsync -a Kbuild $(DEBUG_MODULE)/Kbuild
 	@rsync -a scripts/install-kernel-uapi.sh $(DEBUG_MODULE)/scripts/
 	$(Q)$(MAKE) -C $$(scripts/debug-kernel.sh --print-dir) M=$(DEBUG_MODULE) modules
-	@scripts/check-module.sh $(DEBUG_MODULE)/nova.ko
+	@scripts/check-module.sh $(DEBUG_MODULE)/nova.ko $(DEBUG_MODULE)/nova_core.ko
 	@scripts/check-instrumented.sh $(DEBUG_MODULE)
 
 # The guest's output dir is the layer's: debug-report reads its dmesg.
@@ -249,7 +263,7 @@ check-debug: deps module-debug userspace
 	@echo "[check] in-guest suite on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)"
 	$(call layer,debug,$(GUEST_RUN) --kernel $$(scripts/debug-kernel.sh --print-dir) \
 		--out $(CHECK)/debug --timeout 2400 --memory 2048 \
-		--module $(DEBUG_MODULE)/nova.ko:$(DEBUG_NOVA_PARAMS) \
+		--module $(DEBUG_MODULE)/nova_core.ko --module $(DEBUG_MODULE)/nova.ko:$(DEBUG_NOVA_PARAMS) \
 		$(call GUEST_ENV,debug,$(DEBUG_MODULE)/nova.ko) --env NOVA_KO_PARAMS=$(DEBUG_NOVA_PARAMS) \
 		--env NOVA_FUZZ_ITERATIONS=$(NOVA_FUZZ_ITERATIONS) \
 		--env NOVA_STRESS_SECONDS=$(NOVA_STRESS_SECONDS) \
@@ -272,7 +286,7 @@ check-igt: igt module
 	@echo "[check] igt API declarations, then the igt tests in the guest"
 	$(call layer,igt,$(MAKE) --no-print-directory -C tests/igt O=$(BUILD)/igt check-api | \
 		scripts/check-summary.py record $(CHECK)/igt igt-api && \
-		$(GUEST_RUN) --timeout 600 --out $(CHECK)/igt --module nova.ko $(call GUEST_ENV,igt,$(CURDIR)/nova.ko) \
+		$(GUEST_RUN) --timeout 600 --out $(CHECK)/igt $(GUEST_MODULES) $(call GUEST_ENV,igt,$(CURDIR)/nova.ko) \
 		-- sh tests/guest/check-guest.sh --igt $(BUILD)/igt $(IGT_TESTS))
 
 clean:

@@ -2,21 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check-guest's suites, run in the guest (scripts/guest-run.sh
-# --script) on Debian's kernel with nova.ko loaded: libnova's suite, the C++
-# wrapper's, nova-demo, novainfo's JSON, a short run of the buffer churn
-# benchmark (figures only), a smoke run of nova-bench (its JSON must be
-# complete; no timing is judged), the documented errno table, the isolation
-# tests and the limits tests (nova-limits reloads nova itself). After each
-# one nova's accounting must be back to zero and nova must reload
-# (tests/guest/suite.sh). With --igt, the igt tests instead (make
-# check-igt), each subtest in its own process.
+# --script) on Debian's kernel with nova_core.ko and nova.ko loaded: the
+# modules' shape and PRIME between two functions (functions.sh), libnova's
+# suite, the C++ wrapper's, nova-demo, novainfo's JSON, a short run of the
+# buffer churn benchmark (figures only), a smoke run of nova-bench (its
+# JSON must be complete; no timing is judged), the documented errno table,
+# the isolation tests and the limits tests (nova-limits reloads nova
+# itself). After each one nova's accounting must be back to zero and nova
+# must reload (tests/guest/suite.sh; nova_core stays loaded). With --igt,
+# the igt tests instead (make check-igt), each subtest in its own process.
 #
 # Environment (guest-run.sh --env): NOVA_KO (nova.ko, for the reloads),
+# NOVA_CORE_KO (nova_core.ko, which functions.sh reloads with a virtual
+# function), NOVA_GUEST_FUNCTIONS (the guest's edu functions, default 1),
 # NOVA_USERSPACE, NOVA_UAPI, NOVA_RELIABILITY (build directories),
 # NOVA_RESULTS (where suite.sh writes one result per suite).
 
 usage() {
-	sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '4,19p' "$0" | sed 's/^# \{0,1\}//'
 	echo "usage: $0 [--igt BINDIR [BINARY...]]"
 }
 opts=$(getopt -n check-guest -o h -l help,igt: -- "$@") || { usage >&2 && exit 2; }
@@ -51,6 +54,7 @@ bench_smoke() {
 		{ cat "$suite_tmp/bench.err" && return 1; }
 }
 
+suite functions "$suite_dir/functions.sh" "${NOVA_GUEST_FUNCTIONS:-1}" "$us"
 suite libnova "$us/nova-libtest"
 suite nova.hpp "$us/nova-cxx-test"
 suite_exit nova-demo "$us/nova-demo" --size 64K

@@ -15,10 +15,11 @@
 #   suite_done LABEL        prints "LABEL: N passed, N failed" (suites),
 #                           fails if one failed
 #
-# After each suite nova's accounting must be back to zero (leak-check.sh)
-# and, with NOVA_KO set, nova must unload and load again (with the module
-# parameters in NOVA_KO_PARAMS, space separated, if set); either failing
-# is one more failure of that suite. Each result is printed as
+# After each suite nova's accounting must be back to zero (leak-check.sh,
+# every nova DRM device's) and, with NOVA_KO set, nova must unload and
+# load again (with the module parameters in NOVA_KO_PARAMS, space
+# separated, if set); either failing is one more failure of that suite.
+# Each result is printed as
 # "NAME: N passed, N failed, N skipped (T s)" and, with NOVA_RESULTS set
 # (a directory the guest can write), written to NOVA_RESULTS/NAME.result
 # as "passed=N failed=N skipped=N seconds=T" for scripts/check-summary.py.
@@ -32,6 +33,8 @@ suites_failed=0
 
 say() { echo "[$(basename "$0" .sh)] $*"; }
 
+# Only nova: nova_core stays loaded, and nova's probe binds its functions
+# again during insmod (the auxiliary bus probes synchronously).
 reload() {
 	rmmod nova || { say "rmmod nova FAILED"; return 1; }
 	# shellcheck disable=SC2086 # NOVA_KO_PARAMS is a list of parameters

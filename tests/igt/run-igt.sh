@@ -3,9 +3,11 @@
 #
 # Runs nova's igt tests the way igt_runner does: each subtest of each binary
 # in its own process (--run-subtest), its result taken from igt's output and
-# exit code. Meant to run where nova.ko is loaded, e.g. in the guest:
+# exit code. Meant to run where nova_core.ko and nova.ko are loaded, e.g. in
+# the guest:
 #
-#   scripts/guest-run.sh --module nova.ko --env IGT_FORCE_DRIVER=nova -- \
+#   scripts/guest-run.sh --module nova_core.ko --module nova.ko \
+#           --env IGT_FORCE_DRIVER=nova -- \
 #           tests/igt/run-igt.sh build/igt
 set -uo pipefail
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The debug-kernel suite, run inside the guest (scripts/guest-run.sh --script,
-# as make check-debug does) with nova.ko already loaded: every test program
+# as make check-debug does) with nova_core.ko and nova.ko already loaded
+# (nova_core stays loaded throughout; only nova is reloaded): every test program
 # through tests/guest/suite.sh (after each, nova's accounting must be back
 # to zero and nova must unload and load again); then load/unload cycles
 # with a client in between. The harness's final rmmod and kmemleak scan
