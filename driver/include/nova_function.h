@@ -92,8 +92,9 @@ struct nova_function *nova_function_from_auxdev(struct auxiliary_device *adev);
  * function a platform device of nova_core's. Userspace (libdrm's
  * drmGetDevices2()) knows these buses and not the auxiliary bus, so this,
  * not the auxiliary device, is the DRM device's parent. It is also the
- * device to DMA-map for: nova_core has set its DMA mask to what the
- * function can address (edu: 28 bits, like the real device).
+ * device to DMA-map for what the function's hardware accesses: nova_core
+ * has set its DMA mask to what the function can address (edu: 28 bits,
+ * like the real device). Memory only the CPU touches needs no such limit.
  *
  * Managed resources (devm_*) of the DRM side belong on the auxiliary
  * device: the bus device's are nova_core's and are released only when
