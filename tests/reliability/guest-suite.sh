@@ -26,7 +26,7 @@
 # closing 'debug-suite: N passed, N failed' (one per program, cycles included).
 
 if [ "${1:-}" = "--help" ]; then
-	sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//'
 	exit 0
 fi
 set -u
