@@ -84,6 +84,11 @@ void nova_kunit_dev_remove(struct nova_kunit_dev *dev)
 	root_device_unregister(dev->parent);
 }
 
+static void nova_kunit_drm_put(void *drm)
+{
+	drm_dev_put(drm);
+}
+
 static void nova_kunit_dev_free(struct kunit_resource *res)
 {
 	nova_kunit_dev_remove(res->data);
@@ -114,6 +119,7 @@ struct nova_kunit_dev *nova_kunit_dev_create(struct kunit *test,
 	struct nova_logic_device_config defaults;
 	struct nova_kunit_dev *dev;
 	struct nova_device *ndev;
+	struct drm_device *drm;
 	int ret;
 
 	if (!config) {
@@ -127,10 +133,21 @@ struct nova_kunit_dev *nova_kunit_dev_create(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, kunit_alloc_resource(test, nova_kunit_dev_init,
 							 nova_kunit_dev_free, GFP_KERNEL, dev));
 
-	/* From here on, the steps of nova_drv.c's nova_device_create(). */
-	ndev = devm_drm_dev_alloc(dev->parent, &nova_kunit_driver, struct nova_device, drm);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ndev);
-	dev->drm = &ndev->drm;
+	/*
+	 * From here on, the steps of nova_drv.c's nova_probe(), minus the
+	 * function: a bare drm_device, nova's struct in its managed memory.
+	 * The probe's reference is dropped by devres on the root device, so
+	 * the devres group's release is the remove's drm_dev_put().
+	 */
+	drm = drm_dev_alloc(&nova_kunit_driver, dev->parent);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, drm);
+	ret = devm_add_action_or_reset(dev->parent, nova_kunit_drm_put, drm);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	dev->drm = drm;
+	ndev = drmm_kzalloc(drm, sizeof(*ndev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ndev);
+	ndev->drm = drm;
+	drm->dev_private = ndev;
 
 	ret = nova_logic_device_create(config, &dev->logic);
 	KUNIT_ASSERT_EQ(test, ret, 0);

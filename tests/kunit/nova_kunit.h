@@ -4,8 +4,9 @@
  *
  * Linux 6.1 has no drm_kunit_helpers, so the suites build their own nova
  * device: a root device as parent, a drm_device allocated and registered
- * the way nova_drv.c does it (devm_drm_dev_alloc, the logic device released
- * by a drmm action, drm_dev_register), and clients opened with DRM's own
+ * the way nova_drv.c's probe does it (drm_dev_alloc, nova's struct in drmm
+ * memory as dev_private, the logic device released by a drmm action,
+ * drm_dev_register), and clients opened with DRM's own
  * drm_file_alloc() on the render (or primary) minor, so nova_open() and
  * nova_postclose() run exactly as for a real open(2) and close(2).
  *

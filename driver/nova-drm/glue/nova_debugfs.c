@@ -5,15 +5,20 @@
  *
  * /sys/kernel/debug/dri/<minor>/nova_stats  device and per-client counters
  * /sys/kernel/debug/dri/<minor>/nova_vm     every client's GPU VA mappings
+ * /sys/kernel/debug/dri/<minor>/nova_function  the function the device
+ *                                            drives: kind and revision
  */
 
 #include <linux/debugfs.h>
+#include <linux/device.h>
 #include <linux/pid.h>
 #include <linux/seq_file.h>
 
 #include <drm/drm_debugfs.h>
+#include <drm/drm_drv.h>
 
 #include "nova_drv.h"
+#include "nova_function.h"
 
 static int nova_stats_show(struct seq_file *m, void *data)
 {
@@ -75,9 +80,38 @@ static int nova_vm_show(struct seq_file *m, void *data)
 	return 0;
 }
 
+/*
+ * Reads the function, so only while it is there: a reader that raced with
+ * the function's removal gets -ENODEV (see nova_drv.c's list of the paths
+ * that touch the function).
+ */
+static int nova_function_show(struct seq_file *m, void *data)
+{
+	struct drm_info_node *node = m->private;
+	struct drm_device *drm = node->minor->dev;
+	struct nova_device *ndev = to_nova_device(drm);
+	const struct nova_function_info *info;
+	struct device *bus_dev;
+	int idx;
+
+	if (!ndev->fn)
+		return -ENODEV;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	info = nova_function_get_info(ndev->fn);
+	bus_dev = nova_function_bus_device(ndev->fn);
+	seq_printf(m, "kind: %s\n", info->name);
+	seq_printf(m, "revision: %u.%u\n", info->major, info->minor);
+	seq_printf(m, "virtual: %s\n", info->is_virtual ? "yes" : "no");
+	seq_printf(m, "bus: %s %s\n", dev_bus_name(bus_dev), dev_name(bus_dev));
+	drm_dev_exit(idx);
+	return 0;
+}
+
 static const struct drm_info_list nova_debugfs_list[] = {
 	{ "nova_stats", nova_stats_show, 0, NULL },
 	{ "nova_vm", nova_vm_show, 0, NULL },
+	{ "nova_function", nova_function_show, 0, NULL },
 };
 
 void nova_debugfs_init(struct drm_minor *minor)

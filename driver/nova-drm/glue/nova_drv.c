@@ -4,20 +4,20 @@
  * (driver/nova-drm/logic/) behind this C glue.
  *
  * This file reads in the order of the driver's life: module parameters, the
- * drm_driver, and module init and exit, which create and destroy one virtual
- * device.
+ * drm_driver, the auxiliary driver's probe and remove, module init and exit.
  *
- * The device is a platform device of nova's own ("nova"), so the module loads
- * without hardware and never binds to another driver's device: a virtio-gpu or
- * any real GPU in the same machine keeps its driver.
+ * nova.ko is the auxiliary driver of nova_core.ko's functions
+ * (nova_function.h): one DRM device per function, made when nova_core's
+ * auxiliary device nova_core.drm.<id> binds and unplugged when it goes.
+ * Loaded without nova_core functions, nova simply has no device.
  */
 
+#include <linux/auxiliary_bus.h>
 #include <linux/dma-mapping.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
-#include <linux/platform_device.h>
 #include <linux/sizes.h>
 
 #include <drm/drm_drv.h>
@@ -27,6 +27,7 @@
 #include <drm/drm_prime.h>
 
 #include "nova_drv.h"
+#include "nova_function.h"
 
 /*
  * Module parameters: each has a range, checked at load (nova_check_params());
@@ -68,6 +69,7 @@ static const struct drm_driver nova_drm_driver = {
 	 */
 	.prime_handle_to_fd = drm_gem_prime_handle_to_fd,
 	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
+	.gem_prime_import = nova_gem_prime_import,
 	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
 	.gem_prime_mmap = drm_gem_prime_mmap,
 	.ioctls = nova_ioctls,
@@ -84,13 +86,16 @@ static const struct drm_driver nova_drm_driver = {
 	.patchlevel = NOVA_DRIVER_PATCHLEVEL,
 };
 
-static struct platform_device *nova_pdev;
-static struct nova_device *nova_dev;
-
 /* Drops the glue's reference when the last user of the drm_device is gone. */
 static void nova_logic_release(struct drm_device *drm, void *logic)
 {
 	nova_logic_device_put(logic);
+}
+
+/* The DMA device outlives the function while imported buffers need it. */
+static void nova_dma_dev_put(struct drm_device *drm, void *dma_dev)
+{
+	put_device(dma_dev);
 }
 
 /*
@@ -149,36 +154,140 @@ static int nova_logic_config(struct nova_logic_device_config *config)
 	return 0;
 }
 
-static int nova_device_create(struct device *parent)
+/*
+ * What touches the function (struct nova_function, nova_function.h), and
+ * how each path knows it is still there:
+ *  - nova_probe(): before drm_dev_register(), the function is valid (the
+ *    auxiliary driver's probe is within its lifetime);
+ *  - nova_remove(): likewise until it returns; drm_dev_unplug() there
+ *    waits for every drm_dev_enter() section to end first;
+ *  - debugfs nova_function (nova_debugfs.c): inside drm_dev_enter(), so it
+ *    never reads a function whose remove has run.
+ * Nothing else does: the ioctls serve the logic, which knows no function,
+ * and the DRM core refuses them with -ENODEV once the device is unplugged.
+ * A new path that reaches the function goes inside drm_dev_enter() and
+ * joins this list.
+ */
+
+static int nova_probe(struct auxiliary_device *adev, const struct auxiliary_device_id *id)
 {
 	struct nova_logic_device_config config = {};
+	const struct nova_function_info *info;
 	struct nova_logic_device *logic;
+	struct nova_function *fn;
 	struct nova_device *ndev;
+	struct drm_device *drm;
+	struct device *bus_dev;
 	int ret;
+
+	fn = nova_function_from_auxdev(adev);
+	if (!fn)
+		return -ENODEV;
+	bus_dev = nova_function_bus_device(fn);
+	info = nova_function_get_info(fn);
 
 	ret = nova_logic_config(&config);
 	if (ret)
 		return ret;
 
-	ndev = devm_drm_dev_alloc(parent, &nova_drm_driver, struct nova_device, drm);
-	if (IS_ERR(ndev))
-		return PTR_ERR(ndev);
+	/*
+	 * nova's objects are only ever touched by the CPU (the GPU is
+	 * virtual), so what it DMA-maps, another driver's dma-buf it imports,
+	 * must be reachable by the CPU, nothing more. The function's bus device
+	 * carries the function's own DMA limit (edu: 28 bits) and the guest has
+	 * no swiotlb, so mapping for it refuses pages above 256 MiB. The
+	 * auxiliary device, which is bound to nova.ko and to nothing else, is
+	 * nova's DMA device instead, with a mask that reaches everything.
+	 */
+	ret = dma_coerce_mask_and_coherent(&adev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+
+	/*
+	 * The parent is the bus device (PCI or platform), which libdrm's
+	 * drmGetDevices2() knows; it skips a DRM device whose parent is on the
+	 * auxiliary bus. The drm_device is not managed on the parent's devres:
+	 * that is nova_core's and is released only when nova_core unbinds, so
+	 * every rebind of nova would add one. nova_remove() drops it instead.
+	 */
+	drm = drm_dev_alloc(&nova_drm_driver, bus_dev);
+	if (IS_ERR(drm))
+		return PTR_ERR(drm);
+
+	ndev = drmm_kzalloc(drm, sizeof(*ndev), GFP_KERNEL);
+	if (!ndev) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
+	ndev->drm = drm;
+	ndev->fn = fn;
+	drm->dev_private = ndev;
+
+	/*
+	 * An imported buffer's attachment keeps the DMA device until the
+	 * buffer is freed, which may be after remove: hold it as long as the
+	 * drm_device. The reference keeps the struct device, never the function.
+	 */
+	ndev->dma_dev = get_device(&adev->dev);
+	ret = drmm_add_action_or_reset(drm, nova_dma_dev_put, ndev->dma_dev);
+	if (ret)
+		goto err_put;
 
 	ret = nova_logic_device_create(&config, &logic);
 	if (ret)
-		return ret;
-	ret = drmm_add_action_or_reset(&ndev->drm, nova_logic_release, logic);
+		goto err_put;
+	ret = drmm_add_action_or_reset(drm, nova_logic_release, logic);
 	if (ret)
-		return ret;
+		goto err_put;
 	ndev->logic = logic;
 
-	ret = drm_dev_register(&ndev->drm, 0);
+	auxiliary_set_drvdata(adev, ndev);
+	ret = drm_dev_register(drm, 0);
 	if (ret)
-		return ret;
-	nova_dev = ndev;
+		goto err_put;
+
+	dev_info(&adev->dev, "DRM device on %s %s (%s function %u.%u), minor %d\n",
+		 dev_bus_name(bus_dev), dev_name(bus_dev), info->name, info->major,
+		 info->minor, drm->primary->index);
 	return 0;
+
+err_put:
+	drm_dev_put(drm);
+	return ret;
 }
 
+/*
+ * The function goes when this returns. drm_dev_unplug() makes every later
+ * ioctl, open and drm_dev_enter() fail with -ENODEV, waits for those already
+ * inside drm_dev_enter(), unregisters the minors and zaps the clients' CPU
+ * mappings. Open files keep the drm_device (and the logic) until the last
+ * one closes; the reference dropped here is the probe's.
+ */
+static void nova_remove(struct auxiliary_device *adev)
+{
+	struct nova_device *ndev = auxiliary_get_drvdata(adev);
+
+	drm_dev_unplug(ndev->drm);
+	drm_dev_put(ndev->drm);
+}
+
+static const struct auxiliary_device_id nova_auxdev_ids[] = {
+	{ .name = NOVA_FUNCTION_AUXDEV_ID },
+	{}
+};
+MODULE_DEVICE_TABLE(auxiliary, nova_auxdev_ids);
+
+/* Without a .name, the auxiliary bus names the driver after the module: nova. */
+static struct auxiliary_driver nova_auxdrv = {
+	.id_table = nova_auxdev_ids,
+	.probe = nova_probe,
+	.remove = nova_remove,
+};
+
+/*
+ * The parameters are the module's, so they are checked once, at load: a
+ * value out of range refuses the load rather than every probe.
+ */
 static int __init nova_init(void)
 {
 	int ret;
@@ -186,36 +295,12 @@ static int __init nova_init(void)
 	ret = nova_check_params();
 	if (ret)
 		return ret;
-
-	nova_pdev = platform_device_register_simple(NOVA_DRIVER_NAME, -1, NULL, 0);
-	if (IS_ERR(nova_pdev))
-		return PTR_ERR(nova_pdev);
-
-	/* A devres group ties the drm_device's managed resources to this init. */
-	if (!devres_open_group(&nova_pdev->dev, NULL, GFP_KERNEL)) {
-		ret = -ENOMEM;
-		goto err_unregister;
-	}
-	/* Objects are plain shmem pages; a 64-bit mask lets importers map them. */
-	dma_coerce_mask_and_coherent(&nova_pdev->dev, DMA_BIT_MASK(64));
-
-	ret = nova_device_create(&nova_pdev->dev);
-	if (ret)
-		goto err_release;
-	return 0;
-
-err_release:
-	devres_release_group(&nova_pdev->dev, NULL);
-err_unregister:
-	platform_device_unregister(nova_pdev);
-	return ret;
+	return auxiliary_driver_register(&nova_auxdrv);
 }
 
 static void __exit nova_exit(void)
 {
-	drm_dev_unregister(&nova_dev->drm);
-	devres_release_group(&nova_pdev->dev, NULL);
-	platform_device_unregister(nova_pdev);
+	auxiliary_driver_unregister(&nova_auxdrv);
 }
 
 module_init(nova_init);
@@ -223,3 +308,4 @@ module_exit(nova_exit);
 
 MODULE_DESCRIPTION(NOVA_DRIVER_DESC);
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(NOVA_CORE);

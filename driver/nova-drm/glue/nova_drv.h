@@ -44,14 +44,30 @@
  */
 #define NOVA_GFP_CLIENT		(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
+struct nova_function;
+
+/*
+ * One per function (nova_drv.c). It lives in the drm_device's managed memory
+ * (drmm) and is its dev_private: the drm_device comes from drm_dev_alloc(),
+ * which gives a bare one, since it is parented on a device whose devres is
+ * not nova's.
+ */
 struct nova_device {
-	struct drm_device drm;
+	struct drm_device *drm;
 	struct nova_logic_device *logic;
+	/*
+	 * The function: valid until nova_remove() returns, so reached only
+	 * inside drm_dev_enter() once the device is registered. NULL for the
+	 * KUnit suites' devices, which have none.
+	 */
+	struct nova_function *fn;
+	/* What imported dma-bufs are attached to (nova_gem_prime_import()). */
+	struct device *dma_dev;
 };
 
 static inline struct nova_device *to_nova_device(struct drm_device *drm)
 {
-	return container_of(drm, struct nova_device, drm);
+	return drm->dev_private;
 }
 
 /*
@@ -80,6 +96,8 @@ void nova_postclose(struct drm_device *drm, struct drm_file *file);
 
 /* nova_gem.c */
 struct drm_gem_object *nova_gem_create_object(struct drm_device *drm, size_t size);
+struct dma_buf;
+struct drm_gem_object *nova_gem_prime_import(struct drm_device *drm, struct dma_buf *dma_buf);
 
 /* nova_debugfs.c */
 void nova_debugfs_init(struct drm_minor *minor);

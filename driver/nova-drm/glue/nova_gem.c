@@ -21,6 +21,7 @@
 
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_prime.h>
 #include <drm/drm_vma_manager.h>
 
 #include "nova_drv.h"
@@ -75,6 +76,18 @@ struct drm_gem_object *nova_gem_create_object(struct drm_device *drm, size_t siz
 		return ERR_PTR(-ENOMEM);
 	nobj->shmem.base.funcs = &nova_gem_funcs;
 	return &nobj->shmem.base;
+}
+
+/*
+ * drm_driver.gem_prime_import: another device's dma-buf is attached to nova's
+ * DMA device (see nova_probe()), not to the drm_device's parent, whose mask is
+ * the function's (edu: 28 bits) and would refuse pages above 256 MiB. nova's
+ * own dma-bufs still resolve to the original object: the helper checks that
+ * before it attaches.
+ */
+struct drm_gem_object *nova_gem_prime_import(struct drm_device *drm, struct dma_buf *dma_buf)
+{
+	return drm_gem_prime_import_dev(drm, dma_buf, to_nova_device(drm)->dma_dev);
 }
 
 struct nova_svc_status nova_svc_gem_create(struct nova_svc_file *svc_file, __u64 size,
