@@ -1,0 +1,1021 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nova-unplug: removes nova's device under running clients, again and again,
+ * and checks the unplug contract (Documentation/unplug.rst). Run in the
+ * guest as root with nova_core.ko and nova.ko loaded and an edu function.
+ *
+ * Each cycle of a scenario starts --clients clients on the first edu-backed
+ * nova device: each opens the render node, creates two objects, CPU-maps
+ * one and writes a pattern into it, VM_BINDs both, and runs --threads
+ * threads of ioctls (GETPARAM, GEM_INFO, VM_BIND map/unmap, GEM_CREATE and
+ * GEM_CLOSE) until they see -ENODEV. Then the scenario removes the device,
+ * and the cycle checks: every thread's ioctls end in -ENODEV (any other
+ * error fails), every ioctl on the old files fails with -ENODEV, reading and
+ * writing the old CPU mapping does not kill the client (what it sees is
+ * counted: the bytes, or SIGBUS), closing everything drops the module
+ * references the files held. The time from the removal trigger until the
+ * last file is released is measured. The scenario then restores the device
+ * and a new client must use it normally, with nova's accounting at zero.
+ *
+ * Scenarios: aux-unbind (sysfs unbind/bind of nova from nova_core.drm.N),
+ * core-unbind (of nova_core from the PCI function), pci-remove (sysfs
+ * remove, then rescan), device-del (QEMU device_del and device_add of a new
+ * edu function, through tests/guest/qemu-monitor.sh; needs guest-run.sh
+ * --monitor), rmmod (of either module in either order, with clients:
+ * refused, the clients keep working; without: unloaded and loaded again;
+ * needs --nova-ko and --nova-core-ko).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "nova_drm.h"
+
+#define BO_SIZE		(64 * 1024)
+#define MAX_CLIENTS	16
+#define MAX_THREADS	8
+#define WAIT_SECONDS	60
+
+static int opt_cycles = 20;
+static int opt_clients = 4;
+static int opt_threads = 2;
+static const char *opt_nova_ko;
+static const char *opt_nova_core_ko;
+static const char *opt_ko_params = "";
+static const char *opt_monitor = "tests/guest/qemu-monitor.sh";
+static bool opt_verbose;
+
+/* ------------------------------------------------------------ helpers */
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static __attribute__((format(printf, 1, 2))) void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("nova-unplug: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(fd, req, arg);
+	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+	return ret ? errno : 0;
+}
+
+/* Writes @text to the sysfs file @path; 0 or the errno. */
+static int sysfs_write(const char *path, const char *text)
+{
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (write(fd, text, strlen(text)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static long sysfs_read_long(const char *path)
+{
+	char buf[32] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? strtol(buf, NULL, 10) : -1;
+}
+
+/* ------------------------------------------------------------ the device */
+
+/* A nova DRM device: its render node and where it sits. */
+struct nova_dev {
+	char render[64];	/* /dev/dri/renderDN */
+	char pci[32];		/* 0000:00:05.0, or "" for a virtual function */
+	char aux[64];		/* nova_core.drm.N */
+};
+
+/* Copies @src into @dst of @len bytes; false if it does not fit. */
+static bool copy_name(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= len)
+		return false;
+	memcpy(dst, src, n + 1);
+	return true;
+}
+
+static bool is_nova(const char *node)
+{
+	drmVersionPtr v;
+	bool nova;
+	int fd;
+
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	v = drmGetVersion(fd);
+	nova = v && v->name && !strcmp(v->name, "nova");
+	drmFreeVersion(v);
+	close(fd);
+	return nova;
+}
+
+/* The first nova device on a PCI function (at @want, unless NULL). */
+static bool find_dev(struct nova_dev *dev, const char *want)
+{
+	char link[PATH_MAX], path[PATH_MAX + 64], name[300];
+	struct dirent *e, *c;
+	bool found = false;
+	DIR *d, *cd;
+
+	d = opendir("/sys/class/drm");
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		ssize_t n;
+		char *base;
+
+		if (strncmp(e->d_name, "renderD", 7))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/drm/%s/device", e->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n < 0)
+			continue;
+		link[n] = 0;
+		base = strrchr(link, '/');
+		base = base ? base + 1 : link;
+		if (!copy_name(name, sizeof(name), base))
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", name);
+		if (access(path, F_OK) || (want && strcmp(want, base)))
+			continue;	/* not a PCI function, or not that one */
+		if (!copy_name(name, sizeof(dev->render) - 10, e->d_name))
+			continue;
+		snprintf(dev->render, sizeof(dev->render), "/dev/dri/%s", name);
+		if (!is_nova(dev->render) || !copy_name(dev->pci, sizeof(dev->pci), base))
+			continue;
+		dev->aux[0] = 0;
+		cd = opendir(path);
+		while (cd && (c = readdir(cd)))
+			if (!strncmp(c->d_name, "nova_core.drm.", 14))
+				copy_name(dev->aux, sizeof(dev->aux), c->d_name);
+		if (cd)
+			closedir(cd);
+		found = dev->aux[0] != 0;
+	}
+	closedir(d);
+	return found;
+}
+
+static bool wait_dev(struct nova_dev *dev, const char *want, double seconds)
+{
+	double end = now() + seconds;
+	char w[32];
+
+	if (want)
+		want = strcpy(w, want);
+	while (now() < end) {
+		if (find_dev(dev, want))
+			return true;
+		usleep(50 * 1000);
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------ clients */
+
+struct client;
+
+struct thread {
+	pthread_t tid;
+	struct client *client;
+	int index;
+	atomic_long ops;
+	int first_error;	/* the errno that ended the loop */
+	double t_enodev;
+};
+
+struct client {
+	int fd;
+	uint32_t bo[2];
+	uint8_t *map;
+	uint64_t va;
+	struct thread threads[MAX_THREADS];
+	int nthreads;
+};
+
+static atomic_int stop_threads;
+
+static int vm_bind1(int fd, uint32_t op, uint32_t handle, uint64_t va, uint64_t range)
+{
+	struct drm_nova_vm_bind_op o = {
+		.op = op, .handle = handle, .va = va, .range = range,
+	};
+	struct drm_nova_vm_bind b = {
+		.op_count = 1, .op_stride = sizeof(o), .ops = (uintptr_t)&o,
+	};
+
+	return xioctl(fd, DRM_IOCTL_NOVA_VM_BIND, &b);
+}
+
+static int gem_create(int fd, uint32_t *handle)
+{
+	struct drm_nova_gem_create c = { .size = BO_SIZE };
+	int err = xioctl(fd, DRM_IOCTL_NOVA_GEM_CREATE, &c);
+
+	*handle = c.handle;
+	return err;
+}
+
+static int gem_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close c = { .handle = handle };
+
+	return xioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+}
+
+/* One round of every kind of ioctl; 0 or the first errno. */
+static int ioctl_round(struct client *c, uint64_t va)
+{
+	struct drm_nova_getparam gp = { .param = NOVA_GETPARAM_UAPI_VERSION };
+	struct drm_nova_gem_info gi = { .handle = c->bo[0] };
+	uint32_t h;
+	int err;
+
+	if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_GETPARAM, &gp)) ||
+	    (err = xioctl(c->fd, DRM_IOCTL_NOVA_GEM_INFO, &gi)) ||
+	    (err = vm_bind1(c->fd, NOVA_VM_BIND_OP_MAP, c->bo[1], va, BO_SIZE)) ||
+	    (err = vm_bind1(c->fd, NOVA_VM_BIND_OP_UNMAP, 0, va, BO_SIZE)) ||
+	    (err = gem_create(c->fd, &h)))
+		return err;
+	return gem_close(c->fd, h);
+}
+
+static void *thread_main(void *arg)
+{
+	struct thread *t = arg;
+	struct client *c = t->client;
+	/* Each thread maps and unmaps in a range of its own. */
+	uint64_t va = c->va + (uint64_t)(t->index + 2) * BO_SIZE;
+	int err;
+
+	while (!atomic_load(&stop_threads)) {
+		err = ioctl_round(c, va);
+		if (err) {
+			t->first_error = err;
+			t->t_enodev = now();
+			break;
+		}
+		atomic_fetch_add(&t->ops, 1);
+	}
+	return NULL;
+}
+
+static const uint8_t pattern = 0x5a;
+
+static int client_start(struct client *c, const char *node, int index)
+{
+	struct drm_nova_gem_mmap_offset mo = {};
+	struct drm_nova_getparam gp = { .param = NOVA_GETPARAM_VA_START };
+	int err, i;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = open(node, O_RDWR | O_CLOEXEC);
+	if (c->fd < 0)
+		return errno;
+	if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_GETPARAM, &gp)))
+		return err;
+	c->va = gp.value + (uint64_t)index * 64 * BO_SIZE;
+	if ((err = gem_create(c->fd, &c->bo[0])) || (err = gem_create(c->fd, &c->bo[1])))
+		return err;
+	mo.handle = c->bo[0];
+	if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &mo)))
+		return err;
+	c->map = mmap(NULL, BO_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, (off_t)mo.offset);
+	if (c->map == MAP_FAILED) {
+		c->map = NULL;
+		return errno;
+	}
+	memset(c->map, pattern, BO_SIZE);
+	if ((err = vm_bind1(c->fd, NOVA_VM_BIND_OP_MAP, c->bo[0], c->va, BO_SIZE)) ||
+	    (err = vm_bind1(c->fd, NOVA_VM_BIND_OP_MAP, c->bo[1], c->va + BO_SIZE, BO_SIZE)))
+		return err;
+	c->nthreads = opt_threads;
+	for (i = 0; i < c->nthreads; i++) {
+		c->threads[i].client = c;
+		c->threads[i].index = i;
+		if (pthread_create(&c->threads[i].tid, NULL, thread_main, &c->threads[i])) {
+			c->nthreads = i;
+			return EAGAIN;
+		}
+	}
+	return 0;
+}
+
+static void client_join(struct client *c)
+{
+	for (int i = 0; i < c->nthreads; i++)
+		pthread_join(c->threads[i].tid, NULL);
+	c->nthreads = 0;
+}
+
+static void client_close(struct client *c)
+{
+	if (c->map)
+		munmap(c->map, BO_SIZE);
+	c->map = NULL;
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+/* ------------------------------------------------------------ CPU access */
+
+static sigjmp_buf fault_jmp;
+static volatile sig_atomic_t fault_sig;
+
+static void on_fault(int sig)
+{
+	fault_sig = sig;
+	siglongjmp(fault_jmp, 1);
+}
+
+enum access_result { ACCESS_BYTES_KEPT, ACCESS_BYTES_CHANGED, ACCESS_SIGBUS, ACCESS_SIGSEGV };
+static const char *const access_names[] = {
+	"bytes kept", "bytes changed", "SIGBUS", "SIGSEGV",
+};
+
+/* Reads and writes @map with SIGBUS and SIGSEGV caught. */
+static enum access_result touch_mapping(uint8_t *map)
+{
+	struct sigaction sa = { .sa_handler = on_fault }, old_bus, old_segv;
+	volatile enum access_result r = ACCESS_BYTES_KEPT;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old_bus);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	fault_sig = 0;
+	if (!sigsetjmp(fault_jmp, 1)) {
+		for (size_t i = 0; i < BO_SIZE; i += 4096)
+			if (map[i] != pattern)
+				r = ACCESS_BYTES_CHANGED;
+		map[0] = pattern;
+	} else {
+		r = fault_sig == SIGBUS ? ACCESS_SIGBUS : ACCESS_SIGSEGV;
+	}
+	sigaction(SIGBUS, &old_bus, NULL);
+	sigaction(SIGSEGV, &old_segv, NULL);
+	return r;
+}
+
+/* ------------------------------------------------------------ accounting */
+
+/* Every nova device's nova_stats must read 0 objects, files, mappings. */
+static bool stats_zero(void)
+{
+	char path[300], key[32];
+	unsigned long long v;
+	struct dirent *e;
+	bool ok = true;
+	DIR *d;
+	FILE *f;
+
+	d = opendir("/sys/kernel/debug/dri");
+	if (!d)
+		return true;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%s/nova_stats", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fscanf(f, "%31[a-z_]: %llu\n", key, &v) == 2) {
+			if (v && (!strcmp(key, "objects") || !strcmp(key, "files") ||
+				  !strcmp(key, "mappings"))) {
+				say("  %s: %s is %llu with no client", path, key, v);
+				ok = false;
+			}
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return ok;
+}
+
+/* ------------------------------------------------------------ modules */
+
+static int module_unload(const char *name)
+{
+	return syscall(SYS_delete_module, name, O_NONBLOCK) ? errno : 0;
+}
+
+static int module_load(const char *path, const char *params)
+{
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (syscall(SYS_finit_module, fd, params, 0))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* ------------------------------------------------------------ scenarios */
+
+struct scenario;
+typedef int (*step_fn)(const struct scenario *s, struct nova_dev *dev);
+
+struct scenario {
+	const char *name;
+	const char *what;
+	step_fn remove;		/* with clients running */
+	step_fn restore;	/* afterwards */
+	bool rmmod;		/* the module scenario: its own cycle */
+	/* results */
+	int passed, failed;
+	double t_release_min, t_release_max, t_release_sum;
+	int access[4];
+};
+
+static int aux_unbind(const struct scenario *s, struct nova_dev *dev)
+{
+	(void)s;
+	return sysfs_write("/sys/bus/auxiliary/drivers/nova/unbind", dev->aux);
+}
+
+static int aux_bind(const struct scenario *s, struct nova_dev *dev)
+{
+	(void)s;
+	return sysfs_write("/sys/bus/auxiliary/drivers/nova/bind", dev->aux);
+}
+
+static int core_unbind(const struct scenario *s, struct nova_dev *dev)
+{
+	(void)s;
+	return sysfs_write("/sys/bus/pci/drivers/nova_core/unbind", dev->pci);
+}
+
+static int core_bind(const struct scenario *s, struct nova_dev *dev)
+{
+	(void)s;
+	return sysfs_write("/sys/bus/pci/drivers/nova_core/bind", dev->pci);
+}
+
+static int pci_remove(const struct scenario *s, struct nova_dev *dev)
+{
+	char path[128];
+
+	(void)s;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", dev->pci);
+	return sysfs_write(path, "1");
+}
+
+static int pci_rescan(const struct scenario *s, struct nova_dev *dev)
+{
+	(void)s;
+	(void)dev;
+	return sysfs_write("/sys/bus/pci/rescan", "1");
+}
+
+/* Runs the monitor command; its first output line into @out. */
+static int monitor(char *out, size_t len, const char *const argv[])
+{
+	int pipefd[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return errno;
+	pid = fork();
+	if (pid < 0)
+		return errno;
+	if (!pid) {
+		dup2(pipefd[1], 1);
+		close(pipefd[0]);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	n = read(pipefd[0], out, len - 1);
+	out[n > 0 ? n : 0] = 0;
+	while (read(pipefd[0], &status, sizeof(status)) > 0)
+		;
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : EIO;
+}
+
+/*
+ * From QEMU's 'info pci': the id of the device in PCI slot @slot on bus 0
+ * (@id empty), or the slot of the device @id (@slot < 0). 0 or ENOENT.
+ */
+static int qemu_pci_lookup(int *slot, char *id, size_t len)
+{
+	const char *argv[] = { opt_monitor, "--hmp", "info pci", NULL };
+	static char text[65536];
+	unsigned int b, d, f;
+	int cur = -1;
+	char *line, *save;
+
+	if (monitor(text, sizeof(text), argv))
+		return EIO;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *q, found[64];
+
+		if (sscanf(line, " Bus %u, device %u, function %u:", &b, &d, &f) == 3) {
+			cur = d;
+			continue;
+		}
+		q = strstr(line, "id \"");
+		if (!q)
+			continue;
+		snprintf(found, sizeof(found), "%s", q + 4);
+		found[strcspn(found, "\"")] = 0;
+		if (*slot >= 0 && cur == *slot) {
+			snprintf(id, len, "%s", found);
+			return 0;
+		}
+		if (*slot < 0 && !strcmp(found, id)) {
+			*slot = cur;
+			return 0;
+		}
+	}
+	return ENOENT;
+}
+
+static int next_edu = 100;
+
+static int device_del(const struct scenario *s, struct nova_dev *dev)
+{
+	char id[64], event[96], out[512];
+	const char *argv[] = { opt_monitor, "--wait-event", event, "device_del", NULL, NULL };
+	char arg[80];
+	int err;
+
+	unsigned int dom, bus, slot, fn;
+	int want;
+
+	(void)s;
+	if (sscanf(dev->pci, "%x:%x:%x.%x", &dom, &bus, &slot, &fn) != 4)
+		return EINVAL;
+	want = (int)slot;
+	if ((err = qemu_pci_lookup(&want, id, sizeof(id))))
+		return err;
+	snprintf(event, sizeof(event), "DEVICE_DELETED:%s", id);
+	snprintf(arg, sizeof(arg), "id=%s", id);
+	argv[4] = arg;
+	err = monitor(out, sizeof(out), argv);
+	if (err)
+		say("  device_del %s: %s", id, out);
+	return err;
+}
+
+static int device_add(const struct scenario *s, struct nova_dev *dev)
+{
+	char arg[64], out[512];
+	const char *argv[] = { opt_monitor, "device_add", "driver=edu", arg, NULL };
+	int err;
+
+	int slot = -1;
+
+	(void)s;
+	snprintf(arg, sizeof(arg), "id=edu%d", next_edu++);
+	err = monitor(out, sizeof(out), argv);
+	if (err) {
+		say("  device_add %s: %s", arg, out);
+		return err;
+	}
+	/* The new function's address: where the cycle waits for its device. */
+	err = qemu_pci_lookup(&slot, arg + 3, sizeof(arg) - 3);
+	if (!err)
+		snprintf(dev->pci, sizeof(dev->pci), "0000:00:%02x.0", slot);
+	return err;
+}
+
+static struct scenario scenarios[] = {
+	{ .name = "aux-unbind", .what = "sysfs unbind/bind of nova from nova_core.drm.N",
+	  .remove = aux_unbind, .restore = aux_bind },
+	{ .name = "core-unbind", .what = "sysfs unbind/bind of nova_core from the PCI function",
+	  .remove = core_unbind, .restore = core_bind },
+	{ .name = "pci-remove", .what = "PCI remove and rescan",
+	  .remove = pci_remove, .restore = pci_rescan },
+	{ .name = "device-del", .what = "QEMU device_del, device_add of a new edu function",
+	  .remove = device_del, .restore = device_add },
+	{ .name = "rmmod", .what = "rmmod nova, nova_core in both orders, with clients (refused) and without",
+	  .rmmod = true },
+};
+#define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
+
+#define FAIL(...) do { say("  FAIL: " __VA_ARGS__); ok = false; } while (0)
+
+static struct client clients[MAX_CLIENTS];
+
+static bool start_clients(const struct nova_dev *dev)
+{
+	bool ok = true;
+	int i, err;
+
+	atomic_store(&stop_threads, 0);
+	for (i = 0; i < opt_clients; i++) {
+		err = client_start(&clients[i], dev->render, i);
+		if (err)
+			FAIL("client %d on %s: %s", i, dev->render, strerror(err));
+	}
+	/* Every thread has completed a round: ioctls are in flight. */
+	for (double end = now() + WAIT_SECONDS; ok && now() < end; usleep(1000)) {
+		bool all = true;
+
+		for (i = 0; i < opt_clients; i++)
+			for (int t = 0; t < clients[i].nthreads; t++)
+				all &= atomic_load(&clients[i].threads[t].ops) > 0 ||
+					clients[i].threads[t].first_error;
+		if (all)
+			break;
+	}
+	return ok;
+}
+
+/* A new client on the restored device: a buffer round trip and a mapping. */
+static bool new_client_works(const struct nova_dev *dev)
+{
+	struct client c;
+	bool ok = true;
+	int err;
+
+	atomic_store(&stop_threads, 0);
+	err = client_start(&c, dev->render, 0);
+	/* Its threads each complete a few rounds of every ioctl. */
+	for (double end = now() + WAIT_SECONDS; !err && now() < end; usleep(1000)) {
+		bool all = true;
+
+		for (int t = 0; t < c.nthreads; t++)
+			all &= atomic_load(&c.threads[t].ops) > 2 || c.threads[t].first_error;
+		if (all)
+			break;
+	}
+	atomic_store(&stop_threads, 1);
+	client_join(&c);
+	if (err)
+		FAIL("new client on %s: %s", dev->render, strerror(err));
+	else if (touch_mapping(c.map) != ACCESS_BYTES_KEPT)
+		FAIL("new client's mapping does not keep its bytes");
+	for (int t = 0; t < c.nthreads; t++)
+		if (c.threads[t].first_error)
+			FAIL("new client's ioctls: %s", strerror(c.threads[t].first_error));
+	client_close(&c);
+	if (!stats_zero())
+		FAIL("nova's accounting is not back to zero after the new client");
+	return ok;
+}
+
+static long nova_refcnt(void)
+{
+	return sysfs_read_long("/sys/module/nova/refcnt");
+}
+
+static bool unplug_cycle(struct scenario *s, struct nova_dev *dev, long refcnt0)
+{
+	struct drm_nova_getparam gp = { .param = NOVA_GETPARAM_UAPI_VERSION };
+	struct drm_nova_gem_info gi = {};
+	struct drm_nova_gem_mmap_offset mo = {};
+	double t0, t_release;
+	bool ok = start_clients(dev);
+	int i, t, err;
+
+	t0 = now();
+	err = s->remove(s, dev);
+	if (err)
+		FAIL("%s: removal of %s failed: %s", s->name, dev->pci, strerror(err));
+	/* The threads end at their first error, which must be -ENODEV. */
+	for (double end = now() + (err ? 0 : WAIT_SECONDS); now() < end; usleep(1000)) {
+		bool all = true;
+
+		for (i = 0; i < opt_clients; i++)
+			for (t = 0; t < clients[i].nthreads; t++)
+				all &= clients[i].threads[t].first_error != 0;
+		if (all)
+			break;
+	}
+	atomic_store(&stop_threads, 1);
+	for (i = 0; i < opt_clients; i++) {
+		client_join(&clients[i]);
+		for (t = 0; t < opt_threads; t++)
+			if (clients[i].threads[t].first_error != ENODEV)
+				FAIL("client %d thread %d: ioctls ended with %s, not ENODEV", i, t,
+				     clients[i].threads[t].first_error ?
+				     strerror(clients[i].threads[t].first_error) : "nothing");
+	}
+	for (i = 0; i < opt_clients; i++) {
+		struct client *c = &clients[i];
+		uint32_t h;
+		void *p;
+
+		if (c->fd < 0)
+			continue;
+		gi.handle = c->bo[0];
+		mo.handle = c->bo[0];
+		if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_GETPARAM, &gp)) != ENODEV ||
+		    (err = xioctl(c->fd, DRM_IOCTL_NOVA_GEM_INFO, &gi)) != ENODEV ||
+		    (err = xioctl(c->fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &mo)) != ENODEV ||
+		    (err = vm_bind1(c->fd, NOVA_VM_BIND_OP_UNMAP, 0, c->va, BO_SIZE)) != ENODEV ||
+		    (err = gem_create(c->fd, &h)) != ENODEV ||
+		    (err = gem_close(c->fd, c->bo[1])) != ENODEV)
+			FAIL("client %d: an ioctl on the old file gave %s, not ENODEV", i,
+			     err ? strerror(err) : "success");
+		p = mmap(NULL, BO_SIZE, PROT_READ, MAP_SHARED, c->fd, 0);
+		if (p != MAP_FAILED) {
+			FAIL("client %d: a new mmap of the old file succeeded", i);
+			munmap(p, BO_SIZE);
+		}
+		if (c->map) {
+			enum access_result r = touch_mapping(c->map);
+
+			s->access[r]++;
+			if (r == ACCESS_SIGSEGV)
+				FAIL("client %d: the old CPU mapping gave SIGSEGV", i);
+		}
+		client_close(c);
+	}
+	t_release = now() - t0;
+	/* The files' release dropped the module references they held. */
+	if (refcnt0 >= 0 && nova_refcnt() != refcnt0)
+		FAIL("nova's refcnt is %ld after every file closed, was %ld", nova_refcnt(), refcnt0);
+	if (s->restore) {
+		err = s->restore(s, dev);
+		if (err)
+			FAIL("%s: restoring failed: %s", s->name, strerror(err));
+	}
+	if (!wait_dev(dev, dev->pci, WAIT_SECONDS))
+		FAIL("no nova device on %s %d s after restoring", dev->pci, WAIT_SECONDS);
+	else if (!new_client_works(dev))
+		ok = false;
+	if (ok) {
+		if (!s->passed || t_release < s->t_release_min)
+			s->t_release_min = t_release;
+		if (t_release > s->t_release_max)
+			s->t_release_max = t_release;
+		s->t_release_sum += t_release;
+	}
+	return ok;
+}
+
+static bool refused(int err)
+{
+	return err == EAGAIN || err == EBUSY || err == EWOULDBLOCK;
+}
+
+static bool rmmod_cycle(struct scenario *s, struct nova_dev *dev, int cycle)
+{
+	bool ok = start_clients(dev);
+	int i, t, err;
+	long ops;
+
+	/* With clients: both refused, in either order; the clients go on. */
+	if (cycle % 2) {
+		if (!refused(err = module_unload("nova_core")))
+			FAIL("rmmod nova_core with clients: %s, not refused", strerror(err));
+		if (!refused(err = module_unload("nova")))
+			FAIL("rmmod nova with clients: %s, not refused", strerror(err));
+	} else {
+		if (!refused(err = module_unload("nova")))
+			FAIL("rmmod nova with clients: %s, not refused", strerror(err));
+		if (!refused(err = module_unload("nova_core")))
+			FAIL("rmmod nova_core with clients: %s, not refused", strerror(err));
+	}
+	ops = atomic_load(&clients[0].threads[0].ops);
+	for (double end = now() + WAIT_SECONDS; now() < end; usleep(1000))
+		if (atomic_load(&clients[0].threads[0].ops) > ops + 1 ||
+		    clients[0].threads[0].first_error)
+			break;
+	atomic_store(&stop_threads, 1);
+	for (i = 0; i < opt_clients; i++) {
+		client_join(&clients[i]);
+		for (t = 0; t < opt_threads; t++)
+			if (clients[i].threads[t].first_error)
+				FAIL("client %d thread %d: %s after the refused rmmod", i, t,
+				     strerror(clients[i].threads[t].first_error));
+		if (clients[i].map && touch_mapping(clients[i].map) != ACCESS_BYTES_KEPT)
+			FAIL("client %d: its mapping lost its bytes", i);
+		client_close(&clients[i]);
+	}
+	/* Without clients: nova_core first is refused (nova uses it). */
+	if (!refused(err = module_unload("nova_core")))
+		FAIL("rmmod nova_core before nova: %s, not refused", strerror(err));
+	if ((err = module_unload("nova")))
+		FAIL("rmmod nova without clients: %s", strerror(err));
+	if (cycle % 2) {
+		/* nova_core out too, then nova alone cannot load without it. */
+		if ((err = module_unload("nova_core")))
+			FAIL("rmmod nova_core after nova: %s", strerror(err));
+		if (!module_load(opt_nova_ko, opt_ko_params))
+			FAIL("nova loaded without nova_core");
+		module_unload("nova");
+		if ((err = module_load(opt_nova_core_ko, "")))
+			FAIL("insmod %s: %s", opt_nova_core_ko, strerror(err));
+	}
+	if ((err = module_load(opt_nova_ko, opt_ko_params)))
+		FAIL("insmod %s: %s", opt_nova_ko, strerror(err));
+	if (!wait_dev(dev, dev->pci, WAIT_SECONDS))
+		FAIL("no nova device on %s %d s after loading the modules again", dev->pci, WAIT_SECONDS);
+	else if (!new_client_works(dev))
+		ok = false;
+	(void)s;
+	return ok;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nova-unplug [OPTIONS] [SCENARIO...]\n"
+		"Removes nova's device under running clients (open files, CPU mappings,\n"
+		"GPU VA mappings, ioctls in threads), restores it, and checks the unplug\n"
+		"contract (Documentation/unplug.rst). In the guest, as root, with\n"
+		"nova_core.ko and nova.ko loaded and an edu function.\n"
+		"\n"
+		"Scenarios (default: all that can run):\n");
+	for (size_t i = 0; i < NSCENARIOS; i++)
+		fprintf(f, "  %-12s %s\n", scenarios[i].name, scenarios[i].what);
+	fprintf(f,
+		"\n"
+		"  -n, --cycles N        cycles per scenario (default 20)\n"
+		"  -c, --clients N       clients per cycle, 1 to %d (default 4)\n"
+		"  -t, --threads N       ioctl threads per client, 1 to %d (default 2)\n"
+		"      --nova-ko PATH    nova.ko, for rmmod (skipped without both)\n"
+		"      --nova-core-ko PATH  nova_core.ko, likewise\n"
+		"      --ko-params P     nova.ko's parameters at each load\n"
+		"      --monitor-cmd P   the QEMU monitor command (default %s;\n"
+		"                        device-del is skipped without NOVA_MONITOR)\n"
+		"  -v, --verbose         a line per cycle\n"
+		"  -h, --help            this text\n"
+		"\n"
+		"Prints a table: per scenario the cycles passed and failed, the\n"
+		"unplug-to-release time (removal trigger to the last file released) and\n"
+		"what the old CPU mappings saw; then 'nova-unplug: N passed, N failed,\n"
+		"N skipped' (one per cycle). Times are figures, never judged.\n",
+		MAX_CLIENTS, MAX_THREADS, opt_monitor);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "cycles", required_argument, NULL, 'n' },
+		{ "clients", required_argument, NULL, 'c' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "nova-ko", required_argument, NULL, 'K' },
+		{ "nova-core-ko", required_argument, NULL, 'C' },
+		{ "ko-params", required_argument, NULL, 'P' },
+		{ "monitor-cmd", required_argument, NULL, 'M' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	bool want[NSCENARIOS];
+	int opt, passed = 0, failed = 0, skipped = 0;
+	struct nova_dev dev;
+	size_t i;
+
+	while ((opt = getopt_long(argc, argv, "n:c:t:vh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'n': opt_cycles = atoi(optarg); break;
+		case 'c': opt_clients = atoi(optarg); break;
+		case 't': opt_threads = atoi(optarg); break;
+		case 'K': opt_nova_ko = optarg; break;
+		case 'C': opt_nova_core_ko = optarg; break;
+		case 'P': opt_ko_params = optarg; break;
+		case 'M': opt_monitor = optarg; break;
+		case 'v': opt_verbose = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (opt_cycles < 1 || opt_clients < 1 || opt_clients > MAX_CLIENTS ||
+	    opt_threads < 1 || opt_threads > MAX_THREADS) {
+		usage(stderr);
+		return 2;
+	}
+	for (i = 0; i < NSCENARIOS; i++)
+		want[i] = optind == argc;
+	for (int a = optind; a < argc; a++) {
+		for (i = 0; i < NSCENARIOS; i++)
+			if (!strcmp(argv[a], scenarios[i].name))
+				break;
+		if (i == NSCENARIOS) {
+			fprintf(stderr, "nova-unplug: no scenario '%s'\n", argv[a]);
+			usage(stderr);
+			return 2;
+		}
+		want[i] = true;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!wait_dev(&dev, NULL, 5)) {
+		say("no nova device on a PCI function (nova_core.ko and nova.ko loaded? an edu function?)");
+		printf("nova-unplug: 0 passed, 1 failed, 0 skipped\n");
+		return 1;
+	}
+	say("%d cycles per scenario, %d clients x %d ioctl threads, on %s (%s, %s)",
+	    opt_cycles, opt_clients, opt_threads, dev.render, dev.pci, dev.aux);
+
+	for (i = 0; i < NSCENARIOS; i++) {
+		struct scenario *s = &scenarios[i];
+		const char *skip = NULL;
+
+		if (!want[i])
+			continue;
+		if (s->rmmod && (!opt_nova_ko || !opt_nova_core_ko))
+			skip = "needs --nova-ko and --nova-core-ko";
+		if (s->remove == device_del && !getenv("NOVA_MONITOR"))
+			skip = "no QEMU monitor (guest-run.sh --monitor)";
+		if (skip) {
+			say("%s: skipped: %s", s->name, skip);
+			skipped += opt_cycles;
+			continue;
+		}
+		say("%s: %s, %d cycles", s->name, s->what, opt_cycles);
+		for (int cyc = 1; cyc <= opt_cycles; cyc++) {
+			long refcnt0 = nova_refcnt();
+			bool ok;
+
+			if (!wait_dev(&dev, NULL, WAIT_SECONDS)) {
+				say("%s: cycle %d: no nova device", s->name, cyc);
+				s->failed += opt_cycles - cyc + 1;
+				break;
+			}
+			ok = s->rmmod ? rmmod_cycle(s, &dev, cyc) : unplug_cycle(s, &dev, refcnt0);
+			if (ok)
+				s->passed++;
+			else
+				s->failed++;
+			if (opt_verbose || !ok)
+				say("%s: cycle %d %s", s->name, cyc, ok ? "passed" : "FAILED");
+		}
+		passed += s->passed;
+		failed += s->failed;
+	}
+
+	say("results: %d clients x %d threads; release = removal trigger to the last file released", opt_clients, opt_threads);
+	printf("%-12s %6s %6s %12s %12s %12s  %s\n", "scenario", "passed", "failed",
+	       "release min", "mean", "max", "old CPU mappings after removal");
+	for (i = 0; i < NSCENARIOS; i++) {
+		struct scenario *s = &scenarios[i];
+		char acc[128] = "";
+
+		if (!want[i] || (!s->passed && !s->failed))
+			continue;
+		for (int a = 0; a < 4; a++)
+			if (s->access[a])
+				snprintf(acc + strlen(acc), sizeof(acc) - strlen(acc), "%s%s %d",
+					 acc[0] ? ", " : "", access_names[a], s->access[a]);
+		if (s->rmmod || !s->passed)
+			printf("%-12s %6d %6d %12s %12s %12s  %s\n", s->name, s->passed, s->failed,
+			       "-", "-", "-", s->rmmod ? "(refused with clients)" : acc);
+		else
+			printf("%-12s %6d %6d %10.1fms %10.1fms %10.1fms  %s\n", s->name, s->passed,
+			       s->failed, s->t_release_min * 1e3, s->t_release_sum / s->passed * 1e3,
+			       s->t_release_max * 1e3, acc);
+	}
+	printf("nova-unplug: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
+	return failed ? 1 : 0;
+}
