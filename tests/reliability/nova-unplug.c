@@ -43,7 +43,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,8 +61,8 @@ static int opt_threads = 2;
 static const char *opt_nova_ko;
 static const char *opt_nova_core_ko;
 static const char *opt_ko_params = "";
-static const char *opt_monitor = "tests/guest/qemu-monitor.sh";
 static bool opt_verbose;
+static int opt_pause_us = 1000;
 
 /* ------------------------------------------------------------ helpers */
 
@@ -307,6 +306,12 @@ static void *thread_main(void *arg)
 			break;
 		}
 		atomic_fetch_add(&t->ops, 1);
+		/*
+		 * A breath between rounds: under TCG, threads that never
+		 * sleep starve the removal's own tools (sh, the monitor).
+		 */
+		if (opt_pause_us)
+			usleep(opt_pause_us);
 	}
 	return NULL;
 }
@@ -471,6 +476,7 @@ typedef int (*step_fn)(const struct scenario *s, struct nova_dev *dev);
 struct scenario {
 	const char *name;
 	const char *what;
+	step_fn prepare;	/* before the clients start (optional) */
 	step_fn remove;		/* with clients running */
 	step_fn restore;	/* afterwards */
 	bool rmmod;		/* the module scenario: its own cycle */
@@ -520,32 +526,66 @@ static int pci_rescan(const struct scenario *s, struct nova_dev *dev)
 	return sysfs_write("/sys/bus/pci/rescan", "1");
 }
 
-/* Runs the monitor command; its first output line into @out. */
-static int monitor(char *out, size_t len, const char *const argv[])
+/*
+ * One QMP command @json through the relay of guest-run.sh --monitor (the
+ * protocol of scripts/monitor-relay.py, spoken directly rather than by
+ * running tests/guest/qemu-monitor.sh: under TCG every exec costs). The
+ * answer into @out; 0 if QEMU answered "return".
+ */
+static int monitor(char *out, size_t len, const char *json)
 {
-	int pipefd[2], status;
+	const char *dir = getenv("NOVA_MONITOR");
+	char tmp[PATH_MAX], req[PATH_MAX], rsp[PATH_MAX];
+	static int seq;
+	double end = now() + WAIT_SECONDS;
 	ssize_t n;
-	pid_t pid;
+	int fd;
 
-	if (pipe(pipefd))
+	out[0] = 0;
+	if (!dir)
+		return ENOENT;
+	snprintf(tmp, sizeof(tmp), "%s/new.u%d.%d", dir, getpid(), seq);
+	snprintf(req, sizeof(req), "%s/req.u%d.%d", dir, getpid(), seq);
+	snprintf(rsp, sizeof(rsp), "%s/rsp.u%d.%d", dir, getpid(), seq++);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
 		return errno;
-	pid = fork();
-	if (pid < 0)
-		return errno;
-	if (!pid) {
-		dup2(pipefd[1], 1);
-		close(pipefd[0]);
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
+	n = write(fd, json, strlen(json));
+	close(fd);
+	if (n < 0 || rename(tmp, req))
+		return EIO;
+	while ((fd = open(rsp, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (now() > end) {
+			unlink(req);
+			return ETIMEDOUT;
+		}
+		usleep(20 * 1000);
 	}
-	close(pipefd[1]);
-	n = read(pipefd[0], out, len - 1);
+	n = read(fd, out, len - 1);
+	close(fd);
+	unlink(rsp);
 	out[n > 0 ? n : 0] = 0;
-	while (read(pipefd[0], &status, sizeof(status)) > 0)
-		;
-	close(pipefd[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : EIO;
+	return strncmp(out, "{\"return\"", 9) ? EIO : 0;
+}
+
+/* Has QEMU sent DEVICE_DELETED for @id (the relay's events file)? */
+static bool device_deleted(const char *id)
+{
+	char path[PATH_MAX], line[1024], want[96];
+	const char *dir = getenv("NOVA_MONITOR");
+	bool found = false;
+	FILE *f;
+
+	if (!dir)
+		return false;
+	snprintf(path, sizeof(path), "%s/events", dir);
+	snprintf(want, sizeof(want), "\"device\": \"%s\"", id);
+	f = fopen(path, "r");
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, "DEVICE_DELETED") && strstr(line, want);
+	if (f)
+		fclose(f);
+	return found;
 }
 
 /*
@@ -554,14 +594,24 @@ static int monitor(char *out, size_t len, const char *const argv[])
  */
 static int qemu_pci_lookup(int *slot, char *id, size_t len)
 {
-	const char *argv[] = { opt_monitor, "--hmp", "info pci", NULL };
 	static char text[65536];
 	unsigned int b, d, f;
 	int cur = -1;
-	char *line, *save;
+	char *line, *save, *p, *o;
 
-	if (monitor(text, sizeof(text), argv))
+	if (monitor(text, sizeof(text),
+		    "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"info pci\"}}"))
 		return EIO;
+	/* The text is a JSON string: its \n and \" made plain again. */
+	for (p = o = text; *p; p++, o++) {
+		if (p[0] == '\\' && p[1] == 'n')
+			*o = '\n', p++;
+		else if (p[0] == '\\' && p[1])
+			*o = *++p;
+		else
+			*o = *p;
+	}
+	*o = 0;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *q, found[64];
 
@@ -587,14 +637,11 @@ static int qemu_pci_lookup(int *slot, char *id, size_t len)
 }
 
 static int next_edu = 100;
+static char del_id[64];
 
-static int device_del(const struct scenario *s, struct nova_dev *dev)
+/* The QEMU id of the function, found before the clients start. */
+static int device_find(const struct scenario *s, struct nova_dev *dev)
 {
-	char id[64], event[96], out[512];
-	const char *argv[] = { opt_monitor, "--wait-event", event, "device_del", NULL, NULL };
-	char arg[80];
-	int err;
-
 	unsigned int dom, bus, slot, fn;
 	int want;
 
@@ -602,34 +649,59 @@ static int device_del(const struct scenario *s, struct nova_dev *dev)
 	if (sscanf(dev->pci, "%x:%x:%x.%x", &dom, &bus, &slot, &fn) != 4)
 		return EINVAL;
 	want = (int)slot;
-	if ((err = qemu_pci_lookup(&want, id, sizeof(id))))
+	return qemu_pci_lookup(&want, del_id, sizeof(del_id));
+}
+
+/*
+ * device_del is done when the guest has let the function go: its PCI
+ * device gone from sysfs (QEMU then sends DEVICE_DELETED, which
+ * device_add waits for).
+ */
+static int device_del(const struct scenario *s, struct nova_dev *dev)
+{
+	char cmd[160], out[512], path[128];
+	double end = now() + WAIT_SECONDS;
+	int err;
+
+	(void)s;
+	snprintf(cmd, sizeof(cmd), "{\"execute\": \"device_del\", \"arguments\": {\"id\": \"%s\"}}", del_id);
+	err = monitor(out, sizeof(out), cmd);
+	if (err) {
+		say("  device_del %s: %s", del_id, out);
 		return err;
-	snprintf(event, sizeof(event), "DEVICE_DELETED:%s", id);
-	snprintf(arg, sizeof(arg), "id=%s", id);
-	argv[4] = arg;
-	err = monitor(out, sizeof(out), argv);
-	if (err)
-		say("  device_del %s: %s", id, out);
-	return err;
+	}
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", dev->pci);
+	while (!access(path, F_OK)) {
+		if (now() > end)
+			return ETIMEDOUT;
+		usleep(10 * 1000);
+	}
+	return 0;
 }
 
 static int device_add(const struct scenario *s, struct nova_dev *dev)
 {
-	char arg[64], out[512];
-	const char *argv[] = { opt_monitor, "device_add", "driver=edu", arg, NULL };
-	int err;
-
-	int slot = -1;
+	char id[32], cmd[160], out[512];
+	double end = now() + WAIT_SECONDS;
+	int err, slot = -1;
 
 	(void)s;
-	snprintf(arg, sizeof(arg), "id=edu%d", next_edu++);
-	err = monitor(out, sizeof(out), argv);
+	/* The old one's slot is free once QEMU has deleted it. */
+	while (!device_deleted(del_id)) {
+		if (now() > end)
+			return ETIMEDOUT;
+		usleep(20 * 1000);
+	}
+	snprintf(id, sizeof(id), "edu%d", next_edu++);
+	snprintf(cmd, sizeof(cmd),
+		 "{\"execute\": \"device_add\", \"arguments\": {\"driver\": \"edu\", \"id\": \"%s\"}}", id);
+	err = monitor(out, sizeof(out), cmd);
 	if (err) {
-		say("  device_add %s: %s", arg, out);
+		say("  device_add %s: %s", id, out);
 		return err;
 	}
 	/* The new function's address: where the cycle waits for its device. */
-	err = qemu_pci_lookup(&slot, arg + 3, sizeof(arg) - 3);
+	err = qemu_pci_lookup(&slot, id, sizeof(id));
 	if (!err)
 		snprintf(dev->pci, sizeof(dev->pci), "0000:00:%02x.0", slot);
 	return err;
@@ -643,7 +715,7 @@ static struct scenario scenarios[] = {
 	{ .name = "pci-remove", .what = "PCI remove and rescan",
 	  .remove = pci_remove, .restore = pci_rescan },
 	{ .name = "device-del", .what = "QEMU device_del, device_add of a new edu function",
-	  .remove = device_del, .restore = device_add },
+	  .prepare = device_find, .remove = device_del, .restore = device_add },
 	{ .name = "rmmod", .what = "rmmod nova, nova_core in both orders, with clients (refused) and without",
 	  .rmmod = true },
 };
@@ -722,8 +794,14 @@ static bool unplug_cycle(struct scenario *s, struct nova_dev *dev, long refcnt0)
 	struct drm_nova_gem_info gi = {};
 	struct drm_nova_gem_mmap_offset mo = {};
 	double t0, t_release;
-	bool ok = start_clients(dev);
+	bool ok = true;
 	int i, t, err;
+
+	if (s->prepare && (err = s->prepare(s, dev))) {
+		FAIL("%s: cannot prepare %s: %s", s->name, dev->pci, strerror(err));
+		return false;
+	}
+	ok = start_clients(dev);
 
 	t0 = now();
 	err = s->remove(s, dev);
@@ -875,7 +953,8 @@ static void usage(FILE *f)
 		"contract (Documentation/unplug.rst). In the guest, as root, with\n"
 		"nova_core.ko and nova.ko loaded and an edu function.\n"
 		"\n"
-		"Scenarios (default: all that can run):\n");
+		"Scenarios (default: all; device-del needs QEMU's monitor, NOVA_MONITOR\n"
+		"from scripts/guest-run.sh --monitor, and is skipped without it):\n");
 	for (size_t i = 0; i < NSCENARIOS; i++)
 		fprintf(f, "  %-12s %s\n", scenarios[i].name, scenarios[i].what);
 	fprintf(f,
@@ -886,8 +965,8 @@ static void usage(FILE *f)
 		"      --nova-ko PATH    nova.ko, for rmmod (skipped without both)\n"
 		"      --nova-core-ko PATH  nova_core.ko, likewise\n"
 		"      --ko-params P     nova.ko's parameters at each load\n"
-		"      --monitor-cmd P   the QEMU monitor command (default %s;\n"
-		"                        device-del is skipped without NOVA_MONITOR)\n"
+		"      --pause-us N      pause between a thread's ioctl rounds (default\n"
+		"                        1000; 0: none)\n"
 		"  -v, --verbose         a line per cycle\n"
 		"  -h, --help            this text\n"
 		"\n"
@@ -895,7 +974,7 @@ static void usage(FILE *f)
 		"unplug-to-release time (removal trigger to the last file released) and\n"
 		"what the old CPU mappings saw; then 'nova-unplug: N passed, N failed,\n"
 		"N skipped' (one per cycle). Times are figures, never judged.\n",
-		MAX_CLIENTS, MAX_THREADS, opt_monitor);
+		MAX_CLIENTS, MAX_THREADS);
 }
 
 int main(int argc, char **argv)
@@ -907,7 +986,7 @@ int main(int argc, char **argv)
 		{ "nova-ko", required_argument, NULL, 'K' },
 		{ "nova-core-ko", required_argument, NULL, 'C' },
 		{ "ko-params", required_argument, NULL, 'P' },
-		{ "monitor-cmd", required_argument, NULL, 'M' },
+		{ "pause-us", required_argument, NULL, 'p' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -925,7 +1004,7 @@ int main(int argc, char **argv)
 		case 'K': opt_nova_ko = optarg; break;
 		case 'C': opt_nova_core_ko = optarg; break;
 		case 'P': opt_ko_params = optarg; break;
-		case 'M': opt_monitor = optarg; break;
+		case 'p': opt_pause_us = atoi(optarg); break;
 		case 'v': opt_verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
