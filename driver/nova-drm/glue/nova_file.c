@@ -7,6 +7,8 @@
  * semantics, inside drm_dev_enter() (nova_ioctl()).
  */
 
+#include <linux/delay.h>
+
 #include <drm/drm_drv.h>
 
 #include "nova_drv.h"
@@ -51,6 +53,19 @@ static int nova_ioctl_logic(struct nova_logic_file *logic, unsigned int nr, void
 }
 
 /*
+ * The test hook of nova_ioctl_delay_us: it holds the ioctl where a handler
+ * would reach the function, so that a test can remove the device while
+ * ioctls are surely in flight (tests/reliability/nova-unplug.c).
+ */
+static void nova_ioctl_test_delay(struct nova_device *ndev)
+{
+	unsigned int us = READ_ONCE(ndev->ioctl_delay_us);
+
+	if (us)
+		fsleep(us);
+}
+
+/*
  * Every nova ioctl runs here, inside drm_dev_enter(). The DRM core refuses
  * an ioctl on an unplugged device before it starts, but one that started
  * before drm_dev_unplug() would otherwise go on running after nova_remove()
@@ -66,6 +81,7 @@ static int nova_ioctl(struct drm_device *drm, struct drm_file *file, void *data,
 
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
+	nova_ioctl_test_delay(to_nova_device(drm));
 	ret = nova_ioctl_logic(file->driver_priv, nr, data);
 	drm_dev_exit(idx);
 	return ret;
