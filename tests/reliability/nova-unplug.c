@@ -17,6 +17,20 @@
  * last file is released is measured. The scenario then restores the device
  * and a new client must use it normally, with nova's accounting at zero.
  *
+ * An ioctl in flight: before each removal, the clients' threads move to the
+ * DRM core's ioctls (VERSION, PRIME export), the cycle sets the device's
+ * test hook nova_ioctl_delay_us (debugfs), so that every nova ioctl sleeps
+ * that long inside its drm_dev_enter() section, starts one nova ioctl in a
+ * thread of its own (GETPARAM, GEM_INFO, VM_BIND in turn, cycle by cycle)
+ * and removes the device while it sleeps. Inside drm_dev_enter() it holds
+ * off the unplug, so if it succeeded it returned before the removal trigger
+ * did (it ran within the device's lifetime), and if it returned later it
+ * failed with -ENODEV; anything else fails the cycle. A path outside
+ * drm_dev_enter() sleeps on past the removal and succeeds after it. Only
+ * one nova ioctl is in flight: another one, held, would hold off the unplug
+ * past its return and hide it. How long the removal took with the ioctl
+ * held in it is printed, never judged.
+ *
  * Scenarios: aux-unbind (sysfs unbind/bind of nova from nova_core.drm.N),
  * core-unbind (of nova_core from the PCI function), pci-remove (sysfs
  * remove, then rescan), device-del (QEMU device_del and device_add of a new
@@ -63,6 +77,7 @@ static const char *opt_nova_core_ko;
 static const char *opt_ko_params = "";
 static bool opt_verbose;
 static int opt_pause_us = 1000;
+static int opt_delay_ms = 500;
 
 /* ------------------------------------------------------------ helpers */
 
@@ -230,6 +245,7 @@ struct thread {
 	struct client *client;
 	int index;
 	atomic_long ops;
+	atomic_int core_only;	/* has seen core_only_rounds */
 	int first_error;	/* the errno that ended the loop */
 	double t_enodev;
 };
@@ -244,6 +260,13 @@ struct client {
 };
 
 static atomic_int stop_threads;
+/*
+ * The threads' rounds use only the DRM core's ioctls, while one nova ioctl
+ * is held in flight (see probe_start()): a nova ioctl of theirs inside
+ * drm_dev_enter() would hold off the unplug past the probe's return, and
+ * hide a probe's path that lacks it.
+ */
+static atomic_int core_only_rounds;
 
 static int vm_bind1(int fd, uint32_t op, uint32_t handle, uint64_t va, uint64_t range)
 {
@@ -290,6 +313,22 @@ static int ioctl_round(struct client *c, uint64_t va)
 	return gem_close(c->fd, h);
 }
 
+/* A round of the DRM core's ioctls only: VERSION and a PRIME export. */
+static int core_round(struct client *c)
+{
+	struct drm_version v = {};
+	struct drm_prime_handle ph = { .handle = c->bo[1], .flags = DRM_CLOEXEC };
+	int err;
+
+	err = xioctl(c->fd, DRM_IOCTL_VERSION, &v);
+	if (!err)
+		err = xioctl(c->fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph);
+	if (err)
+		return err;
+	close(ph.fd);
+	return 0;
+}
+
 static void *thread_main(void *arg)
 {
 	struct thread *t = arg;
@@ -299,7 +338,12 @@ static void *thread_main(void *arg)
 	int err;
 
 	while (!atomic_load(&stop_threads)) {
-		err = ioctl_round(c, va);
+		if (atomic_load(&core_only_rounds)) {
+			atomic_store(&t->core_only, 1);
+			err = core_round(c);
+		} else {
+			err = ioctl_round(c, va);
+		}
 		if (err) {
 			t->first_error = err;
 			t->t_enodev = now();
@@ -484,6 +528,9 @@ struct scenario {
 	int passed, failed;
 	double t_release_min, t_release_max, t_release_sum;
 	int access[4];
+	/* the in-flight check: probes run, held off the unplug, late -ENODEV */
+	int probes, held, late_enodev, removals;
+	double t_remove_min, t_remove_max, t_remove_sum;
 };
 
 static int aux_unbind(const struct scenario *s, struct nova_dev *dev)
@@ -783,17 +830,140 @@ static bool new_client_works(const struct nova_dev *dev)
 	return ok;
 }
 
+/* ------------------------------------------------------------ in flight */
+
+/* One nova ioctl of its own thread, timed against the removal. */
+struct probe {
+	pthread_t tid;
+	const char *name;
+	int fd;
+	uint32_t handle;
+	uint64_t va;
+	atomic_int started;
+	double t_call, t_ret;
+	int err;
+};
+
+#define NPROBE_KINDS 3
+static const char *const probe_names[NPROBE_KINDS] = { "GETPARAM", "GEM_INFO", "VM_BIND" };
+
+static void *probe_main(void *arg)
+{
+	struct drm_nova_getparam gp = { .param = NOVA_GETPARAM_UAPI_VERSION };
+	struct probe *p = arg;
+
+	p->t_call = now();
+	atomic_store(&p->started, 1);
+	if (!strcmp(p->name, "GETPARAM")) {
+		p->err = xioctl(p->fd, DRM_IOCTL_NOVA_GETPARAM, &gp);
+	} else if (!strcmp(p->name, "GEM_INFO")) {
+		struct drm_nova_gem_info gi = { .handle = p->handle };
+
+		p->err = xioctl(p->fd, DRM_IOCTL_NOVA_GEM_INFO, &gi);
+	} else {
+		/* Unmapping a hole succeeds and changes nothing. */
+		p->err = vm_bind1(p->fd, NOVA_VM_BIND_OP_UNMAP, 0, p->va, BO_SIZE);
+	}
+	p->t_ret = now();
+	return NULL;
+}
+
+/* The device's test hook nova_ioctl_delay_us (debugfs); 0 or the errno. */
+static int set_ioctl_delay(const struct nova_dev *dev, long us)
+{
+	const char *minor = dev->render + strlen("/dev/dri/renderD");
+	char path[128], text[32];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%s/nova_ioctl_delay_us", minor);
+	snprintf(text, sizeof(text), "%ld", us);
+	return sysfs_write(path, text);
+}
+
+/*
+ * One nova ioctl in flight, the only one: the clients' threads are moved
+ * to the DRM core's ioctls first, then the delay is set and the ioctl
+ * (@kind of probe_names) started in a thread of its own. Back once it is
+ * inside its sleep: 20 ms after it was called (or a fifth of a shorter
+ * delay), so that most of the sleep is left for the removal to outlast if
+ * the ioctl's path lacks drm_dev_enter().
+ */
+static bool probe_start(struct probe *p, const struct nova_dev *dev, unsigned int kind)
+{
+	struct client *c = &clients[kind % opt_clients];
+	bool ok = true;
+	int i, t, err;
+
+	atomic_store(&core_only_rounds, 1);
+	for (double end = now() + WAIT_SECONDS; now() < end; usleep(1000)) {
+		bool all = true;
+
+		for (i = 0; i < opt_clients; i++)
+			for (t = 0; t < clients[i].nthreads; t++)
+				all &= atomic_load(&clients[i].threads[t].core_only) ||
+					clients[i].threads[t].first_error;
+		if (all)
+			break;
+	}
+	err = set_ioctl_delay(dev, opt_delay_ms * 1000L);
+	if (err) {
+		FAIL("cannot set nova_ioctl_delay_us of %s: %s", dev->render, strerror(err));
+		return false;
+	}
+	memset(p, 0, sizeof(*p));
+	p->name = probe_names[kind];
+	p->fd = c->fd;
+	p->handle = c->bo[0];
+	p->va = c->va + 32 * BO_SIZE;
+	if (pthread_create(&p->tid, NULL, probe_main, p)) {
+		FAIL("cannot start the %s thread", p->name);
+		p->tid = 0;
+		return false;
+	}
+	while (!atomic_load(&p->started))
+		usleep(1000);
+	usleep(opt_delay_ms < 100 ? opt_delay_ms * 1000 / 5 : 20 * 1000);
+	return ok;
+}
+
+/*
+ * The invariant, for the probe started before the removal trigger at @t0
+ * that returned at @t_removed: a success returned before the removal did,
+ * and a return after it is -ENODEV.
+ */
+static bool probe_check(struct scenario *s, struct probe *p, double t0, double t_removed)
+{
+	bool ok = true;
+
+	if (!p->tid)
+		return true;
+	pthread_join(p->tid, NULL);
+	s->probes++;
+	if (!p->err && p->t_ret > t_removed)
+		FAIL("%s: %s in flight succeeded %.1f ms after the removal returned: %s",
+		     s->name, p->name, (p->t_ret - t_removed) * 1e3,
+		     "it ran past the device's lifetime (outside drm_dev_enter()?)");
+	else if (p->err && p->err != ENODEV)
+		FAIL("%s: %s in flight during the removal gave %s, not ENODEV", s->name,
+		     p->name, strerror(p->err));
+	else if (!p->err && p->t_ret > t0)
+		s->held++;
+	else if (p->err && p->t_ret > t_removed)
+		s->late_enodev++;
+	return ok;
+}
+
 static long nova_refcnt(void)
 {
 	return sysfs_read_long("/sys/module/nova/refcnt");
 }
 
-static bool unplug_cycle(struct scenario *s, struct nova_dev *dev, long refcnt0)
+static bool unplug_cycle(struct scenario *s, struct nova_dev *dev, long refcnt0, int cycle)
 {
 	struct drm_nova_getparam gp = { .param = NOVA_GETPARAM_UAPI_VERSION };
 	struct drm_nova_gem_info gi = {};
 	struct drm_nova_gem_mmap_offset mo = {};
-	double t0, t_release;
+	struct probe probe = {};
+	double t0, t_removed, t_release;
 	bool ok = true;
 	int i, t, err;
 
@@ -802,11 +972,28 @@ static bool unplug_cycle(struct scenario *s, struct nova_dev *dev, long refcnt0)
 		return false;
 	}
 	ok = start_clients(dev);
+	if (ok && opt_delay_ms && !probe_start(&probe, dev, (cycle - 1) % NPROBE_KINDS))
+		ok = false;
 
 	t0 = now();
 	err = s->remove(s, dev);
-	if (err)
+	/* The trigger returns when the device's remove has run. */
+	t_removed = now();
+	if (err) {
 		FAIL("%s: removal of %s failed: %s", s->name, dev->pci, strerror(err));
+		if (opt_delay_ms)
+			set_ioctl_delay(dev, 0);
+	}
+	if (opt_delay_ms) {
+		if (!probe_check(s, &probe, t0, t_removed))
+			ok = false;
+		s->removals++;
+		if (s->removals == 1 || t_removed - t0 < s->t_remove_min)
+			s->t_remove_min = t_removed - t0;
+		if (t_removed - t0 > s->t_remove_max)
+			s->t_remove_max = t_removed - t0;
+		s->t_remove_sum += t_removed - t0;
+	}
 	/* The threads end at their first error, which must be -ENODEV. */
 	for (double end = now() + (err ? 0 : WAIT_SECONDS); now() < end; usleep(1000)) {
 		bool all = true;
@@ -818,6 +1005,7 @@ static bool unplug_cycle(struct scenario *s, struct nova_dev *dev, long refcnt0)
 			break;
 	}
 	atomic_store(&stop_threads, 1);
+	atomic_store(&core_only_rounds, 0);
 	for (i = 0; i < opt_clients; i++) {
 		client_join(&clients[i]);
 		for (t = 0; t < opt_threads; t++)
@@ -967,13 +1155,20 @@ static void usage(FILE *f)
 		"      --ko-params P     nova.ko's parameters at each load\n"
 		"      --pause-us N      pause between a thread's ioctl rounds (default\n"
 		"                        1000; 0: none)\n"
+		"      --ioctl-delay-ms N  in each cycle, a nova ioctl held this long in\n"
+		"                        flight during the removal (nova's debugfs\n"
+		"                        nova_ioctl_delay_us), 0 to 1000 (default 500;\n"
+		"                        0: no in-flight check, and the threads run\n"
+		"                        nova's ioctls up to the removal)\n"
 		"  -v, --verbose         a line per cycle\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"Prints a table: per scenario the cycles passed and failed, the\n"
 		"unplug-to-release time (removal trigger to the last file released) and\n"
 		"what the old CPU mappings saw; then 'nova-unplug: N passed, N failed,\n"
-		"N skipped' (one per cycle). Times are figures, never judged.\n",
+		"N skipped' (one per cycle), and per scenario how many ioctls in flight\n"
+		"held off the unplug and how long the removal took with one. Times are\n"
+		"figures, never judged.\n",
 		MAX_CLIENTS, MAX_THREADS);
 }
 
@@ -987,6 +1182,7 @@ int main(int argc, char **argv)
 		{ "nova-core-ko", required_argument, NULL, 'C' },
 		{ "ko-params", required_argument, NULL, 'P' },
 		{ "pause-us", required_argument, NULL, 'p' },
+		{ "ioctl-delay-ms", required_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -1005,13 +1201,17 @@ int main(int argc, char **argv)
 		case 'C': opt_nova_core_ko = optarg; break;
 		case 'P': opt_ko_params = optarg; break;
 		case 'p': opt_pause_us = atoi(optarg); break;
+		case 'D':
+			opt_delay_ms = atoi(optarg);
+			break;
 		case 'v': opt_verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
 	if (opt_cycles < 1 || opt_clients < 1 || opt_clients > MAX_CLIENTS ||
-	    opt_threads < 1 || opt_threads > MAX_THREADS) {
+	    opt_threads < 1 || opt_threads > MAX_THREADS || opt_delay_ms < 0 ||
+	    opt_delay_ms > 1000) {
 		usage(stderr);
 		return 2;
 	}
@@ -1062,7 +1262,10 @@ int main(int argc, char **argv)
 				s->failed += opt_cycles - cyc + 1;
 				break;
 			}
-			ok = s->rmmod ? rmmod_cycle(s, &dev, cyc) : unplug_cycle(s, &dev, refcnt0);
+			if (s->rmmod)
+				ok = rmmod_cycle(s, &dev, cyc);
+			else
+				ok = unplug_cycle(s, &dev, refcnt0, cyc);
 			if (ok)
 				s->passed++;
 			else
@@ -1094,6 +1297,19 @@ int main(int argc, char **argv)
 			printf("%-12s %6d %6d %10.1fms %10.1fms %10.1fms  %s\n", s->name, s->passed,
 			       s->failed, s->t_release_min * 1e3, s->t_release_sum / s->passed * 1e3,
 			       s->t_release_max * 1e3, acc);
+	}
+	if (opt_delay_ms)
+		say("an ioctl in flight per cycle, held %d ms inside drm_dev_enter(); %s",
+		    opt_delay_ms, "removal = trigger to its return");
+	for (i = 0; opt_delay_ms && i < NSCENARIOS; i++) {
+		struct scenario *s = &scenarios[i];
+
+		if (!want[i] || !s->removals)
+			continue;
+		printf("%-12s %3d of %3d succeeded during the removal, %3d ENODEV after it; ",
+		       s->name, s->held, s->probes, s->late_enodev);
+		printf("removal min %.1f ms, mean %.1f ms, max %.1f ms\n", s->t_remove_min * 1e3,
+		       s->t_remove_sum / s->removals * 1e3, s->t_remove_max * 1e3);
 	}
 	printf("nova-unplug: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
