@@ -44,7 +44,18 @@ Options:
   --memory MB             guest RAM (default 1024)
   --functions N           QEMU edu PCI devices in the guest, the GPU functions
                           nova_core.ko binds: 0 to 8 (default 1, or
-                          $NOVA_GUEST_FUNCTIONS)
+                          $NOVA_GUEST_FUNCTIONS), with QEMU ids edu0, edu1, ...
+                          on the PCI root bus, where they can be hot-unplugged
+  --monitor               give the command QEMU's monitor (QMP): a relay on the
+                          host (scripts/monitor-relay.py, ended with QEMU)
+                          serves requests that tests/guest/qemu-monitor.sh in
+                          the guest drops into OUT/.nova-monitor (the command
+                          gets NOVA_MONITOR set to that directory), e.g.
+                            tests/guest/qemu-monitor.sh device_del id=edu0
+                            tests/guest/qemu-monitor.sh device_add driver=edu id=edu1
+                            tests/guest/qemu-monitor.sh --hmp 'info pci'
+                          QMP events land in OUT/.nova-monitor/events, the
+                          relay's messages in OUT/monitor.log
   --kernel DIR            boot the kernel built in DIR (a build tree made by
                           scripts/debug-kernel.sh: DIR/arch/x86/boot/bzImage,
                           its release in
@@ -102,9 +113,10 @@ functions=${NOVA_GUEST_FUNCTIONS:-1}
 interactive=0
 reprobe=0
 kernel_dir=""
+monitor=0
 
 # +: options end at CMD, whose own options stay its own.
-opts=$(getopt -n guest-run -o +h -l help,module:,out:,timeout:,accel:,script:,env:,append:,memory:,functions:,kernel:,interactive,reprobe-kvm -- "$@") || {
+opts=$(getopt -n guest-run -o +h -l help,module:,out:,timeout:,accel:,script:,env:,append:,memory:,functions:,kernel:,interactive,reprobe-kvm,monitor -- "$@") || {
 	usage >&2
 	exit 2
 }
@@ -123,6 +135,7 @@ while [[ $1 != -- ]]; do
 	--kernel) kernel_dir=$2 ;;
 	--interactive) interactive=1 && shift && continue ;;
 	--reprobe-kvm) reprobe=1 && shift && continue ;;
+	--monitor) monitor=1 && shift && continue ;;
 	-h | --help) usage && exit 0 ;;
 	esac
 	shift 2
@@ -327,6 +340,9 @@ conf=$out/.nova-guest
 rm -rf "$conf"
 rm -f "$out/status" "$out/status.tmp" "$out/dmesg.txt" "$out/kmemleak.txt" "$out/console.log"
 mkdir -p "$conf"
+mondir=$out/.nova-monitor
+rm -rf "$mondir" "$out/monitor.log"
+[[ $monitor -eq 0 ]] || mkdir -p "$mondir"
 {
 	echo "NOVA_OUT=$(shq "$out")"
 	echo "NOVA_CWD=$(shq "$cwd")"
@@ -344,6 +360,7 @@ done
 	for e in "${envs[@]}"; do
 		echo "export $(shq "$e")"
 	done
+	[[ $monitor -eq 0 ]] || echo "export NOVA_MONITOR=$(shq "$mondir")"
 	if [[ -n $script ]]; then
 		echo "exec sh $(shq "$script")"
 	else
@@ -436,14 +453,21 @@ qemu=(
 )
 # QEMU's edu device stands in for a GPU's PCI function (nova_core.ko binds
 # it); without nova_core loaded nothing binds it and it costs nothing. Last,
-# so that the other devices keep their PCI addresses.
+# so that the other devices keep their PCI addresses. Devices given with
+# -device on the i440fx root bus are hot-pluggable (ACPI PCI hotplug, which
+# the guest kernel drives with CONFIG_HOTPLUG_PCI_ACPI): the ids let
+# device_del name them.
 for ((i = 0; i < functions; i++)); do
-	qemu+=(-device edu)
+	qemu+=(-device "edu,id=edu$i")
 done
 
 rundir=$(mktemp -d "${TMPDIR:-/tmp}/nova-guest-run.XXXXXX")
 qpid=""
 rpid=""
+mpid=""
+if [[ $monitor -eq 1 ]]; then
+	qemu+=(-qmp "unix:$(qesc "$rundir/qmp.sock"),server=on,wait=off")
+fi
 # shellcheck disable=SC2317 # invoked by the EXIT trap
 cleanup() {
 	if [[ -n $qpid ]] && kill -0 "$qpid" 2>/dev/null; then
@@ -453,6 +477,10 @@ cleanup() {
 	fi
 	if [[ -n $rpid ]]; then
 		kill "$rpid" 2>/dev/null || true
+	fi
+	if [[ -n $mpid ]]; then
+		kill "$mpid" 2>/dev/null || true
+		wait "$mpid" 2>/dev/null || true
 	fi
 	rm -rf "$rundir"
 }
@@ -501,6 +529,14 @@ else
 	qpid=$!
 fi
 
+# The monitor relay: connects once QEMU has made its socket, exits when QEMU
+# closes it (or when this script is gone); cleanup() kills it in any case.
+if [[ $monitor -eq 1 ]]; then
+	python3 "$here/monitor-relay.py" --socket "$rundir/qmp.sock" --dir "$mondir" \
+		</dev/null >"$out/monitor.log" 2>&1 &
+	mpid=$!
+fi
+
 deadline=$((SECONDS + timeout))
 timed_out=0
 qrc=0
@@ -525,6 +561,12 @@ qpid=""
 if [[ -n $rpid ]]; then
 	wait "$rpid" || true
 	rpid=""
+fi
+if [[ -n $mpid ]]; then
+	# QEMU is gone, so the relay is ending (or already has).
+	kill "$mpid" 2>/dev/null || true
+	wait "$mpid" 2>/dev/null || true
+	mpid=""
 fi
 t_end=$EPOCHREALTIME
 

@@ -7,8 +7,9 @@
 # suite, the C++ wrapper's, nova-demo, novainfo's JSON, a short run of the
 # buffer churn benchmark (figures only), a smoke run of nova-bench (its
 # JSON must be complete; no timing is judged), the documented errno table,
-# the isolation tests and the limits tests (nova-limits reloads nova
-# itself). After each one nova's accounting must be back to zero and nova
+# the isolation tests, the limits tests (nova-limits reloads nova itself)
+# and the unplug scenarios (nova-unplug; device-del needs guest-run.sh
+# --monitor). After each one nova's accounting must be back to zero and nova
 # must reload (tests/guest/suite.sh; nova_core stays loaded). With --igt,
 # the igt tests instead (make check-igt), each subtest in its own process.
 #
@@ -16,7 +17,9 @@
 # NOVA_CORE_KO (nova_core.ko, which functions.sh reloads with a virtual
 # function), NOVA_GUEST_FUNCTIONS (the guest's edu functions, default 1),
 # NOVA_USERSPACE, NOVA_UAPI, NOVA_RELIABILITY (build directories),
-# NOVA_RESULTS (where suite.sh writes one result per suite).
+# NOVA_RESULTS (where suite.sh writes one result per suite), NOVA_CORE_KO
+# (nova_core.ko, for nova-unplug's rmmod scenario), NOVA_UNPLUG_CYCLES
+# (default 20).
 
 usage() {
 	sed -n '4,19p' "$0" | sed 's/^# \{0,1\}//'
@@ -64,4 +67,7 @@ suite uapi-errors "$uapi/nova-uapi-errors" Documentation/uapi-errors.csv
 suite bench-smoke bench_smoke
 suite isolation "$rel/nova-isolation"
 suite limits "$rel/nova-limits" --module "$NOVA_KO"
+suite unplug "$rel/nova-unplug" --cycles "${NOVA_UNPLUG_CYCLES:-20}" \
+	${NOVA_CORE_KO:+--nova-ko "$NOVA_KO" --nova-core-ko "$NOVA_CORE_KO"} \
+	${NOVA_KO_PARAMS:+--ko-params "$NOVA_KO_PARAMS"}
 suite_done guest-suite

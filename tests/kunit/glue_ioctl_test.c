@@ -11,6 +11,7 @@
 
 #include <kunit/test.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_vma_manager.h>
@@ -72,6 +73,33 @@ static void getparam_through_drm(struct kunit *test)
 	args = (struct drm_nova_getparam){ .param = 0x1000 };
 	KUNIT_EXPECT_EQ(test, nova_kunit_ioctl(ctx->file, DRM_IOCTL_NOVA_GETPARAM, &args),
 			-EINVAL);
+}
+
+/*
+ * Each handler of the table refuses an unplugged device itself: an ioctl
+ * that was past drm_ioctl()'s own check when the device went must not run
+ * after the removal (nova_ioctl()). Zeroed arguments would give each
+ * handler something other than -ENODEV (an empty VM_BIND succeeds), so a
+ * handler outside drm_dev_enter() fails here.
+ */
+static void every_handler_refuses_an_unplugged_device(struct kunit *test)
+{
+	struct nova_kunit_dev *dev = nova_kunit_dev_create(test, NULL);
+	struct nova_kunit_file *file = nova_kunit_open(test, dev);
+	u64 args[16];
+	unsigned int i;
+
+	drm_dev_unplug(dev->drm);
+	for (i = 0; i < ARRAY_SIZE(nova_ioctls); i++) {
+		const struct drm_ioctl_desc *desc = &nova_ioctls[i];
+
+		if (!desc->func)
+			continue;
+		KUNIT_ASSERT_LE(test, _IOC_SIZE(desc->cmd), sizeof(args));
+		memset(args, 0, sizeof(args));
+		KUNIT_EXPECT_EQ_MSG(test, desc->func(dev->drm, args, file->file), -ENODEV, "%s",
+				    desc->name);
+	}
 }
 
 static void gem_create_makes_a_shmem_object(struct kunit *test)
@@ -249,6 +277,7 @@ static void permissions_follow_the_table(struct kunit *test)
 static struct kunit_case nova_glue_ioctl_cases[] = {
 	KUNIT_CASE(table_matches_the_uapi),
 	KUNIT_CASE(getparam_through_drm),
+	KUNIT_CASE(every_handler_refuses_an_unplugged_device),
 	KUNIT_CASE(gem_create_makes_a_shmem_object),
 	KUNIT_CASE(gem_create_rejects_bad_arguments),
 	KUNIT_CASE(gem_info_reports_the_rounded_size),

@@ -78,7 +78,8 @@ void nova_kunit_dev_remove(struct nova_kunit_dev *dev)
 	if (dev->unregistered)
 		return;
 	dev->unregistered = true;
-	if (dev->drm)
+	/* drm_dev_unplug() has unregistered it already. */
+	if (dev->drm && !drm_dev_is_unplugged(dev->drm))
 		drm_dev_unregister(dev->drm);
 	devres_release_group(dev->parent, dev->devres_group);
 	root_device_unregister(dev->parent);

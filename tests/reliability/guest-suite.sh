@@ -21,12 +21,15 @@
 #   NOVA_FUZZ_ITERATIONS  default 20000
 #   NOVA_STRESS_SECONDS   default 30
 #   NOVA_LOAD_CYCLES      default 50
+#   NOVA_CORE_KO          nova_core.ko, for nova-unplug's rmmod scenario
+#   NOVA_UNPLUG_CYCLES    nova-unplug's cycles per scenario, default 20
 #   NOVA_RESULTS          where each suite's result is written (optional)
 # Prints 'debug-NAME: N passed, N failed, N skipped' per program and a
 # closing 'debug-suite: N passed, N failed' (one per program, cycles included).
 
 if [ "${1:-}" = "--help" ]; then
-	sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//'
+	# The header above, up to its first blank line.
+	sed -n '3,/^$/s/^# \{0,1\}//p' "$0"
 	exit 0
 fi
 set -u
@@ -62,6 +65,9 @@ suite debug-isolation "$rel/nova-isolation"
 suite debug-limits "$rel/nova-limits" --module "$NOVA_KO" --mappings 10000
 suite debug-fuzz "$rel/nova-fuzz" --iterations "$iterations"
 suite debug-stress "$rel/nova-stress" --seconds "$seconds"
+suite debug-unplug "$rel/nova-unplug" --cycles "${NOVA_UNPLUG_CYCLES:-20}" \
+	${NOVA_CORE_KO:+--nova-ko "$NOVA_KO" --nova-core-ko "$NOVA_CORE_KO"} \
+	${NOVA_KO_PARAMS:+--ko-params "$NOVA_KO_PARAMS"}
 if [ -n "${NOVA_IGT:-}" ]; then
 	suite debug-igt env IGT_FORCE_DRIVER=nova tests/igt/run-igt.sh "$NOVA_IGT"
 fi

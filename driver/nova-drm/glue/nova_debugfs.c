@@ -7,6 +7,9 @@
  * /sys/kernel/debug/dri/<minor>/nova_vm     every client's GPU VA mappings
  * /sys/kernel/debug/dri/<minor>/nova_function  the function the device
  *                                            drives: kind and revision
+ * /sys/kernel/debug/dri/<minor>/nova_ioctl_delay_us  a test hook, not uAPI:
+ *                                            how long every nova ioctl sleeps
+ *                                            inside drm_dev_enter()
  */
 
 #include <linux/debugfs.h>
@@ -108,6 +111,28 @@ static int nova_function_show(struct seq_file *m, void *data)
 	return 0;
 }
 
+static int nova_ioctl_delay_get(void *data, u64 *val)
+{
+	struct nova_device *ndev = data;
+
+	*val = READ_ONCE(ndev->ioctl_delay_us);
+	return 0;
+}
+
+/* Bounded, since every ioctl in flight holds off the device's unplug. */
+static int nova_ioctl_delay_set(void *data, u64 val)
+{
+	struct nova_device *ndev = data;
+
+	if (val > NOVA_IOCTL_DELAY_MAX_US)
+		return -EINVAL;
+	WRITE_ONCE(ndev->ioctl_delay_us, val);
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(nova_ioctl_delay_fops, nova_ioctl_delay_get, nova_ioctl_delay_set,
+			 "%llu\n");
+
 static const struct drm_info_list nova_debugfs_list[] = {
 	{ "nova_stats", nova_stats_show, 0, NULL },
 	{ "nova_vm", nova_vm_show, 0, NULL },
@@ -118,4 +143,11 @@ void nova_debugfs_init(struct drm_minor *minor)
 {
 	drm_debugfs_create_files(nova_debugfs_list, ARRAY_SIZE(nova_debugfs_list),
 				 minor->debugfs_root, minor);
+	/*
+	 * Root only: a delay slows every client of the device. The file
+	 * goes before the drm_device (drm_dev_unregister()), and the
+	 * attribute's own guard keeps a write from outliving it.
+	 */
+	debugfs_create_file_unsafe("nova_ioctl_delay_us", 0600, minor->debugfs_root,
+				   to_nova_device(minor->dev), &nova_ioctl_delay_fops);
 }

@@ -162,11 +162,16 @@ static int nova_logic_config(struct nova_logic_device_config *config)
  *  - nova_remove(): likewise until it returns; drm_dev_unplug() there
  *    waits for every drm_dev_enter() section to end first;
  *  - debugfs nova_function (nova_debugfs.c): inside drm_dev_enter(), so it
- *    never reads a function whose remove has run.
- * Nothing else does: the ioctls serve the logic, which knows no function,
- * and the DRM core refuses them with -ENODEV once the device is unplugged.
- * A new path that reaches the function goes inside drm_dev_enter() and
- * joins this list.
+ *    never reads a function whose remove has run;
+ *  - nova's ioctls (nova_file.c): none reaches the function today, but every
+ *    one runs inside drm_dev_enter() (nova_ioctl()), so one that does may,
+ *    and none runs once remove returned. The DRM core refuses those that
+ *    start after drm_dev_unplug() with -ENODEV; one already running when it
+ *    came is waited for.
+ * Nothing else does: the DRM core's ioctls (GEM_CLOSE, PRIME) and the
+ * objects' callbacks serve the logic and the shmem helpers, which know no
+ * function. A new path that reaches the function goes inside
+ * drm_dev_enter() and joins this list.
  */
 
 static int nova_probe(struct auxiliary_device *adev, const struct auxiliary_device_id *id)
@@ -259,9 +264,10 @@ err_put:
 /*
  * The function goes when this returns. drm_dev_unplug() makes every later
  * ioctl, open and drm_dev_enter() fail with -ENODEV, waits for those already
- * inside drm_dev_enter(), unregisters the minors and zaps the clients' CPU
- * mappings. Open files keep the drm_device (and the logic) until the last
- * one closes; the reference dropped here is the probe's.
+ * inside drm_dev_enter() (every nova ioctl in flight among them), unregisters
+ * the minors and zaps the clients' CPU mappings. Open files keep the
+ * drm_device (and the logic) until the last one closes; the reference
+ * dropped here is the probe's.
  */
 static void nova_remove(struct auxiliary_device *adev)
 {

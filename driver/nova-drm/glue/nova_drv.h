@@ -11,6 +11,7 @@
 #define NOVA_DRV_H
 
 #include <linux/gfp.h>
+#include <linux/time64.h>
 
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
@@ -63,7 +64,16 @@ struct nova_device {
 	struct nova_function *fn;
 	/* What imported dma-bufs are attached to (nova_gem_prime_import()). */
 	struct device *dma_dev;
+	/*
+	 * A test hook, not uAPI: how long every nova ioctl sleeps inside its
+	 * drm_dev_enter() section, in microseconds (debugfs
+	 * nova_ioctl_delay_us, nova_debugfs.c); 0 unless a test sets it.
+	 */
+	unsigned int ioctl_delay_us;
 };
+
+/* The hook's bound, so that a slip cannot hold off an unplug for long. */
+#define NOVA_IOCTL_DELAY_MAX_US	USEC_PER_SEC
 
 static inline struct nova_device *to_nova_device(struct drm_device *drm)
 {

@@ -4,8 +4,12 @@
  *
  * DRM copies each ioctl's struct in and out and checks the table's flags; the
  * handlers below only hand the kernel copy to the C++ logic, which owns the
- * semantics.
+ * semantics, inside drm_dev_enter() (nova_ioctl()).
  */
+
+#include <linux/delay.h>
+
+#include <drm/drm_drv.h>
 
 #include "nova_drv.h"
 #include "nova_uapi_layout.h"
@@ -29,32 +33,80 @@ void nova_postclose(struct drm_device *drm, struct drm_file *file)
 	file->driver_priv = NULL;
 }
 
-static int nova_ioctl_getparam(struct drm_device *drm, void *data, struct drm_file *file)
+/* The logic's handler of nova ioctl @nr (DRM_NOVA_*). */
+static int nova_ioctl_logic(struct nova_logic_file *logic, unsigned int nr, void *data)
 {
-	return nova_logic_ioctl_getparam(file->driver_priv, data);
+	switch (nr) {
+	case DRM_NOVA_GETPARAM:
+		return nova_logic_ioctl_getparam(logic, data);
+	case DRM_NOVA_GEM_CREATE:
+		return nova_logic_ioctl_gem_create(logic, data);
+	case DRM_NOVA_GEM_INFO:
+		return nova_logic_ioctl_gem_info(logic, data);
+	case DRM_NOVA_VM_BIND:
+		return nova_logic_ioctl_vm_bind(logic, data);
+	case DRM_NOVA_GEM_MMAP_OFFSET:
+		return nova_logic_ioctl_gem_mmap_offset(logic, data);
+	}
+	/* Only the table below calls in, with its own numbers. */
+	return -EINVAL;
 }
 
-static int nova_ioctl_gem_create(struct drm_device *drm, void *data, struct drm_file *file)
+/*
+ * The test hook of nova_ioctl_delay_us: it holds the ioctl where a handler
+ * would reach the function, so that a test can remove the device while
+ * ioctls are surely in flight (tests/reliability/nova-unplug.c).
+ */
+static void nova_ioctl_test_delay(struct nova_device *ndev)
 {
-	return nova_logic_ioctl_gem_create(file->driver_priv, data);
+	unsigned int us = READ_ONCE(ndev->ioctl_delay_us);
+
+	if (us)
+		fsleep(us);
 }
 
-static int nova_ioctl_gem_info(struct drm_device *drm, void *data, struct drm_file *file)
+/*
+ * Every nova ioctl runs here, inside drm_dev_enter(). The DRM core refuses
+ * an ioctl on an unplugged device before it starts, but one that started
+ * before drm_dev_unplug() would otherwise go on running after nova_remove()
+ * returned and the function was gone. Inside the section, drm_dev_unplug()
+ * waits for the ioctl, so a handler may reach the function, and nothing of
+ * nova's runs in an ioctl once remove returned. One that loses the race
+ * gets the same -ENODEV the DRM core gives later ones.
+ */
+static int nova_ioctl(struct drm_device *drm, struct drm_file *file, void *data,
+		      unsigned int nr)
 {
-	return nova_logic_ioctl_gem_info(file->driver_priv, data);
+	int idx, ret;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	nova_ioctl_test_delay(to_nova_device(drm));
+	ret = nova_ioctl_logic(file->driver_priv, nr, data);
+	drm_dev_exit(idx);
+	return ret;
 }
 
-static int nova_ioctl_vm_bind(struct drm_device *drm, void *data, struct drm_file *file)
-{
-	return nova_logic_ioctl_vm_bind(file->driver_priv, data);
+/*
+ * The table's handlers only say which ioctl they are: drm_ioctl_t carries
+ * no number, and a handler of its own for each is how DRM tells them apart.
+ */
+#define NOVA_IOCTL_HANDLER(NAME, name)						\
+static int nova_ioctl_##name(struct drm_device *drm, void *data, struct drm_file *file) \
+{										\
+	return nova_ioctl(drm, file, data, DRM_NOVA_##NAME);			\
 }
 
-static int nova_ioctl_gem_mmap_offset(struct drm_device *drm, void *data, struct drm_file *file)
-{
-	return nova_logic_ioctl_gem_mmap_offset(file->driver_priv, data);
-}
+NOVA_IOCTL_HANDLER(GETPARAM, getparam)
+NOVA_IOCTL_HANDLER(GEM_CREATE, gem_create)
+NOVA_IOCTL_HANDLER(GEM_INFO, gem_info)
+NOVA_IOCTL_HANDLER(VM_BIND, vm_bind)
+NOVA_IOCTL_HANDLER(GEM_MMAP_OFFSET, gem_mmap_offset)
 
-/* The flags match upstream nova for the ioctls both share. */
+/*
+ * The flags match upstream nova for the ioctls both share. Every handler
+ * is a NOVA_IOCTL_HANDLER(), so every entry goes through nova_ioctl().
+ */
 const struct drm_ioctl_desc nova_ioctls[NOVA_NUM_IOCTLS] = {
 	DRM_IOCTL_DEF_DRV(NOVA_GETPARAM, nova_ioctl_getparam, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(NOVA_GEM_CREATE, nova_ioctl_gem_create, DRM_AUTH | DRM_RENDER_ALLOW),
