@@ -15,11 +15,10 @@
 #
 # Environment (guest-run.sh --env): NOVA_KO (nova.ko, for the reloads),
 # NOVA_CORE_KO (nova_core.ko, which functions.sh reloads with a virtual
-# function), NOVA_GUEST_FUNCTIONS (the guest's edu functions, default 1),
-# NOVA_USERSPACE, NOVA_UAPI, NOVA_RELIABILITY (build directories),
-# NOVA_RESULTS (where suite.sh writes one result per suite), NOVA_CORE_KO
-# (nova_core.ko, for nova-unplug's rmmod scenario), NOVA_UNPLUG_CYCLES
-# (default 20).
+# function and nova-unplug's rmmod scenario unloads), NOVA_GUEST_FUNCTIONS
+# (the guest's edu functions, default 1), NOVA_USERSPACE, NOVA_UAPI,
+# NOVA_RELIABILITY (build directories), NOVA_RESULTS (where suite.sh writes
+# one result per suite), NOVA_UNPLUG_CYCLES (default 20).
 
 usage() {
 	sed -n '4,19p' "$0" | sed 's/^# \{0,1\}//'
