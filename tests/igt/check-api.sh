@@ -141,6 +141,12 @@ subtest log-levels 0 SUCCESS \
 	"out:info-marker 2 0x123456789abcdef0" "err:WARNING: warn-marker 3" \
 	"out:!debug-marker" "err:!debug-marker"
 subtest ioctl-hook 0 SUCCESS
+subtest exit-handler 0 SUCCESS "out:exit-handler-marker sig 0"
+if [[ $(grep -c exit-handler-marker "$tmp/out") -eq 1 ]]; then
+	ok
+else
+	bad "exit-handler: the handler installed twice did not run exactly once"
+fi
 subtest group-skipped 77 SKIP "out:group fixture skip marker"
 subtest group-failed 0 SUCCESS
 subtest after-groups 0 SUCCESS
@@ -161,7 +167,7 @@ unset NOVA_IGT_SELFTEST_FAIL_FIXTURE
 
 expected_list=(pass fail-assert fail-assert-f fail-u64 fail-s64 fail-errno fail-direct
 	skip-require skip-require-f skip-on skip-explicit formatted-7-name dynamic-pass
-	dynamic-mixed dynamic-none dynamic-require log-levels ioctl-hook group-skipped
+	dynamic-mixed dynamic-none dynamic-require log-levels ioctl-hook exit-handler group-skipped
 	group-failed after-groups drm-driver-any)
 run --list-subtests
 mapfile -t listed <"$tmp/out"
@@ -198,7 +204,7 @@ expect_text --debug out "DEBUG: debug-marker 1"
 # Everything at once: some failures, so igt's failure code.
 run
 if [[ $rc -eq 98 ]]; then ok; else bad "full run: exit code $rc, expected 98"; fi
-for result in SUCCESS:7 FAIL:7 SKIP:8; do
+for result in SUCCESS:8 FAIL:7 SKIP:8; do
 	n=$(grep -c "^Subtest .*: ${result%:*} (" "$tmp/out")
 	if [[ $n -eq ${result#*:} ]]; then
 		ok

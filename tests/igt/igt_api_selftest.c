@@ -29,6 +29,16 @@ static int fixture_value;
 #define BIG_A 0x123456789abcdef0ull
 #define BIG_B 0x0fedcba987654321ull
 
+/*
+ * Proves that igt_install_exit_handler() takes a handler and runs it at exit
+ * with the signal number (0 for exit()): check-api.sh looks for the marker.
+ */
+static void selftest_exit_handler(int sig)
+{
+	printf("exit-handler-marker sig %d\n", sig);
+	fflush(stdout);
+}
+
 igt_main
 {
 	igt_fixture {
@@ -147,6 +157,12 @@ igt_main
 		errno = 0;
 		igt_assert_eq(igt_ioctl(-1, DRM_IOCTL_VERSION, &version), -1);
 		igt_assert_eq(errno, EBADF);
+	}
+
+	igt_subtest("exit-handler") {
+		/* Twice: libigt keeps one, so the marker is printed once. */
+		igt_install_exit_handler(selftest_exit_handler);
+		igt_install_exit_handler(selftest_exit_handler);
 	}
 
 	igt_describe("describe-marker-group");

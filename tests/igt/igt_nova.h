@@ -223,6 +223,21 @@ __attribute__((noreturn, format(printf, 6, 7)))
 void __igt_fail_assert(const char *domain, const char *file, const int line,
 		       const char *func, const char *assertion, const char *fmt, ...);
 
+/* ---- exit handlers ------------------------------------------------------ */
+
+/* Called with the signal that ends the process, or 0 on a normal exit. */
+typedef void (*igt_exit_handler_t)(int sig);
+
+/*
+ * Registers @fn to run when the process ends, by exit() or by a fatal
+ * signal (igt installs its own handlers for SIGINT, SIGTERM, SIGSEGV,
+ * SIGBUS, SIGABRT and the like): the place for undoing a system-wide change
+ * a test made, so that a failed or killed test leaves the machine as it
+ * found it. Installing the same @fn twice registers it once; libigt keeps
+ * at most ten.
+ */
+void igt_install_exit_handler(igt_exit_handler_t fn);
+
 /* ---- logging ------------------------------------------------------------ */
 
 enum igt_log_level {
