@@ -232,18 +232,18 @@ check-guest: module userspace
 # 10-20 minutes on 2 cores). nova.ko is built against it from a copy of the
 # sources in build/debug/module (Kbuild in 6.1 has no MO=, and an in-tree
 # M= build would overwrite the Debian-kernel nova.ko). The whole in-guest
-# suite, the fuzzer, the stress test and 30 load/unload cycles then run on
+# suite, the fuzzer, the stress test and 20 load/unload cycles then run on
 # it; any kernel report fails the run (scripts/debug-report.sh).
 
 DEBUG_MODULE := $(BUILD)/debug/module
-NOVA_FUZZ_ITERATIONS ?= 30000
-NOVA_STRESS_SECONDS ?= 30
-NOVA_LOAD_CYCLES ?= 30
+NOVA_FUZZ_ITERATIONS ?= 20000
+NOVA_STRESS_SECONDS ?= 20
+NOVA_LOAD_CYCLES ?= 20
 DEBUG_SUITES := libnova uapi-errors isolation limits fuzz stress unplug-aux unplug-function load-cycles
 # Under KASAN and TCG a million mappings per file (the default limit, which
 # uapi-errors and limits fill on Debian's kernel in seconds) take many
 # minutes: the debug run loads nova with a smaller limit, every reload too.
-DEBUG_NOVA_PARAMS := max_mappings=16384
+DEBUG_NOVA_PARAMS := max_mappings=65536
 # nova-unplug on the debug kernel: 20 cycles of nova's own unbind (about
 # 1.5 s each), 2 of each scenario that probes the function again (nova_core's
 # unbind, PCI remove, device_del, rmmod): there every probe's pci_enable_device()

@@ -63,7 +63,7 @@ suite debug-uapi-errors "$uapi/nova-uapi-errors" Documentation/uapi-errors.csv
 suite debug-isolation "$rel/nova-isolation"
 # The charge is measured over fewer mappings than on Debian's kernel, within
 # the debug run's smaller mapping limit (DEBUG_NOVA_PARAMS in the Makefile).
-suite debug-limits "$rel/nova-limits" --module "$NOVA_KO" --mappings 4000
+suite debug-limits "$rel/nova-limits" --module "$NOVA_KO" --mappings 10000
 suite debug-fuzz "$rel/nova-fuzz" --iterations "$iterations"
 suite debug-stress "$rel/nova-stress" --seconds "$seconds"
 # Unplug: nova's own unbind every cycle it is asked for; the scenarios that
