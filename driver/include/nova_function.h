@@ -27,7 +27,11 @@
 #ifndef NOVA_FUNCTION_H
 #define NOVA_FUNCTION_H
 
+#include <linux/bits.h>
+#include <linux/list.h>
 #include <linux/types.h>
+
+#include "nova_engine.h"
 
 struct auxiliary_device;
 struct device;
@@ -151,5 +155,108 @@ void nova_function_irq_unregister(struct nova_function *fn);
  * Return: 0; -EINVAL if @status is 0.
  */
 int nova_function_irq_raise(struct nova_function *fn, u32 status);
+
+/*
+ * The command engine.
+ *
+ * Every function has one engine (its C++ decoder and executor are
+ * nova_engine.h) with any number of channels: a channel runs the jobs given
+ * to it one after the other, in submission order, and channels run
+ * independently of each other, so a job waiting for a semaphore on one
+ * channel never holds up another. A job reaches memory only through the
+ * translation its submitter supplies (struct nova_engine_ops, the
+ * submitter's MMU).
+ *
+ * When a job ends, the engine puts it on the function's completion list and
+ * raises NOVA_FUNCTION_IRQ_ENGINE: the DRM side's interrupt callback then
+ * takes the ended jobs with nova_function_engine_reap() and signals their
+ * fences from there, in interrupt context, as with real hardware.
+ */
+
+/* The interrupt status bit of the engine's completions. */
+#define NOVA_FUNCTION_IRQ_ENGINE	BIT(0)
+
+struct nova_engine_channel;
+
+/**
+ * struct nova_engine_job - one job for the engine
+ * @bufs: the command buffers, checked (nova_engine.h), valid until the job
+ *	has been reaped
+ * @buf_count: how many
+ * @ops: the submitter's MMU, clock and watchdog (nova_engine.h); called
+ *	from the engine's worker, in process context, while the job runs
+ * @ctx: passed to @ops
+ * @fault: out, valid once reaped: why the job ended (type NOVA_FAULT_NONE:
+ *	it ran to the end; NOVA_ENGINE_STOPPED: the channel was destroyed or
+ *	the job was cancelled before or while it ran)
+ * @link: the engine's, from submission until the job is reaped
+ *
+ * The submitter owns the job; the engine uses it from
+ * nova_function_engine_submit() until it hands it back through
+ * nova_function_engine_reap().
+ */
+struct nova_engine_job {
+	const struct nova_engine_cmdbuf *bufs;
+	u32 buf_count;
+	const struct nova_engine_ops *ops;
+	void *ctx;
+	struct nova_engine_fault fault;
+	struct list_head link;
+};
+
+/**
+ * nova_function_engine_channel_create() - make a channel on the engine
+ * @fn: the function
+ * @high_priority: run the channel's jobs on the engine's high-priority
+ *	workers
+ *
+ * Return: the channel, or an ERR_PTR: -ENOMEM. Process context.
+ */
+struct nova_engine_channel *nova_function_engine_channel_create(struct nova_function *fn,
+								 bool high_priority);
+
+/**
+ * nova_function_engine_submit() - queue a job on a channel
+ * @ch: the channel
+ * @job: the job, whose @bufs, @buf_count, @ops and @ctx are set
+ *
+ * Never fails and never sleeps: any context. The job runs after every job
+ * submitted to @ch before it has ended.
+ */
+void nova_function_engine_submit(struct nova_engine_channel *ch, struct nova_engine_job *job);
+
+/**
+ * nova_function_engine_channel_destroy() - stop a channel and free it
+ * @ch: the channel
+ *
+ * Its jobs that have not started end with NOVA_ENGINE_STOPPED without
+ * running; the running one is told to stop (its ops->check() and the
+ * engine's own checks between commands end it with NOVA_ENGINE_STOPPED),
+ * and the call waits for that. When it returns, every job submitted to
+ * @ch is on the completion list: the caller reaps them
+ * (nova_function_engine_reap()), since interrupts may have been
+ * unregistered by then. Process context.
+ */
+void nova_function_engine_channel_destroy(struct nova_engine_channel *ch);
+
+/**
+ * typedef nova_engine_reap_fn - receives one ended job
+ * @job: the job, handed back to its submitter
+ * @data: the pointer given to nova_function_engine_reap()
+ */
+typedef void (*nova_engine_reap_fn)(struct nova_engine_job *job, void *data);
+
+/**
+ * nova_function_engine_reap() - take the ended jobs
+ * @fn: the function
+ * @reap: called for each ended job, in the order the jobs ended; with a
+ *	spinlock of the engine's released: it may submit again
+ * @data: passed to @reap
+ *
+ * Any context: from the interrupt callback, or in process context after
+ * nova_function_engine_channel_destroy(). Jobs of one channel are handed
+ * back in submission order.
+ */
+void nova_function_engine_reap(struct nova_function *fn, nova_engine_reap_fn reap, void *data);
 
 #endif /* NOVA_FUNCTION_H */
