@@ -26,6 +26,11 @@ struct drm_nova_gem_create;
 struct drm_nova_gem_info;
 struct drm_nova_gem_mmap_offset;
 struct drm_nova_vm_bind;
+struct drm_nova_queue_create;
+struct drm_nova_queue_destroy;
+struct drm_nova_exec;
+struct drm_nova_queue_get_state;
+struct nova_svc_gem;
 
 struct nova_svc_file;
 struct nova_logic_device;
@@ -43,6 +48,15 @@ struct nova_logic_device_config {
 	__u64 va_alignment;	/* power of two, at least page_size */
 	__u32 vm_bind_max_ops;	/* most operations per VM_BIND call */
 	__u32 max_mappings;	/* most live mappings of one file's VA space */
+	/* The engine and its queues (NOVA_GETPARAM_* of uAPI version 4). */
+	__u64 max_cmdbuf_size;	/* bytes, a non-zero multiple of 8 */
+	__u32 max_queues;	/* per file */
+	__u32 exec_max_cmdbufs;
+	__u32 exec_max_syncs;
+	__u32 job_timeout_ms;
+	__u32 call_max_depth;
+	__u32 queue_max_jobs;	/* unfinished jobs per queue */
+	__u64 timestamp_frequency; /* Hz */
 };
 
 /* A snapshot of a device's accounting, for debugfs and tests. */
@@ -96,6 +110,23 @@ void nova_logic_file_get_stats(struct nova_logic_file *file, struct nova_logic_f
 void nova_logic_file_for_each_mapping(struct nova_logic_file *file, nova_logic_mapping_fn fn,
 				      void *ctx);
 
+/*
+ * The engine's view of a file's VA space (the glue's MMU, nova_mmu.c).
+ * Between lock and unlock no mapping of the file changes, so a translation
+ * stays valid, and the objects it names stay alive (each mapping holds a
+ * reference). The lock is never held while memory is allocated, so the
+ * engine may take it on its fence-signalling path.
+ */
+void nova_logic_file_va_lock(struct nova_logic_file *file);
+void nova_logic_file_va_unlock(struct nova_logic_file *file);
+/*
+ * With the VA lock held: the mapping that covers @va, as its object, the
+ * offset of @va in the object, the bytes of the mapping from @va on and its
+ * NOVA_VM_BIND_MAP_* flags. -EFAULT when no mapping covers @va.
+ */
+int nova_logic_file_va_translate(struct nova_logic_file *file, __u64 va, struct nova_svc_gem **gem,
+				 __u64 *offset, __u64 *len, __u32 *flags);
+
 /* Called by the glue when the GEM object carrying @gem is freed. */
 void nova_logic_gem_release(struct nova_logic_gem *gem);
 
@@ -106,6 +137,12 @@ int nova_logic_ioctl_gem_info(struct nova_logic_file *file, struct drm_nova_gem_
 int nova_logic_ioctl_gem_mmap_offset(struct nova_logic_file *file,
 				     struct drm_nova_gem_mmap_offset *args);
 int nova_logic_ioctl_vm_bind(struct nova_logic_file *file, struct drm_nova_vm_bind *args);
+int nova_logic_ioctl_queue_create(struct nova_logic_file *file, struct drm_nova_queue_create *args);
+int nova_logic_ioctl_queue_destroy(struct nova_logic_file *file,
+				   struct drm_nova_queue_destroy *args);
+int nova_logic_ioctl_exec(struct nova_logic_file *file, struct drm_nova_exec *args);
+int nova_logic_ioctl_queue_get_state(struct nova_logic_file *file,
+				     struct drm_nova_queue_get_state *args);
 
 #if defined(__cplusplus)
 }

@@ -63,6 +63,7 @@ void nova_svc_free(void *ptr);
 enum nova_svc_lock_class {
 	NOVA_LOCK_DEVICE = 0,
 	NOVA_LOCK_FILE = 1,
+	NOVA_LOCK_QUEUES = 2,
 	NOVA_LOCK_CLASS_COUNT
 };
 
@@ -139,6 +140,63 @@ struct nova_logic_gem *nova_svc_gem_logic(const struct nova_svc_gem *gem);
 /* The fake offset userspace passes to mmap(2) to map the object. */
 NOVA_SVC_MUST_CHECK struct nova_svc_status
 nova_svc_gem_mmap_offset(struct nova_svc_gem *gem, __u64 *offset);
+
+/*
+ * Makes the object's memory resident for the engine: allocates its pages
+ * (an imported object: looks up the exporter's) and keeps them until the
+ * object is freed. Idempotent; VM_BIND calls it for every MAP, before it
+ * takes the VA lock, so that the engine never allocates.
+ */
+NOVA_SVC_MUST_CHECK struct nova_svc_status nova_svc_gem_make_resident(struct nova_svc_gem *gem);
+
+/*
+ * Queues: the glue's scheduler entity, engine channel and fences behind one
+ * queue of the logic's (uapi/nova_drm.h has the semantics). The logic keeps
+ * the queue table, validates every argument and owns the references; the
+ * glue does everything that touches drm_sched, syncobjs and the function.
+ */
+struct nova_svc_queue;
+struct drm_nova_exec_cmdbuf;
+struct drm_nova_sync;
+
+/*
+ * Creates a queue of @file (whose logic is @owner: its VA space is what the
+ * queue's jobs see) with @priority (checked). -ENOMEM; -ENODEV when the
+ * function is gone.
+ */
+NOVA_SVC_MUST_CHECK struct nova_svc_status
+nova_svc_queue_create(struct nova_svc_file *file, struct nova_logic_file *owner, __u32 priority,
+		      struct nova_svc_queue **queue);
+/*
+ * Stops the queue (jobs not started end with -ECANCELED, a running one is
+ * stopped), waits for that, and frees it. Bounded: it never waits for a
+ * fence of anyone else's.
+ */
+void nova_svc_queue_destroy(struct nova_svc_queue *queue);
+
+/* What QUEUE_GET_STATE reports: fills the output fields of @state. */
+void nova_svc_queue_get_state(struct nova_svc_queue *queue, struct drm_nova_queue_get_state *state);
+
+/*
+ * A job for EXEC, checked by the logic: command buffers (checked against
+ * the device's limits) and sync elements (flags and points checked; the
+ * handles are the glue's to resolve). The glue copies what it keeps.
+ */
+struct nova_svc_exec {
+	const struct drm_nova_exec_cmdbuf *cmdbufs;
+	__u32 cmdbuf_count;
+	__u32 sync_count;
+	const struct drm_nova_sync *syncs;
+};
+
+/*
+ * Queues the job whole or not at all, and returns its sequence number.
+ * -EIO when the queue is lost; -ENOENT for a handle that names no syncobj;
+ * -EINVAL for a WAIT on one that holds no fence; -EINTR (restartable) when
+ * a signal arrived while it waited for room; -ENOMEM.
+ */
+NOVA_SVC_MUST_CHECK struct nova_svc_status
+nova_svc_queue_exec(struct nova_svc_queue *queue, const struct nova_svc_exec *exec, __u64 *seqno);
 
 #if defined(__cplusplus)
 }

@@ -52,10 +52,15 @@ module_param(max_mappings, uint, 0444);
 MODULE_PARM_DESC(max_mappings,
 		 "Most live GPU VA mappings of one open file: 1 to 16777216 (default 1048576)");
 
+static unsigned int job_timeout_ms = 1000;
+module_param(job_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(job_timeout_ms,
+		 "How long a job may run before the engine's watchdog ends it, in ms: 10 to 60000 (default 1000)");
+
 DEFINE_DRM_GEM_FOPS(nova_fops);
 
 static const struct drm_driver nova_drm_driver = {
-	.driver_features = DRIVER_GEM | DRIVER_RENDER,
+	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ | DRIVER_SYNCOBJ_TIMELINE,
 	.open = nova_open,
 	.postclose = nova_postclose,
 	.gem_create_object = nova_gem_create_object,
@@ -136,7 +141,8 @@ static int nova_check_params(void)
 				nova_budget_cap_mib(), "the larger of 1024 and RAM in MiB") ?:
 	       nova_check_param("max_object_mib", max_object_mib, 1, object_budget_mib,
 				"object_budget_mib") ?:
-	       nova_check_param("max_mappings", max_mappings, 1, NOVA_MAX_MAPPINGS_CAP, NULL);
+	       nova_check_param("max_mappings", max_mappings, 1, NOVA_MAX_MAPPINGS_CAP, NULL) ?:
+	       nova_check_param("job_timeout_ms", job_timeout_ms, 10, 60000, NULL);
 }
 
 static int nova_logic_config(struct nova_logic_device_config *config)
@@ -148,6 +154,14 @@ static int nova_logic_config(struct nova_logic_device_config *config)
 	config->va_alignment = PAGE_SIZE;
 	config->vm_bind_max_ops = NOVA_VM_BIND_MAX_OPS;
 	config->max_mappings = max_mappings;
+	config->max_cmdbuf_size = NOVA_ENGINE_MAX_CMDBUF_SIZE;
+	config->call_max_depth = NOVA_ENGINE_MAX_CALL_DEPTH;
+	config->max_queues = NOVA_MAX_QUEUES;
+	config->exec_max_cmdbufs = NOVA_EXEC_MAX_CMDBUFS;
+	config->exec_max_syncs = NOVA_EXEC_MAX_SYNCS;
+	config->queue_max_jobs = NOVA_QUEUE_MAX_JOBS;
+	config->job_timeout_ms = job_timeout_ms;
+	config->timestamp_frequency = NSEC_PER_SEC;
 	if (check_shl_overflow((u64)max_object_mib, 20, &config->max_object_size) ||
 	    check_shl_overflow((u64)object_budget_mib, 20, &config->object_budget))
 		return -EINVAL;
@@ -163,11 +177,16 @@ static int nova_logic_config(struct nova_logic_device_config *config)
  *    waits for every drm_dev_enter() section to end first;
  *  - debugfs nova_function (nova_debugfs.c): inside drm_dev_enter(), so it
  *    never reads a function whose remove has run;
- *  - nova's ioctls (nova_file.c): none reaches the function today, but every
- *    one runs inside drm_dev_enter() (nova_ioctl()), so one that does may,
+ *  - nova's ioctls (nova_file.c): QUEUE_CREATE makes an engine channel on
+ *    the function; every one runs inside drm_dev_enter() (nova_ioctl()),
  *    and none runs once remove returned. The DRM core refuses those that
  *    start after drm_dev_unplug() with -ENODEV; one already running when it
- *    came is waited for.
+ *    came is waited for;
+ *  - the queues' engine channels and the interrupt callback (nova_queue.c):
+ *    nova_queues_unplug() in remove destroys every channel and unregisters
+ *    the callback, under the lock queue creation and destruction take,
+ *    and marks the function gone so that none is made again; a queue
+ *    destroyed later (its file closing) finds its channel gone.
  * Nothing else does: the DRM core's ioctls (GEM_CLOSE, PRIME) and the
  * objects' callbacks serve the logic and the shmem helpers, which know no
  * function. A new path that reaches the function goes inside
@@ -226,7 +245,11 @@ static int nova_probe(struct auxiliary_device *adev, const struct auxiliary_devi
 	}
 	ndev->drm = drm;
 	ndev->fn = fn;
+	ndev->job_timeout_ms = job_timeout_ms;
 	drm->dev_private = ndev;
+	ret = nova_queues_init(ndev);
+	if (ret)
+		goto err_put;
 
 	/*
 	 * An imported buffer's attachment keeps the DMA device until the
@@ -249,13 +272,15 @@ static int nova_probe(struct auxiliary_device *adev, const struct auxiliary_devi
 	auxiliary_set_drvdata(adev, ndev);
 	ret = drm_dev_register(drm, 0);
 	if (ret)
-		goto err_put;
+		goto err_unplug;
 
 	dev_info(&adev->dev, "DRM device on %s %s (%s function %u.%u), minor %d\n",
 		 dev_bus_name(bus_dev), dev_name(bus_dev), info->name, info->major,
 		 info->minor, drm->primary->index);
 	return 0;
 
+err_unplug:
+	nova_queues_unplug(ndev);
 err_put:
 	drm_dev_put(drm);
 	return ret;
@@ -274,6 +299,8 @@ static void nova_remove(struct auxiliary_device *adev)
 	struct nova_device *ndev = auxiliary_get_drvdata(adev);
 
 	drm_dev_unplug(ndev->drm);
+	/* The engine's channels and the interrupt callback go with the function. */
+	nova_queues_unplug(ndev);
 	drm_dev_put(ndev->drm);
 }
 

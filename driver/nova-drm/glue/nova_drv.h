@@ -11,6 +11,8 @@
 #define NOVA_DRV_H
 
 #include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/time64.h>
 
 #include <drm/drm_device.h>
@@ -70,7 +72,28 @@ struct nova_device {
 	 * nova_ioctl_delay_us, nova_debugfs.c); 0 unless a test sets it.
 	 */
 	unsigned int ioctl_delay_us;
+	/*
+	 * Every queue of every file (nova_queue.c), so that nova_remove() can
+	 * stop their engine channels before the function goes. Under
+	 * queues_lock, which is also held while a queue stops, so that a
+	 * queue never stops half way while the function goes.
+	 */
+	struct mutex queues_lock;
+	struct list_head queues;
+	/* Set by nova_remove() under queues_lock: no channel may be made. */
+	bool function_gone;
+	/* The job timeout of its queues, from the module parameter. */
+	unsigned int job_timeout_ms;
 };
+
+/*
+ * The queues' limits (NOVA_GETPARAM_*, Documentation/limits.rst): each
+ * bounds what one file can make the kernel hold.
+ */
+#define NOVA_MAX_QUEUES		16
+#define NOVA_EXEC_MAX_CMDBUFS	64
+#define NOVA_EXEC_MAX_SYNCS	64
+#define NOVA_QUEUE_MAX_JOBS	256
 
 /* The hook's bound, so that a slip cannot hold off an unplug for long. */
 #define NOVA_IOCTL_DELAY_MAX_US	USEC_PER_SEC
@@ -99,7 +122,7 @@ int nova_helper_alloc_errno(int err);
 
 /* nova_file.c */
 /* One slot per ioctl number up to the highest one defined. */
-#define NOVA_NUM_IOCTLS		(DRM_NOVA_GEM_MMAP_OFFSET + 1)
+#define NOVA_NUM_IOCTLS		(DRM_NOVA_QUEUE_GET_STATE + 1)
 extern const struct drm_ioctl_desc nova_ioctls[NOVA_NUM_IOCTLS];
 int nova_open(struct drm_device *drm, struct drm_file *file);
 void nova_postclose(struct drm_device *drm, struct drm_file *file);
@@ -108,6 +131,17 @@ void nova_postclose(struct drm_device *drm, struct drm_file *file);
 struct drm_gem_object *nova_gem_create_object(struct drm_device *drm, size_t size);
 struct dma_buf;
 struct drm_gem_object *nova_gem_prime_import(struct drm_device *drm, struct dma_buf *dma_buf);
+
+/* nova_gem.c: the resident pages of a mapped object, for the engine's MMU. */
+struct page **nova_gem_resident_pages(struct nova_svc_gem *gem);
+
+/* nova_queue.c */
+int nova_queues_init(struct nova_device *ndev);
+void nova_queues_unplug(struct nova_device *ndev);
+
+/* nova_mmu.c */
+struct nova_engine_ops;
+extern const struct nova_engine_ops nova_mmu_ops;
 
 /* nova_debugfs.c */
 void nova_debugfs_init(struct drm_minor *minor);

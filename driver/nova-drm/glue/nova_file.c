@@ -47,6 +47,14 @@ static int nova_ioctl_logic(struct nova_logic_file *logic, unsigned int nr, void
 		return nova_logic_ioctl_vm_bind(logic, data);
 	case DRM_NOVA_GEM_MMAP_OFFSET:
 		return nova_logic_ioctl_gem_mmap_offset(logic, data);
+	case DRM_NOVA_QUEUE_CREATE:
+		return nova_logic_ioctl_queue_create(logic, data);
+	case DRM_NOVA_QUEUE_DESTROY:
+		return nova_logic_ioctl_queue_destroy(logic, data);
+	case DRM_NOVA_EXEC:
+		return nova_logic_ioctl_exec(logic, data);
+	case DRM_NOVA_QUEUE_GET_STATE:
+		return nova_logic_ioctl_queue_get_state(logic, data);
 	}
 	/* Only the table below calls in, with its own numbers. */
 	return -EINVAL;
@@ -102,6 +110,10 @@ NOVA_IOCTL_HANDLER(GEM_CREATE, gem_create)
 NOVA_IOCTL_HANDLER(GEM_INFO, gem_info)
 NOVA_IOCTL_HANDLER(VM_BIND, vm_bind)
 NOVA_IOCTL_HANDLER(GEM_MMAP_OFFSET, gem_mmap_offset)
+NOVA_IOCTL_HANDLER(QUEUE_CREATE, queue_create)
+NOVA_IOCTL_HANDLER(QUEUE_DESTROY, queue_destroy)
+NOVA_IOCTL_HANDLER(EXEC, exec)
+NOVA_IOCTL_HANDLER(QUEUE_GET_STATE, queue_get_state)
 
 /*
  * The flags match upstream nova for the ioctls both share. Every handler
@@ -114,4 +126,8 @@ const struct drm_ioctl_desc nova_ioctls[NOVA_NUM_IOCTLS] = {
 	DRM_IOCTL_DEF_DRV(NOVA_VM_BIND, nova_ioctl_vm_bind, DRM_AUTH | DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(NOVA_GEM_MMAP_OFFSET, nova_ioctl_gem_mmap_offset,
 			  DRM_AUTH | DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NOVA_QUEUE_CREATE, nova_ioctl_queue_create, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NOVA_QUEUE_DESTROY, nova_ioctl_queue_destroy, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NOVA_EXEC, nova_ioctl_exec, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NOVA_QUEUE_GET_STATE, nova_ioctl_queue_get_state, DRM_RENDER_ALLOW),
 };

@@ -17,6 +17,8 @@
  */
 
 #include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 
 #include <drm/drm_gem.h>
@@ -31,6 +33,16 @@ struct nova_gem_object {
 	struct drm_gem_shmem_object shmem;
 	/* The logic's record; NULL for objects the logic did not create. */
 	struct nova_logic_gem *logic;
+	/*
+	 * The pages the engine reaches the object through, once VM_BIND made
+	 * it resident (nova_svc_gem_make_resident()); NULL before. Our own
+	 * objects: the shmem helper's pages, held by one get_pages() of ours
+	 * until the object is freed. Imports: an array of the exporter's pages
+	 * built from its sg table, ours to free. Set once, under resident_lock,
+	 * and read without it (acquire/release).
+	 */
+	struct page **resident;
+	struct mutex resident_lock;
 };
 
 static const struct drm_gem_object_funcs nova_gem_funcs;
@@ -50,6 +62,13 @@ static void nova_gem_free(struct drm_gem_object *obj)
 	struct nova_gem_object *nobj = to_nova_gem(obj);
 	struct nova_logic_gem *logic = nobj->logic;
 
+	if (nobj->resident) {
+		if (obj->import_attach)
+			kvfree(nobj->resident);
+		else
+			drm_gem_shmem_put_pages(&nobj->shmem);
+	}
+	mutex_destroy(&nobj->resident_lock);
 	drm_gem_shmem_free(&nobj->shmem);
 	nova_logic_gem_release(logic);
 }
@@ -75,6 +94,7 @@ struct drm_gem_object *nova_gem_create_object(struct drm_device *drm, size_t siz
 	if (!nobj)
 		return ERR_PTR(-ENOMEM);
 	nobj->shmem.base.funcs = &nova_gem_funcs;
+	mutex_init(&nobj->resident_lock);
 	return &nobj->shmem.base;
 }
 
@@ -156,4 +176,51 @@ struct nova_svc_status nova_svc_gem_mmap_offset(struct nova_svc_gem *gem, __u64 
 		return nova_svc_errno(nova_helper_alloc_errno(ret));
 	*offset = drm_vma_node_offset_addr(&obj->vma_node);
 	return nova_svc_errno(0);
+}
+
+/* The exporter's pages of an imported object, from its sg table. */
+static struct page **nova_gem_import_pages(struct nova_gem_object *nobj)
+{
+	size_t count = nobj->shmem.base.size >> PAGE_SHIFT;
+	struct page **pages;
+
+	pages = kvmalloc_array(count, sizeof(*pages), NOVA_GFP_CLIENT);
+	if (!pages)
+		return ERR_PTR(-ENOMEM);
+	if (drm_prime_sg_to_page_array(nobj->shmem.sgt, pages, count)) {
+		kvfree(pages);
+		return ERR_PTR(-ENOMEM);
+	}
+	return pages;
+}
+
+struct nova_svc_status nova_svc_gem_make_resident(struct nova_svc_gem *gem)
+{
+	struct drm_gem_object *obj = nova_gem_of(gem);
+	struct nova_gem_object *nobj = to_nova_gem(obj);
+	struct page **pages;
+	int ret = 0;
+
+	if (smp_load_acquire(&nobj->resident))
+		return nova_svc_errno(0);
+	mutex_lock(&nobj->resident_lock);
+	if (nobj->resident)
+		goto out;
+	if (obj->import_attach) {
+		pages = nova_gem_import_pages(nobj);
+		ret = PTR_ERR_OR_ZERO(pages);
+	} else {
+		ret = drm_gem_shmem_get_pages(&nobj->shmem);
+		pages = nobj->shmem.pages;
+	}
+	if (!ret)
+		smp_store_release(&nobj->resident, pages);
+out:
+	mutex_unlock(&nobj->resident_lock);
+	return nova_svc_errno(nova_helper_alloc_errno(ret));
+}
+
+struct page **nova_gem_resident_pages(struct nova_svc_gem *gem)
+{
+	return smp_load_acquire(&to_nova_gem(nova_gem_of(gem))->resident);
 }

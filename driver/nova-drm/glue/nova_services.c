@@ -68,6 +68,7 @@ static struct lock_class_key nova_lock_keys[NOVA_LOCK_CLASS_COUNT];
 static const char *const nova_lock_names[NOVA_LOCK_CLASS_COUNT] = {
 	[NOVA_LOCK_DEVICE] = "nova_device_lock",
 	[NOVA_LOCK_FILE] = "nova_file_lock",
+	[NOVA_LOCK_QUEUES] = "nova_queues_lock",
 };
 
 struct nova_svc_mutex *nova_svc_mutex_create(enum nova_svc_lock_class lock_class)

@@ -28,6 +28,10 @@ static Status validate(const nova_logic_device_config &config)
 		return error(-EINVAL);
 	if (config.vm_bind_max_ops == 0 || config.max_mappings == 0)
 		return error(-EINVAL);
+	if (config.max_cmdbuf_size == 0 || !is_aligned(config.max_cmdbuf_size, 8))
+		return error(-EINVAL);
+	if (config.max_queues == 0 || config.queue_max_jobs == 0 || config.job_timeout_ms == 0)
+		return error(-EINVAL);
 	return {};
 }
 
@@ -70,6 +74,22 @@ Result<u64> Device::param(u64 id) const
 		return u64(config_.vm_bind_max_ops);
 	case NOVA_GETPARAM_MAX_MAPPINGS:
 		return u64(config_.max_mappings);
+	case NOVA_GETPARAM_MAX_QUEUES:
+		return u64(config_.max_queues);
+	case NOVA_GETPARAM_EXEC_MAX_CMDBUFS:
+		return u64(config_.exec_max_cmdbufs);
+	case NOVA_GETPARAM_EXEC_MAX_SYNCS:
+		return u64(config_.exec_max_syncs);
+	case NOVA_GETPARAM_MAX_CMDBUF_SIZE:
+		return config_.max_cmdbuf_size;
+	case NOVA_GETPARAM_JOB_TIMEOUT_MS:
+		return u64(config_.job_timeout_ms);
+	case NOVA_GETPARAM_CALL_MAX_DEPTH:
+		return u64(config_.call_max_depth);
+	case NOVA_GETPARAM_QUEUE_MAX_JOBS:
+		return u64(config_.queue_max_jobs);
+	case NOVA_GETPARAM_TIMESTAMP_FREQUENCY:
+		return config_.timestamp_frequency;
 	default:
 		return error(-EINVAL);
 	}

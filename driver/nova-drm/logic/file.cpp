@@ -20,14 +20,17 @@ Result<RefPtr<File>> File::open(Device &device, nova_svc_file *svc_file)
 	if (!file)
 		return error(-ENOMEM);
 	NOVA_TRY(file->va_.init());
+	NOVA_TRY(file->queues_.init(device.config().max_queues));
 	device.file_opened(*file);
 	return file;
 }
 
 void File::close()
 {
-	// Mappings first: the objects only they kept alive are freed now, while
-	// the file can still take them off its account.
+	// Queues first: stopping them ends every job that could still read
+	// the VA space. Then the mappings: the objects only they kept alive
+	// are freed now, while the file can still take them off its account.
+	queues_.destroy_all();
 	va_.teardown();
 	device_->gem().detach(gem_);
 }
@@ -100,6 +103,28 @@ Status File::vm_bind(drm_nova_vm_bind &args)
 	return nova::vm_bind(*device_, svc_file_, va_, args);
 }
 
+Status File::queue_create(drm_nova_queue_create &args)
+{
+	return nova::queue_create(queues_, svc_file_, this, args);
+}
+
+Status File::queue_destroy(drm_nova_queue_destroy &args)
+{
+	if (args.pad != 0)
+		return error(-EINVAL);
+	return queues_.destroy(args.queue_id);
+}
+
+Status File::exec(drm_nova_exec &args)
+{
+	return nova::exec(device_->config(), queues_, args);
+}
+
+Status File::queue_get_state(drm_nova_queue_get_state &args)
+{
+	return nova::queue_get_state(queues_, args);
+}
+
 nova_logic_file_stats File::stats()
 {
 	GemManager::Totals totals = device_->gem().totals(gem_);
@@ -165,4 +190,41 @@ extern "C" int nova_logic_ioctl_gem_mmap_offset(nova_logic_file *file,
 extern "C" int nova_logic_ioctl_vm_bind(nova_logic_file *file, drm_nova_vm_bind *args)
 {
 	return File::from(file).vm_bind(*args).error();
+}
+
+extern "C" int nova_logic_ioctl_queue_create(nova_logic_file *file, drm_nova_queue_create *args)
+{
+	return File::from(file).queue_create(*args).error();
+}
+
+extern "C" int nova_logic_ioctl_queue_destroy(nova_logic_file *file, drm_nova_queue_destroy *args)
+{
+	return File::from(file).queue_destroy(*args).error();
+}
+
+extern "C" int nova_logic_ioctl_exec(nova_logic_file *file, drm_nova_exec *args)
+{
+	return File::from(file).exec(*args).error();
+}
+
+extern "C" int nova_logic_ioctl_queue_get_state(nova_logic_file *file,
+						drm_nova_queue_get_state *args)
+{
+	return File::from(file).queue_get_state(*args).error();
+}
+
+extern "C" void nova_logic_file_va_lock(nova_logic_file *file)
+{
+	File::from(file).va().lock();
+}
+
+extern "C" void nova_logic_file_va_unlock(nova_logic_file *file)
+{
+	File::from(file).va().unlock();
+}
+
+extern "C" int nova_logic_file_va_translate(nova_logic_file *file, __u64 va, nova_svc_gem **gem,
+					    __u64 *offset, __u64 *len, __u32 *flags)
+{
+	return File::from(file).va().translate(va, gem, offset, len, flags).error();
 }

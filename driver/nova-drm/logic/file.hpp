@@ -7,6 +7,7 @@
 #include "cxx/ref_ptr.hpp"
 #include "device.hpp"
 #include "gem/gem.hpp"
+#include "queue/queue.hpp"
 #include "vm/va_space.hpp"
 
 struct nova_logic_file {};
@@ -16,6 +17,10 @@ struct drm_nova_gem_create;
 struct drm_nova_gem_info;
 struct drm_nova_gem_mmap_offset;
 struct drm_nova_vm_bind;
+struct drm_nova_queue_create;
+struct drm_nova_queue_destroy;
+struct drm_nova_exec;
+struct drm_nova_queue_get_state;
 
 namespace nova {
 
@@ -35,6 +40,12 @@ public:
 	Status gem_info(drm_nova_gem_info &args);
 	Status gem_mmap_offset(drm_nova_gem_mmap_offset &args);
 	Status vm_bind(drm_nova_vm_bind &args);
+	Status queue_create(drm_nova_queue_create &args);
+	Status queue_destroy(drm_nova_queue_destroy &args);
+	Status exec(drm_nova_exec &args);
+	Status queue_get_state(drm_nova_queue_get_state &args);
+
+	VaSpace &va() { return va_; }
 
 	nova_logic_file_stats stats();
 	u64 mappings() { return va_.mappings(); }
@@ -52,6 +63,9 @@ private:
 	nova_svc_file *const svc_file_;
 	GemFileAccount gem_;
 	VaSpace va_;
+	// Declared after the VA space: a queue's jobs use it, so the queues
+	// go first (close() destroys them before it tears the VA space down).
+	QueueTable queues_;
 };
 
 } // namespace nova

@@ -41,6 +41,22 @@ void VaSpace::for_each(nova_logic_mapping_fn fn, void *ctx)
 	}
 }
 
+Status VaSpace::translate(u64 va, nova_svc_gem **gem, u64 *offset, u64 *len, u32 *flags)
+{
+	lock_.assert_held();
+	// Mappings are disjoint and ordered: the first one ending past @va is
+	// the only one that can cover it.
+	Mapping *mapping = tree_.first_where([va](const Mapping &m) { return m.end() > va; });
+
+	if (!mapping || mapping->start() > va)
+		return error(-EFAULT);
+	*gem = mapping->gem().get();
+	*offset = mapping->bo_offset() + (va - mapping->start());
+	*len = mapping->end() - va;
+	*flags = mapping->flags();
+	return {};
+}
+
 // The edit holds the VA space's lock from construction to destruction
 // (guard_), which the analysis cannot follow from one member function to
 // the next: each one that touches the tree says so first.

@@ -29,6 +29,15 @@ public:
 	// Calls @fn for each mapping in address order, under the lock.
 	void for_each(nova_logic_mapping_fn fn, void *ctx);
 
+	// The engine's access window (nova_logic_file_va_lock()): a lock the
+	// C glue takes and drops across calls, which the analysis cannot
+	// follow; translate() asserts it.
+	void lock() TA_ACQ(lock_) { lock_.lock(); }
+	void unlock() TA_REL(lock_) { lock_.unlock(); }
+	// The mapping covering @va (see nova_logic_file_va_translate());
+	// -EFAULT when there is none.
+	Status translate(u64 va, nova_svc_gem **gem, u64 *offset, u64 *len, u32 *flags);
+
 	class Edit;
 
 private:

@@ -109,7 +109,9 @@ Status prepare_op(const nova_logic_device_config &config, nova_svc_file *file,
 	// No overflow: check_op() checked bo_offset + range.
 	if (uop.bo_offset + uop.range > op.gem.size())
 		return error(-EINVAL);
-	return {};
+	// The engine reaches mapped memory without allocating: a mapped
+	// object's pages are resident from here on.
+	return nova_svc_gem_make_resident(op.gem.get());
 }
 
 } // namespace
