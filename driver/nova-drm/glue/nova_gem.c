@@ -201,6 +201,7 @@ struct nova_svc_status nova_svc_gem_make_resident(struct nova_svc_gem *gem)
 	struct page **pages;
 	int ret = 0;
 
+	/* Pairs with the release below: a set pointer comes with its array. */
 	if (smp_load_acquire(&nobj->resident))
 		return nova_svc_errno(0);
 	mutex_lock(&nobj->resident_lock);
@@ -213,8 +214,10 @@ struct nova_svc_status nova_svc_gem_make_resident(struct nova_svc_gem *gem)
 		ret = drm_gem_shmem_get_pages(&nobj->shmem);
 		pages = nobj->shmem.pages;
 	}
-	if (!ret)
+	if (!ret) {
+		/* Publishes the array filled above to the lock-free readers. */
 		smp_store_release(&nobj->resident, pages);
+	}
 out:
 	mutex_unlock(&nobj->resident_lock);
 	return nova_svc_errno(nova_helper_alloc_errno(ret));
@@ -222,5 +225,6 @@ out:
 
 struct page **nova_gem_resident_pages(struct nova_svc_gem *gem)
 {
+	/* Pairs with nova_svc_gem_make_resident()'s release. */
 	return smp_load_acquire(&to_nova_gem(nova_gem_of(gem))->resident);
 }
