@@ -957,9 +957,10 @@ void nova_vm_bind_abort(struct nova_vm_bind_batch *batch);
  * A nova_queue is reference counted like a nova_bo: nova_queue_create()
  * returns a reference, nova_queue_ref() adds one, nova_queue_unref() drops
  * one, and the last one destroys the kernel's queue (QUEUE_DESTROY): its
- * jobs that have not finished end with -ECANCELED, the fences they signal
- * signal with that error, and the call waits (boundedly) for a running job
- * to stop. Release every queue reference before nova_device_close().
+ * jobs that have not finished end without running (a running one is
+ * stopped), their fences signalling -ECANCELED, or the scheduler's -ESRCH
+ * for jobs still waiting for their fences, and the call waits (boundedly)
+ * for that. Release every queue reference before nova_device_close().
  *
  * Thread-safety: every queue function may be called from any thread at
  * once, on one queue or on several, as long as each thread holds a
@@ -1041,7 +1042,7 @@ struct nova_queue *nova_queue_ref(struct nova_queue *q);
  * @q: the queue, or NULL (then nothing happens)
  *
  * The last reference destroys the queue as the section note says: its
- * unfinished jobs end with -ECANCELED. Command buffers and objects the jobs
+ * unfinished jobs end with -ECANCELED (or -ESRCH). Command buffers and objects the jobs
  * used are not touched. Thread-safe; @q must not be used afterwards by the
  * caller.
  *
