@@ -173,6 +173,14 @@ int nova_function_irq_raise(struct nova_function *fn, u32 status);
  * fences from there, in interrupt context, as with real hardware.
  */
 
+/*
+ * The engine's fixed limits (struct nova_engine_limits), which nova.ko
+ * reports as NOVA_GETPARAM_MAX_CMDBUF_SIZE and NOVA_GETPARAM_CALL_MAX_DEPTH
+ * and checks EXEC's command buffers against.
+ */
+#define NOVA_ENGINE_MAX_CMDBUF_SIZE	(1u << 20)
+#define NOVA_ENGINE_MAX_CALL_DEPTH	4
+
 /* The interrupt status bit of the engine's completions. */
 #define NOVA_FUNCTION_IRQ_ENGINE	BIT(0)
 
