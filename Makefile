@@ -229,7 +229,7 @@ GUEST_ENV = --env NOVA_KO=$(2) --env NOVA_CORE_KO=$(dir $(2))nova_core.ko \
 NOVA_UNPLUG_CYCLES ?= 20
 check-guest: module userspace
 	@echo "[check] in-guest tests on Debian's kernel"
-	$(call layer,guest,$(GUEST_RUN) --out $(CHECK)/guest --functions 2 --monitor $(GUEST_MODULES) \
+	$(call layer,guest,$(GUEST_RUN) --timeout 900 --out $(CHECK)/guest --functions 2 --monitor $(GUEST_MODULES) \
 		$(call GUEST_ENV,guest,$(CURDIR)/nova.ko) --env NOVA_GUEST_FUNCTIONS=2 \
 		--env NOVA_UNPLUG_CYCLES=$(NOVA_UNPLUG_CYCLES) \
 		--script tests/guest/check-guest.sh)
