@@ -88,6 +88,17 @@ struct nova_engine_limits {
 };
 
 /*
+ * The engine's data movers: the runner links them in (nova_core.ko: wide
+ * vector moves where the kernel allows them, driver/nova-core/mover.c;
+ * hosted: tests/hosted/engine_movers.cpp). COPY and FILL spend their time
+ * here. Any alignment, any length, never sleep.
+ */
+/* Copies @len bytes from @src to @dst, like memmove(). */
+void nova_engine_move(void *dst, const void *src, __u64 len);
+/* Writes @len bytes at @dst: byte i is byte (i % 4) of @pattern, little endian. */
+void nova_engine_fill32(void *dst, __u32 pattern, __u64 len);
+
+/*
  * Runs @count command buffers in order. Returns NOVA_FAULT_NONE when every
  * command ran, else the fault (also in *@fault, which is written either way)
  * after which nothing more of the job ran. Commands before the fault have

@@ -171,61 +171,8 @@ u32 Executor::store(u64 va, u32 width, u64 value)
 	return type == NOVA_FAULT_NONE ? type : fault(type, NOVA_ACCESS_WRITE, bad);
 }
 
-// Where a FILL with a non-uniform pattern copies its pattern from: bytes
-// it has already written (in this or an earlier chunk of the same command,
-// inside the same access window), byte k being pattern byte (phase + k) % 4.
-struct PatternSource {
-	const u8 *ptr;
-	u64 len;
-	u32 phase;
-};
-
-// The most a FILL writes by doubling before it copies from what it wrote:
-// a source that stays in the L1 cache.
-constexpr u64 kPatternBlock = 4096;
-
-// Writes the 32-bit @pattern over @size bytes at @dst, starting at byte
-// @phase of the pattern: 64 bytes by qword stores and doubling up to
-// kPatternBlock when there is no source yet, then copies from @src, so
-// that the bulk runs at memcpy's speed from a cache-hot source. Bytes are
-// the same whichever page they land in (the address is 4-byte aligned,
-// mappings page aligned), so a source page mapped twice stays right.
-void fill_pattern(u8 *dst, u64 size, u32 pattern, u32 phase, PatternSource *src)
-{
-	u64 done = 0;
-
-	if (src->len < 64 + 4) {
-		u32 rotated = phase ? (pattern >> (8 * phase)) | (pattern << (32 - 8 * phase))
-				    : pattern;
-		u64 qword = rotated | static_cast<u64>(rotated) << 32;
-		u64 head = min(size, 64);
-
-		for (; done + 8 <= head; done += 8)
-			__builtin_memcpy(dst + done, &qword, 8);
-		__builtin_memcpy(dst + done, &qword, head - done);
-		// 64 is a multiple of the pattern's period, and so is every copy.
-		for (done = head; done < min(size, kPatternBlock);) {
-			u64 chunk = min(done, min(size, kPatternBlock) - done);
-
-			__builtin_memcpy(dst + done, dst, chunk);
-			done += chunk;
-		}
-		if ((done & ~3ull) > src->len)
-			*src = PatternSource{ dst, done & ~3ull, phase };
-	}
-	while (done < size) {
-		u64 offset = (phase + done - src->phase) & 3;
-		u64 len = min((src->len - offset) & ~3ull, size - done);
-
-		__builtin_memmove(dst + done, src->ptr + offset, len);
-		done += len;
-	}
-}
 u32 Executor::fill(u64 va, u64 size, u32 pattern)
 {
-	bool uniform = pattern == (pattern & 0xff) * 0x01010101u;
-	PatternSource src = { nullptr, 0, 0 };
-
 	for (u64 done = 0; done < size;) {
 		void *ptr;
 		u64 len;
@@ -234,10 +181,12 @@ u32 Executor::fill(u64 va, u64 size, u32 pattern)
 		if (type != NOVA_FAULT_NONE)
 			return fault(type, NOVA_ACCESS_WRITE, va + done);
 		len = min(len, size - done);
-		if (uniform)
-			__builtin_memset(ptr, pattern & 0xff, len);
-		else
-			fill_pattern(static_cast<u8 *>(ptr), len, pattern, done & 3, &src);
+		// A chunk that starts inside a pattern word starts with the
+		// pattern rotated to that byte.
+		u32 phase = done & 3;
+		u32 rotated = phase ? (pattern >> (8 * phase)) | (pattern << (32 - 8 * phase)) : pattern;
+
+		nova_engine_fill32(ptr, rotated, len);
 		done += len;
 	}
 	return NOVA_FAULT_NONE;
@@ -259,7 +208,7 @@ u32 Executor::copy(u64 dst, u64 src, u64 size)
 			return fault(type, NOVA_ACCESS_WRITE, dst + done);
 		u64 len = min(min(from_len, to_len), size - done);
 
-		__builtin_memmove(to, from, len);
+		nova_engine_move(to, from, len);
 		done += len;
 	}
 	return NOVA_FAULT_NONE;
