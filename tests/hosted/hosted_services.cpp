@@ -27,6 +27,7 @@ std::atomic<int> gem_create_error{ 0 };
 std::atomic<std::uint64_t> copy_fault_from{ 0 };
 std::atomic<long> resident_calls{ 0 };
 std::atomic<int> make_resident_error{ 0 };
+std::atomic<long> make_resident_skip{ 0 };
 std::atomic<int> queue_create_error{ 0 };
 std::atomic<long> queues_live{ 0 };
 
@@ -311,8 +312,8 @@ extern "C" nova_svc_status nova_svc_gem_make_resident(nova_svc_gem *gem)
 	if (gem->refs <= 0)
 		ADD_FAILURE() << "nova_svc_gem_make_resident() on a freed object";
 	resident_calls++;
-	if (int err = make_resident_error.exchange(0))
-		return nova_svc_errno(err);
+	if (make_resident_error && make_resident_skip-- == 0)
+		return nova_svc_errno(make_resident_error.exchange(0));
 	gem->resident = true;
 	return nova_svc_errno(0);
 }
@@ -346,7 +347,11 @@ namespace hosted {
 
 long make_resident_calls() { return resident_calls; }
 bool is_resident(const nova_svc_gem *gem) { return gem->resident; }
-void fail_next_make_resident(int err) { make_resident_error = err; }
+void fail_next_make_resident(int err, long skip)
+{
+	make_resident_skip = skip;
+	make_resident_error = err;
+}
 long live_queues() { return queues_live; }
 void fail_next_queue_create(int err) { queue_create_error = err; }
 
@@ -380,6 +385,7 @@ void reset_queues()
 	queues_live = 0;
 	resident_calls = 0;
 	make_resident_error = 0;
+	make_resident_skip = 0;
 	queue_create_error = 0;
 }
 
@@ -417,6 +423,8 @@ extern "C" void nova_svc_queue_destroy(nova_svc_queue *queue)
 		ADD_FAILURE() << "nova_svc_queue_destroy() under a lock of the logic";
 	if (!check_alive(queue, "nova_svc_queue_destroy()"))
 		return;
+	if (queue->during_destroy)
+		queue->during_destroy();
 	queue->destroyed = true;
 	queues_live--;
 }
@@ -442,6 +450,10 @@ extern "C" nova_svc_status nova_svc_queue_exec(nova_svc_queue *queue, const nova
 	// It may wait for room in the queue: never under a lock.
 	if (holds_any_lock())
 		ADD_FAILURE() << "nova_svc_queue_exec() under a lock of the logic";
+	if (!check_alive(queue, "nova_svc_queue_exec()"))
+		return nova_svc_errno(-EINVAL);
+	if (queue->during_exec)
+		queue->during_exec();
 	if (!check_alive(queue, "nova_svc_queue_exec()"))
 		return nova_svc_errno(-EINVAL);
 	if (queue->lost)

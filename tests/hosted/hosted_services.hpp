@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -46,10 +47,11 @@ void fail_next_gem_create(int err);
 void fail_copies_from(std::uint64_t address);
 
 // nova_svc_gem_make_resident(): calls since the last reset_queues(), whether
-// an object was made resident, and a one-shot failure with @err (0 disables).
+// an object was made resident, and a one-shot failure with @err of the call
+// @skip calls from now (0: the next one; @err 0 disables).
 long make_resident_calls();
 bool is_resident(const nova_svc_gem *gem);
-void fail_next_make_resident(int err);
+void fail_next_make_resident(int err, long skip = 0);
 
 // A fake queue: what nova_svc_queue_create() made for the logic. It records
 // every job nova_svc_queue_exec() received (arrays copied), numbers them 1,
@@ -77,6 +79,11 @@ struct FakeQueue {
 	drm_nova_queue_get_state state{};
 	long get_state_calls = 0;
 	bool destroyed = false;
+	// Run inside nova_svc_queue_exec() (before anything is recorded) and
+	// inside nova_svc_queue_destroy() (before the queue is marked), so a
+	// test can act while the logic is in the middle of the call.
+	std::function<void()> during_exec;
+	std::function<void()> during_destroy;
 };
 
 // Queues created and not destroyed: fixtures expect none after a test.
