@@ -73,6 +73,8 @@ struct nova_logic_file_stats {
 	__u64 objects;		/* live objects this file created */
 	__u64 object_bytes;
 	__u64 mappings;		/* live mappings of its VA space */
+	__u64 client_id;	/* unique among the device's files, never reused */
+	__u64 engine_busy_ns;	/* time the engine spent running its jobs */
 };
 
 /* One mapping of a VA space, as debugfs shows it. */
@@ -103,6 +105,8 @@ int nova_logic_file_open(struct nova_logic_device *device, struct nova_svc_file 
 			 struct nova_logic_file **file);
 void nova_logic_file_close(struct nova_logic_file *file);
 void nova_logic_file_get_stats(struct nova_logic_file *file, struct nova_logic_file_stats *stats);
+/* A job of the file's ran for @ns. Any context: it never sleeps or locks. */
+void nova_logic_file_add_busy(struct nova_logic_file *file, __u64 ns);
 /*
  * Calls @fn for each mapping of the file's VA space in address order, with
  * the VA space locked: @fn must not call back into nova.

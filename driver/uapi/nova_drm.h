@@ -177,9 +177,7 @@ extern "C" {
  * 1: GETPARAM, GEM_CREATE, GEM_INFO, GEM_MMAP_OFFSET.
  * 2: VM_BIND and the VA parameters.
  * 3: NOVA_GETPARAM_MAX_MAPPINGS, VM_BIND's limit on live mappings.
- * 4: queues, EXEC and the command engine: QUEUE_CREATE, QUEUE_DESTROY,
- *    QUEUE_GET_STATE, EXEC, the engine's parameters and instruction set,
- *    and the DRM core's syncobj ioctls (binary and timeline).
+ * 4: queues, EXEC, QUEUE_GET_STATE, the engine's parameters and instruction set, syncobjs.
  */
 #define NOVA_UAPI_VERSION			4
 
@@ -394,11 +392,14 @@ struct drm_nova_queue_create {
  * @queue_id: the queue
  * @pad: must be zero
  *
- * The queue's id is free for reuse when the call returns. Its jobs that have
- * not started end with -ECANCELED without running, a running job is stopped
- * (its fences signal with -ECANCELED) and the call waits for that, which is
- * bounded: it never waits for a fence another queue or userspace signals.
- * Closing the file destroys its queues the same way.
+ * The queue's id is free for reuse when the call returns. A running job is
+ * stopped and jobs handed to the engine end without running, their fences
+ * signalling -ECANCELED; jobs still waiting for their fences end without
+ * running too, with the scheduler's -ESRCH. The call waits for all of that,
+ * which is bounded: it never waits for a fence another queue or userspace
+ * signals. Closing the file destroys its queues the same way. When the
+ * device goes away (unplug), every job of every queue ends likewise, with
+ * -ENODEV.
  *
  * Errors: -EINVAL for a non-zero @pad; -ENOENT when @queue_id names no queue
  * of the calling file.

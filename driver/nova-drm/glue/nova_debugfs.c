@@ -4,6 +4,7 @@
  * objects and bytes return to zero once clients are gone.
  *
  * /sys/kernel/debug/dri/<minor>/nova_stats  device and per-client counters
+ * /sys/kernel/debug/dri/<minor>/nova_queues every queue, its state and first fault
  * /sys/kernel/debug/dri/<minor>/nova_vm     every client's GPU VA mappings
  * /sys/kernel/debug/dri/<minor>/nova_function  the function the device
  *                                            drives: kind and revision
@@ -111,6 +112,14 @@ static int nova_function_show(struct seq_file *m, void *data)
 	return 0;
 }
 
+static int nova_queues_debugfs_show(struct seq_file *m, void *data)
+{
+	struct drm_info_node *node = m->private;
+
+	nova_queues_show(m, to_nova_device(node->minor->dev));
+	return 0;
+}
+
 static int nova_ioctl_delay_get(void *data, u64 *val)
 {
 	struct nova_device *ndev = data;
@@ -137,6 +146,7 @@ static const struct drm_info_list nova_debugfs_list[] = {
 	{ "nova_stats", nova_stats_show, 0, NULL },
 	{ "nova_vm", nova_vm_show, 0, NULL },
 	{ "nova_function", nova_function_show, 0, NULL },
+	{ "nova_queues", nova_queues_debugfs_show, 0, NULL },
 };
 
 void nova_debugfs_init(struct drm_minor *minor)

@@ -57,7 +57,12 @@ module_param(job_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(job_timeout_ms,
 		 "How long a job may run before the engine's watchdog ends it, in ms: 10 to 60000 (default 1000)");
 
-DEFINE_DRM_GEM_FOPS(nova_fops);
+/* The GEM driver's file operations, plus fdinfo (nova_fdinfo.c). */
+static const struct file_operations nova_fops = {
+	.owner = THIS_MODULE,
+	DRM_GEM_FOPS,
+	.show_fdinfo = nova_show_fdinfo,
+};
 
 static const struct drm_driver nova_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ | DRIVER_SYNCOBJ_TIMELINE,

@@ -138,10 +138,17 @@ struct page **nova_gem_resident_pages(struct nova_svc_gem *gem);
 /* nova_queue.c */
 int nova_queues_init(struct nova_device *ndev);
 void nova_queues_unplug(struct nova_device *ndev);
+struct seq_file;
+void nova_queues_show(struct seq_file *m, struct nova_device *ndev);
 
 /* nova_mmu.c */
 struct nova_engine_ops;
 extern const struct nova_engine_ops nova_mmu_ops;
+
+/* nova_fdinfo.c */
+struct seq_file;
+struct file;
+void nova_show_fdinfo(struct seq_file *m, struct file *f);
 
 /* nova_debugfs.c */
 void nova_debugfs_init(struct drm_minor *minor);

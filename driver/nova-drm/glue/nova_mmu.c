@@ -33,7 +33,8 @@ static void nova_mmu_start(struct nova_job *job)
 {
 	if (!job->started) {
 		job->started = true;
-		job->deadline = ktime_add_ns(ktime_get(), job->queue->timeout_ns);
+		job->start = ktime_get();
+		job->deadline = ktime_add_ns(job->start, job->queue->timeout_ns);
 	}
 }
 

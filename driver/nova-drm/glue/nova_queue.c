@@ -19,6 +19,8 @@
  * stop never waits on a fence userspace holds.
  */
 
+#include <linux/pid.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include <drm/drm_drv.h>
@@ -88,9 +90,18 @@ static void nova_job_ended(struct nova_engine_job *engine_job, void *data)
 	q->completed = job->seqno;
 	spin_unlock_irqrestore(&q->lock, flags);
 
+	if (job->started)
+		nova_logic_file_add_busy(q->owner, ktime_to_ns(ktime_sub(ktime_get(), job->start)));
+
 	cookie = dma_fence_begin_signalling();
-	if (err)
+	/*
+	 * The finished fence too, which is what syncobjs hold: 6.1's
+	 * scheduler signals it without looking at the hardware fence's error.
+	 */
+	if (err) {
 		dma_fence_set_error(&job->hw->base, err);
+		dma_fence_set_error(&job->base.s_fence->finished, err);
+	}
 	/* A job ends once: a second end would be a bug of the engine's. */
 	WARN_ON_ONCE(dma_fence_signal(&job->hw->base));
 	dma_fence_end_signalling(cookie);
@@ -333,6 +344,27 @@ void nova_svc_queue_get_state(struct nova_svc_queue *svc, struct drm_nova_queue_
 	state->fault_seqno = q->lost ? q->fault_seqno : 0;
 	state->completed = q->completed;
 	spin_unlock_irqrestore(&q->lock, flags);
+}
+
+/* debugfs nova_queues: every queue of the device, and its first fault. */
+void nova_queues_show(struct seq_file *m, struct nova_device *ndev)
+{
+	struct drm_nova_queue_get_state state;
+	struct nova_queue *q;
+
+	mutex_lock(&ndev->queues_lock);
+	list_for_each_entry(q, &ndev->queues, link) {
+		nova_svc_queue_get_state((struct nova_svc_queue *)q, &state);
+		seq_printf(m, "client %d queue %llx %s submitted %llu completed %llu",
+			   pid_nr(q->file->pid), q->fence_context,
+			   state.state == NOVA_QUEUE_STATE_LOST ? "lost" : "active",
+			   state.submitted, state.completed);
+		if (state.state == NOVA_QUEUE_STATE_LOST)
+			seq_printf(m, " fault %u access %u va 0x%llx job %llu", state.fault_type,
+				   state.fault_access, state.fault_va, state.fault_seqno);
+		seq_putc(m, '\n');
+	}
+	mutex_unlock(&ndev->queues_lock);
 }
 
 /* At probe: the queue list and the interrupt callback that ends jobs. */

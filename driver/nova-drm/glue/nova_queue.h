@@ -79,6 +79,7 @@ struct nova_job {
 	u64 seqno;
 	/* The watchdog: set when the engine first calls back (nova_mmu.c). */
 	bool started;
+	ktime_t start;
 	ktime_t deadline;
 	/* The fences it waits for, handed to drm_sched one by one. */
 	u32 dep_count;

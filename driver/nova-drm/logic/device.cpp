@@ -95,11 +95,12 @@ Result<u64> Device::param(u64 id) const
 	}
 }
 
-void Device::file_opened(File &file)
+u64 Device::file_opened(File &file)
 {
 	Guard guard(files_lock_);
 
 	files_.push_back(file);
+	return ++last_client_id_;
 }
 
 void Device::file_closed(File &file)

@@ -33,8 +33,8 @@ public:
 	Result<u64> param(u64 id) const;
 
 	// A file joins the device once it is fully open and leaves it when it
-	// is destroyed.
-	void file_opened(File &file);
+	// is destroyed. Joining gives it its client id.
+	u64 file_opened(File &file);
 	void file_closed(File &file);
 
 	// The totals are sums over the open files, taken when asked.
@@ -49,6 +49,7 @@ private:
 	GemManager gem_;
 	Mutex files_lock_;
 	IntrusiveList<File, DeviceFileTag> files_ TA_GUARDED(files_lock_);
+	u64 last_client_id_ TA_GUARDED(files_lock_) = 0;
 };
 
 } // namespace nova

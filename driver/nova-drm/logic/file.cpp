@@ -21,7 +21,7 @@ Result<RefPtr<File>> File::open(Device &device, nova_svc_file *svc_file)
 		return error(-ENOMEM);
 	NOVA_TRY(file->va_.init());
 	NOVA_TRY(file->queues_.init(device.config().max_queues));
-	device.file_opened(*file);
+	file->client_id_ = device.file_opened(*file);
 	return file;
 }
 
@@ -129,7 +129,8 @@ nova_logic_file_stats File::stats()
 {
 	GemManager::Totals totals = device_->gem().totals(gem_);
 
-	return { totals.objects, totals.bytes, mappings() };
+	return { totals.objects, totals.bytes, mappings(), client_id_,
+		 __atomic_load_n(&busy_ns_, __ATOMIC_RELAXED) };
 }
 
 } // namespace nova
@@ -158,6 +159,11 @@ extern "C" void nova_logic_file_close(nova_logic_file *file)
 extern "C" void nova_logic_file_get_stats(nova_logic_file *file, nova_logic_file_stats *stats)
 {
 	*stats = File::from(file).stats();
+}
+
+extern "C" void nova_logic_file_add_busy(nova_logic_file *file, __u64 ns)
+{
+	File::from(file).add_busy(ns);
 }
 
 extern "C" void nova_logic_file_for_each_mapping(nova_logic_file *file, nova_logic_mapping_fn fn,

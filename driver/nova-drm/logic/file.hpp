@@ -48,6 +48,8 @@ public:
 	VaSpace &va() { return va_; }
 
 	nova_logic_file_stats stats();
+	// Relaxed atomics: a sum read now and then, added to from interrupts.
+	void add_busy(u64 ns) { __atomic_fetch_add(&busy_ns_, ns, __ATOMIC_RELAXED); }
 	u64 mappings() { return va_.mappings(); }
 	void for_each_mapping(nova_logic_mapping_fn fn, void *ctx) { va_.for_each(fn, ctx); }
 
@@ -66,6 +68,8 @@ private:
 	// Declared after the VA space: a queue's jobs use it, so the queues
 	// go first (close() destroys them before it tears the VA space down).
 	QueueTable queues_;
+	u64 client_id_ = 0; // set once, when the file joins the device
+	u64 busy_ns_ = 0;
 };
 
 } // namespace nova
