@@ -24,3 +24,7 @@
 #define TA_ACQ(...) NOVA_THREAD_ANNOTATION(acquire_capability(__VA_ARGS__))
 #define TA_REL(...) NOVA_THREAD_ANNOTATION(release_capability(__VA_ARGS__))
 #define TA_ASSERT(...) NOVA_THREAD_ANNOTATION(assert_capability(__VA_ARGS__))
+// Only for a C entry point that takes or drops a lock its caller holds
+// across calls (nova_logic_file_va_lock()): the analysis cannot follow a
+// lock from one C call to the next.
+#define TA_NO_THREAD_SAFETY_ANALYSIS NOVA_THREAD_ANNOTATION(no_thread_safety_analysis)

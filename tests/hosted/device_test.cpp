@@ -103,7 +103,7 @@ TEST_F(GetParamTest, VramBarSizeFollowsTheConfiguration)
 
 TEST_F(GetParamTest, UnknownParametersAreInvalid)
 {
-	for (std::uint64_t param : { 0ull, 0x2ull, 0xffull, 0x109ull, 0x1ull << 32, ~0ull }) {
+	for (std::uint64_t param : { 0ull, 0x2ull, 0xffull, 0x111ull, 0x1ull << 32, ~0ull }) {
 		std::uint64_t value = 0;
 		EXPECT_EQ(getparam(param, &value, 123), -EINVAL) << "param " << param;
 	}

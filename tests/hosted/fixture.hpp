@@ -23,6 +23,15 @@ constexpr std::uint64_t kVaSize = 1ull << 32;
 constexpr std::uint32_t kMaxOps = 64;
 // The module's default: no test here but the limit's own comes near it.
 constexpr std::uint32_t kMaxMappings = 1u << 20;
+// The engine's limits, small enough that a test reaches each of them.
+constexpr std::uint32_t kMaxQueues = 4;
+constexpr std::uint32_t kExecMaxCmdbufs = 8;
+constexpr std::uint32_t kExecMaxSyncs = 6;
+constexpr std::uint64_t kMaxCmdbufSize = 64 * 1024;
+constexpr std::uint32_t kJobTimeoutMs = 1000;
+constexpr std::uint32_t kCallMaxDepth = 4;
+constexpr std::uint32_t kQueueMaxJobs = 32;
+constexpr std::uint64_t kTimestampFrequency = 1000000000;
 
 inline nova_logic_device_config small_config()
 {
@@ -36,6 +45,14 @@ inline nova_logic_device_config small_config()
 	config.va_alignment = kPage;
 	config.vm_bind_max_ops = kMaxOps;
 	config.max_mappings = kMaxMappings;
+	config.max_cmdbuf_size = kMaxCmdbufSize;
+	config.max_queues = kMaxQueues;
+	config.exec_max_cmdbufs = kExecMaxCmdbufs;
+	config.exec_max_syncs = kExecMaxSyncs;
+	config.job_timeout_ms = kJobTimeoutMs;
+	config.call_max_depth = kCallMaxDepth;
+	config.queue_max_jobs = kQueueMaxJobs;
+	config.timestamp_frequency = kTimestampFrequency;
 	return config;
 }
 
@@ -47,6 +64,7 @@ protected:
 		fail_allocation(-1);
 		fail_next_gem_create(0);
 		fail_copies_from(0);
+		reset_queues();
 		ASSERT_EQ(nova_logic_device_create(&config_, &device_), 0);
 	}
 
@@ -61,6 +79,7 @@ protected:
 			EXPECT_EQ(stats.mapping_bytes, 0u);
 			nova_logic_device_put(device_);
 		}
+		EXPECT_EQ(live_queues(), 0) << "queues outlived their files";
 		EXPECT_EQ(live_objects(), 0) << "GEM objects leaked";
 		EXPECT_EQ(live_mutexes(), 0) << "device not destroyed (reference leaked)";
 		EXPECT_EQ(invariant_failures(), 0);

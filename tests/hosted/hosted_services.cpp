@@ -8,6 +8,7 @@
 #include <cstring>
 #include <mutex>
 #include <new>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -24,6 +25,11 @@ std::atomic<long> objects{ 0 };
 std::atomic<long> mutexes{ 0 };
 std::atomic<int> gem_create_error{ 0 };
 std::atomic<std::uint64_t> copy_fault_from{ 0 };
+std::atomic<long> resident_calls{ 0 };
+std::atomic<int> make_resident_error{ 0 };
+std::atomic<long> make_resident_skip{ 0 };
+std::atomic<int> queue_create_error{ 0 };
+std::atomic<long> queues_live{ 0 };
 
 // Locks of the logic the calling thread holds, per class.
 thread_local int locks_held[NOVA_LOCK_CLASS_COUNT];
@@ -216,6 +222,7 @@ extern "C" void nova_svc_invariant_failed(const char *file, int line, const char
 
 struct nova_svc_gem {
 	std::atomic<int> refs{ 1 };
+	std::atomic<bool> resident{ false };
 	std::uint64_t size = 0;
 	nova_logic_gem *logic = nullptr;
 	std::uint64_t mmap_offset = 0;
@@ -293,6 +300,179 @@ extern "C" nova_svc_status nova_svc_gem_mmap_offset(nova_svc_gem *gem, __u64 *of
 	if (!gem->mmap_offset)
 		gem->mmap_offset = next_offset.fetch_add(gem->size);
 	*offset = gem->mmap_offset;
+	return nova_svc_errno(0);
+}
+
+// The glue allocates the object's pages (once: later calls find them); a
+// test injects the failure instead, so allocation counts stay the logic's.
+extern "C" nova_svc_status nova_svc_gem_make_resident(nova_svc_gem *gem)
+{
+	if (holds_any_lock())
+		ADD_FAILURE() << "nova_svc_gem_make_resident() under a lock of the logic";
+	if (gem->refs <= 0)
+		ADD_FAILURE() << "nova_svc_gem_make_resident() on a freed object";
+	resident_calls++;
+	if (make_resident_error && make_resident_skip-- == 0)
+		return nova_svc_errno(make_resident_error.exchange(0));
+	gem->resident = true;
+	return nova_svc_errno(0);
+}
+
+// --- queues: fakes that record what they are given ----------------------------
+
+struct nova_svc_queue : hosted::FakeQueue {};
+
+namespace {
+
+std::mutex queue_registry_lock;
+std::vector<std::unique_ptr<nova_svc_queue>> queue_registry;
+
+// A queue the logic may still use: reported otherwise.
+bool check_alive(const nova_svc_queue *queue, const char *what)
+{
+	if (!queue) {
+		ADD_FAILURE() << what << " on a null queue";
+		return false;
+	}
+	if (queue->destroyed) {
+		ADD_FAILURE() << what << " on a destroyed queue";
+		return false;
+	}
+	return true;
+}
+
+} // namespace
+
+namespace hosted {
+
+long make_resident_calls() { return resident_calls; }
+bool is_resident(const nova_svc_gem *gem) { return gem->resident; }
+void fail_next_make_resident(int err, long skip)
+{
+	make_resident_skip = skip;
+	make_resident_error = err;
+}
+long live_queues() { return queues_live; }
+void fail_next_queue_create(int err) { queue_create_error = err; }
+
+FakeQueue *queue_created(std::size_t index)
+{
+	std::lock_guard<std::mutex> guard(queue_registry_lock);
+	return index < queue_registry.size() ? queue_registry[index].get() : nullptr;
+}
+
+FakeQueue *last_queue()
+{
+	std::lock_guard<std::mutex> guard(queue_registry_lock);
+	return queue_registry.empty() ? nullptr : queue_registry.back().get();
+}
+
+std::size_t queues_created()
+{
+	std::lock_guard<std::mutex> guard(queue_registry_lock);
+	return queue_registry.size();
+}
+
+void reset_queues()
+{
+	std::lock_guard<std::mutex> guard(queue_registry_lock);
+	// A queue still alive (a test that leaked it has failed) stays
+	// allocated: the logic may still reach it.
+	for (auto &queue : queue_registry)
+		if (!queue->destroyed)
+			(void)queue.release();
+	queue_registry.clear();
+	queues_live = 0;
+	resident_calls = 0;
+	make_resident_error = 0;
+	make_resident_skip = 0;
+	queue_create_error = 0;
+}
+
+} // namespace hosted
+
+extern "C" nova_svc_status nova_svc_queue_create(nova_svc_file *file, nova_logic_file *owner,
+						 __u32 priority, nova_svc_queue **queue)
+{
+	if (holds_any_lock())
+		ADD_FAILURE() << "nova_svc_queue_create() under a lock of the logic";
+	if (!owner)
+		ADD_FAILURE() << "a queue without the logic file that owns it";
+	if (priority > NOVA_QUEUE_PRIORITY_HIGH)
+		ADD_FAILURE() << "nova_svc_queue_create() with unchecked priority " << priority;
+	if (int err = queue_create_error.exchange(0))
+		return nova_svc_errno(err);
+	if (should_fail())
+		return nova_svc_errno(-ENOMEM);
+
+	auto fake = std::make_unique<nova_svc_queue>();
+	fake->file = file;
+	fake->owner = owner;
+	fake->priority = priority;
+	*queue = fake.get();
+	std::lock_guard<std::mutex> guard(queue_registry_lock);
+	queue_registry.push_back(std::move(fake));
+	queues_live++;
+	return nova_svc_errno(0);
+}
+
+extern "C" void nova_svc_queue_destroy(nova_svc_queue *queue)
+{
+	// Stopping a queue waits for its running job: never under a lock.
+	if (holds_any_lock())
+		ADD_FAILURE() << "nova_svc_queue_destroy() under a lock of the logic";
+	if (!check_alive(queue, "nova_svc_queue_destroy()"))
+		return;
+	if (queue->during_destroy)
+		queue->during_destroy();
+	queue->destroyed = true;
+	queues_live--;
+}
+
+extern "C" void nova_svc_queue_get_state(nova_svc_queue *queue, drm_nova_queue_get_state *state)
+{
+	if (!check_alive(queue, "nova_svc_queue_get_state()"))
+		return;
+	queue->get_state_calls++;
+	// The output fields only: the inputs are the caller's.
+	state->state = queue->state.state;
+	state->fault_type = queue->state.fault_type;
+	state->fault_access = queue->state.fault_access;
+	state->fault_va = queue->state.fault_va;
+	state->fault_seqno = queue->state.fault_seqno;
+	state->submitted = queue->submitted;
+	state->completed = queue->state.completed;
+}
+
+extern "C" nova_svc_status nova_svc_queue_exec(nova_svc_queue *queue, const nova_svc_exec *exec,
+					       __u64 *seqno)
+{
+	// It may wait for room in the queue: never under a lock.
+	if (holds_any_lock())
+		ADD_FAILURE() << "nova_svc_queue_exec() under a lock of the logic";
+	if (!check_alive(queue, "nova_svc_queue_exec()"))
+		return nova_svc_errno(-EINVAL);
+	if (queue->during_exec)
+		queue->during_exec();
+	if (!check_alive(queue, "nova_svc_queue_exec()"))
+		return nova_svc_errno(-EINVAL);
+	if (queue->lost)
+		return nova_svc_errno(-EIO);
+	if (int err = queue->fail_next_exec) {
+		queue->fail_next_exec = 0;
+		return nova_svc_errno(err);
+	}
+	if ((exec->cmdbuf_count && !exec->cmdbufs) || (exec->sync_count && !exec->syncs))
+		ADD_FAILURE() << "nova_svc_queue_exec() with a count but no array";
+	if (should_fail())
+		return nova_svc_errno(-ENOMEM);
+
+	hosted::FakeQueue::Job job;
+	job.cmdbufs.assign(exec->cmdbufs, exec->cmdbufs + exec->cmdbuf_count);
+	job.syncs.assign(exec->syncs, exec->syncs + exec->sync_count);
+	job.seqno = ++queue->submitted;
+	queue->jobs.push_back(std::move(job));
+	*seqno = queue->submitted;
 	return nova_svc_errno(0);
 }
 

@@ -7,12 +7,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <vector>
 
 extern "C" {
 #include "nova_logic.h"
 #include "nova_services.h"
+#include "uapi/nova_drm.h"
 }
 
 namespace hosted {
@@ -42,6 +45,58 @@ void fail_next_gem_create(int err);
 // after fail_copies_from(@address), so does every copy that reaches
 // @address or beyond, as if the user's memory ended there. 0 disables.
 void fail_copies_from(std::uint64_t address);
+
+// nova_svc_gem_make_resident(): calls since the last reset_queues(), whether
+// an object was made resident, and a one-shot failure with @err of the call
+// @skip calls from now (0: the next one; @err 0 disables).
+long make_resident_calls();
+bool is_resident(const nova_svc_gem *gem);
+void fail_next_make_resident(int err, long skip = 0);
+
+// A fake queue: what nova_svc_queue_create() made for the logic. It records
+// every job nova_svc_queue_exec() received (arrays copied), numbers them 1,
+// 2, ... and reports @state through nova_svc_queue_get_state(). The fakes
+// stay in a registry until reset_queues(), destroyed ones too (marked), so a
+// test can look at a queue after the logic let go of it; a second destroy,
+// or any call on a destroyed queue, is a test failure.
+struct FakeQueue {
+	struct Job {
+		std::vector<drm_nova_exec_cmdbuf> cmdbufs;
+		std::vector<drm_nova_sync> syncs;
+		std::uint64_t seqno;
+	};
+
+	nova_svc_file *file = nullptr;
+	nova_logic_file *owner = nullptr;
+	std::uint32_t priority = 0;
+	std::vector<Job> jobs;
+	std::uint64_t submitted = 0;
+	// Lost: every later EXEC fails with -EIO.
+	bool lost = false;
+	// The next EXEC fails with this errno (once; 0: none).
+	int fail_next_exec = 0;
+	// The output fields that nova_svc_queue_get_state() reports.
+	drm_nova_queue_get_state state{};
+	long get_state_calls = 0;
+	bool destroyed = false;
+	// Run inside nova_svc_queue_exec() (before anything is recorded) and
+	// inside nova_svc_queue_destroy() (before the queue is marked), so a
+	// test can act while the logic is in the middle of the call.
+	std::function<void()> during_exec;
+	std::function<void()> during_destroy;
+};
+
+// Queues created and not destroyed: fixtures expect none after a test.
+long live_queues();
+// Every queue created since reset_queues(), in creation order (nullptr
+// past the end), and the last one.
+FakeQueue *queue_created(std::size_t index);
+FakeQueue *last_queue();
+std::size_t queues_created();
+// Makes the next nova_svc_queue_create() fail with @err (0 disables).
+void fail_next_queue_create(int err);
+// Forgets every fake queue (frees them) and zeroes the counters above.
+void reset_queues();
 
 // The hosted services also police the logic's lock discipline, reporting a
 // test failure for: an allocation while the thread holds a lock of the logic, and

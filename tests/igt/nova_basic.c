@@ -95,6 +95,15 @@ static const struct {
 	{ "va-size", NOVA_GETPARAM_VA_SIZE, 2 },
 	{ "va-alignment", NOVA_GETPARAM_VA_ALIGNMENT, 2 },
 	{ "vm-bind-max-ops", NOVA_GETPARAM_VM_BIND_MAX_OPS, 2 },
+	{ "max-mappings", NOVA_GETPARAM_MAX_MAPPINGS, 3 },
+	{ "max-queues", NOVA_GETPARAM_MAX_QUEUES, 4 },
+	{ "exec-max-cmdbufs", NOVA_GETPARAM_EXEC_MAX_CMDBUFS, 4 },
+	{ "exec-max-syncs", NOVA_GETPARAM_EXEC_MAX_SYNCS, 4 },
+	{ "max-cmdbuf-size", NOVA_GETPARAM_MAX_CMDBUF_SIZE, 4 },
+	{ "job-timeout-ms", NOVA_GETPARAM_JOB_TIMEOUT_MS, 4 },
+	{ "call-max-depth", NOVA_GETPARAM_CALL_MAX_DEPTH, 4 },
+	{ "queue-max-jobs", NOVA_GETPARAM_QUEUE_MAX_JOBS, 4 },
+	{ "timestamp-frequency", NOVA_GETPARAM_TIMESTAMP_FREQUENCY, 4 },
 };
 
 igt_main

@@ -6,6 +6,7 @@
 
 #include <kunit/test.h>
 
+#include "nova_function.h"
 #include "nova_kunit.h"
 
 static int create_with(const struct nova_logic_device_config *config)
@@ -118,12 +119,29 @@ static void getparam_answers_every_parameter(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, value, (u64)PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, getparam(test, NOVA_GETPARAM_OBJECT_BUDGET, &value), 0);
 	KUNIT_EXPECT_EQ(test, value, (u64)NOVA_KUNIT_BUDGET);
+	/* uAPI version 4: nova_kunit_config()'s engine limits. */
+	KUNIT_ASSERT_EQ(test, getparam(test, NOVA_GETPARAM_MAX_QUEUES, &value), 0);
+	KUNIT_EXPECT_EQ(test, value, (u64)NOVA_MAX_QUEUES);
+	KUNIT_ASSERT_EQ(test, getparam(test, NOVA_GETPARAM_EXEC_MAX_CMDBUFS, &value), 0);
+	KUNIT_EXPECT_EQ(test, value, (u64)NOVA_EXEC_MAX_CMDBUFS);
+	KUNIT_ASSERT_EQ(test, getparam(test, NOVA_GETPARAM_EXEC_MAX_SYNCS, &value), 0);
+	KUNIT_EXPECT_EQ(test, value, (u64)NOVA_EXEC_MAX_SYNCS);
+	KUNIT_ASSERT_EQ(test, getparam(test, NOVA_GETPARAM_MAX_CMDBUF_SIZE, &value), 0);
+	KUNIT_EXPECT_EQ(test, value, (u64)NOVA_ENGINE_MAX_CMDBUF_SIZE);
+	KUNIT_ASSERT_EQ(test, getparam(test, NOVA_GETPARAM_JOB_TIMEOUT_MS, &value), 0);
+	KUNIT_EXPECT_EQ(test, value, 1000ULL);
+	KUNIT_ASSERT_EQ(test, getparam(test, NOVA_GETPARAM_CALL_MAX_DEPTH, &value), 0);
+	KUNIT_EXPECT_EQ(test, value, (u64)NOVA_ENGINE_MAX_CALL_DEPTH);
+	KUNIT_ASSERT_EQ(test, getparam(test, NOVA_GETPARAM_QUEUE_MAX_JOBS, &value), 0);
+	KUNIT_EXPECT_EQ(test, value, (u64)NOVA_QUEUE_MAX_JOBS);
+	KUNIT_ASSERT_EQ(test, getparam(test, NOVA_GETPARAM_TIMESTAMP_FREQUENCY, &value), 0);
+	KUNIT_EXPECT_EQ(test, value, (u64)NSEC_PER_SEC);
 }
 
 static void getparam_rejects_unknown_parameters(struct kunit *test)
 {
 	static const u64 unknown[] = {
-		0, 0x2, 0xff, 0x1000, 1ULL << 32, (1ULL << 32) | NOVA_GETPARAM_PAGE_SIZE, ~0ULL,
+		0, 0x2, 0xff, 0x111, 0x1000, 1ULL << 32, (1ULL << 32) | NOVA_GETPARAM_PAGE_SIZE, ~0ULL,
 	};
 	unsigned int i;
 	u64 value;

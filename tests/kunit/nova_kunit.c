@@ -22,6 +22,7 @@
 /* drm_file_alloc() and drm_file_free(): built in, reachable, not exported. */
 #include "../../../drm_internal.h"
 
+#include "nova_function.h"
 #include "nova_kunit.h"
 
 /*
@@ -32,7 +33,7 @@
 DEFINE_DRM_GEM_FOPS(nova_kunit_fops);
 
 static const struct drm_driver nova_kunit_driver = {
-	.driver_features = DRIVER_GEM | DRIVER_RENDER,
+	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ | DRIVER_SYNCOBJ_TIMELINE,
 	.open = nova_open,
 	.postclose = nova_postclose,
 	.gem_create_object = nova_gem_create_object,
@@ -59,6 +60,15 @@ void nova_kunit_config(struct nova_logic_device_config *config)
 		.va_alignment = PAGE_SIZE,
 		.vm_bind_max_ops = 64,
 		.max_mappings = 1u << 20,
+		/* The module's defaults (nova_drv.c's nova_logic_config()). */
+		.max_cmdbuf_size = NOVA_ENGINE_MAX_CMDBUF_SIZE,
+		.max_queues = NOVA_MAX_QUEUES,
+		.exec_max_cmdbufs = NOVA_EXEC_MAX_CMDBUFS,
+		.exec_max_syncs = NOVA_EXEC_MAX_SYNCS,
+		.job_timeout_ms = 1000,
+		.call_max_depth = NOVA_ENGINE_MAX_CALL_DEPTH,
+		.queue_max_jobs = NOVA_QUEUE_MAX_JOBS,
+		.timestamp_frequency = NSEC_PER_SEC,
 	};
 }
 
@@ -148,7 +158,11 @@ struct nova_kunit_dev *nova_kunit_dev_create(struct kunit *test,
 	ndev = drmm_kzalloc(drm, sizeof(*ndev), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ndev);
 	ndev->drm = drm;
+	ndev->job_timeout_ms = 1000;
 	drm->dev_private = ndev;
+	/* Without a function: the queue list and its lock, no interrupt. */
+	ret = nova_queues_init(ndev);
+	KUNIT_ASSERT_EQ(test, ret, 0);
 
 	ret = nova_logic_device_create(config, &dev->logic);
 	KUNIT_ASSERT_EQ(test, ret, 0);

@@ -23,11 +23,34 @@
  *                     8 bytes before op 0 ends
  *   ops=tail_unreadable  VM_BIND: op 0 is readable and ends where an
  *                     unreadable page starts (its tail, or op 1, is in it)
+ * and for the queue ioctls (uAPI version 4):
+ *   cmd.field=EXPR    EXEC: a field of its command buffers (every element
+ *                     of cmdbuf_count, by default va_start and 8 bytes)
+ *   sync.field=EXPR   EXEC: a field of its sync elements (every element of
+ *                     sync_count, by default a SIGNAL of syncobj)
+ *   cmd_tail=EXPR, sync_tail=EXPR  EXEC: the first byte past the known size
+ *                     of element 0 (with a stride above 16)
+ *   setup=fill_queues QUEUE_CREATE: create queues until the file has
+ *                     NOVA_GETPARAM_MAX_QUEUES
+ *   setup=destroyed_queue  a queue created and destroyed: destroyed_queue
+ *   setup=lost_queue  a queue whose job faulted (EXEC of an unmapped
+ *                     command buffer, then QUEUE_GET_STATE until it is
+ *                     lost): lost_queue
+ *   setup=syncobj     a syncobj without a fence (DRM_IOCTL_SYNCOBJ_CREATE):
+ *                     syncobj
+ *   setup=syncobj_signaled  the same with a signalled fence
+ *   setup=map_object  the fixture's object mapped at va_start, so that a
+ *                     command buffer there holds NOPs (zeroes)
+ * QUEUE_DESTROY, EXEC and QUEUE_GET_STATE run on a queue made for the row
+ * (queue), QUEUE_CREATE's new queue is destroyed after the row, and so is
+ * everything the setup steps made. Setup steps come first in a row.
  * EXPR is terms joined by + - |, a term is [~]ATOM[*ATOM] or [~]ATOM[/ATOM],
  * an ATOM a number or a name: page, max_object_size, max_ops, va_start,
  * va_end, object, object_size, unknown, foreign (a handle only another file
  * has), closed (a handle this file closed), bad_pointer, kernel_pointer, MAP,
- * UNMAP, or a NOVA_* constant.
+ * UNMAP, max_queues, exec_max_cmdbufs, exec_max_syncs, max_cmdbuf_size,
+ * queue, foreign_queue (a queue id only another file has), destroyed_queue,
+ * lost_queue, syncobj, LOW, NORMAL, HIGH, or a NOVA_* constant.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -38,6 +61,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xf86drm.h>
@@ -75,6 +99,29 @@ static const struct field vm_bind_fields[] = {
 	FIELD(drm_nova_vm_bind, vm_id), FIELD(drm_nova_vm_bind, flags),
 	FIELD(drm_nova_vm_bind, op_count), FIELD(drm_nova_vm_bind, op_stride),
 	FIELD(drm_nova_vm_bind, ops), { 0 } };
+static const struct field queue_create_fields[] = {
+	FIELD(drm_nova_queue_create, vm_id), FIELD(drm_nova_queue_create, priority),
+	FIELD(drm_nova_queue_create, flags), FIELD(drm_nova_queue_create, queue_id), { 0 } };
+static const struct field queue_destroy_fields[] = {
+	FIELD(drm_nova_queue_destroy, queue_id), FIELD(drm_nova_queue_destroy, pad), { 0 } };
+static const struct field exec_fields[] = {
+	FIELD(drm_nova_exec, queue_id), FIELD(drm_nova_exec, flags),
+	FIELD(drm_nova_exec, cmdbuf_count), FIELD(drm_nova_exec, cmdbuf_stride),
+	FIELD(drm_nova_exec, cmdbufs), FIELD(drm_nova_exec, sync_count),
+	FIELD(drm_nova_exec, sync_stride), FIELD(drm_nova_exec, syncs),
+	FIELD(drm_nova_exec, seqno), { 0 } };
+static const struct field exec_cmdbuf_fields[] = {
+	FIELD(drm_nova_exec_cmdbuf, va), FIELD(drm_nova_exec_cmdbuf, size), { 0 } };
+static const struct field exec_sync_fields[] = {
+	FIELD(drm_nova_sync, handle), FIELD(drm_nova_sync, flags), FIELD(drm_nova_sync, point),
+	{ 0 } };
+static const struct field get_state_fields[] = {
+	FIELD(drm_nova_queue_get_state, queue_id), FIELD(drm_nova_queue_get_state, flags),
+	FIELD(drm_nova_queue_get_state, state), FIELD(drm_nova_queue_get_state, fault_type),
+	FIELD(drm_nova_queue_get_state, fault_access), FIELD(drm_nova_queue_get_state, pad),
+	FIELD(drm_nova_queue_get_state, fault_va), FIELD(drm_nova_queue_get_state, fault_seqno),
+	FIELD(drm_nova_queue_get_state, submitted), FIELD(drm_nova_queue_get_state, completed),
+	{ 0 } };
 static const struct field vm_bind_op_fields[] = {
 	FIELD(drm_nova_vm_bind_op, op), FIELD(drm_nova_vm_bind_op, flags),
 	FIELD(drm_nova_vm_bind_op, handle), FIELD(drm_nova_vm_bind_op, pad),
@@ -92,8 +139,15 @@ static const struct {
 	CONSTANT(NOVA_GETPARAM_VA_SIZE), CONSTANT(NOVA_GETPARAM_VA_ALIGNMENT),
 	CONSTANT(NOVA_GETPARAM_VM_BIND_MAX_OPS), CONSTANT(NOVA_VM_BIND_MAP_READONLY),
 	CONSTANT(NOVA_VM_BIND_MAP_NOEXEC), CONSTANT(NOVA_VM_BIND_MAP_FLAGS),
-	CONSTANT(NOVA_GETPARAM_MAX_MAPPINGS),
+	CONSTANT(NOVA_GETPARAM_MAX_MAPPINGS), CONSTANT(NOVA_GETPARAM_MAX_QUEUES),
+	CONSTANT(NOVA_GETPARAM_EXEC_MAX_CMDBUFS), CONSTANT(NOVA_GETPARAM_EXEC_MAX_SYNCS),
+	CONSTANT(NOVA_GETPARAM_MAX_CMDBUF_SIZE), CONSTANT(NOVA_GETPARAM_JOB_TIMEOUT_MS),
+	CONSTANT(NOVA_GETPARAM_CALL_MAX_DEPTH), CONSTANT(NOVA_GETPARAM_QUEUE_MAX_JOBS),
+	CONSTANT(NOVA_GETPARAM_TIMESTAMP_FREQUENCY), CONSTANT(NOVA_SYNC_WAIT),
+	CONSTANT(NOVA_SYNC_SIGNAL), CONSTANT(NOVA_SYNC_TIMELINE), CONSTANT(NOVA_SYNC_FLAGS),
 	{ "MAP", NOVA_VM_BIND_OP_MAP }, { "UNMAP", NOVA_VM_BIND_OP_UNMAP },
+	{ "LOW", NOVA_QUEUE_PRIORITY_LOW }, { "NORMAL", NOVA_QUEUE_PRIORITY_NORMAL },
+	{ "HIGH", NOVA_QUEUE_PRIORITY_HIGH },
 #undef CONSTANT
 };
 
@@ -103,7 +157,7 @@ static const struct {
 } errnos[] = {
 	{ "0", 0 }, { "EINVAL", EINVAL }, { "ENOENT", ENOENT }, { "E2BIG", E2BIG },
 	{ "ENOSPC", ENOSPC }, { "EFAULT", EFAULT }, { "ENOMEM", ENOMEM },
-	{ "EACCES", EACCES },
+	{ "EACCES", EACCES }, { "EIO", EIO },
 };
 
 /* Evaluates one name or number; returns -1 when it is unknown. */
@@ -129,6 +183,12 @@ static int atom(const struct errno_walk_env *env, const char *s, size_t len, uin
 		{ "va_end", env->va_end }, { "object", env->object },
 		{ "object_size", env->object_size }, { "unknown", 0x7fffffff },
 		{ "foreign", env->foreign }, { "closed", env->closed },
+		{ "max_queues", env->max_queues }, { "exec_max_cmdbufs", env->exec_max_cmdbufs },
+		{ "exec_max_syncs", env->exec_max_syncs },
+		{ "max_cmdbuf_size", env->max_cmdbuf_size }, { "queue", env->queue },
+		{ "foreign_queue", env->foreign_queue },
+		{ "destroyed_queue", env->destroyed_queue }, { "lost_queue", env->lost_queue },
+		{ "syncobj", env->syncobj },
 		/* The first page is never mapped in a process. */
 		{ "bad_pointer", 8 },
 		/* The kernel's direct map: never a valid user pointer. */
@@ -309,16 +369,190 @@ static void unmap_everything(const struct errno_walk_env *env)
 	drmIoctl(env->fd, DRM_IOCTL_NOVA_VM_BIND, &bind);
 }
 
+/* --- queues and syncobjs (uAPI version 4) -------------------------------------- */
+
+/* Most queues a row may make (fill_queues), whatever MAX_QUEUES says. */
+#define MAX_ROW_QUEUES 64
+
+static int queue_create(int fd, uint32_t *id)
+{
+	struct drm_nova_queue_create args = { .priority = NOVA_QUEUE_PRIORITY_NORMAL };
+
+	if (drmIoctl(fd, DRM_IOCTL_NOVA_QUEUE_CREATE, &args))
+		return -errno;
+	*id = args.queue_id;
+	return 0;
+}
+
+static int queue_destroy(int fd, uint32_t id)
+{
+	struct drm_nova_queue_destroy args = { .queue_id = id };
+
+	return drmIoctl(fd, DRM_IOCTL_NOVA_QUEUE_DESTROY, &args) ? -errno : 0;
+}
+
+static int syncobj_create(int fd, uint32_t flags, uint32_t *handle)
+{
+	struct drm_syncobj_create args = { .flags = flags };
+
+	if (drmIoctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &args))
+		return -errno;
+	*handle = args.handle;
+	return 0;
+}
+
+static void syncobj_destroy(int fd, uint32_t handle)
+{
+	struct drm_syncobj_destroy args = { .handle = handle };
+
+	drmIoctl(fd, DRM_IOCTL_SYNCOBJ_DESTROY, &args);
+}
+
+/*
+ * A queue whose first job fetches a command from an address no mapping
+ * covers (the last page of the VA range: no row maps it and leaves it), so
+ * the engine faults and the queue is lost. Waits for that, 10 s at most.
+ */
+static int make_lost_queue(const struct errno_walk_env *env, uint32_t *id)
+{
+	struct drm_nova_exec_cmdbuf buf = { .va = env->va_end - env->page, .size = 8 };
+	struct drm_nova_exec exec = {
+		.cmdbuf_count = 1, .cmdbuf_stride = sizeof(buf), .cmdbufs = (uintptr_t)&buf,
+	};
+	int ret = queue_create(env->fd, id);
+
+	if (ret)
+		return ret;
+	exec.queue_id = *id;
+	if (drmIoctl(env->fd, DRM_IOCTL_NOVA_EXEC, &exec)) {
+		ret = -errno;
+		queue_destroy(env->fd, *id);
+		return ret;
+	}
+	for (int waited_ms = 0; waited_ms < 10000; waited_ms++) {
+		struct drm_nova_queue_get_state state = { .queue_id = *id };
+		const struct timespec ms = { .tv_nsec = 1000000 };
+
+		if (drmIoctl(env->fd, DRM_IOCTL_NOVA_QUEUE_GET_STATE, &state))
+			break;
+		if (state.state == NOVA_QUEUE_STATE_LOST)
+			return 0;
+		nanosleep(&ms, NULL);
+	}
+	queue_destroy(env->fd, *id);
+	return -ETIMEDOUT;
+}
+
+/* What a row's setup steps made, undone after the row (row_cleanup()). */
+struct row_resources {
+	uint32_t queues[MAX_ROW_QUEUES + 2];
+	int queue_count;
+	uint32_t syncobj;
+	int mapped;
+};
+
+static void row_cleanup(const struct errno_walk_env *env, struct row_resources *res)
+{
+	/* The queues first: a job may still use the mapping and the syncobj. */
+	while (res->queue_count > 0)
+		queue_destroy(env->fd, res->queues[--res->queue_count]);
+	if (res->syncobj)
+		syncobj_destroy(env->fd, res->syncobj);
+	res->syncobj = 0;
+	if (res->mapped)
+		unmap_everything(env);
+	res->mapped = 0;
+}
+
+static int row_queue(const struct errno_walk_env *env, struct row_resources *res, uint32_t *id)
+{
+	int ret;
+
+	if (res->queue_count == MAX_ROW_QUEUES + 2)
+		return -ENOSPC;
+	ret = queue_create(env->fd, id);
+	if (!ret)
+		res->queues[res->queue_count++] = *id;
+	return ret;
+}
+
+/* One setup step of the queue ioctls; -1 with @why set when it fails. */
+static int queue_setup(struct errno_walk_env *env, struct row_resources *res, const char *step,
+		       const char **why)
+{
+	uint32_t id;
+
+	if (!strcmp(step, "fill_queues")) {
+		for (int n = 0; n < MAX_ROW_QUEUES; n++) {
+			int ret = row_queue(env, res, &id);
+
+			if (ret == -ENOSPC)
+				return 0;
+			if (ret)
+				break;
+		}
+		*why = "cannot fill the queue limit";
+		return -1;
+	}
+	if (!strcmp(step, "destroyed_queue")) {
+		if (queue_create(env->fd, &id) || queue_destroy(env->fd, id)) {
+			*why = "cannot create and destroy a queue";
+			return -1;
+		}
+		env->destroyed_queue = id;
+		return 0;
+	}
+	if (!strcmp(step, "lost_queue")) {
+		if (make_lost_queue(env, &id)) {
+			*why = "cannot make a queue lost (the engine did not fault)";
+			return -1;
+		}
+		res->queues[res->queue_count++] = id;
+		env->lost_queue = id;
+		return 0;
+	}
+	if (!strcmp(step, "syncobj") || !strcmp(step, "syncobj_signaled")) {
+		uint32_t flags = strcmp(step, "syncobj") ? DRM_SYNCOBJ_CREATE_SIGNALED : 0;
+
+		if (res->syncobj || syncobj_create(env->fd, flags, &res->syncobj)) {
+			*why = "cannot create a syncobj";
+			return -1;
+		}
+		env->syncobj = res->syncobj;
+		return 0;
+	}
+	if (!strcmp(step, "map_object")) {
+		struct drm_nova_vm_bind_op op = {
+			.op = NOVA_VM_BIND_OP_MAP, .handle = env->object, .va = env->va_start,
+			.range = env->object_size,
+		};
+		struct drm_nova_vm_bind bind = {
+			.op_count = 1, .op_stride = sizeof(op), .ops = (uintptr_t)&op,
+		};
+
+		res->mapped = 1;
+		if (drmIoctl(env->fd, DRM_IOCTL_NOVA_VM_BIND, &bind)) {
+			*why = "cannot map the object";
+			return -1;
+		}
+		return 0;
+	}
+	*why = "unknown setup";
+	return -1;
+}
+
 /* The ioctls run_row() knows, by the table's names. */
 const char *const errno_walk_ioctls[] = {
-	"GETPARAM", "GEM_CREATE", "GEM_INFO", "GEM_MMAP_OFFSET", "VM_BIND", NULL,
+	"GETPARAM", "GEM_CREATE", "GEM_INFO", "GEM_MMAP_OFFSET", "VM_BIND",
+	"QUEUE_CREATE", "QUEUE_DESTROY", "EXEC", "QUEUE_GET_STATE", NULL,
 };
 
 /*
  * Runs one row; returns the errno the kernel gave (0 for success), or -1
  * with @why set when the row itself is malformed.
  */
-static int run_row(const struct errno_walk_env *env, const char *ioctl_name, char *input, const char **why)
+static int run_row(struct errno_walk_env *env, struct row_resources *res,
+		   const char *ioctl_name, char *input, const char **why)
 {
 	union {
 		struct drm_nova_getparam getparam;
@@ -326,10 +560,21 @@ static int run_row(const struct errno_walk_env *env, const char *ioctl_name, cha
 		struct drm_nova_gem_info gem_info;
 		struct drm_nova_gem_mmap_offset mmap_offset;
 		struct drm_nova_vm_bind vm_bind;
+		struct drm_nova_queue_create queue_create;
+		struct drm_nova_queue_destroy queue_destroy;
+		struct drm_nova_exec exec;
+		struct drm_nova_queue_get_state get_state;
 	} args;
 	/* Two ops at up to MAX_STRIDE, whose tails the row may set. */
 	unsigned char ops[2 * MAX_STRIDE] __attribute__((aligned(8))) = { 0 };
 	struct drm_nova_vm_bind_op *op = (void *)ops;
+	/* EXEC's arrays: as many elements as fit (EXEC_MAX_* at 16 bytes do). */
+	unsigned char cmds[2 * MAX_STRIDE] __attribute__((aligned(8))) = { 0 };
+	unsigned char syncs[2 * MAX_STRIDE] __attribute__((aligned(8))) = { 0 };
+	struct drm_nova_exec_cmdbuf *cmd = (void *)cmds;
+	struct drm_nova_sync *sync = (void *)syncs;
+	uint64_t cmd_tail = 0, sync_tail = 0;
+	int sync_handle_set = 0;
 	const struct field *fields;
 	unsigned long request;
 	uint32_t budget_handles[MAX_FILL];
@@ -365,6 +610,36 @@ static int run_row(const struct errno_walk_env *env, const char *ioctl_name, cha
 		op->handle = env->object;
 		op->va = env->va_start;
 		op->range = env->page;
+	} else if (!strcmp(ioctl_name, "QUEUE_CREATE")) {
+		request = DRM_IOCTL_NOVA_QUEUE_CREATE;
+		fields = queue_create_fields;
+		args.queue_create.priority = NOVA_QUEUE_PRIORITY_NORMAL;
+	} else if (!strcmp(ioctl_name, "QUEUE_DESTROY") || !strcmp(ioctl_name, "EXEC") ||
+		   !strcmp(ioctl_name, "QUEUE_GET_STATE")) {
+		if (row_queue(env, res, &env->queue)) {
+			*why = "cannot create the row's queue";
+			return -1;
+		}
+		if (!strcmp(ioctl_name, "QUEUE_DESTROY")) {
+			request = DRM_IOCTL_NOVA_QUEUE_DESTROY;
+			fields = queue_destroy_fields;
+			args.queue_destroy.queue_id = env->queue;
+		} else if (!strcmp(ioctl_name, "EXEC")) {
+			request = DRM_IOCTL_NOVA_EXEC;
+			fields = exec_fields;
+			args.exec.queue_id = env->queue;
+			args.exec.cmdbuf_stride = sizeof(*cmd);
+			args.exec.cmdbufs = (uintptr_t)cmds;
+			args.exec.sync_stride = sizeof(*sync);
+			args.exec.syncs = (uintptr_t)syncs;
+			cmd->va = env->va_start;
+			cmd->size = 8;
+			sync->flags = NOVA_SYNC_SIGNAL;
+		} else {
+			request = DRM_IOCTL_NOVA_QUEUE_GET_STATE;
+			fields = get_state_fields;
+			args.get_state.queue_id = env->queue;
+		}
 	} else {
 		*why = "unknown ioctl";
 		return -1;
@@ -407,8 +682,7 @@ static int run_row(const struct errno_walk_env *env, const char *ioctl_name, cha
 					*why = "cannot fill the mapping limit";
 					return -1;
 				}
-			} else {
-				*why = "unknown setup";
+			} else if (queue_setup(env, res, eq + 1, why)) {
 				return -1;
 			}
 			continue;
@@ -421,8 +695,16 @@ static int run_row(const struct errno_walk_env *env, const char *ioctl_name, cha
 			tail = value;
 		else if (!strcmp(tok, "tail_at"))
 			tail_at = value;
-		else if (!strncmp(tok, "op.", 3) ? set_field(vm_bind_op_fields, op, tok + 3, value)
-						 : set_field(fields, &args, tok, value)) {
+		else if (!strcmp(tok, "cmd_tail"))
+			cmd_tail = value;
+		else if (!strcmp(tok, "sync_tail"))
+			sync_tail = value;
+		else if (!strncmp(tok, "cmd.", 4) ? set_field(exec_cmdbuf_fields, cmd, tok + 4, value)
+			 : !strncmp(tok, "sync.", 5)
+				 ? (sync_handle_set |= !strcmp(tok, "sync.handle"),
+				    set_field(exec_sync_fields, sync, tok + 5, value))
+			 : !strncmp(tok, "op.", 3) ? set_field(vm_bind_op_fields, op, tok + 3, value)
+						   : set_field(fields, &args, tok, value)) {
 			*why = "unknown field";
 			return -1;
 		}
@@ -436,6 +718,28 @@ static int run_row(const struct errno_walk_env *env, const char *ioctl_name, cha
 		}
 		second.va += env->page;
 		memcpy(ops + args.vm_bind.op_stride, &second, sizeof(second));
+	}
+	if (request == DRM_IOCTL_NOVA_EXEC) {
+		uint32_t cstride = args.exec.cmdbuf_stride, sstride = args.exec.sync_stride;
+
+		/* By default the sync elements name the row's syncobj. */
+		if (!sync_handle_set)
+			sync->handle = env->syncobj;
+		/* Every element as element 0, as far as the arrays reach. */
+		for (uint64_t i = 1; cstride >= sizeof(*cmd) && i < args.exec.cmdbuf_count &&
+				     (i + 1) * cstride <= sizeof(cmds); i++)
+			memcpy(cmds + i * cstride, cmd, sizeof(*cmd));
+		for (uint64_t i = 1; sstride >= sizeof(*sync) && i < args.exec.sync_count &&
+				     (i + 1) * sstride <= sizeof(syncs); i++)
+			memcpy(syncs + i * sstride, sync, sizeof(*sync));
+		if ((cmd_tail && cstride <= sizeof(*cmd)) || (sync_tail && sstride <= sizeof(*sync))) {
+			*why = "cmd_tail and sync_tail need a stride above 16";
+			return -1;
+		}
+		if (cmd_tail)
+			cmds[sizeof(*cmd)] = (unsigned char)cmd_tail;
+		if (sync_tail)
+			syncs[sizeof(*sync)] = (unsigned char)sync_tail;
 	}
 	if (tail) {
 		if (tail_at >= sizeof(ops)) {
@@ -464,6 +768,8 @@ static int run_row(const struct errno_walk_env *env, const char *ioctl_name, cha
 
 	if (ret == 0 && request == DRM_IOCTL_NOVA_GEM_CREATE)
 		close_handle(env->fd, args.gem_create.handle);
+	if (ret == 0 && request == DRM_IOCTL_NOVA_QUEUE_CREATE)
+		res->queues[res->queue_count++] = args.queue_create.queue_id;
 	if (request == DRM_IOCTL_NOVA_VM_BIND)
 		unmap_everything(env);
 	while (filled > 0)
@@ -532,6 +838,28 @@ static int setup_foreign(struct errno_walk_env *env)
 	return 0;
 }
 
+/*
+ * In the second file, the queue with the highest id (MAX_QUEUES): a queue
+ * id in range that the caller's file never has (its rows make a few
+ * queues, from id 1 on, and fill_queues only QUEUE_CREATE's).
+ */
+static int setup_foreign_queue(struct errno_walk_env *env)
+{
+	uint32_t ids[MAX_ROW_QUEUES];
+	uint64_t n = 0;
+	int ret = 0;
+
+	if (env->max_queues < 2 || env->max_queues > MAX_ROW_QUEUES)
+		return -ERANGE;
+	while (n < env->max_queues && !(ret = queue_create(env->other_fd, &ids[n])))
+		n++;
+	if (!ret)
+		env->foreign_queue = ids[n - 1];
+	while (n > (ret ? 0 : 1))
+		queue_destroy(env->other_fd, ids[--n]);
+	return ret;
+}
+
 int errno_walk_setup(struct errno_walk_env *env, int fd)
 {
 	uint64_t va_size = 0;
@@ -569,6 +897,17 @@ int errno_walk_setup(struct errno_walk_env *env, int fd)
 		errno_walk_teardown(env);
 		return ret;
 	}
+	if (env->uapi_version >= 4) {
+		ret = param(fd, NOVA_GETPARAM_MAX_QUEUES, &env->max_queues) ?:
+		      param(fd, NOVA_GETPARAM_EXEC_MAX_CMDBUFS, &env->exec_max_cmdbufs) ?:
+		      param(fd, NOVA_GETPARAM_EXEC_MAX_SYNCS, &env->exec_max_syncs) ?:
+		      param(fd, NOVA_GETPARAM_MAX_CMDBUF_SIZE, &env->max_cmdbuf_size) ?:
+		      setup_foreign_queue(env);
+		if (ret) {
+			errno_walk_teardown(env);
+			return ret;
+		}
+	}
 	env->budget_left = budget_left(fd, env->max_object_size, env->page);
 	return 0;
 }
@@ -590,6 +929,13 @@ const char *errno_walk_skip(const struct errno_walk_env *env, const struct errno
 	if ((strstr(row->input, "MAX_MAPPINGS") || strstr(row->input, "fill_mappings")) &&
 	    env->uapi_version < 3)
 		return "needs uAPI version 3";
+	if ((strstr(row->ioctl, "QUEUE") || !strcmp(row->ioctl, "EXEC") ||
+	     strstr(row->input, "MAX_QUEUES") || strstr(row->input, "EXEC_MAX") ||
+	     strstr(row->input, "CMDBUF_SIZE") || strstr(row->input, "JOB_TIMEOUT") ||
+	     strstr(row->input, "CALL_MAX") || strstr(row->input, "QUEUE_MAX") ||
+	     strstr(row->input, "TIMESTAMP")) &&
+	    env->uapi_version < 4)
+		return "needs uAPI version 4";
 	return NULL;
 }
 
@@ -603,8 +949,12 @@ int errno_walk_run(const struct errno_walk_env *env, const struct errno_walk_row
 		*problem = "malformed row";
 		return -1;
 	}
+	struct errno_walk_env row_env = *env;
+	struct row_resources res = { .queue_count = 0 };
+
 	memcpy(input, row->input, sizeof(input));
-	ret = run_row(env, row->ioctl, input, problem);
+	ret = run_row(&row_env, &res, row->ioctl, input, problem);
+	row_cleanup(&row_env, &res);
 	if (ret >= 0 && budget_left(env->fd, env->max_object_size, env->page) != env->budget_left) {
 		*problem = "the call left an object behind (the budget left changed)";
 		return -1;

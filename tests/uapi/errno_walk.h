@@ -25,6 +25,16 @@ struct errno_walk_env {
 	uint32_t foreign;	/* a handle of other_fd that fd does not have */
 	uint32_t closed;	/* a handle fd had and closed */
 	uint64_t budget_left;	/* GEM_CREATE bytes fd could still create */
+	/* uAPI version 4 (0 before): the engine's limits. */
+	uint64_t max_queues, exec_max_cmdbufs, exec_max_syncs, max_cmdbuf_size;
+	uint32_t foreign_queue;	/* a queue id only other_fd has */
+	/*
+	 * Made for one row and gone after it (errno_walk.c's setup steps):
+	 * the row's queue, which QUEUE_DESTROY, EXEC and QUEUE_GET_STATE use
+	 * by default; a queue id the row's setup destroyed; a lost queue; a
+	 * syncobj. 0 outside a row.
+	 */
+	uint32_t queue, destroyed_queue, lost_queue, syncobj;
 };
 
 /* One row of the table, as read. */

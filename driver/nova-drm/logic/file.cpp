@@ -219,12 +219,13 @@ extern "C" int nova_logic_ioctl_queue_get_state(nova_logic_file *file,
 	return File::from(file).queue_get_state(*args).error();
 }
 
-extern "C" void nova_logic_file_va_lock(nova_logic_file *file)
+// The glue holds the VA lock from one call to the next (nova_mmu.c).
+extern "C" void nova_logic_file_va_lock(nova_logic_file *file) TA_NO_THREAD_SAFETY_ANALYSIS
 {
 	File::from(file).va().lock();
 }
 
-extern "C" void nova_logic_file_va_unlock(nova_logic_file *file)
+extern "C" void nova_logic_file_va_unlock(nova_logic_file *file) TA_NO_THREAD_SAFETY_ANALYSIS
 {
 	File::from(file).va().unlock();
 }

@@ -68,6 +68,15 @@ struct Space {
 		config.va_alignment = kPage;
 		config.vm_bind_max_ops = kMaxOps;
 		config.max_mappings = 1u << 24;
+		// Unused here, but the device checks them.
+		config.max_cmdbuf_size = 1u << 20;
+		config.max_queues = 16;
+		config.exec_max_cmdbufs = 64;
+		config.exec_max_syncs = 64;
+		config.job_timeout_ms = 1000;
+		config.call_max_depth = 4;
+		config.queue_max_jobs = 256;
+		config.timestamp_frequency = 1000000000;
 		if (nova_logic_device_create(&config, &device))
 			std::abort();
 		file = std::make_unique<hosted::File>(device);
