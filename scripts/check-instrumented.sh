@@ -6,12 +6,14 @@
 # the Kbuild C++ rule has to pass them explicitly, and this catches the day
 # it does not: every -fsanitize= flag Kbuild gave the C glue (read from the
 # saved command line of driver/nova-drm/glue/nova_drv.o) must be on each C++ object's
-# command line too, and each C++ object must call into KASAN.
+# command line too, and each C++ object must call into KASAN. That covers
+# every .cpp under driver/: nova.ko's logic and nova_core.ko's engine
+# (driver/nova-core/engine/).
 set -euo pipefail
 
 if [[ ${1:-} == --help || $# -ne 1 ]]; then
 	echo "usage: $0 MODULE_BUILD_DIR"
-	echo "Fails unless each C++ object of nova.ko in MODULE_BUILD_DIR got the C glue's"
+	echo "Fails unless each C++ object (nova.ko's, nova_core.ko's) in MODULE_BUILD_DIR got the C glue's"
 	echo "-fsanitize= flags and references __asan_* (a KASAN kernel's build), and"
 	echo "nova_core.ko references __asan_* too."
 	[[ ${1:-} == --help ]]
@@ -51,8 +53,9 @@ done < <(find "$dir/driver" -name '*.cpp')
 	echo "check-instrumented: no C++ objects under $dir/driver" >&2
 	exit 1
 }
-# nova_core is C only, so Kbuild instruments it by itself; it is checked
-# all the same, since a module the suite reloads must report its bugs too.
+# nova_core's C is instrumented by Kbuild itself, its engine C++ by the
+# loop above; the module is checked all the same, since a module the suite
+# reloads must report its bugs too.
 core=$dir/nova_core.ko
 if [[ ! -f $core ]]; then
 	echo "check-instrumented: $core missing (build the modules first)" >&2

@@ -13,15 +13,20 @@
 #    __cxa_*, __gxx_personality_*, _Unwind_*): the kernel has none, and
 #    modpost would only warn about it.
 #
-# nova_core.ko, the hardware module, is kernel C only: the same section and
-# runtime checks, no C++ symbol at all, and it exports the interface of
+# nova_core.ko, the hardware module, is kernel C plus the command engine's
+# freestanding C++ (driver/nova-core/engine/): the same section and runtime
+# checks; it contains the engine (nova_engine_execute and C++ symbols of
+# namespace nova::engine only), nothing of nova.ko's logic or C++ runtime
+# (operator new/delete, __cxa_pure_virtual: it allocates nothing), no
+# nova_svc_* service (those are nova.ko's), and it exports the interface of
 # driver/include/nova_function.h in the NOVA_CORE namespace.
 set -euo pipefail
 
 if [ "${1:-}" = "--help" ] || [ $# -lt 1 ]; then
 	echo "usage: $0 MODULE.ko..."
 	echo "Fails when nova.ko lacks the C++ logic or carries C++ runtime baggage,"
-	echo "or when nova_core.ko is not plain C exporting the nova_function interface."
+	echo "or when nova_core.ko lacks the engine, carries C++ runtime or services,"
+	echo "or does not export the nova_function interface."
 	[ "${1:-}" = "--help" ]
 	exit
 fi
@@ -98,21 +103,32 @@ check_logic() {
 		echo "check-module: $module: C++ logic present ($cxx_symbols symbols), no constructors, no C++ runtime references"
 }
 
-# nova_core.ko: C only, and the interface is exported.
+# nova_core.ko: C and the engine's C++, and the interface is exported.
 check_core() {
-	local cxx entry
+	local cxx foreign entry services
 	cxx=$(grep -E '^_Z' <<<"$defined" || true)
-	[ -z "$cxx" ] || complain "is C only but defines C++ symbols: $(head -n 3 <<<"$cxx" | tr '\n' ' ')"
-	for entry in nova_function_from_auxdev nova_function_bus_device nova_function_get_info \
-		     nova_function_irq_register nova_function_irq_unregister nova_function_irq_raise; do
+	foreign=$(grep -vE '^_ZN4nova6engine' <<<"$cxx" || true)
+	[ -z "$foreign" ] ||
+		complain "defines C++ symbols outside nova::engine: $(head -n 3 <<<"$foreign" | tr '\n' ' ')"
+	[ -n "$cxx" ] || complain "contains no engine C++ symbols (_ZN4nova6engine...)"
+	grep -qx nova_engine_execute <<<"$defined" || complain "lacks the engine's nova_engine_execute"
+	! grep -qx __cxa_pure_virtual <<<"$defined" || complain "carries nova.ko's C++ runtime (__cxa_pure_virtual)"
+	services=$(grep -E '^nova_svc_' <<<"$undefined" || true)
+	[ -z "$services" ] || complain "calls nova.ko's services: $(tr '\n' ' ' <<<"$services")"
+	local exports=(nova_function_from_auxdev nova_function_bus_device nova_function_get_info
+		       nova_function_irq_register nova_function_irq_unregister nova_function_irq_raise
+		       nova_function_engine_channel_create nova_function_engine_submit
+		       nova_function_engine_channel_destroy nova_function_engine_reap)
+	for entry in "${exports[@]}"; do
 		grep -qx "__ksymtab_$entry" <<<"$defined" || complain "does not export $entry"
 	done
 	# The namespace is what makes a user say MODULE_IMPORT_NS(NOVA_CORE).
 	local ns
 	ns=$(grep -c '^__kstrtabns_nova_function_' <<<"$defined" || true)
-	[ "$ns" -eq 6 ] || complain "exports $ns of the 6 nova_function symbols in a namespace, not all"
+	[ "$ns" -eq ${#exports[@]} ] ||
+		complain "exports $ns of the ${#exports[@]} nova_function symbols in a namespace, not all"
 	[ $fail -ne 0 ] ||
-		echo "check-module: $module: C only, no constructors, no C++ runtime references, exports the nova_function interface (NOVA_CORE)"
+		echo "check-module: $module: engine C++ present ($(wc -l <<<"$cxx") symbols), no constructors, no C++ runtime, no services, exports the nova_function interface (NOVA_CORE)"
 }
 
 status=0

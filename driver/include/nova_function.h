@@ -174,9 +174,9 @@ int nova_function_irq_raise(struct nova_function *fn, u32 status);
  */
 
 /*
- * The engine's limits, which nova.ko reports as NOVA_GETPARAM_MAX_CMDBUF_SIZE
- * and NOVA_GETPARAM_CALL_MAX_DEPTH: the largest command buffer (also a
- * CALL's target) and how deeply CALLs nest.
+ * The engine's fixed limits (struct nova_engine_limits), which nova.ko
+ * reports as NOVA_GETPARAM_MAX_CMDBUF_SIZE and NOVA_GETPARAM_CALL_MAX_DEPTH
+ * and checks EXEC's command buffers against.
  */
 #define NOVA_ENGINE_MAX_CMDBUF_SIZE	(1u << 20)
 #define NOVA_ENGINE_MAX_CALL_DEPTH	4

@@ -8,7 +8,9 @@
 #ifndef NOVA_CORE_PRIV_H
 #define NOVA_CORE_PRIV_H
 
+#include <linux/atomic.h>
 #include <linux/auxiliary_bus.h>
+#include <linux/list.h>
 #include <linux/spinlock.h>
 
 #include "nova_function.h"
@@ -25,6 +27,29 @@ struct nova_function_ops {
 	void (*sync_irq)(struct nova_function *fn);
 };
 
+struct workqueue_struct;
+
+/**
+ * struct nova_engine - a function's command engine (engine.c)
+ * @wq: the workers of normal and low priority channels
+ * @wq_high: those of high-priority channels
+ * @done_lock: guards @done and @reaping; taken in any context
+ * @done: ended jobs, in the order they ended, until reaped
+ * @reaping: someone is in nova_function_engine_reap()
+ * @channels: channels made and not yet destroyed
+ *
+ * Its limits are NOVA_ENGINE_MAX_CMDBUF_SIZE and NOVA_ENGINE_MAX_CALL_DEPTH
+ * (nova_function.h), which nova.ko reports as GETPARAMs.
+ */
+struct nova_engine {
+	struct workqueue_struct *wq;
+	struct workqueue_struct *wq_high;
+	spinlock_t done_lock;
+	struct list_head done;
+	bool reaping;
+	atomic_t channels;
+};
+
 /**
  * struct nova_function - one function and its auxiliary device
  * @adev: the auxiliary device; its release frees the function
@@ -35,6 +60,8 @@ struct nova_function_ops {
  * @irq_lock: guards @irq_handler and @irq_data
  * @irq_handler: the registered interrupt callback, or NULL
  * @irq_data: its argument
+ * @engine: its command engine, from its creation until its auxiliary
+ *	device has been deleted
  *
  * Lives in its auxiliary device's reference count rather than in devres,
  * so that a reference someone took on the auxiliary device never points
@@ -51,6 +78,8 @@ struct nova_function {
 	spinlock_t irq_lock;
 	nova_function_irq_fn irq_handler;
 	void *irq_data;
+
+	struct nova_engine engine;
 };
 
 struct nova_function *nova_function_create(struct device *bus_dev,
@@ -60,6 +89,9 @@ struct nova_function *nova_function_create(struct device *bus_dev,
 int nova_function_check_irq(struct nova_function *fn, const char *how);
 int nova_function_publish(struct nova_function *fn);
 void nova_function_dispatch(struct nova_function *fn, u32 status);
+
+int nova_engine_init(struct nova_function *fn);
+void nova_engine_fini(struct nova_function *fn);
 
 int nova_edu_identify(struct device *dev, u32 id, struct nova_function_info *info);
 

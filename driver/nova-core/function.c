@@ -44,6 +44,11 @@ static void nova_function_put(void *data)
 	auxiliary_device_uninit(&fn->adev);
 }
 
+static void nova_function_engine_fini(void *data)
+{
+	nova_engine_fini(data);
+}
+
 /**
  * nova_function_create() - make a function on a bus device being probed
  * @bus_dev: the PCI or platform device
@@ -92,6 +97,18 @@ struct nova_function *nova_function_create(struct device *bus_dev,
 	}
 
 	ret = devm_add_action_or_reset(bus_dev, nova_function_put, fn);
+	if (ret)
+		return ERR_PTR(ret);
+
+	/*
+	 * Undone before the function is dropped and after everything added
+	 * later: the auxiliary device (and with it the DRM side and its
+	 * channels) is gone by then.
+	 */
+	ret = nova_engine_init(fn);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = devm_add_action_or_reset(bus_dev, nova_function_engine_fini, fn);
 	if (ret)
 		return ERR_PTR(ret);
 	return fn;

@@ -177,9 +177,7 @@ extern "C" {
  * 1: GETPARAM, GEM_CREATE, GEM_INFO, GEM_MMAP_OFFSET.
  * 2: VM_BIND and the VA parameters.
  * 3: NOVA_GETPARAM_MAX_MAPPINGS, VM_BIND's limit on live mappings.
- * 4: queues, EXEC and the command engine: QUEUE_CREATE, QUEUE_DESTROY,
- *    QUEUE_GET_STATE, EXEC, the engine's parameters and instruction set,
- *    and the DRM core's syncobj ioctls (binary and timeline).
+ * 4: queues, EXEC, QUEUE_GET_STATE, the engine's parameters and instruction set, syncobjs.
  */
 #define NOVA_UAPI_VERSION			4
 

@@ -11,7 +11,7 @@ import math
 import statistics
 import sys
 
-GROUPS = ("ioctl", "gem", "touch", "vm", "libnova")
+GROUPS = ("ioctl", "gem", "touch", "vm", "libnova", "exec")
 # Rows every run must have (the VM rows of the smallest live set only: --quick).
 EXPECTED_ROWS = (
     ("ioctl", "GETPARAM round trip"),
@@ -26,6 +26,14 @@ EXPECTED_ROWS = (
     ("libnova", "libnova churn 64 KiB, cache off"),
     ("libnova", "libnova churn 64 KiB, cache on"),
     ("libnova", "libnova churn 2 MiB, cache on"),
+    ("exec", "empty job EXEC to signalled"),
+    ("exec", "pipelined empty jobs"),
+    ("exec", "COPY 4 KiB (one job, waited)"),
+    ("exec", "COPY 64 KiB (one job, waited)"),
+    ("exec", "COPY 2 MiB (one job, waited)"),
+    ("exec", "FILL 4 KiB (one job, waited)"),
+    ("exec", "FILL 64 KiB (one job, waited)"),
+    ("exec", "FILL 2 MiB (one job, waited)"),
 )
 
 

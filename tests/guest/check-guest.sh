@@ -59,7 +59,7 @@ bench_smoke() {
 suite functions "$suite_dir/functions.sh" "${NOVA_GUEST_FUNCTIONS:-1}" "$us"
 suite libnova "$us/nova-libtest"
 suite nova.hpp "$us/nova-cxx-test"
-suite_exit nova-demo "$us/nova-demo" --size 64K
+suite nova-demo "$suite_dir/nova-demo.sh" "$us" --size 64K
 suite novainfo-json "$suite_dir/novainfo-json.sh" "$us"
 suite_exit bo-churn "$us/nova-bench" --bo-churn --size 64K --iterations 100 --rounds 1
 suite uapi-errors "$uapi/nova-uapi-errors" Documentation/uapi-errors.csv

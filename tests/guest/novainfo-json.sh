@@ -43,11 +43,23 @@ dev = devices[0]
 assert dev["driver"] == "nova", dev["driver"]
 assert dev["uapi_version"] >= 1
 text = subprocess.run([sys.argv[2]], capture_output=True, text=True, check=True).stdout
-names = [line.split()[0] for line in text.splitlines() if "(0x" in line]
+lines = [line for line in text.splitlines() if "(0x" in line]
+names = [line.split()[0] for line in lines]
 assert names, "the text listing shows no parameter"
-for name in names:
+for line, name in zip(lines, names):
     assert name in dev["parameters"], name + " missing from the JSON"
-    assert isinstance(dev["parameters"][name], int), name + " has no value"
+    if "not reported by the driver" in line:  # a later uAPI's parameter
+        assert dev["parameters"][name] is None, name + " has a value the text lacks"
+    else:
+        assert isinstance(dev["parameters"][name], int), name + " has no value"
+# uAPI 4's queues and command engine: every one of its parameters reported.
+if dev["uapi_version"] >= 4:
+    for name in ("MAX_QUEUES", "EXEC_MAX_CMDBUFS", "EXEC_MAX_SYNCS", "MAX_CMDBUF_SIZE",
+                 "JOB_TIMEOUT_MS", "CALL_MAX_DEPTH", "QUEUE_MAX_JOBS",
+                 "TIMESTAMP_FREQUENCY"):
+        assert isinstance(dev["parameters"].get(name), int), name + " not reported"
+    assert dev["parameters"]["MAX_QUEUES"] >= 1
+    assert dev["parameters"]["TIMESTAMP_FREQUENCY"] == 1000000000
 assert dev["parameters"]["PAGE_SIZE"] >= 4096
 assert dev["bo_cache"]["enabled"] in (True, False)
 PY

@@ -33,6 +33,7 @@ static const struct test_case *const suites[] = {
 	bo_tests,
 	prime_tests,
 	thread_tests,
+	exec_tests,
 };
 
 /*

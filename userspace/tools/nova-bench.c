@@ -52,6 +52,7 @@ static const struct group groups[] = {
 	{ "touch", bench_touch_rows, "first CPU write of a new 2 MiB mapping vs vgem" },
 	{ "vm", bench_vm_rows, "VM_BIND MAP+UNMAP at 1k/64k/1M live mappings, kernel bytes" },
 	{ "libnova", bench_libnova_rows, "libnova buffer churn: cache off vs raw ioctls, on vs off" },
+	{ "exec", bench_exec_rows, "empty-job EXEC round trip, pipelined jobs, COPY/FILL vs CPU" },
 };
 #define NGROUPS	(sizeof(groups) / sizeof(groups[0]))
 

@@ -13,8 +13,15 @@
  * addresses, as a real one would), binds all three in one atomic VM_BIND
  * batch, shares one of them through PRIME and imports it back (the same
  * object), and tears everything down, the buffers going to the buffer
- * cache. Each step is printed in plain words so that the output explains
- * itself.
+ * cache.
+ *
+ * Finally the GPU executes (uAPI version 4): a queue, a command stream that
+ * FILLs a buffer, COPYs it to a second one, STORE32s a semaphore and
+ * TIMESTAMPs, submitted with a signal on a timeline syncobj point that the
+ * CPU waits on before it checks every word (a wrong one fails the run);
+ * then a job that writes to an unmapped address, whose fault is shown as
+ * the fence's error and QUEUE_GET_STATE report it. Each step is printed in
+ * plain words so that the output explains itself.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <nova/nova.h>
@@ -42,14 +50,18 @@ static void usage(FILE *out)
 		"read it back through a second, fresh mapping and check it. Then play a\n"
 		"userspace driver: allocate a GPU VA range, create and fill a vertex, an\n"
 		"index and a command buffer, bind them in one VM_BIND batch, share one\n"
-		"through PRIME, and tear it all down, printing each step.\n"
+		"through PRIME, and tear it all down, printing each step. Then execute\n"
+		"on the GPU (uAPI 4): FILL, COPY, STORE32 and TIMESTAMP in one job, waited\n"
+		"for on a timeline syncobj point and checked word by word, and a job that\n"
+		"faults on an unmapped address, with the fault the kernel reports.\n"
 		"\n"
 		"  --size N      buffer size in bytes, with an optional K, M or G suffix\n"
 		"                (powers of 1024); default 1M\n"
-		"  --no-driver   only the buffer round trip\n"
+		"  --no-driver   only the buffer round trip (no driver, no GPU part)\n"
 		"  --help        show this help\n"
 		"\n"
-		"Exit status: 0 when every step succeeded and the data matched, 1\n"
+		"Exit status: 0 when every step succeeded and the data (the GPU's\n"
+		"too) matched and the fault was reported as documented, 1\n"
 		"otherwise, 2 on a usage error.\n",
 		prog);
 }
@@ -351,6 +363,279 @@ out:
 	return status;
 }
 
+/*
+ * The GPU at work (uAPI version 4): one job FILLs a source buffer, COPYs
+ * it to a destination, STORE32s a semaphore and TIMESTAMPs, signalling a
+ * timeline point that the CPU waits on before it checks every byte; then a
+ * job that writes to an unmapped address, and the fault as the kernel
+ * reports it.
+ */
+#define GPU_PATTERN	0x5eed1234u
+#define GPU_SEMAPHORE	0x600dcafeu
+
+struct gpu_buffer {
+	const char *name;
+	struct nova_bo *bo;
+	uint64_t va;
+	uint64_t size;
+	void *map;
+};
+
+static uint64_t now_raw_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Create, CPU-map and GPU-map @b at a VA from the heap. */
+static int gpu_buffer_init(struct nova_vm *vm, struct gpu_buffer *b)
+{
+	struct nova_device *dev = nova_vm_device(vm);
+	int ret;
+
+	ret = nova_bo_create(dev, b->size, &b->bo);
+	if (ret)
+		return fail("creating a buffer for the GPU", ret);
+	b->size = nova_bo_size(b->bo);
+	ret = nova_bo_map(b->bo, &b->map);
+	if (!ret)
+		ret = nova_vm_va_alloc(vm, b->size, 0, &b->va);
+	if (!ret)
+		ret = nova_vm_map(vm, b->bo, 0, b->va, b->size, 0);
+	if (ret)
+		return fail("mapping a buffer for the GPU", ret);
+	return 0;
+}
+
+static void gpu_buffer_fini(struct nova_vm *vm, struct gpu_buffer *b)
+{
+	if (!b->bo)
+		return;
+	if (b->va) {
+		nova_vm_unmap(vm, b->va, b->size);
+		nova_vm_va_free(vm, b->va, b->size);
+	}
+	nova_bo_unref(b->bo);
+}
+
+/* Every 32-bit word of @b is @value: the count of those that are not. */
+static uint64_t count_not(const struct gpu_buffer *b, uint32_t value)
+{
+	const volatile uint32_t *p = b->map;
+	uint64_t i, bad = 0;
+
+	for (i = 0; i < b->size / 4; i++) {
+		if (p[i] != value) {
+			if (bad < 4)
+				fprintf(stderr, "%s: %s at 0x%" PRIx64 ": 0x%08" PRIx32
+					", expected 0x%08" PRIx32 "\n", prog, b->name, i * 4,
+					p[i], value);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/* The faulting job: a STORE32 into a VA range that nothing maps. */
+static int gpu_fault(struct nova_device *dev, struct nova_vm *vm, unsigned int *step)
+{
+	struct nova_queue_state st = { .struct_size = sizeof(st) };
+	struct nova_cmdstream *cs = NULL;
+	struct nova_cmdbuf *cb = NULL;
+	struct nova_queue *q = NULL;
+	struct nova_exec_cmdbuf cmd;
+	struct nova_sync_point signal = { 0 };
+	uint64_t hole = 0, align = nova_vm_va_alignment(vm), seqno = 0;
+	int ret, fence = 0, status = 1;
+
+	ret = nova_vm_va_alloc(vm, align, 0, &hole);
+	if (ret)
+		return fail("allocating an unmapped VA range", ret);
+	ret = nova_queue_create(dev, NOVA_QUEUE_PRIORITY_NORMAL, &q);
+	if (!ret)
+		ret = nova_syncobj_create(dev, 0, &signal.syncobj);
+	if (!ret)
+		ret = nova_cmdstream_create(&cs);
+	if (!ret)
+		ret = nova_cmdstream_emit_store32(cs, hole + 16, 0xbad);
+	if (!ret)
+		ret = nova_cmdstream_upload(cs, dev, &cb);
+	if (ret) {
+		fail("preparing the faulting job", ret);
+		goto out;
+	}
+	cmd.va = nova_cmdbuf_va(cb);
+	cmd.size = nova_cmdbuf_size(cb);
+	ret = nova_queue_exec(q, &cmd, 1, NULL, 0, &signal, 1, &seqno);
+	if (ret) {
+		fail("submitting the faulting job", ret);
+		goto out;
+	}
+	printf("%u. Submitted a job to queue %" PRIu32 " that STORE32s to 0x%" PRIx64
+	       ", which nothing maps.\n", (*step)++, nova_queue_id(q), hole + 16);
+
+	ret = nova_syncobj_wait(dev, &signal.syncobj, 1, 10ll * 1000000000, 0, NULL);
+	if (!ret)
+		ret = nova_syncobj_fence_status(dev, signal.syncobj, 0, &fence);
+	if (!ret)
+		ret = nova_queue_get_state(q, &st);
+	if (ret) {
+		fail("waiting for the faulting job", ret);
+		goto out;
+	}
+	printf("%u. Its fence signalled with %s (%d); QUEUE_GET_STATE: state %s, fault %s,\n"
+	       "    access %s, va 0x%" PRIx64 ", job %" PRIu64 " of %" PRIu64 ".\n",
+	       (*step)++, fence < 0 ? strerror(-fence) : "no error", fence,
+	       st.state == NOVA_QUEUE_STATE_LOST ? "LOST" : "ACTIVE",
+	       nova_fault_name(st.fault_type) ? nova_fault_name(st.fault_type) : "?",
+	       st.fault_access == NOVA_ACCESS_WRITE ? "WRITE" :
+	       st.fault_access == NOVA_ACCESS_READ ? "READ" :
+	       st.fault_access == NOVA_ACCESS_EXEC ? "EXEC" : "NONE",
+	       st.fault_va, st.fault_seqno, st.submitted);
+	if (fence != -EFAULT || st.state != NOVA_QUEUE_STATE_LOST ||
+	    st.fault_type != NOVA_FAULT_UNMAPPED || st.fault_access != NOVA_ACCESS_WRITE ||
+	    st.fault_va != hole + 16 || st.fault_seqno != seqno) {
+		fprintf(stderr, "%s: the fault was not reported as documented: expected fence "
+			"-EFAULT, LOST, UNMAPPED, WRITE at 0x%" PRIx64 ", job %" PRIu64 "\n",
+			prog, hole + 16, seqno);
+		goto out;
+	}
+	ret = nova_queue_exec(q, NULL, 0, NULL, 0, NULL, 0, NULL);
+	printf("%u. The queue is lost: a further EXEC fails with %s.\n", (*step)++,
+	       ret ? strerror(-ret) : "success (!)");
+	if (ret != -EIO) {
+		fprintf(stderr, "%s: EXEC on a lost queue returned %d, expected -EIO\n", prog, ret);
+		goto out;
+	}
+	printf("    GPU fault reported: UNMAPPED WRITE at the faulting address, fence -EFAULT.\n");
+	status = 0;
+out:
+	nova_cmdbuf_destroy(cb);
+	nova_cmdstream_destroy(cs);
+	if (signal.syncobj)
+		nova_syncobj_destroy(dev, signal.syncobj);
+	nova_queue_unref(q);
+	nova_vm_va_free(vm, hole, align);
+	return status;
+}
+
+static int run_gpu(struct nova_device *dev, uint64_t size)
+{
+	struct gpu_buffer src = { .name = "source", .size = size };
+	struct gpu_buffer dst = { .name = "destination", .size = size };
+	struct gpu_buffer sem = { .name = "semaphore page", .size = 4096 };
+	struct nova_sync_point signal = { 0 };
+	struct nova_cmdstream *cs = NULL;
+	struct nova_cmdbuf *cb = NULL;
+	struct nova_queue *q = NULL;
+	struct nova_exec_cmdbuf cmd;
+	uint64_t seqno = 0, before, after, ts, bad, point = 1;
+	volatile uint32_t *sem32;
+	unsigned int step = 20;
+	struct nova_vm *vm;
+	int ret, status = 1;
+
+	if (nova_device_uapi_version(dev) < 4) {
+		printf("20. The driver's uAPI version is %" PRIu64 ": no queues (EXEC needs 4);"
+		       " the GPU part is skipped.\n", nova_device_uapi_version(dev));
+		return 0;
+	}
+	ret = nova_device_get_vm(dev, &vm);
+	if (ret)
+		return fail("getting the VA space", ret);
+	if (gpu_buffer_init(vm, &src) || gpu_buffer_init(vm, &dst) || gpu_buffer_init(vm, &sem))
+		goto out;
+	sem32 = sem.map;
+	memset(dst.map, 0, dst.size);
+	printf("%u. Created and GPU-mapped a %" PRIu64 "-byte source at 0x%" PRIx64
+	       ", a destination at 0x%" PRIx64 " and a semaphore page at 0x%" PRIx64 ".\n",
+	       step++, src.size, src.va, dst.va, sem.va);
+
+	ret = nova_queue_create(dev, NOVA_QUEUE_PRIORITY_NORMAL, &q);
+	if (!ret)
+		ret = nova_syncobj_create(dev, 0, &signal.syncobj);
+	if (ret) {
+		fail("creating a queue and a timeline syncobj", ret);
+		goto out;
+	}
+	signal.point = point;
+
+	ret = nova_cmdstream_create(&cs);
+	if (!ret)
+		ret = nova_cmdstream_emit_fill(cs, src.va, src.size, GPU_PATTERN);
+	if (!ret)
+		ret = nova_cmdstream_emit_copy(cs, dst.va, src.va, src.size);
+	if (!ret)
+		ret = nova_cmdstream_emit_store32(cs, sem.va, GPU_SEMAPHORE);
+	if (!ret)
+		ret = nova_cmdstream_emit_timestamp(cs, sem.va + 8);
+	if (!ret)
+		ret = nova_cmdstream_upload(cs, dev, &cb);
+	if (ret) {
+		fail("building the command stream", ret);
+		goto out;
+	}
+	printf("%u. Created queue %" PRIu32 " and built a %" PRIu64 "-byte command stream at"
+	       " 0x%" PRIx64 " (read-only):\n"
+	       "    FILL the source with 0x%08x, COPY it to the destination, STORE32 0x%08x\n"
+	       "    to the semaphore, TIMESTAMP next to it.\n",
+	       step++, nova_queue_id(q), nova_cmdbuf_size(cb), nova_cmdbuf_va(cb),
+	       GPU_PATTERN, GPU_SEMAPHORE);
+
+	cmd.va = nova_cmdbuf_va(cb);
+	cmd.size = nova_cmdbuf_size(cb);
+	before = now_raw_ns();
+	ret = nova_queue_exec(q, &cmd, 1, NULL, 0, &signal, 1, &seqno);
+	if (ret) {
+		fail("submitting the job (EXEC)", ret);
+		goto out;
+	}
+	ret = nova_syncobj_timeline_wait(dev, &signal.syncobj, &point, 1, 10ll * 1000000000,
+					 0, NULL);
+	after = now_raw_ns();
+	if (ret) {
+		fail("waiting for the timeline point", ret);
+		goto out;
+	}
+	ret = nova_queue_wait(q, seqno, 0);
+	printf("%u. Submitted it as job %" PRIu64 ", signalling point %" PRIu64 " of timeline"
+	       " syncobj %" PRIu32 ";\n    the point signalled after %.3f ms; the job ended"
+	       " with %s.\n", step++, seqno, point, signal.syncobj,
+	       (double)(after - before) / 1e6, ret ? strerror(-ret) : "no error");
+	if (ret) {
+		fail("the job", ret);
+		goto out;
+	}
+
+	bad = count_not(&src, GPU_PATTERN) + count_not(&dst, GPU_PATTERN);
+	ts = *(volatile uint64_t *)(sem32 + 2);
+	printf("%u. Read back with the CPU: source and destination %s 0x%08x in all %" PRIu64
+	       " words,\n    semaphore 0x%08" PRIx32 ", timestamp %" PRIu64 " ns (the CPU's"
+	       " clock: %" PRIu64 "-%" PRIu64 ").\n", step++, bad ? "do NOT hold" : "hold",
+	       GPU_PATTERN, 2 * src.size / 4, sem32[0], ts, before, after);
+	if (bad || sem32[0] != GPU_SEMAPHORE || ts < before || ts > after) {
+		fprintf(stderr, "%s: the GPU-written data is wrong: %" PRIu64 " bad words, "
+			"semaphore 0x%08" PRIx32 ", timestamp %s\n", prog, bad, sem32[0],
+			ts < before || ts > after ? "outside the job's time" : "ok");
+		goto out;
+	}
+	printf("    GPU result verified: FILL, COPY, STORE32 and TIMESTAMP.\n");
+
+	status = gpu_fault(dev, vm, &step);
+out:
+	nova_cmdbuf_destroy(cb);
+	nova_cmdstream_destroy(cs);
+	if (signal.syncobj)
+		nova_syncobj_destroy(dev, signal.syncobj);
+	nova_queue_unref(q);
+	gpu_buffer_fini(vm, &sem);
+	gpu_buffer_fini(vm, &dst);
+	gpu_buffer_fini(vm, &src);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -405,6 +690,8 @@ int main(int argc, char **argv)
 		       " through the second.\n");
 	if (!status && driver)
 		status = play_driver(dev);
+	if (!status && driver)
+		status = run_gpu(dev, size);
 	nova_device_close(dev);
 
 	printf("%s\n", status ? "FAILED." : "Done.");

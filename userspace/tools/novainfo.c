@@ -106,13 +106,13 @@ static void print_text(struct nova_device *dev, unsigned int index)
 		int ret = nova_device_get_param(dev, id, &value);
 
 		if (ret == -EINVAL)
-			printf("    %-16s (0x%03" PRIx64 ")  not reported by the driver\n",
+			printf("    %-20s (0x%03" PRIx64 ")  not reported by the driver\n",
 			       nova_param_name(id), id);
 		else if (ret)
-			printf("    %-16s (0x%03" PRIx64 ")  error: %s\n",
+			printf("    %-20s (0x%03" PRIx64 ")  error: %s\n",
 			       nova_param_name(id), id, strerror(-ret));
 		else
-			printf("    %-16s (0x%03" PRIx64 ")  %" PRIu64 " (0x%" PRIx64 ")\n",
+			printf("    %-20s (0x%03" PRIx64 ")  %" PRIu64 " (0x%" PRIx64 ")\n",
 			       nova_param_name(id), id, value, value);
 	}
 

@@ -32,6 +32,15 @@ static const struct {
 	PARAM(VA_SIZE, va_size, 2),
 	PARAM(VA_ALIGNMENT, va_alignment, 2),
 	PARAM(VM_BIND_MAX_OPS, vm_bind_max_ops, 2),
+	PARAM(MAX_MAPPINGS, max_mappings, 3),
+	PARAM(MAX_QUEUES, max_queues, 4),
+	PARAM(EXEC_MAX_CMDBUFS, exec_max_cmdbufs, 4),
+	PARAM(EXEC_MAX_SYNCS, exec_max_syncs, 4),
+	PARAM(MAX_CMDBUF_SIZE, max_cmdbuf_size, 4),
+	PARAM(JOB_TIMEOUT_MS, job_timeout_ms, 4),
+	PARAM(CALL_MAX_DEPTH, call_max_depth, 4),
+	PARAM(QUEUE_MAX_JOBS, queue_max_jobs, 4),
+	PARAM(TIMESTAMP_FREQUENCY, timestamp_frequency, 4),
 #undef PARAM
 };
 

@@ -43,6 +43,15 @@ struct libnova_params {
 	uint64_t va_size;
 	uint64_t va_alignment;
 	uint64_t vm_bind_max_ops;
+	uint64_t max_mappings;
+	uint64_t max_queues;
+	uint64_t exec_max_cmdbufs;
+	uint64_t exec_max_syncs;
+	uint64_t max_cmdbuf_size;
+	uint64_t job_timeout_ms;
+	uint64_t call_max_depth;
+	uint64_t queue_max_jobs;
+	uint64_t timestamp_frequency;
 	uint32_t known;		/* bit i: param.c's table entry i was read */
 };
 
@@ -112,6 +121,29 @@ struct nova_bo {
 	struct libnova_bocache_entry cache_entry;	/* while cached */
 };
 
+/*
+ * A queue of the device's file. The kernel's id and the private timeline
+ * never change after creation; exec_lock serializes EXEC on the queue so
+ * that the timeline point libnova adds to each job is its seqno, in order.
+ */
+struct nova_queue {
+	struct nova_device *dev;
+	uint32_t id;
+	uint32_t timeline;	/* syncobj: point N signals with job N */
+	uint32_t refcount;	/* atomic */
+	pthread_mutex_t exec_lock;
+	uint64_t submitted;	/* last seqno EXEC gave; atomic reads, exec_lock writes */
+};
+
+/* An uploaded command stream: its object, its VA range and mapping. */
+struct nova_cmdbuf {
+	struct nova_bo *bo;
+	struct nova_vm *vm;
+	uint64_t va;
+	uint64_t size;		/* the stream's */
+	uint64_t range;		/* mapped and allocated: the object's size */
+};
+
 /* Someone outside this device's file may see the object: never cache it. */
 #define LIBNOVA_BO_SHARED	0x1u
 /* A GPU VA mapping may still refer to the object: never cache it. */
@@ -166,5 +198,8 @@ int libnova_bo_map_locked(struct nova_bo *bo);
 /* vm.c: set up dev->vm at open (left NULL when unsupported), tear it down. */
 int libnova_vm_create(struct nova_device *dev);
 void libnova_vm_destroy(struct nova_vm *vm);
+
+/* queue.c: a relative timeout (negative: none) as an absolute CLOCK_MONOTONIC. */
+int64_t libnova_abs_timeout(int64_t timeout_ns);
 
 #endif /* LIBNOVA_PRIVATE_H */

@@ -141,6 +141,57 @@ void vm()
 	pass(name);
 }
 
+// A queue, a timeline syncobj and an uploaded stream that STOREs into a
+// buffer: the wrappers release them all, and the GPU wrote the value.
+void queue()
+{
+	const char *name = "cxx_queue";
+	nova::Device dev;
+	EXPECT(nova::Device::open(dev) == 0);
+	if (dev.uapi_version() < 4) {
+		std::printf("skip %s: uAPI version below 4 (no queues)\n", name);
+		return;
+	}
+	nova::Vm vm;
+	EXPECT(nova::Vm::of(dev, vm) == 0);
+	nova::Bo bo;
+	EXPECT(nova::Bo::create(dev, vm.va_alignment(), bo) == 0);
+	nova::VaRange range;
+	EXPECT(nova::VaRange::alloc(vm, bo.size(), 0, range) == 0);
+	EXPECT(vm.map(bo, 0, range.va(), bo.size()) == 0);
+	void *p = nullptr;
+	EXPECT(bo.map(p) == 0);
+	{
+		nova::Queue q;
+		EXPECT(nova::Queue::create(dev, 1 /* NORMAL */, q) == 0 && q && q.id() != 0);
+		nova::Queue copy = q; // a second reference to the same queue
+		EXPECT(copy.id() == q.id());
+		nova::Syncobj timeline;
+		EXPECT(nova::Syncobj::create(dev, 0, timeline) == 0 && timeline);
+		nova::CmdStream cs;
+		EXPECT(nova::CmdStream::create(cs) == 0);
+		EXPECT(cs.store32(range.va(), 0x600dcafe) == 0 && cs.size() == 16);
+		EXPECT(cs.store32(range.va() + 2, 1) == -EINVAL && cs.error() == -EINVAL);
+		EXPECT(cs.reset() == 0 && cs.error() == 0);
+		EXPECT(cs.store32(range.va(), 0x600dcafe) == 0);
+		nova::CmdBuf cb;
+		EXPECT(cs.upload(dev, cb) == 0 && cb);
+		nova_exec_cmdbuf cmd = cb.exec_cmdbuf();
+		nova_sync_point signal = timeline.at(1);
+		std::uint64_t seqno = 0;
+		EXPECT(copy.exec(&cmd, 1, nullptr, 0, &signal, 1, &seqno) == 0 && seqno == 1);
+		EXPECT(timeline.wait_point(1, 10000000000ll) == 0);
+		EXPECT(q.wait(seqno) == 0);
+		EXPECT(*static_cast<volatile std::uint32_t *>(p) == 0x600dcafe);
+		nova_queue_state st;
+		EXPECT(q.state(st) == 0 && st.completed == 1 && st.fault_type == 0);
+		std::uint64_t last = 0;
+		EXPECT(timeline.query(last) == 0 && last == 1);
+	}
+	EXPECT(vm.unmap(range.va(), bo.size()) == 0);
+	pass(name);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -154,6 +205,7 @@ int main(int argc, char **argv)
 	prime();
 	cache();
 	vm();
+	queue();
 	std::printf("nova.hpp: %d passed, %d failed\n", g_passed, g_failed);
 	return g_failed ? 1 : 0;
 }

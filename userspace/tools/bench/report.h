@@ -10,12 +10,12 @@
 
 #include "stats.h"
 
-#define BENCH_MAX_ROWS		32
+#define BENCH_MAX_ROWS		48
 #define BENCH_MAX_SKIPPED	8
 
 /**
  * struct bench_row - one measured figure and what it is compared with
- * @group: "ioctl", "gem", "touch", "vm", "libnova"
+ * @group: "ioctl", "gem", "touch", "vm", "libnova", "exec"
  * @name: what was measured
  * @unit: of the figures ("ns/op", "bytes/mapping")
  * @ops: operations per round

@@ -68,5 +68,6 @@ int bench_gem_rows(struct bench_ctx *c);
 int bench_touch_rows(struct bench_ctx *c);
 int bench_vm_rows(struct bench_ctx *c);
 int bench_libnova_rows(struct bench_ctx *c);
+int bench_exec_rows(struct bench_ctx *c);
 
 #endif

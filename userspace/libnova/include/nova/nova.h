@@ -22,10 +22,13 @@
  * every reference to every buffer object before closing its device. The same
  * holds for a device's nova_vm and for its unsubmitted VM_BIND batches.
  *
- * ABI: every type is opaque except struct nova_bo_cache_stats, which carries
- * its own size (see there). Symbols are versioned: the functions marked
- * "Since NOVA_0.2" are in the NOVA_0.2 node and those marked "Since
- * NOVA_0.3" in the NOVA_0.3 node; each node inherits the one before, and
+ * ABI: every type is opaque except struct nova_bo_cache_stats and struct
+ * nova_queue_state, which carry their own size (see there), and the plain
+ * arrays of EXEC (struct nova_exec_cmdbuf, struct nova_sync_point), whose
+ * layouts are frozen. Symbols are versioned: the functions marked
+ * "Since NOVA_0.2" are in the NOVA_0.2 node, those marked "Since
+ * NOVA_0.3" in the NOVA_0.3 node and those marked "Since NOVA_0.4" in the
+ * NOVA_0.4 node; each node inherits the one before, and
  * NOVA_0.1 holds all the others. The SONAME is libnova.so.0.
  * <nova/nova.hpp> wraps this API in header-only C++ RAII types.
  */
@@ -49,6 +52,15 @@ struct nova_vm;
 
 /** struct nova_vm_bind_batch - VM_BIND operations collected for one call */
 struct nova_vm_bind_batch;
+
+/** struct nova_queue - a queue of the command engine (since NOVA_0.4) */
+struct nova_queue;
+
+/** struct nova_cmdstream - a command stream being built (since NOVA_0.4) */
+struct nova_cmdstream;
+
+/** struct nova_cmdbuf - a command stream uploaded for the GPU (NOVA_0.4) */
+struct nova_cmdbuf;
 
 /*
  * Discovery
@@ -923,6 +935,700 @@ int nova_vm_bind_submit(struct nova_vm_bind_batch *batch);
  * (different batches may be used at once).
  */
 void nova_vm_bind_abort(struct nova_vm_bind_batch *batch);
+
+/*
+ * Queues and submission (uAPI version 4). Since NOVA_0.4.
+ *
+ * A nova_queue is one of the device file's queues of the command engine
+ * (QUEUE_CREATE). Jobs are submitted to it with nova_queue_exec() (EXEC):
+ * a list of command buffers in the file's GPU VA space, plus fences to wait
+ * for before the job starts and syncobj points to signal when it ends. The
+ * engine runs the jobs of one queue in submission order and those of
+ * different queues independently. A job that faults makes its queue lost:
+ * the fault is kept (nova_queue_get_state()), the jobs behind it end with
+ * -ECANCELED, and later submissions fail with -EIO; other queues go on.
+ *
+ * libnova gives every queue a private timeline syncobj and adds one signal
+ * to every job it submits: the job's seqno as a point of that timeline.
+ * nova_queue_wait() waits on it, so waiting for a job needs no syncobj of
+ * the caller's. This costs one of the EXEC_MAX_SYNCS sync elements of each
+ * job. Jobs submitted on the queue's id with the raw ioctl are not tracked.
+ *
+ * A nova_queue is reference counted like a nova_bo: nova_queue_create()
+ * returns a reference, nova_queue_ref() adds one, nova_queue_unref() drops
+ * one, and the last one destroys the kernel's queue (QUEUE_DESTROY): its
+ * jobs that have not finished end without running (a running one is
+ * stopped), their fences signalling -ECANCELED, or the scheduler's -ESRCH
+ * for jobs still waiting for their fences, and the call waits (boundedly)
+ * for that. Release every queue reference before nova_device_close().
+ *
+ * Thread-safety: every queue function may be called from any thread at
+ * once, on one queue or on several, as long as each thread holds a
+ * reference. nova_queue_exec() calls on one queue are serialized by the
+ * queue's lock, so their seqnos follow the order in which they took it;
+ * submissions to different queues do not contend.
+ *
+ * Syncobjs are the DRM core's (DRM_IOCTL_SYNCOBJ_*), used through libdrm:
+ * the nova_syncobj_*() functions are thin wrappers that report errors as
+ * negative errno values and take relative timeouts; a caller may as well
+ * call libdrm's drmSyncobj*() on nova_device_fd(), for example
+ * drmSyncobjTimelineSignal(), drmSyncobjReset() or drmSyncobjTransfer(),
+ * which libnova does not wrap.
+ */
+
+/**
+ * struct nova_exec_cmdbuf - one command buffer of a job
+ * @va: GPU virtual address of the first command, 8-byte aligned
+ * @size: size in bytes: not zero, a multiple of 8, at most the
+ *        MAX_CMDBUF_SIZE parameter
+ *
+ * The layout of the uAPI's struct drm_nova_exec_cmdbuf; frozen.
+ */
+struct nova_exec_cmdbuf {
+	uint64_t va;
+	uint64_t size;
+};
+
+/**
+ * struct nova_sync_point - a syncobj, or a point of a timeline syncobj
+ * @syncobj: a syncobj handle of the device's file
+ * @pad: must be zero
+ * @point: 0 for a binary syncobj, else the timeline point (not zero)
+ *
+ * Frozen. nova_queue_exec() turns each into a struct drm_nova_sync with
+ * NOVA_SYNC_WAIT or NOVA_SYNC_SIGNAL, and NOVA_SYNC_TIMELINE when @point
+ * is not zero.
+ */
+struct nova_sync_point {
+	uint32_t syncobj;
+	uint32_t pad;
+	uint64_t point;
+};
+
+/**
+ * nova_queue_create() - create a queue on the device's VA space
+ * @dev: the device
+ * @priority: an enum drm_nova_queue_priority value of <nova/nova_drm.h>
+ *            (NOVA_QUEUE_PRIORITY_LOW, _NORMAL or _HIGH)
+ * @out: receives the queue, with one reference; set to NULL on failure
+ *
+ * Also creates the queue's private timeline syncobj (see the section note).
+ * Thread-safe.
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: 0, or -EINVAL when @dev or @out is NULL or @priority is unknown;
+ * -EOPNOTSUPP when the driver's uAPI version is below 4; -ENOSPC when the
+ * file already has the MAX_QUEUES parameter's number of queues; -ENOMEM;
+ * any error of DRM_IOCTL_SYNCOBJ_CREATE.
+ */
+int nova_queue_create(struct nova_device *dev, uint32_t priority,
+		      struct nova_queue **out);
+
+/**
+ * nova_queue_ref() - take another reference to a queue
+ * @q: the queue, or NULL
+ *
+ * Thread-safe; the caller must already hold a reference to @q.
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: @q.
+ */
+struct nova_queue *nova_queue_ref(struct nova_queue *q);
+
+/**
+ * nova_queue_unref() - drop a reference to a queue
+ * @q: the queue, or NULL (then nothing happens)
+ *
+ * The last reference destroys the queue as the section note says: its
+ * unfinished jobs end with -ECANCELED (or -ESRCH). Command buffers and objects the jobs
+ * used are not touched. Thread-safe; @q must not be used afterwards by the
+ * caller.
+ *
+ * Since NOVA_0.4.
+ */
+void nova_queue_unref(struct nova_queue *q);
+
+/**
+ * nova_queue_id() - the kernel's id of the queue (never 0)
+ * @q: the queue
+ *
+ * Thread-safe.
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: the id, or 0 when @q is NULL.
+ */
+uint32_t nova_queue_id(const struct nova_queue *q);
+
+/**
+ * nova_queue_device() - the device a queue belongs to
+ * @q: the queue
+ *
+ * Thread-safe.
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: the device, or NULL when @q is NULL.
+ */
+struct nova_device *nova_queue_device(const struct nova_queue *q);
+
+/**
+ * nova_queue_exec() - submit a job to a queue (EXEC)
+ * @q: the queue
+ * @cmdbufs: the job's command buffers, run in array order; may be NULL
+ *           when @cmdbuf_count is 0
+ * @cmdbuf_count: their number, at most the EXEC_MAX_CMDBUFS parameter; 0
+ *                makes a job that only waits and signals
+ * @waits: fences the job waits for before it starts: binary syncobjs (the
+ *         fence they hold now) or timeline points, which must have been
+ *         submitted already; may be NULL when @wait_count is 0
+ * @wait_count: their number
+ * @signals: syncobjs or timeline points that receive the job's fence: a
+ *           binary syncobj's fence is replaced, a timeline gets @point,
+ *           which should be above its last point; may be NULL when
+ *           @signal_count is 0
+ * @signal_count: their number
+ * @seqno: receives the job's sequence number on the queue (1 for the first
+ *         job), which nova_queue_wait() and struct nova_queue_state name;
+ *         may be NULL
+ *
+ * @wait_count + @signal_count + 1 (the queue's own signal) must not exceed
+ * the EXEC_MAX_SYNCS parameter. The job is queued whole or not at all; the
+ * command buffers are read when the engine runs them, so they must stay
+ * mapped until the job has ended. Thread-safe (see the section note).
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: 0, or -EINVAL when @q is NULL, an array is NULL with a non-zero
+ * count, a @pad is not zero; -E2BIG when the sync elements would exceed
+ * EXEC_MAX_SYNCS (the kernel is not called then); -ENOMEM; the kernel's
+ * errors: -EINVAL for an empty, unaligned, wrapping or not 8-byte sized
+ * command buffer, or a wait on a syncobj or point that holds no fence yet;
+ * -E2BIG when @cmdbuf_count is above EXEC_MAX_CMDBUFS or a buffer is larger
+ * than MAX_CMDBUF_SIZE; -ENOENT when a syncobj handle names no syncobj;
+ * -EIO when the queue is lost; -EINTR when a signal arrived while the queue
+ * held QUEUE_MAX_JOBS unfinished jobs.
+ */
+int nova_queue_exec(struct nova_queue *q,
+		    const struct nova_exec_cmdbuf *cmdbufs, uint32_t cmdbuf_count,
+		    const struct nova_sync_point *waits, uint32_t wait_count,
+		    const struct nova_sync_point *signals, uint32_t signal_count,
+		    uint64_t *seqno);
+
+/**
+ * nova_queue_wait() - wait until a job of the queue has ended
+ * @q: the queue
+ * @seqno: the job's seqno, as nova_queue_exec() gave it; 0 waits for
+ *         nothing
+ * @timeout_ns: how long to wait, in nanoseconds; 0 only polls, a negative
+ *              value waits without limit
+ *
+ * Waits on the queue's private timeline (the section note); jobs end in
+ * seqno order, so the job and every job before it have ended when this
+ * returns 0 or a job's error. The job's outcome is then read from the
+ * queue's state: a job at or after the queue's fault did not complete.
+ * Thread-safe.
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: 0 when the job ended without error; the job's error when it did
+ * not: -EFAULT, -EACCES, -EILSEQ or -ETIMEDOUT (the fault types of
+ * enum drm_nova_fault_type) for the job that faulted, -ECANCELED for the
+ * jobs behind it; -ETIME when @timeout_ns passed first; -EINVAL when @q is
+ * NULL or @seqno was never submitted through libnova; -EINTR; any other
+ * error of DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT or of nova_queue_get_state().
+ */
+int nova_queue_wait(struct nova_queue *q, uint64_t seqno, int64_t timeout_ns);
+
+/**
+ * struct nova_queue_state - what QUEUE_GET_STATE reports of a queue
+ * @struct_size: set by the caller to sizeof(struct nova_queue_state); set
+ *               by the library to the number of bytes it filled
+ * @state: an enum drm_nova_queue_state value (NOVA_QUEUE_STATE_ACTIVE or
+ *         NOVA_QUEUE_STATE_LOST)
+ * @fault_type: the queue's first fault, an enum drm_nova_fault_type value
+ *              (NOVA_FAULT_NONE while it has none)
+ * @fault_access: an enum drm_nova_access value: what kind of access faulted
+ * @fault_errno: the error the faulting job's fences signalled with (for
+ *               example -EFAULT for NOVA_FAULT_UNMAPPED), 0 without a fault
+ * @fault_va: the GPU address that faulted (for a command, its address);
+ *            0 for a timeout or without a fault
+ * @fault_seqno: the seqno of the job that faulted, 0 for none
+ * @submitted: the seqno of the queue's last job
+ * @completed: the seqno of the last job that ended (also with an error)
+ *
+ * Fields are only ever appended, as for struct nova_bo_cache_stats.
+ */
+struct nova_queue_state {
+	uint32_t struct_size;
+	uint32_t state;
+	uint32_t fault_type;
+	uint32_t fault_access;
+	int32_t fault_errno;
+	uint32_t pad;
+	uint64_t fault_va;
+	uint64_t fault_seqno;
+	uint64_t submitted;
+	uint64_t completed;
+};
+
+/**
+ * nova_queue_get_state() - read a queue's state (QUEUE_GET_STATE)
+ * @q: the queue
+ * @st: filled up to @st->struct_size bytes, see the struct
+ *
+ * Thread-safe.
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: 0, or -EINVAL when @q or @st is NULL or @st->struct_size is
+ * smaller than 8; any error of the QUEUE_GET_STATE ioctl.
+ */
+int nova_queue_get_state(struct nova_queue *q, struct nova_queue_state *st);
+
+/**
+ * nova_fault_errno() - the error a fault type makes a job's fences carry
+ * @fault_type: an enum drm_nova_fault_type value
+ *
+ * Thread-safe.
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: 0 for NOVA_FAULT_NONE, -EFAULT, -EACCES, -EILSEQ or -ETIMEDOUT as
+ * <nova/nova_drm.h> documents, -EIO for a type this library does not know.
+ */
+int nova_fault_errno(uint32_t fault_type);
+
+/**
+ * nova_fault_name() - a fault type's name, without the NOVA_FAULT_ prefix
+ * @fault_type: an enum drm_nova_fault_type value
+ *
+ * Thread-safe.
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: a static string such as "UNMAPPED", or NULL for an unknown type.
+ */
+const char *nova_fault_name(uint32_t fault_type);
+
+/*
+ * Command streams. Since NOVA_0.4.
+ *
+ * A nova_cmdstream is a growable CPU-side array of qwords with one emit
+ * function per command of the engine's instruction set (NOVA_CMD_* of
+ * <nova/nova_drm.h>), each writing exactly that command's documented
+ * encoding: the header qword (NOVA_CMD_HEADER(opcode, flags, immediate))
+ * and the operand qwords in order. The emit functions check what the
+ * header documents for each operand (alignment, sizes, flags) and refuse a
+ * command that would break it; nova_cmdstream_emit_raw() writes anything,
+ * for commands of a later uAPI and for tests of invalid commands.
+ *
+ * A failed emit poisons the stream, as a failed add poisons a VM_BIND
+ * batch: nothing is written, the error is kept, later emits return it
+ * without writing, and nova_cmdstream_upload() refuses the stream. So a
+ * stream that could not be built as the caller meant is never run.
+ *
+ * The stream is used where the caller likes: nova_cmdstream_data() and
+ * nova_cmdstream_size() give the qwords to copy into a mapped buffer the
+ * caller placed, or nova_cmdstream_upload() puts them into a new buffer
+ * object mapped read-only into the device's VA space.
+ *
+ * The builder keeps no device state. Thread-safety: a stream is used by one
+ * thread at a time; different streams may be used at once.
+ */
+
+/**
+ * nova_cmdstream_create() - start an empty command stream
+ * @out: receives the stream; set to NULL on failure
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: 0, or -EINVAL when @out is NULL; -ENOMEM.
+ */
+int nova_cmdstream_create(struct nova_cmdstream **out);
+
+/**
+ * nova_cmdstream_destroy() - free a command stream
+ * @cs: the stream, or NULL (then nothing happens)
+ *
+ * Buffers uploaded from it are not affected.
+ *
+ * Since NOVA_0.4.
+ */
+void nova_cmdstream_destroy(struct nova_cmdstream *cs);
+
+/**
+ * nova_cmdstream_reset() - empty a stream and clear its error, for reuse
+ * @cs: the stream
+ *
+ * Keeps the memory already allocated.
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: 0, or -EINVAL when @cs is NULL.
+ */
+int nova_cmdstream_reset(struct nova_cmdstream *cs);
+
+/**
+ * nova_cmdstream_data() - the stream's qwords
+ * @cs: the stream
+ *
+ * Valid until the next emit, reset or destroy.
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: the first qword (NULL while the stream is empty or @cs is NULL).
+ */
+const uint64_t *nova_cmdstream_data(const struct nova_cmdstream *cs);
+
+/**
+ * nova_cmdstream_size() - the stream's size in bytes (8 per qword)
+ * @cs: the stream
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: the size, or 0 when @cs is NULL.
+ */
+uint64_t nova_cmdstream_size(const struct nova_cmdstream *cs);
+
+/**
+ * nova_cmdstream_error() - the error of the emit that poisoned the stream
+ * @cs: the stream
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: 0 while no emit failed, the first failed emit's error after,
+ * -EINVAL when @cs is NULL.
+ */
+int nova_cmdstream_error(const struct nova_cmdstream *cs);
+
+/*
+ * The emit functions. Each appends one command and returns 0, or the error
+ * the stream is poisoned with: -EINVAL when @cs is NULL (nothing is
+ * recorded then) or an operand breaks the rule the command's note gives;
+ * -ENOMEM; the error of an earlier failed emit. All Since NOVA_0.4.
+ */
+
+/** nova_cmdstream_emit_nop() - NOVA_CMD_NOP: 1 qword, does nothing */
+int nova_cmdstream_emit_nop(struct nova_cmdstream *cs);
+
+/**
+ * nova_cmdstream_emit_store32() - NOVA_CMD_STORE32: write a 32-bit value
+ * @cs: the stream
+ * @va: the address, 4-byte aligned
+ * @value: the value (the header's immediate): a semaphore release
+ */
+int nova_cmdstream_emit_store32(struct nova_cmdstream *cs, uint64_t va,
+				uint32_t value);
+
+/**
+ * nova_cmdstream_emit_store64() - NOVA_CMD_STORE64: write a 64-bit value
+ * @cs: the stream
+ * @va: the address, 8-byte aligned
+ * @value: the value (the third qword)
+ */
+int nova_cmdstream_emit_store64(struct nova_cmdstream *cs, uint64_t va,
+				uint64_t value);
+
+/**
+ * nova_cmdstream_emit_timestamp() - NOVA_CMD_TIMESTAMP: write the clock
+ * @cs: the stream
+ * @va: where the 64-bit time goes (TIMESTAMP_FREQUENCY ticks per second),
+ *      8-byte aligned
+ */
+int nova_cmdstream_emit_timestamp(struct nova_cmdstream *cs, uint64_t va);
+
+/**
+ * nova_cmdstream_emit_fill() - NOVA_CMD_FILL: write a 32-bit pattern
+ * @cs: the stream
+ * @va: the first address, 4-byte aligned
+ * @size: bytes to fill, a multiple of 4
+ * @pattern: the pattern (the header's immediate)
+ */
+int nova_cmdstream_emit_fill(struct nova_cmdstream *cs, uint64_t va,
+			     uint64_t size, uint32_t pattern);
+
+/**
+ * nova_cmdstream_emit_copy() - NOVA_CMD_COPY: copy bytes, any alignment
+ * @cs: the stream
+ * @dst: the destination address
+ * @src: the source address
+ * @size: bytes to copy; the ranges should not overlap (the result is
+ *        undefined then)
+ */
+int nova_cmdstream_emit_copy(struct nova_cmdstream *cs, uint64_t dst,
+			     uint64_t src, uint64_t size);
+
+/**
+ * nova_cmdstream_emit_wait() - NOVA_CMD_WAIT: wait on a semaphore
+ * @cs: the stream
+ * @va: the semaphore, 4-byte aligned (8-byte with NOVA_CMD_WAIT_64BIT)
+ * @value: what it is compared with; below 2^32 for a 32-bit wait
+ * @flags: NOVA_CMD_WAIT_* flags: NOVA_CMD_WAIT_64BIT for a 64-bit
+ *         semaphore, NOVA_CMD_WAIT_EQUAL to wait for equality (else for an
+ *         unsigned greater-or-equal)
+ *
+ * The job's timeout (JOB_TIMEOUT_MS) bounds the wait.
+ */
+int nova_cmdstream_emit_wait(struct nova_cmdstream *cs, uint64_t va,
+			     uint64_t value, uint32_t flags);
+
+/**
+ * nova_cmdstream_emit_call() - NOVA_CMD_CALL: run another command buffer
+ * @cs: the stream
+ * @va: its address, 8-byte aligned
+ * @size: its size: not zero and a multiple of 8 (at most MAX_CMDBUF_SIZE,
+ *        which the engine checks)
+ *
+ * Nests at most CALL_MAX_DEPTH deep.
+ */
+int nova_cmdstream_emit_call(struct nova_cmdstream *cs, uint64_t va,
+			     uint64_t size);
+
+/**
+ * nova_cmdstream_emit_raw() - append qwords as they are
+ * @cs: the stream
+ * @qwords: the qwords
+ * @count: their number; 0 does nothing
+ *
+ * Nothing is checked: for commands this library does not know and for
+ * tests of invalid commands.
+ */
+int nova_cmdstream_emit_raw(struct nova_cmdstream *cs, const uint64_t *qwords,
+			    uint32_t count);
+
+/**
+ * nova_cmdstream_upload() - put a stream into a new buffer for the GPU
+ * @cs: the stream, not empty and not poisoned
+ * @dev: the device whose VA space the buffer is mapped into
+ * @out: receives the uploaded buffer; set to NULL on failure
+ *
+ * Creates a buffer object of the stream's size (page-rounded), copies the
+ * qwords in through its CPU mapping, allocates a VA range from the VM's
+ * heap and maps the object there with NOVA_VM_BIND_MAP_READONLY (the
+ * engine fetches commands, it never writes them). The stream may be
+ * changed or freed afterwards. Thread-safe with respect to the device (the
+ * stream is the caller's).
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: 0, or -EINVAL when @cs, @dev or @out is NULL or the stream is
+ * empty; the stream's error when it is poisoned; the errors of
+ * nova_device_get_vm(), nova_bo_create(), nova_bo_map(),
+ * nova_vm_va_alloc() and nova_vm_map().
+ */
+int nova_cmdstream_upload(const struct nova_cmdstream *cs,
+			  struct nova_device *dev, struct nova_cmdbuf **out);
+
+/**
+ * nova_cmdbuf_va() - GPU address of an uploaded stream's first command
+ * @cb: the buffer
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: the address, or 0 when @cb is NULL.
+ */
+uint64_t nova_cmdbuf_va(const struct nova_cmdbuf *cb);
+
+/**
+ * nova_cmdbuf_size() - the uploaded stream's size in bytes
+ * @cb: the buffer
+ *
+ * The size to submit (struct nova_exec_cmdbuf's @size): the stream's, not
+ * the page-rounded object's.
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: the size, or 0 when @cb is NULL.
+ */
+uint64_t nova_cmdbuf_size(const struct nova_cmdbuf *cb);
+
+/**
+ * nova_cmdbuf_bo() - the buffer object an uploaded stream lives in
+ * @cb: the buffer
+ *
+ * Owned by @cb (take a reference with nova_bo_ref() to keep it longer).
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: the object, or NULL when @cb is NULL.
+ */
+struct nova_bo *nova_cmdbuf_bo(const struct nova_cmdbuf *cb);
+
+/**
+ * nova_cmdbuf_destroy() - unmap and free an uploaded stream
+ * @cb: the buffer, or NULL (then nothing happens)
+ *
+ * Unmaps its VA range, returns it to the heap and drops the object. Only
+ * after every job that runs it has ended: the engine fetches commands
+ * while it runs them, and an unmapped command is a fault. Thread-safe with
+ * respect to the device.
+ *
+ * Since NOVA_0.4.
+ */
+void nova_cmdbuf_destroy(struct nova_cmdbuf *cb);
+
+/*
+ * Syncobjs and sync_files. Since NOVA_0.4. Each is one libdrm call (or two)
+ * on nova_device_fd(), its -1/errno folded into a negative errno. All
+ * thread-safe: the kernel serializes what needs serializing.
+ */
+
+/**
+ * nova_syncobj_create() - create a syncobj (drmSyncobjCreate())
+ * @dev: the device
+ * @flags: 0, or DRM_SYNCOBJ_CREATE_SIGNALED for one that holds a signalled
+ *         fence; a syncobj serves as binary or timeline by how it is used
+ * @handle: receives its handle
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: 0, or -EINVAL when @dev or @handle is NULL or for an unknown
+ * flag; -EOPNOTSUPP when the driver has no syncobjs; -ENOMEM.
+ */
+int nova_syncobj_create(struct nova_device *dev, uint32_t flags,
+			uint32_t *handle);
+
+/**
+ * nova_syncobj_destroy() - destroy a syncobj (drmSyncobjDestroy())
+ * @dev: the device
+ * @handle: the syncobj
+ *
+ * Jobs already submitted keep the fences they wait for and signal.
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: 0, or -EINVAL when @dev is NULL or @handle names no syncobj.
+ */
+int nova_syncobj_destroy(struct nova_device *dev, uint32_t handle);
+
+/**
+ * nova_syncobj_wait() - wait for binary syncobjs (drmSyncobjWait())
+ * @dev: the device
+ * @handles: the syncobjs
+ * @count: their number, not zero
+ * @timeout_ns: relative, in nanoseconds; 0 polls, negative waits forever
+ * @flags: DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL (else any one suffices),
+ *         DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT (else a syncobj without a
+ *         fence is an error)
+ * @first: receives the index of a signalled syncobj; may be NULL
+ *
+ * A fence that signalled with an error counts as signalled: the error is
+ * read with nova_syncobj_fence_status().
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: 0, or -EINVAL when @dev or @handles is NULL, @count is 0, or a
+ * syncobj holds no fence (without WAIT_FOR_SUBMIT); -ETIME when the
+ * timeout passed; -ENOENT when a handle names no syncobj; -EINTR.
+ */
+int nova_syncobj_wait(struct nova_device *dev, const uint32_t *handles,
+		      uint32_t count, int64_t timeout_ns, uint32_t flags,
+		      uint32_t *first);
+
+/**
+ * nova_syncobj_timeline_wait() - wait for timeline points
+ *                                (drmSyncobjTimelineWait())
+ * @dev: the device
+ * @handles: the syncobjs
+ * @points: one point per syncobj (0 for a binary syncobj)
+ * @count: their number, not zero
+ * @timeout_ns: relative, in nanoseconds; 0 polls, negative waits forever
+ * @flags: as for nova_syncobj_wait(), plus
+ *         DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE (wait only until the point
+ *         has a fence)
+ * @first: receives the index of a signalled point; may be NULL
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: as nova_syncobj_wait(); -EINVAL also when @points is NULL.
+ */
+int nova_syncobj_timeline_wait(struct nova_device *dev, const uint32_t *handles,
+			       const uint64_t *points, uint32_t count,
+			       int64_t timeout_ns, uint32_t flags,
+			       uint32_t *first);
+
+/**
+ * nova_syncobj_query() - the last signalled points of timelines
+ *                        (drmSyncobjQuery())
+ * @dev: the device
+ * @handles: the syncobjs
+ * @points: receives one point per syncobj (0 for a binary one)
+ * @count: their number, not zero
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: 0, or -EINVAL when an argument is NULL or @count is 0; -ENOENT
+ * when a handle names no syncobj.
+ */
+int nova_syncobj_query(struct nova_device *dev, const uint32_t *handles,
+		       uint64_t *points, uint32_t count);
+
+/**
+ * nova_syncobj_fence_status() - whether a syncobj's fence signalled, and how
+ * @dev: the device
+ * @handle: the syncobj
+ * @point: 0 for the fence a binary syncobj holds, else a timeline point
+ *         (its fence, which must have been submitted)
+ * @status: receives 0 while the fence is pending, 1 when it signalled
+ *          without error, the negative errno it signalled with otherwise
+ *          (a faulted or cancelled job's)
+ *
+ * Exports the fence as a sync_file (a timeline point through a temporary
+ * binary syncobj, drmSyncobjTransfer()) and reads SYNC_IOC_FILE_INFO: of a
+ * point, the fences of the point and the unsignalled ones before it count,
+ * the first error wins.
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: 0, or -EINVAL when @dev or @status is NULL or the syncobj (or
+ * point) holds no fence; -ENOENT when @handle names no syncobj; -ENOMEM;
+ * -EMFILE.
+ */
+int nova_syncobj_fence_status(struct nova_device *dev, uint32_t handle,
+			      uint64_t point, int *status);
+
+/**
+ * nova_syncobj_export_sync_file() - the fence of a binary syncobj as a
+ *                                   sync_file (drmSyncobjExportSyncFile())
+ * @dev: the device
+ * @handle: the syncobj; it must hold a fence
+ * @fd: receives the sync_file's file descriptor (close-on-exec), the
+ *      caller's to close
+ *
+ * For interop: a sync_file can be polled, merged, passed to another driver
+ * or another process. For a timeline point, transfer it to a binary
+ * syncobj first (drmSyncobjTransfer()).
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: 0, or -EINVAL when @dev or @fd is NULL or the syncobj holds no
+ * fence; -ENOENT when @handle names no syncobj; -EMFILE; -ENOMEM.
+ */
+int nova_syncobj_export_sync_file(struct nova_device *dev, uint32_t handle,
+				  int *fd);
+
+/**
+ * nova_syncobj_import_sync_file() - put a sync_file's fence into a binary
+ *                                   syncobj (drmSyncobjImportSyncFile())
+ * @dev: the device
+ * @handle: the syncobj, whose fence is replaced
+ * @fd: a sync_file, from another driver (a dma-buf's
+ *      DMA_BUF_IOCTL_EXPORT_SYNC_FILE, sw_sync) or from
+ *      nova_syncobj_export_sync_file(); stays the caller's
+ *
+ * A job may then wait for that fence (a struct nova_sync_point with point
+ * 0 in nova_queue_exec()'s waits).
+ *
+ * Since NOVA_0.4.
+ *
+ * Return: 0, or -EINVAL when @dev is NULL or @fd is not a sync_file;
+ * -ENOENT when @handle names no syncobj.
+ */
+int nova_syncobj_import_sync_file(struct nova_device *dev, uint32_t handle,
+				  int fd);
 
 #if defined(__cplusplus)
 }

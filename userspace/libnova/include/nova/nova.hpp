@@ -20,6 +20,12 @@
  * - VaRange owns a VA heap allocation and frees it.
  * - BindBatch owns an unsubmitted batch; submit() consumes it, otherwise the
  *   destructor aborts it.
+ * - Queue holds one reference to a nova_queue, like Bo: copies take another
+ *   (nova_queue_ref()), destruction drops one; the last destroys the queue.
+ * - CmdStream owns a command-stream builder; CmdBuf owns an uploaded stream
+ *   (its object, VA range and mapping): destroy it only after its jobs ended.
+ * - Syncobj owns a syncobj handle of a device and destroys it; the Device
+ *   must outlive it.
  *
  * Thread-safety is the C API's (see nova.h): these wrappers add no state.
  */
@@ -324,6 +330,245 @@ private:
 	explicit BindBatch(nova_vm_bind_batch *batch) : batch_(batch) {}
 
 	nova_vm_bind_batch *batch_ = nullptr;
+};
+
+class Queue {
+public:
+	Queue() = default;
+	// Adopts one reference the caller owns.
+	explicit Queue(nova_queue *q) : q_(q) {}
+	Queue(const Queue &other) : q_(nova_queue_ref(other.q_)) {}
+	Queue(Queue &&other) noexcept : q_(std::exchange(other.q_, nullptr)) {}
+	Queue &operator=(Queue other) noexcept
+	{
+		std::swap(q_, other.q_);
+		return *this;
+	}
+	~Queue() { nova_queue_unref(q_); }
+
+	// priority: NOVA_QUEUE_PRIORITY_* of <nova/nova_drm.h> (1 is NORMAL).
+	static int create(Device &dev, std::uint32_t priority, Queue &out)
+	{
+		nova_queue *q = nullptr;
+		int ret = nova_queue_create(dev.get(), priority, &q);
+
+		if (ret == 0)
+			out = Queue(q);
+		return ret;
+	}
+
+	int exec(const nova_exec_cmdbuf *cmdbufs, std::uint32_t cmdbuf_count,
+		 const nova_sync_point *waits, std::uint32_t wait_count,
+		 const nova_sync_point *signals, std::uint32_t signal_count,
+		 std::uint64_t *seqno = nullptr) const
+	{
+		return nova_queue_exec(q_, cmdbufs, cmdbuf_count, waits, wait_count, signals,
+				       signal_count, seqno);
+	}
+	// timeout_ns < 0: no limit.
+	int wait(std::uint64_t seqno, std::int64_t timeout_ns = -1) const
+	{
+		return nova_queue_wait(q_, seqno, timeout_ns);
+	}
+	int state(nova_queue_state &st) const
+	{
+		st.struct_size = sizeof(st);
+		return nova_queue_get_state(q_, &st);
+	}
+
+	nova_queue *get() const { return q_; }
+	explicit operator bool() const { return q_ != nullptr; }
+	std::uint32_t id() const { return nova_queue_id(q_); }
+	nova_device *device() const { return nova_queue_device(q_); }
+
+private:
+	nova_queue *q_ = nullptr;
+};
+
+class CmdBuf {
+public:
+	CmdBuf() = default;
+	explicit CmdBuf(nova_cmdbuf *cb) : cb_(cb) {}
+	CmdBuf(CmdBuf &&other) noexcept : cb_(std::exchange(other.cb_, nullptr)) {}
+	CmdBuf &operator=(CmdBuf &&other) noexcept
+	{
+		if (this != &other) {
+			nova_cmdbuf_destroy(cb_);
+			cb_ = std::exchange(other.cb_, nullptr);
+		}
+		return *this;
+	}
+	CmdBuf(const CmdBuf &) = delete;
+	CmdBuf &operator=(const CmdBuf &) = delete;
+	~CmdBuf() { nova_cmdbuf_destroy(cb_); }
+
+	nova_cmdbuf *get() const { return cb_; }
+	explicit operator bool() const { return cb_ != nullptr; }
+	std::uint64_t va() const { return nova_cmdbuf_va(cb_); }
+	std::uint64_t size() const { return nova_cmdbuf_size(cb_); }
+	// The element to pass to Queue::exec().
+	nova_exec_cmdbuf exec_cmdbuf() const { return nova_exec_cmdbuf{ va(), size() }; }
+
+private:
+	nova_cmdbuf *cb_ = nullptr;
+};
+
+class CmdStream {
+public:
+	CmdStream() = default;
+	CmdStream(CmdStream &&other) noexcept : cs_(std::exchange(other.cs_, nullptr)) {}
+	CmdStream &operator=(CmdStream &&other) noexcept
+	{
+		if (this != &other) {
+			nova_cmdstream_destroy(cs_);
+			cs_ = std::exchange(other.cs_, nullptr);
+		}
+		return *this;
+	}
+	CmdStream(const CmdStream &) = delete;
+	CmdStream &operator=(const CmdStream &) = delete;
+	~CmdStream() { nova_cmdstream_destroy(cs_); }
+
+	static int create(CmdStream &out)
+	{
+		nova_cmdstream *cs = nullptr;
+		int ret = nova_cmdstream_create(&cs);
+
+		if (ret == 0) {
+			nova_cmdstream_destroy(out.cs_);
+			out.cs_ = cs;
+		}
+		return ret;
+	}
+
+	int nop() { return nova_cmdstream_emit_nop(cs_); }
+	int store32(std::uint64_t va, std::uint32_t value)
+	{
+		return nova_cmdstream_emit_store32(cs_, va, value);
+	}
+	int store64(std::uint64_t va, std::uint64_t value)
+	{
+		return nova_cmdstream_emit_store64(cs_, va, value);
+	}
+	int timestamp(std::uint64_t va) { return nova_cmdstream_emit_timestamp(cs_, va); }
+	int fill(std::uint64_t va, std::uint64_t size, std::uint32_t pattern)
+	{
+		return nova_cmdstream_emit_fill(cs_, va, size, pattern);
+	}
+	int copy(std::uint64_t dst, std::uint64_t src, std::uint64_t size)
+	{
+		return nova_cmdstream_emit_copy(cs_, dst, src, size);
+	}
+	int wait(std::uint64_t va, std::uint64_t value, std::uint32_t flags = 0)
+	{
+		return nova_cmdstream_emit_wait(cs_, va, value, flags);
+	}
+	int call(std::uint64_t va, std::uint64_t size)
+	{
+		return nova_cmdstream_emit_call(cs_, va, size);
+	}
+	int raw(const std::uint64_t *qwords, std::uint32_t count)
+	{
+		return nova_cmdstream_emit_raw(cs_, qwords, count);
+	}
+	int reset() { return nova_cmdstream_reset(cs_); }
+	int upload(Device &dev, CmdBuf &out) const
+	{
+		nova_cmdbuf *cb = nullptr;
+		int ret = nova_cmdstream_upload(cs_, dev.get(), &cb);
+
+		if (ret == 0)
+			out = CmdBuf(cb);
+		return ret;
+	}
+
+	nova_cmdstream *get() const { return cs_; }
+	explicit operator bool() const { return cs_ != nullptr; }
+	const std::uint64_t *data() const { return nova_cmdstream_data(cs_); }
+	std::uint64_t size() const { return nova_cmdstream_size(cs_); }
+	int error() const { return nova_cmdstream_error(cs_); }
+
+private:
+	nova_cmdstream *cs_ = nullptr;
+};
+
+class Syncobj {
+public:
+	Syncobj() = default;
+	Syncobj(Syncobj &&other) noexcept
+		: dev_(std::exchange(other.dev_, nullptr)), handle_(std::exchange(other.handle_, 0))
+	{
+	}
+	Syncobj &operator=(Syncobj &&other) noexcept
+	{
+		if (this != &other) {
+			reset();
+			dev_ = std::exchange(other.dev_, nullptr);
+			handle_ = std::exchange(other.handle_, 0);
+		}
+		return *this;
+	}
+	Syncobj(const Syncobj &) = delete;
+	Syncobj &operator=(const Syncobj &) = delete;
+	~Syncobj() { reset(); }
+
+	// flags: 0 or DRM_SYNCOBJ_CREATE_SIGNALED.
+	static int create(Device &dev, std::uint32_t flags, Syncobj &out)
+	{
+		std::uint32_t handle = 0;
+		int ret = nova_syncobj_create(dev.get(), flags, &handle);
+
+		if (ret == 0) {
+			out.reset();
+			out.dev_ = dev.get();
+			out.handle_ = handle;
+		}
+		return ret;
+	}
+
+	// The sync point of this syncobj for Queue::exec(): 0 is binary.
+	nova_sync_point at(std::uint64_t point = 0) const
+	{
+		return nova_sync_point{ handle_, 0, point };
+	}
+	int wait(std::int64_t timeout_ns = -1, std::uint32_t flags = 0) const
+	{
+		return nova_syncobj_wait(dev_, &handle_, 1, timeout_ns, flags, nullptr);
+	}
+	int wait_point(std::uint64_t point, std::int64_t timeout_ns = -1,
+		       std::uint32_t flags = 0) const
+	{
+		return nova_syncobj_timeline_wait(dev_, &handle_, &point, 1, timeout_ns, flags,
+						  nullptr);
+	}
+	int query(std::uint64_t &point) const { return nova_syncobj_query(dev_, &handle_, &point, 1); }
+	int fence_status(std::uint64_t point, int &status) const
+	{
+		return nova_syncobj_fence_status(dev_, handle_, point, &status);
+	}
+	int export_sync_file(Fd &out) const
+	{
+		int fd = -1;
+		int ret = nova_syncobj_export_sync_file(dev_, handle_, &fd);
+
+		if (ret == 0)
+			out.reset(fd);
+		return ret;
+	}
+	int import_sync_file(int fd) const { return nova_syncobj_import_sync_file(dev_, handle_, fd); }
+
+	explicit operator bool() const { return dev_ != nullptr; }
+	std::uint32_t handle() const { return handle_; }
+
+	void reset()
+	{
+		if (dev_)
+			nova_syncobj_destroy(std::exchange(dev_, nullptr), std::exchange(handle_, 0));
+	}
+
+private:
+	nova_device *dev_ = nullptr;
+	std::uint32_t handle_ = 0;
 };
 
 } // namespace nova
