@@ -1191,8 +1191,12 @@ igt_main
 		     "the queue (EXEC -EIO); other queues go on.");
 	igt_subtest_with_dynamic("fault") {
 		for (volatile unsigned int c = 0; c < ARRAY_SIZE(fault_cases); c++)
-			igt_dynamic(fault_cases[c].name)
+			igt_dynamic(fault_cases[c].name) {
+				/* A fresh file: a failed case leaves nothing to the next. */
+				close(fd);
+				fd = nova_open_render();
 				test_fault((enum fault_case)c);
+			}
 	}
 
 	igt_describe("QUEUE_DESTROY with a running job, one queued behind it and one "
