@@ -91,6 +91,7 @@ struct fjob {
 	uint64_t seqno;
 	int expect;		/* 1, -errno, or 0: cannot tell */
 	bool maybe_cancelled;	/* may also end -ECANCELED or -ESRCH */
+	bool queue_gone;	/* its queue was destroyed after it was queued */
 	uint64_t token;		/* stored at the slot's token word, 0: none */
 	unsigned int slot;
 	uint64_t epoch;		/* of the arena's mapping when it was queued */
@@ -144,6 +145,13 @@ struct fuzz {
 	/* How reaped jobs ended: [0] success, [errno] that error, [1] other. */
 	uint64_t job_status[160];
 	uint64_t taint;
+	/*
+	 * Do not read the fence status (SYNC_IOC_FILE_INFO, which asks the
+	 * fence for its timeline's name) of jobs whose queue is gone: on 6.1,
+	 * drm_sched's fences name their timeline through the scheduler, which
+	 * nova frees with the queue.
+	 */
+	bool no_dead_queue_status;
 };
 
 static bool chance(struct fuzz *fz, unsigned int percent)
@@ -283,6 +291,11 @@ static void remember_obj(struct fuzz *fz, struct file *f, uint32_t handle, uint6
 	struct obj *o = find_obj(f, handle);
 
 	if (o) {
+		/* A random GEM_CLOSE may have freed the handle the model had. */
+		if (f->tainted) {
+			*o = (struct obj){ handle, size, oid };
+			return;
+		}
 		if (o->size != size || o->oid != oid)
 			finding(fz, "handle %u came back as another object (size %" PRIu64 ", model has %"
 				PRIu64 ")", handle, size, o->size);
@@ -630,6 +643,19 @@ static void do_gem_close(struct fuzz *fz, struct file *f)
 		forget_obj(f, args.handle);
 }
 
+/*
+ * Whether @oid is some file's arena (queues and EXEC below): the fuzzer's
+ * CPU writes (touch()) must not reach the commands and tokens in it, so it
+ * is never CPU-mapped or exported but by its owner's EXEC path.
+ */
+static bool is_arena(const struct fuzz *fz, uint64_t oid)
+{
+	for (int i = 0; i < MAX_FILES; i++)
+		if (fz->files[i].fd >= 0 && fz->files[i].arena_map && fz->files[i].arena_oid == oid)
+			return true;
+	return false;
+}
+
 /* Returns the fake offset of a live object of @f, or 0. */
 static uint64_t mmap_offset(struct fuzz *fz, struct file *f, bool mutate, uint64_t *size,
 			    uint64_t *oid)
@@ -665,6 +691,8 @@ static uint64_t mmap_offset(struct fuzz *fz, struct file *f, bool mutate, uint64
 		finding(fz, "GEM_MMAP_OFFSET returned unaligned offset 0x%" PRIx64, (uint64_t)args.offset);
 	*size = find_obj(f, args.handle)->size;
 	*oid = find_obj(f, args.handle)->oid;
+	if (is_arena(fz, *oid))
+		return 0;
 	return args.offset;
 }
 
@@ -879,6 +907,10 @@ static int arena_ready(struct fuzz *fz, struct file *f)
 		remember_obj(fz, f, create.handle, create.size, f->arena_oid);
 	}
 	err = vm_bind1(fz, f, NOVA_VM_BIND_OP_MAP, f->arena_handle, arena_va(fz), arena_size(fz));
+	trace(fz, "arena: MAP handle %u at 0x%" PRIx64 " -> %s", f->arena_handle, arena_va(fz),
+	      nova_errno_name(err));
+	/* A new object under jobs that may still run: they see it, not theirs. */
+	f->arena_epoch++;
 	if (err && err != ENOSPC && err != ENOMEM)
 		finding(fz, "VM_BIND MAP of the arena failed: %s", nova_errno_name(err));
 	f->arena_mapped = !err;
@@ -899,9 +931,13 @@ static void arena_check_bind(struct fuzz *fz, struct file *f, const uint8_t *ops
 			f->arena_mapped = false;
 	}
 	if (!f->arena_mapped) {
+		trace(fz, "arena: a bind touched it");
 		f->arena_epoch++;
-		for (int q = 0; q < f->nqueues; q++)
-			f->queues[q].dirty = true;	/* jobs in flight may fault */
+		/* Jobs in flight, also ones queued long ago, may fault now. */
+		for (int q = 0; q < f->nqueues; q++) {
+			f->queues[q].dirty = true;
+			f->queues[q].first_risky = 1;
+		}
 	}
 }
 
@@ -979,6 +1015,10 @@ static void reap_job(struct fuzz *fz, struct file *f)
 	if (drmSyncobjWait(f->fd, &job.syncobj, 1, deadline, 0, NULL)) {
 		finding(fz, "job %" PRIu64 " of queue %u did not end (%s)", job.seqno, job.queue,
 			nova_errno_name(errno));
+		goto out;
+	}
+	if (job.queue_gone && fz->no_dead_queue_status) {
+		trace(fz, "reap job %" PRIu64 " of destroyed queue %u: ended", job.seqno, job.queue);
 		goto out;
 	}
 	if (drmSyncobjExportSyncFile(f->fd, job.syncobj, &sync_file)) {
@@ -1227,8 +1267,10 @@ static void forget_queue(struct file *f, uint32_t id)
 	if (!q)
 		return;
 	for (int i = 0; i < f->njobs; i++)
-		if (f->jobs[i].queue == id)
+		if (f->jobs[i].queue == id) {
 			f->jobs[i].maybe_cancelled = true;
+			f->jobs[i].queue_gone = true;
+		}
 	*q = f->queues[--f->nqueues];
 }
 
@@ -1347,7 +1389,9 @@ static void do_queue_destroy(struct fuzz *fz, struct file *f)
 			finding(fz, "QUEUE_DESTROY with pad 0x%x gave %s", args.pad, nova_errno_name(err));
 		return;
 	}
-	if (live == 1 && err)
+	if (live == 1 && err == ENOENT && f->tainted)
+		forget_queue(f, args.queue_id);	/* a random QUEUE_DESTROY got it */
+	else if (live == 1 && err)
 		finding(fz, "QUEUE_DESTROY of live queue %u failed: %s", args.queue_id,
 			nova_errno_name(err));
 	else if (live == 0 && err != ENOENT)
@@ -1394,6 +1438,10 @@ static void do_queue_get_state(struct fuzz *fz, struct file *f)
 	}
 	if (live != 1)
 		return;
+	if (err == ENOENT && f->tainted) {
+		forget_queue(f, st.queue_id);
+		return;
+	}
 	if (err) {
 		finding(fz, "QUEUE_GET_STATE of live queue %u failed: %s", st.queue_id,
 			nova_errno_name(err));
@@ -1419,10 +1467,11 @@ static void do_queue_get_state(struct fuzz *fz, struct file *f)
 		    st.fault_access > NOVA_ACCESS_EXEC || !st.fault_seqno ||
 		    st.fault_seqno > st.submitted ||
 		    (q->first_risky && st.fault_seqno < q->first_risky))
-			finding(fz, "lost queue %u: fault type %u access %u seqno %" PRIu64
-				" (submitted %" PRIu64 ", first risky job %" PRIu64 ")", q->id,
-				st.fault_type, st.fault_access, (uint64_t)st.fault_seqno,
-				(uint64_t)st.submitted, q->first_risky);
+			finding(fz, "lost queue %u: fault type %u access %u va 0x%" PRIx64 " seqno %"
+				PRIu64 " (submitted %" PRIu64 ", first risky job %" PRIu64
+				", arena at 0x%" PRIx64 ")", q->id, st.fault_type, st.fault_access,
+				(uint64_t)st.fault_va, (uint64_t)st.fault_seqno, (uint64_t)st.submitted,
+				q->first_risky, arena_va(fz));
 		if ((st.fault_type == NOVA_FAULT_TIMEOUT) != (st.fault_access == NOVA_ACCESS_NONE &&
 							   st.fault_va == 0) &&
 		    st.fault_type != NOVA_FAULT_INVALID_COMMAND)
@@ -1674,8 +1723,9 @@ static void do_exec(struct fuzz *fz, struct file *f)
 
 	err = call(fz, f->fd, DRM_IOCTL_NOVA_EXEC, &args);
 	fz->exec_calls++;
-	trace(fz, "EXEC queue %u bufs %u/%u syncs %u/%u flags 0x%x%s -> %s seqno %" PRIu64
-	      " (expect %d)", args.queue_id, args.cmdbuf_count, args.cmdbuf_stride, args.sync_count,
+	trace(fz, "EXEC fd %d queue %u va 0x%" PRIx64 " bufs %u/%u syncs %u/%u flags 0x%x%s -> %s seqno %"
+	      PRIu64 " (expect %d)", f->fd, args.queue_id, cb.va, args.cmdbuf_count, args.cmdbuf_stride,
+	      args.sync_count,
 	      args.sync_stride, args.flags, mutated ? " (mutated)" : "", nova_errno_name(err),
 	      err ? 0 : (uint64_t)args.seqno, expect);
 	if (empty)
@@ -1896,6 +1946,8 @@ static void do_prime_export(struct fuzz *fz, struct file *f)
 
 	args.handle = pick_handle(fz, f, &live);
 	args.fd = -1;
+	if (live == 1 && is_arena(fz, find_obj(f, args.handle)->oid))
+		return;
 	if (chance(fz, 10)) {
 		fz->mutated++;
 		args.flags = hostile_u32(fz);
@@ -2022,14 +2074,20 @@ static void do_random_ioctl(struct fuzz *fz, struct file *f)
 	trace(fz, "random ioctl nr 0x%x size %u -> %s", nr, size, nova_errno_name(err));
 	if (!err && (nr == 0x09 || nr == 0x0b || nr == DRM_COMMAND_BASE + 1))
 		f->tainted = true;
-	/* A bind, queue or EXEC the model did not make. */
-	if (!err && nr >= DRM_COMMAND_BASE + DRM_NOVA_VM_BIND &&
+	/*
+	 * A bind, queue or EXEC the model did not make. Also when the call
+	 * "failed" with EFAULT: the DRM core copies the result out after the
+	 * ioctl ran, so a QUEUE_CREATE may have made a queue nobody knows of.
+	 */
+	if ((!err || err == EFAULT) && nr >= DRM_COMMAND_BASE + DRM_NOVA_VM_BIND &&
 	    nr <= DRM_COMMAND_BASE + DRM_NOVA_EXEC && nr != DRM_COMMAND_BASE + DRM_NOVA_GEM_MMAP_OFFSET) {
 		f->tainted = true;
 		f->arena_mapped = false;
 		f->arena_epoch++;
-		for (int i = 0; i < f->nqueues; i++)
+		for (int i = 0; i < f->nqueues; i++) {
 			f->queues[i].dirty = true;
+			f->queues[i].first_risky = 1;
+		}
 	}
 }
 
@@ -2137,6 +2195,10 @@ static void usage(FILE *out, const char *argv0)
 		"  --seed N         PRNG seed (default 0x%x; printed, so runs reproduce)\n"
 		"  --iterations N   actions to run (default %u)\n"
 		"  --verbose        print every call\n"
+		"  --no-dead-queue-status\n"
+		"                   do not read the fence status of jobs whose queue was\n"
+		"                   destroyed (SYNC_IOC_FILE_INFO reads the timeline name\n"
+		"                   through drm_sched's scheduler, freed with the queue)\n"
 		"  -h, --help       this text\n"
 		"\n"
 		"Prints the figures and 'fuzz: 1 passed, 0 failed' (the run is one\n"
@@ -2151,6 +2213,7 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "no-dead-queue-status", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -2161,7 +2224,7 @@ int main(int argc, char **argv)
 	int opt, fd, err;
 	double secs;
 
-	while ((opt = getopt_long(argc, argv, "s:n:vh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:n:vhD", options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			seed = strtoull(optarg, &end, 0);
@@ -2179,6 +2242,9 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			fz.verbose = true;
+			break;
+		case 'D':
+			fz.no_dead_queue_status = true;
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
