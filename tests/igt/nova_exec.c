@@ -1044,6 +1044,99 @@ static void test_close_pending(void)
 	}
 }
 
+/*
+ * A job's fence outlives its queue: a sync_file of it, taken before
+ * QUEUE_DESTROY, must still describe the fence (SYNC_IOC_FILE_INFO asks the
+ * fence for its driver's and timeline's names) once the queue's memory has
+ * been reused by other queues.
+ */
+static void read_fence_info(int sync_file, struct sync_file_info *info,
+			    struct sync_fence_info *fence_info)
+{
+	memset(info, 0, sizeof(*info));
+	memset(fence_info, 0, sizeof(*fence_info));
+	info->num_fences = 1;
+	info->sync_fence_info = (uintptr_t)fence_info;
+	igt_assert_eq(ioctl(sync_file, SYNC_IOC_FILE_INFO, info), 0);
+}
+
+static void test_fence_outlives_queue(void)
+{
+	struct bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 1, 2, 0);
+	uint32_t queue = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
+	uint32_t out = syncobj_new(fd, 0);
+	struct sync_fence_info fence_info;
+	struct sync_file_info info;
+	struct cs cs;
+	int sync_file = -1;
+
+	cs_init(&cs, &cmd);
+	cs_store64(&cs, data.va, 1);
+	exec1(fd, queue, cs_end(&cs), out);
+	igt_assert_eq(syncobj_result(fd, out), 1);
+	igt_assert_eq(drmSyncobjExportSyncFile(fd, out, &sync_file), 0);
+	drmSyncobjDestroy(fd, out);
+
+	/*
+	 * Reuse the queue's memory: jobs of every size EXEC allocates (one
+	 * command buffer more each), held alive behind a job waiting for the
+	 * CPU's go; their buffers' addresses are what the kernel finds where
+	 * the queue was.
+	 */
+	{
+		uint64_t max_bufs = nova_getparam(fd, NOVA_GETPARAM_EXEC_MAX_CMDBUFS);
+		uint64_t max_jobs = nova_getparam(fd, NOVA_GETPARAM_QUEUE_MAX_JOBS);
+		struct drm_nova_exec_cmdbuf *bufs = calloc(max_bufs, sizeof(*bufs));
+		uint32_t ids[64];
+		unsigned int nq = 0, used = 0;
+		struct drm_nova_exec_cmdbuf gate, nop;
+
+		igt_assert(bufs);
+		cs_begin(&cs);
+		cs_wait32(&cs, data.va + 64, 1);
+		gate = cs_end(&cs);
+		cs_begin(&cs);
+		cs_emit(&cs, NOVA_CMD_HEADER(NOVA_CMD_NOP, 0, 0));
+		nop = cs_end(&cs);
+		for (uint64_t i = 0; i < max_bufs; i++)
+			bufs[i] = nop;
+		/* The queues first, so that none of them takes the old one's place. */
+		igt_assert_lt_u64(2, max_jobs);
+		nq = (unsigned int)((max_bufs + max_jobs - 3) / (max_jobs - 2));
+		if (nq > ARRAY_SIZE(ids))
+			nq = ARRAY_SIZE(ids);
+		for (unsigned int i = 0; i < nq; i++) {
+			ids[i] = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
+			exec(fd, ids[i], &gate, 1, NULL, 0);
+		}
+		nova_queue_destroy(fd, queue);
+		for (uint64_t n = 1, q = 0; n <= max_bufs && q < nq; n++) {
+			exec(fd, ids[q], bufs, (uint32_t)n, NULL, 0);
+			if (++used == max_jobs - 2) {
+				used = 0;
+				q++;
+			}
+		}
+		igt_info("%u queues, %llu jobs of 1 to %llu command buffers\n", nq,
+			 (unsigned long long)max_bufs, (unsigned long long)max_bufs);
+		read_fence_info(sync_file, &info, &fence_info);
+		*dword(&data, 64) = 1;
+		for (unsigned int i = 0; i < nq; i++)
+			nova_queue_destroy(fd, ids[i]);
+		free(bufs);
+	}
+
+	close(sync_file);
+	igt_info("fence of the destroyed queue: driver \"%.32s\", timeline \"%.32s\", status %d\n",
+		 fence_info.driver_name, fence_info.obj_name, fence_info.status);
+	igt_assert_eq(fence_info.status, 1);
+	igt_assert_f(strcmp(fence_info.obj_name, NOVA_DRIVER_NAME) == 0,
+		     "the fence's timeline name is \"%.32s\", not \"nova\": read through freed "
+		     "memory?\n", fence_info.obj_name);
+	bo_free(fd, &cmd);
+	bo_free(fd, &data);
+}
+
 /* ---- fdinfo ------------------------------------------------------------ */
 
 /* The value of the drm-engine-engine key in @file's fdinfo, in ns, or -1. */
@@ -1210,6 +1303,11 @@ igt_main
 	igt_describe("Closing a file with jobs pending returns promptly and ends them.");
 	igt_subtest("close-pending")
 		test_close_pending();
+
+	igt_describe("A job's fence, kept in a sync_file, still names its timeline after "
+		     "its queue is destroyed and the queue's memory reused.");
+	igt_subtest("fence-outlives-queue")
+		test_fence_outlives_queue();
 
 	igt_describe("fdinfo names the driver and a client id unique per file.");
 	igt_subtest("fdinfo-client")
