@@ -13,6 +13,7 @@
 #                   (module uapi docs summary hosted kunit lib guest igt debug)
 #   V=1             show the build's full commands
 #   make bench      nova-bench in a guest: nova next to vgem and the ioctl floor
+#   make profile-exec  an empty EXEC's round trip, stage by stage (tracepoints)
 #   make bench-vm   VM_BIND cost per operation at 1k, 64k and 1M live mappings
 #   make abi-baseline  record libnova's ABI (userspace/libnova/libnova.abixml)
 #   make check-debug  the debug-kernel suite (KASAN, lockdep, kmemleak, UBSAN:
@@ -42,7 +43,7 @@ MAKEFLAGS += --no-print-directory
 endif
 
 .PHONY: all module userspace hosted deps run check check-module check-uapi check-hosted \
-	check-lib check-guest uapi-baseline abi-baseline install docs bench clean help
+	check-lib check-guest uapi-baseline abi-baseline install docs bench profile-exec clean help
 
 all: module userspace
 
@@ -103,6 +104,15 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@echo "[bench] nova-bench in the guest: every row next to its reference"
 	$(GUEST_RUN) --timeout 1800 $(GUEST_MODULES) -- $(USERSPACE)/nova-bench $(BENCH_ARGS)
+
+# Where an empty job's EXEC round trip goes: nova-bench's exec rows traced
+# with the kernel's tracepoints in the guest, broken into stages on the host.
+profile-exec: deps
+	@$(MAKE) --no-print-directory all
+	@echo "[profile-exec] tracing nova-bench --only exec in the guest"
+	$(GUEST_RUN) --timeout 900 --out $(BUILD)/profile-exec $(GUEST_MODULES) \
+		--env NOVA_BENCH=$(USERSPACE)/nova-bench --script scripts/exec-profile-guest.sh
+	scripts/exec-profile.py $(BUILD)/profile-exec/exec-trace.txt
 
 # VM_BIND's cost per operation at 1 thousand, 64 thousand and 1 million live
 # mappings, single and batched, and the kernel bytes per mapping: a table,
@@ -219,7 +229,7 @@ GUEST_ENV = --env NOVA_KO=$(2) --env NOVA_CORE_KO=$(dir $(2))nova_core.ko \
 NOVA_UNPLUG_CYCLES ?= 20
 check-guest: module userspace
 	@echo "[check] in-guest tests on Debian's kernel"
-	$(call layer,guest,$(GUEST_RUN) --out $(CHECK)/guest --functions 2 --monitor $(GUEST_MODULES) \
+	$(call layer,guest,$(GUEST_RUN) --timeout 900 --out $(CHECK)/guest --functions 2 --monitor $(GUEST_MODULES) \
 		$(call GUEST_ENV,guest,$(CURDIR)/nova.ko) --env NOVA_GUEST_FUNCTIONS=2 \
 		--env NOVA_UNPLUG_CYCLES=$(NOVA_UNPLUG_CYCLES) \
 		--script tests/guest/check-guest.sh)

@@ -73,7 +73,7 @@ TEST_F(EngineTest, FillPatternAcrossPages)
 {
 	// 3 pages minus a bit, starting mid-page: every chunk has a phase.
 	const std::uint64_t at = kData + 100, size = 3 * kPage - 200;
-	for (std::uint64_t limit : { 0ull, 6ull, 1ull }) {
+	for (std::uint64_t limit : { 0ull, 6ull, 1ull, 101ull, 4000ull }) {
 		mmu.chunk_limit = limit;
 		std::uint32_t pattern = 0x11223344u + static_cast<std::uint32_t>(limit);
 		ASSERT_EQ(run({ hdr(NOVA_CMD_FILL, 0, pattern), at, size }), NOVA_FAULT_NONE);

@@ -27,7 +27,7 @@ static enum test_result param_uapi_version(void)
 
 static enum test_result param_unknown(void)
 {
-	static const uint64_t unknown[] = { 0, 0x2, 0xff, 0x109, ~0ull };
+	static const uint64_t unknown[] = { 0, 0x2, 0xff, 0x111, ~0ull };
 	struct nova_device *dev;
 	uint64_t value;
 	unsigned int i;

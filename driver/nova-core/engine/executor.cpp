@@ -171,31 +171,60 @@ u32 Executor::store(u64 va, u32 width, u64 value)
 	return type == NOVA_FAULT_NONE ? type : fault(type, NOVA_ACCESS_WRITE, bad);
 }
 
+// Where a FILL with a non-uniform pattern copies its pattern from: bytes
+// it has already written (in this or an earlier chunk of the same command,
+// inside the same access window), byte k being pattern byte (phase + k) % 4.
+struct PatternSource {
+	const u8 *ptr;
+	u64 len;
+	u32 phase;
+};
+
+// The most a FILL writes by doubling before it copies from what it wrote:
+// a source that stays in the L1 cache.
+constexpr u64 kPatternBlock = 4096;
+
 // Writes the 32-bit @pattern over @size bytes at @dst, starting at byte
-// @phase of the pattern: 64 bytes by qword stores, the rest by doubling
-// what is already written, so that the bulk runs at memcpy's speed.
-void fill_pattern(u8 *dst, u64 size, u32 pattern, u32 phase)
+// @phase of the pattern: 64 bytes by qword stores and doubling up to
+// kPatternBlock when there is no source yet, then copies from @src, so
+// that the bulk runs at memcpy's speed from a cache-hot source. Bytes are
+// the same whichever page they land in (the address is 4-byte aligned,
+// mappings page aligned), so a source page mapped twice stays right.
+void fill_pattern(u8 *dst, u64 size, u32 pattern, u32 phase, PatternSource *src)
 {
-	u32 rotated = phase ? (pattern >> (8 * phase)) | (pattern << (32 - 8 * phase)) : pattern;
-	u64 qword = rotated | static_cast<u64>(rotated) << 32;
-	u64 head = min(size, 64);
 	u64 done = 0;
 
-	for (; done + 8 <= head; done += 8)
-		__builtin_memcpy(dst + done, &qword, 8);
-	__builtin_memcpy(dst + done, &qword, head - done);
-	// 64 is a multiple of the pattern's period, and so is every copy.
-	for (done = head; done < size;) {
-		u64 chunk = min(done, size - done);
+	if (src->len < 64 + 4) {
+		u32 rotated = phase ? (pattern >> (8 * phase)) | (pattern << (32 - 8 * phase))
+				    : pattern;
+		u64 qword = rotated | static_cast<u64>(rotated) << 32;
+		u64 head = min(size, 64);
 
-		__builtin_memcpy(dst + done, dst, chunk);
-		done += chunk;
+		for (; done + 8 <= head; done += 8)
+			__builtin_memcpy(dst + done, &qword, 8);
+		__builtin_memcpy(dst + done, &qword, head - done);
+		// 64 is a multiple of the pattern's period, and so is every copy.
+		for (done = head; done < min(size, kPatternBlock);) {
+			u64 chunk = min(done, min(size, kPatternBlock) - done);
+
+			__builtin_memcpy(dst + done, dst, chunk);
+			done += chunk;
+		}
+		if ((done & ~3ull) > src->len)
+			*src = PatternSource{ dst, done & ~3ull, phase };
+	}
+	while (done < size) {
+		u64 offset = (phase + done - src->phase) & 3;
+		u64 len = min((src->len - offset) & ~3ull, size - done);
+
+		__builtin_memmove(dst + done, src->ptr + offset, len);
+		done += len;
 	}
 }
-
 u32 Executor::fill(u64 va, u64 size, u32 pattern)
 {
 	bool uniform = pattern == (pattern & 0xff) * 0x01010101u;
+	PatternSource src = { nullptr, 0, 0 };
 
 	for (u64 done = 0; done < size;) {
 		void *ptr;
@@ -208,7 +237,7 @@ u32 Executor::fill(u64 va, u64 size, u32 pattern)
 		if (uniform)
 			__builtin_memset(ptr, pattern & 0xff, len);
 		else
-			fill_pattern(static_cast<u8 *>(ptr), len, pattern, done & 3);
+			fill_pattern(static_cast<u8 *>(ptr), len, pattern, done & 3, &src);
 		done += len;
 	}
 	return NOVA_FAULT_NONE;

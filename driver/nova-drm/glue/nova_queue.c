@@ -94,13 +94,12 @@ static void nova_job_ended(struct nova_engine_job *engine_job, void *data)
 		nova_logic_file_add_busy(q->owner, ktime_to_ns(ktime_sub(ktime_get(), job->start)));
 
 	cookie = dma_fence_begin_signalling();
+	/*
+	 * The finished fence too, which is what syncobjs hold: 6.1's
+	 * scheduler signals it without looking at the hardware fence's error.
+	 */
 	if (err) {
 		dma_fence_set_error(&job->hw->base, err);
-		/*
-		 * 6.1's drm_sched signals the finished fence (the one syncobjs
-		 * get) without the hardware fence's error (forwarding came in
-		 * 6.4): set it there too, while the job still holds it.
-		 */
 		dma_fence_set_error(&job->base.s_fence->finished, err);
 	}
 	/* A job ends once: a second end would be a bug of the engine's. */
