@@ -381,5 +381,44 @@ extern int (*igt_ioctl)(int fd, unsigned long request, void *arg);
 /* DRM_IOCTL_GEM_CLOSE of @handle; fails the subtest if the kernel refuses. */
 void gem_close(int fd, uint32_t handle);
 
+/* ---- fdinfo (igt_drm_fdinfo) -------------------------------------------- */
+
+/*
+ * What igt's parser of the drm-usage-stats keys in /proc/self/fdinfo/<fd>
+ * fills in. The layout is 1.27.1's, as __igt_parse_drm_fdinfo() writes it:
+ * driver at 0 and pdev at 128 (strncpy of at most 127 bytes each), the
+ * client id at 256 (strtol), num_engines at 264 (incremented, so the caller
+ * zeroes the struct), capacity[i] at 268 + 4i and busy[i] at 336 + 8i.
+ * 1.27.1 knows only i915's engine classes: a drm-engine-<name> key counts
+ * only when <name> is a prefix of render, copy, video or video-enhance
+ * (index 0-3, its string table), other keys are ignored.
+ */
+#define DRM_CLIENT_FDINFO_MAX_ENGINES 16
+
+struct drm_client_fdinfo {
+	char driver[128];
+	char pdev[128];
+	unsigned long id;
+	unsigned int num_engines;
+	unsigned int capacity[DRM_CLIENT_FDINFO_MAX_ENGINES];
+	uint64_t busy[DRM_CLIENT_FDINFO_MAX_ENGINES];
+};
+_Static_assert(__builtin_offsetof(struct drm_client_fdinfo, id) == 256, "igt 1.27.1 layout");
+_Static_assert(__builtin_offsetof(struct drm_client_fdinfo, num_engines) == 264,
+	       "igt 1.27.1 layout");
+_Static_assert(__builtin_offsetof(struct drm_client_fdinfo, capacity) == 268,
+	       "igt 1.27.1 layout");
+_Static_assert(__builtin_offsetof(struct drm_client_fdinfo, busy) == 336, "igt 1.27.1 layout");
+
+/*
+ * Parses the fdinfo of @drm_fd into @info, which must be zeroed. Returns
+ * the number of keys it took (drm-driver, drm-client-id, the engines and
+ * their capacities), or 0 when fewer than two of driver and client id were
+ * found or no engine was: the fields it got to are filled in either way.
+ */
+unsigned int igt_parse_drm_fdinfo(int drm_fd, struct drm_client_fdinfo *info);
+/* The same for the file @fd (a name) in the directory open as @dir. */
+unsigned int __igt_parse_drm_fdinfo(int dir, const char *fd, struct drm_client_fdinfo *info);
+
 #endif /* NOVA_IGT_IN_TREE */
 #endif /* NOVA_IGT_H */

@@ -76,6 +76,26 @@ int __nova_ioctl_vm_bind(int fd, struct drm_nova_vm_bind *args)
 	return __nova_ioctl(fd, DRM_IOCTL_NOVA_VM_BIND, args);
 }
 
+int __nova_ioctl_queue_create(int fd, struct drm_nova_queue_create *args)
+{
+	return __nova_ioctl(fd, DRM_IOCTL_NOVA_QUEUE_CREATE, args);
+}
+
+int __nova_ioctl_queue_destroy(int fd, struct drm_nova_queue_destroy *args)
+{
+	return __nova_ioctl(fd, DRM_IOCTL_NOVA_QUEUE_DESTROY, args);
+}
+
+int __nova_ioctl_exec(int fd, struct drm_nova_exec *args)
+{
+	return __nova_ioctl(fd, DRM_IOCTL_NOVA_EXEC, args);
+}
+
+int __nova_ioctl_queue_get_state(int fd, struct drm_nova_queue_get_state *args)
+{
+	return __nova_ioctl(fd, DRM_IOCTL_NOVA_QUEUE_GET_STATE, args);
+}
+
 int __nova_getparam(int fd, uint64_t param, uint64_t *value)
 {
 	struct drm_nova_getparam args = { .param = param };
@@ -206,6 +226,44 @@ uint64_t nova_budget_available(int fd, const struct nova_device_info *info)
 	while (count)
 		gem_close(fd, handles[--count]);
 	return total;
+}
+
+int __nova_queue_create(int fd, uint32_t priority, uint32_t *queue_id)
+{
+	struct drm_nova_queue_create args = { .priority = priority };
+	int ret = __nova_ioctl_queue_create(fd, &args);
+
+	if (ret == 0)
+		*queue_id = args.queue_id;
+	return ret;
+}
+
+uint32_t nova_queue_create(int fd, uint32_t priority)
+{
+	uint32_t id = 0;
+
+	igt_assert_eq(__nova_queue_create(fd, priority, &id), 0);
+	igt_assert_neq_u32(id, 0);
+	return id;
+}
+
+int __nova_queue_destroy(int fd, uint32_t queue_id)
+{
+	struct drm_nova_queue_destroy args = { .queue_id = queue_id };
+
+	return __nova_ioctl_queue_destroy(fd, &args);
+}
+
+void nova_queue_destroy(int fd, uint32_t queue_id)
+{
+	igt_assert_eq(__nova_queue_destroy(fd, queue_id), 0);
+}
+
+void nova_queue_get_state(int fd, uint32_t queue_id, struct drm_nova_queue_get_state *state)
+{
+	memset(state, 0, sizeof(*state));
+	state->queue_id = queue_id;
+	igt_assert_eq(__nova_ioctl_queue_get_state(fd, state), 0);
 }
 
 bool nova_memchk(const void *ptr, int value, size_t len)

@@ -48,6 +48,11 @@ int __nova_ioctl_gem_create(int fd, struct drm_nova_gem_create *args);
 int __nova_ioctl_gem_info(int fd, struct drm_nova_gem_info *args);
 int __nova_ioctl_gem_mmap_offset(int fd, struct drm_nova_gem_mmap_offset *args);
 int __nova_ioctl_vm_bind(int fd, struct drm_nova_vm_bind *args);
+/* uAPI version 4: queues and EXEC. */
+int __nova_ioctl_queue_create(int fd, struct drm_nova_queue_create *args);
+int __nova_ioctl_queue_destroy(int fd, struct drm_nova_queue_destroy *args);
+int __nova_ioctl_exec(int fd, struct drm_nova_exec *args);
+int __nova_ioctl_queue_get_state(int fd, struct drm_nova_queue_get_state *args);
 
 int __nova_getparam(int fd, uint64_t param, uint64_t *value);
 uint64_t nova_getparam(int fd, uint64_t param);
@@ -71,6 +76,14 @@ int __nova_gem_close(int fd, uint32_t handle);
  * backed lazily, so this costs no memory.
  */
 uint64_t nova_budget_available(int fd, const struct nova_device_info *info);
+
+/* A queue of @priority (enum drm_nova_queue_priority); its id. */
+int __nova_queue_create(int fd, uint32_t priority, uint32_t *queue_id);
+uint32_t nova_queue_create(int fd, uint32_t priority);
+int __nova_queue_destroy(int fd, uint32_t queue_id);
+void nova_queue_destroy(int fd, uint32_t queue_id);
+/* QUEUE_GET_STATE of @queue_id into @state; asserts it works. */
+void nova_queue_get_state(int fd, uint32_t queue_id, struct drm_nova_queue_get_state *state);
 
 /* True when every byte of @ptr[0..len) is @value. */
 bool nova_memchk(const void *ptr, int value, size_t len);

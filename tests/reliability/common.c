@@ -116,8 +116,30 @@ int nova_read_limits(int fd, struct nova_limits *l)
 	ret = ret ?: param(fd, NOVA_GETPARAM_VM_BIND_MAX_OPS, &l->max_ops);
 	if (!ret && l->uapi_version >= 3)
 		ret = param(fd, NOVA_GETPARAM_MAX_MAPPINGS, &l->max_mappings);
+	if (!ret && l->uapi_version >= 4) {
+		ret = param(fd, NOVA_GETPARAM_MAX_QUEUES, &l->max_queues);
+		ret = ret ?: param(fd, NOVA_GETPARAM_EXEC_MAX_CMDBUFS, &l->exec_max_cmdbufs);
+		ret = ret ?: param(fd, NOVA_GETPARAM_EXEC_MAX_SYNCS, &l->exec_max_syncs);
+		ret = ret ?: param(fd, NOVA_GETPARAM_MAX_CMDBUF_SIZE, &l->max_cmdbuf_size);
+		ret = ret ?: param(fd, NOVA_GETPARAM_JOB_TIMEOUT_MS, &l->job_timeout_ms);
+		ret = ret ?: param(fd, NOVA_GETPARAM_CALL_MAX_DEPTH, &l->call_max_depth);
+		ret = ret ?: param(fd, NOVA_GETPARAM_QUEUE_MAX_JOBS, &l->queue_max_jobs);
+	}
 	l->va_end = l->va_start + va_size;
 	return ret;
+}
+
+uint64_t nova_kernel_taint(void)
+{
+	unsigned long long taint = 0;
+	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &taint) != 1)
+		taint = 0;
+	fclose(f);
+	return taint;
 }
 
 const char *nova_errno_name(int err)
@@ -133,6 +155,8 @@ const char *nova_errno_name(int err)
 		{ E2BIG, "E2BIG" }, { ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" },
 		{ EOVERFLOW, "EOVERFLOW" }, { ERANGE, "ERANGE" }, { EAGAIN, "EAGAIN" },
 		{ EINTR, "EINTR" }, { ENXIO, "ENXIO" }, { EMFILE, "EMFILE" },
+		{ EIO, "EIO" }, { EILSEQ, "EILSEQ" }, { ETIMEDOUT, "ETIMEDOUT" },
+		{ ECANCELED, "ECANCELED" }, { ESRCH, "ESRCH" }, { ETIME, "ETIME" },
 	};
 	static __thread char buf[16];
 

@@ -38,6 +38,14 @@ struct nova_limits {
 	uint64_t va_alignment;
 	uint64_t max_ops;
 	uint64_t max_mappings;	/* 0 before uAPI version 3 */
+	/* uAPI version 4 (queues and EXEC); all 0 before. */
+	uint64_t max_queues;
+	uint64_t exec_max_cmdbufs;
+	uint64_t exec_max_syncs;
+	uint64_t max_cmdbuf_size;
+	uint64_t job_timeout_ms;
+	uint64_t call_max_depth;
+	uint64_t queue_max_jobs;
 };
 
 /* Reads every NOVA_GETPARAM_* limit through @fd; 0 or the errno. */
@@ -61,6 +69,9 @@ static inline uint64_t nova_rand_below(uint64_t *state, uint64_t n)
 
 /* "EINVAL", "ENOENT", ... or the number. Returns a static buffer. */
 const char *nova_errno_name(int err);
+
+/* /proc/sys/kernel/tainted, or 0 when it cannot be read. */
+uint64_t nova_kernel_taint(void);
 
 /* Device-wide counters of nova_stats in debugfs; 0 or -errno. */
 struct nova_stats {

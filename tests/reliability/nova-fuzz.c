@@ -14,10 +14,20 @@
  * smaller than the element, a huge count. A fraction of calls are entirely
  * random (random ioctl numbers, sizes and bytes).
  *
- * Two kinds of finding fail the run (exit 1):
+ * From uAPI version 4 on it also drives queues and EXEC: QUEUE_CREATE,
+ * QUEUE_DESTROY and QUEUE_GET_STATE with hostile fields, EXEC with hostile
+ * arrays, strides, counts, flags, sync elements and pointers, and jobs whose
+ * command streams (in an object mapped for the purpose) are valid or carry
+ * one hostile command: the model predicts EXEC's errno, and how each job
+ * ends (success with its token stored, or the fault's errno on its fence,
+ * with the queue lost), checked when the job is reaped.
+ *
+ * Three kinds of finding fail the run (exit 1):
  *   - a call the model says is valid fails, or returns what the model does
  *     not predict (a size, a handle's object);
- *   - a call fails with an errno the uAPI does not document for it.
+ *   - a call fails with an errno the uAPI does not document for it;
+ *   - the kernel's taint flags (/proc/sys/kernel/tainted) change: a WARN,
+ *     an oops or a lockdep report on the way.
  * The kernel's own findings (KASAN, lockdep, ...) are the harness's business:
  * it reads the guest's dmesg.
  *
@@ -38,6 +48,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/sync_file.h>
+
 #include "common.h"
 
 #define DEFAULT_SEED		0x6e6f7661u	/* "nova" */
@@ -51,12 +63,38 @@
 #define MAX_OBJ_PAGES		16
 /* VA window the valid binds use, so that maps overlap and cut each other. */
 #define VA_WINDOW_PAGES		64
+/* Queues and jobs the model follows per file; the arena for command streams. */
+#define MODEL_QUEUES		6
+#define MAX_JOBS		8
+#define ARENA_PAGES		16
+#define ARENA_SLOTS		32
 
 struct obj {
 	uint32_t handle;
 	uint64_t size;
 	/* The object behind the handle: files that import a dma-buf share it. */
 	uint64_t oid;
+};
+
+struct fqueue {
+	uint32_t id;
+	uint64_t submitted;	/* the seqno of its last job */
+	uint64_t first_risky;	/* the first job that may fault, 0: none */
+	bool dirty;		/* a job that may fault was queued: it may be lost */
+	bool lost;		/* it is (EXEC said EIO, or a fault was reaped) */
+};
+
+/* A job not reaped yet, and what the model predicts of it. */
+struct fjob {
+	uint32_t syncobj;	/* signalled by the job alone */
+	uint32_t queue;
+	uint64_t seqno;
+	int expect;		/* 1, -errno, or 0: cannot tell */
+	bool maybe_cancelled;	/* may also end -ECANCELED or -ESRCH */
+	bool queue_gone;	/* its queue was destroyed after it was queued */
+	uint64_t token;		/* stored at the slot's token word, 0: none */
+	unsigned int slot;
+	uint64_t epoch;		/* of the arena's mapping when it was queued */
 };
 
 struct file {
@@ -66,6 +104,19 @@ struct file {
 	int nobjs;
 	/* A random ioctl succeeded on it: its handle table may hold unknowns. */
 	bool tainted;
+	/* uAPI 4. */
+	struct fqueue queues[MODEL_QUEUES];
+	int nqueues;
+	struct fjob jobs[MAX_JOBS];
+	int njobs;
+	uint32_t arena_handle;
+	uint64_t arena_oid;
+	uint8_t *arena_map;	/* NULL: no arena yet */
+	bool arena_mapped;	/* mapped at arena_va() as the model says */
+	uint64_t arena_epoch;	/* bumped when a bind may have touched it */
+	unsigned int next_slot;
+	uint32_t timeline;	/* a timeline syncobj, 0: none */
+	uint64_t tl_point;	/* its last point a job was submitted for */
 };
 
 struct cpu_map {
@@ -90,6 +141,17 @@ struct fuzz {
 	uint64_t calls, mutated, random_calls, findings;
 	uint64_t errno_count[160];
 	uint64_t action_count[32];
+	uint64_t exec_calls, exec_jobs, exec_hostile, exec_timeouts, queue_calls, reaped;
+	/* How reaped jobs ended: [0] success, [errno] that error, [1] other. */
+	uint64_t job_status[160];
+	uint64_t taint;
+	/*
+	 * Do not read the fence status (SYNC_IOC_FILE_INFO, which asks the
+	 * fence for its timeline's name) of jobs whose queue is gone: on 6.1,
+	 * drm_sched's fences name their timeline through the scheduler, which
+	 * nova frees with the queue.
+	 */
+	bool no_dead_queue_status;
 };
 
 static bool chance(struct fuzz *fz, unsigned int percent)
@@ -229,6 +291,11 @@ static void remember_obj(struct fuzz *fz, struct file *f, uint32_t handle, uint6
 	struct obj *o = find_obj(f, handle);
 
 	if (o) {
+		/* A random GEM_CLOSE may have freed the handle the model had. */
+		if (f->tainted) {
+			*o = (struct obj){ handle, size, oid };
+			return;
+		}
 		if (o->size != size || o->oid != oid)
 			finding(fz, "handle %u came back as another object (size %" PRIu64 ", model has %"
 				PRIu64 ")", handle, size, o->size);
@@ -292,11 +359,21 @@ static uint64_t round_up_page(const struct fuzz *fz, uint64_t size)
 
 static void close_file(struct fuzz *fz, struct file *f)
 {
-	trace(fz, "close file fd %d (%d objects)", f->fd, f->nobjs);
+	trace(fz, "close file fd %d (%d objects, %d queues, %d jobs)", f->fd, f->nobjs, f->nqueues,
+	      f->njobs);
+	/* The CPU mapping would keep the file open past close(). */
+	if (f->arena_map)
+		munmap(f->arena_map, ARENA_PAGES * fz->lim.page);
 	close(f->fd);
 	f->fd = -1;
 	f->nobjs = 0;
 	f->tainted = false;
+	f->nqueues = 0;
+	f->njobs = 0;
+	f->arena_map = NULL;
+	f->arena_mapped = false;
+	f->timeline = 0;
+	f->tl_point = 0;
 }
 
 /* --- actions ------------------------------------------------------------- */
@@ -304,22 +381,30 @@ static void close_file(struct fuzz *fz, struct file *f)
 enum action {
 	A_OPEN, A_CLOSE_FILE, A_DUP_FILE, A_GETPARAM, A_GEM_CREATE, A_GEM_INFO,
 	A_GEM_CLOSE, A_MMAP_OFFSET, A_MMAP, A_MUNMAP, A_TOUCH, A_VM_BIND,
-	A_PRIME_EXPORT, A_PRIME_IMPORT, A_DMABUF_CLOSE, A_RANDOM_IOCTL, A_COUNT
+	A_PRIME_EXPORT, A_PRIME_IMPORT, A_DMABUF_CLOSE, A_RANDOM_IOCTL,
+	A_QUEUE_CREATE, A_QUEUE_DESTROY, A_QUEUE_GET_STATE, A_QUEUE_FILL, A_EXEC, A_REAP,
+	A_COUNT
 };
 
 static const char *const action_names[A_COUNT] = {
 	"open", "close-file", "dup-file", "getparam", "gem-create", "gem-info",
 	"gem-close", "mmap-offset", "mmap", "munmap", "touch", "vm-bind",
 	"prime-export", "prime-import", "dmabuf-close", "random-ioctl",
+	"queue-create", "queue-destroy", "queue-get-state", "queue-fill", "exec", "reap",
 };
 
-/* Relative weights; VM_BIND, the richest ioctl, gets the most. */
-static const unsigned int action_weight[A_COUNT] = {
+/*
+ * Relative weights; VM_BIND and EXEC, the richest ioctls, get the most.
+ * The queue actions are zeroed below uAPI version 4.
+ */
+static unsigned int action_weight[A_COUNT] = {
 	[A_OPEN] = 3, [A_CLOSE_FILE] = 2, [A_DUP_FILE] = 1, [A_GETPARAM] = 4,
 	[A_GEM_CREATE] = 12, [A_GEM_INFO] = 6, [A_GEM_CLOSE] = 8, [A_MMAP_OFFSET] = 6,
 	[A_MMAP] = 6, [A_MUNMAP] = 4, [A_TOUCH] = 4, [A_VM_BIND] = 25,
 	[A_PRIME_EXPORT] = 3, [A_PRIME_IMPORT] = 3, [A_DMABUF_CLOSE] = 2,
 	[A_RANDOM_IOCTL] = 6,
+	[A_QUEUE_CREATE] = 4, [A_QUEUE_DESTROY] = 3, [A_QUEUE_GET_STATE] = 4, [A_QUEUE_FILL] = 1,
+	[A_EXEC] = 20, [A_REAP] = 5,
 };
 
 /*
@@ -366,6 +451,12 @@ static void do_open(struct fuzz *fz)
 		f->fd = fd;
 		f->nobjs = 0;
 		f->tainted = false;
+		f->nqueues = 0;
+		f->njobs = 0;
+		f->arena_map = NULL;
+		f->arena_mapped = false;
+		f->timeline = 0;
+		f->tl_point = 0;
 		if (!authenticate(fz, f)) {
 			/* No master left to ask: a render node instead. */
 			close(fd);
@@ -376,6 +467,9 @@ static void do_open(struct fuzz *fz)
 				return;
 			}
 		}
+		if (fz->lim.uapi_version >= 4 &&
+		    drmSyncobjCreate(f->fd, 0, &f->timeline))
+			finding(fz, "SYNCOBJ_CREATE failed: %s", nova_errno_name(errno));
 		trace(fz, "open %s node: fd %d", f->node == NOVA_NODE_RENDER ? "render" : "primary", fd);
 		return;
 	}
@@ -553,6 +647,19 @@ static void do_gem_close(struct fuzz *fz, struct file *f)
 		forget_obj(f, args.handle);
 }
 
+/*
+ * Whether @oid is some file's arena (queues and EXEC below): the fuzzer's
+ * CPU writes (touch()) must not reach the commands and tokens in it, so it
+ * is never CPU-mapped or exported but by its owner's EXEC path.
+ */
+static bool is_arena(const struct fuzz *fz, uint64_t oid)
+{
+	for (int i = 0; i < MAX_FILES; i++)
+		if (fz->files[i].fd >= 0 && fz->files[i].arena_map && fz->files[i].arena_oid == oid)
+			return true;
+	return false;
+}
+
 /* Returns the fake offset of a live object of @f, or 0. */
 static uint64_t mmap_offset(struct fuzz *fz, struct file *f, bool mutate, uint64_t *size,
 			    uint64_t *oid)
@@ -588,6 +695,8 @@ static uint64_t mmap_offset(struct fuzz *fz, struct file *f, bool mutate, uint64
 		finding(fz, "GEM_MMAP_OFFSET returned unaligned offset 0x%" PRIx64, (uint64_t)args.offset);
 	*size = find_obj(f, args.handle)->size;
 	*oid = find_obj(f, args.handle)->oid;
+	if (is_arena(fz, *oid))
+		return 0;
 	return args.offset;
 }
 
@@ -716,6 +825,960 @@ static void do_touch(struct fuzz *fz)
 }
 
 /* One valid MAP or UNMAP operation within the fuzzer's VA window. */
+/* --- queues and EXEC (uAPI version 4) ------------------------------------ */
+
+/*
+ * Each file gets an arena for the command engine: one object, mapped at a
+ * VA outside the window the valid binds use and on the CPU. Its first half
+ * holds command buffers (one slot per job, reused round-robin: at most
+ * MAX_JOBS are outstanding, so a slot is never rewritten under a job that
+ * has not ended), the third quarter data the streams write and copy, and
+ * the last quarter one token word per slot, which a valid stream's last
+ * command stores and the reaper checks.
+ */
+static uint64_t arena_va(const struct fuzz *fz)
+{
+	uint64_t align = fz->lim.va_alignment > fz->lim.page ? fz->lim.va_alignment : fz->lim.page;
+	uint64_t va = fz->lim.va_start + 4 * VA_WINDOW_PAGES * fz->lim.page;
+
+	return (va + align - 1) & ~(align - 1);
+}
+
+static uint64_t arena_size(const struct fuzz *fz)
+{
+	return ARENA_PAGES * fz->lim.page;
+}
+
+static uint64_t slot_size(const struct fuzz *fz)
+{
+	return arena_size(fz) / 2 / ARENA_SLOTS;
+}
+
+static uint64_t data_va(const struct fuzz *fz)
+{
+	return arena_va(fz) + arena_size(fz) / 2;
+}
+
+static uint64_t token_offset(const struct fuzz *fz, unsigned int slot)
+{
+	return arena_size(fz) * 3 / 4 + 8 * slot;
+}
+
+static int vm_bind1(struct fuzz *fz, struct file *f, uint32_t op, uint32_t handle, uint64_t va,
+		    uint64_t range)
+{
+	struct drm_nova_vm_bind_op bind = { .op = op, .handle = handle, .va = va, .range = range };
+	struct drm_nova_vm_bind args = { .op_count = 1, .op_stride = sizeof(bind),
+					 .ops = (uintptr_t)&bind };
+
+	return call(fz, f->fd, DRM_IOCTL_NOVA_VM_BIND, &args);
+}
+
+/* Whether the arena is (again) mapped as the model says; 0 or the errno. */
+static int arena_ready(struct fuzz *fz, struct file *f)
+{
+	struct drm_nova_gem_create create = { .size = arena_size(fz) };
+	struct drm_nova_gem_mmap_offset off = { 0 };
+	void *p;
+	int err;
+
+	if (f->arena_map && f->arena_mapped)
+		return 0;
+	struct obj *o = f->arena_map ? find_obj(f, f->arena_handle) : NULL;
+
+	if (!o || o->oid != f->arena_oid) {
+		/* First use, or the fuzzer closed its handle: a new one. */
+		if (f->nobjs >= MAX_OBJS)
+			return ENOSPC;
+		err = call(fz, f->fd, DRM_IOCTL_NOVA_GEM_CREATE, &create);
+		if (err)
+			return err;
+		off.handle = create.handle;
+		err = call(fz, f->fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &off);
+		p = err ? MAP_FAILED : mmap(NULL, create.size, PROT_READ | PROT_WRITE, MAP_SHARED,
+					    f->fd, (off_t)off.offset);
+		if (p == MAP_FAILED) {
+			struct drm_gem_close cl = { .handle = create.handle };
+
+			call(fz, f->fd, DRM_IOCTL_GEM_CLOSE, &cl);
+			return err ? err : errno;
+		}
+		if (f->arena_map)
+			munmap(f->arena_map, arena_size(fz));
+		f->arena_map = p;
+		f->arena_handle = create.handle;
+		f->arena_oid = ++fz->next_oid;
+		remember_obj(fz, f, create.handle, create.size, f->arena_oid);
+	}
+	err = vm_bind1(fz, f, NOVA_VM_BIND_OP_MAP, f->arena_handle, arena_va(fz), arena_size(fz));
+	trace(fz, "arena: MAP handle %u at 0x%" PRIx64 " -> %s", f->arena_handle, arena_va(fz),
+	      nova_errno_name(err));
+	/* A new object under jobs that may still run: they see it, not theirs. */
+	f->arena_epoch++;
+	if (err && err != ENOSPC && err != ENOMEM)
+		finding(fz, "VM_BIND MAP of the arena failed: %s", nova_errno_name(err));
+	f->arena_mapped = !err;
+	return err;
+}
+
+/* After a VM_BIND that succeeded: did it touch the arena? */
+static void arena_check_bind(struct fuzz *fz, struct file *f, const uint8_t *ops, uint32_t count,
+			     uint32_t stride)
+{
+	uint64_t lo = arena_va(fz), hi = lo + arena_size(fz);
+
+	for (uint32_t i = 0; i < count && f->arena_mapped; i++) {
+		struct drm_nova_vm_bind_op op;
+
+		memcpy(&op, ops + (size_t)i * stride, sizeof(op));
+		if (op.va < hi && op.va + op.range > lo)
+			f->arena_mapped = false;
+	}
+	if (!f->arena_mapped) {
+		trace(fz, "arena: a bind touched it");
+		f->arena_epoch++;
+		/* Jobs in flight, also ones queued long ago, may fault now. */
+		for (int q = 0; q < f->nqueues; q++) {
+			f->queues[q].dirty = true;
+			f->queues[q].first_risky = 1;
+		}
+	}
+}
+
+static struct fqueue *find_queue(struct file *f, uint32_t id)
+{
+	for (int i = 0; i < f->nqueues; i++)
+		if (f->queues[i].id == id)
+			return &f->queues[i];
+	return NULL;
+}
+
+/* A queue id to use: mostly a live one; *live as for pick_handle(). */
+static uint32_t pick_queue(struct fuzz *fz, struct file *f, int *live)
+{
+	uint32_t id;
+
+	if (f->nqueues && chance(fz, 85)) {
+		*live = 1;
+		return f->queues[pick(fz, f->nqueues)].id;
+	}
+	switch (pick(fz, 3)) {
+	case 0: {
+		struct file *g = any_file(fz);
+
+		id = g && g->nqueues ? g->queues[pick(fz, g->nqueues)].id : 1;
+		break;
+	}
+	case 1:
+		id = (uint32_t)pick(fz, 70);
+		break;
+	default:
+		id = hostile_u32(fz);
+		break;
+	}
+	if (find_queue(f, id))
+		*live = 1;
+	else
+		*live = f->tainted ? -1 : 0;
+	return id;
+}
+
+static bool status_documented(int status)
+{
+	static const int ok[] = { EFAULT, EACCES, EILSEQ, ETIMEDOUT, ECANCELED, ESRCH, 0 };
+
+	return status == 1 || (status < 0 && errno_in(-status, ok));
+}
+
+static int sync_file_status(int sync_file)
+{
+	struct sync_file_info info;
+
+	memset(&info, 0, sizeof(info));
+	if (ioctl(sync_file, SYNC_IOC_FILE_INFO, &info))
+		return 0;
+	return info.status;
+}
+
+/* Waits for the oldest outstanding job of @f and checks how it ended. */
+static void reap_job(struct fuzz *fz, struct file *f)
+{
+	struct fjob job = f->jobs[0];
+	int64_t deadline;
+	struct timespec ts;
+	int status, sync_file = -1;
+
+	if (!f->njobs)
+		return;
+	memmove(&f->jobs[0], &f->jobs[1], sizeof(f->jobs[0]) * (size_t)--f->njobs);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	/* The watchdog bounds a running job; waits ahead of it add a few more. */
+	deadline = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec +
+		   (int64_t)(fz->lim.job_timeout_ms * (MAX_JOBS + 1) + 10000) * 1000000;
+	fz->calls++;
+	if (drmSyncobjWait(f->fd, &job.syncobj, 1, deadline, 0, NULL)) {
+		finding(fz, "job %" PRIu64 " of queue %u did not end (%s)", job.seqno, job.queue,
+			nova_errno_name(errno));
+		goto out;
+	}
+	if (job.queue_gone && fz->no_dead_queue_status) {
+		trace(fz, "reap job %" PRIu64 " of destroyed queue %u: ended", job.seqno, job.queue);
+		goto out;
+	}
+	if (drmSyncobjExportSyncFile(f->fd, job.syncobj, &sync_file)) {
+		finding(fz, "sync_file export of a signalled syncobj failed: %s",
+			nova_errno_name(errno));
+		goto out;
+	}
+	status = sync_file_status(sync_file);
+	close(sync_file);
+	fz->job_status[status == 1 ? 0 : status < 0 && -status < 160 ? -status : 1]++;
+	fz->reaped++;
+	if (job.epoch != f->arena_epoch) {
+		/* A bind touched the arena since: the job may have faulted. */
+		job.expect = 0;
+		job.token = 0;
+	}
+	trace(fz, "reap job %" PRIu64 " of queue %u: status %d (expected %d)", job.seqno, job.queue,
+	      status, job.expect);
+	if (!status_documented(status)) {
+		finding(fz, "job %" PRIu64 " ended with undocumented status %d", job.seqno, status);
+	} else if (job.expect && status != job.expect &&
+		   !(job.maybe_cancelled && (status == -ECANCELED || status == -ESRCH))) {
+		finding(fz, "job %" PRIu64 " of queue %u ended with %d (%s), the model predicts %d",
+			job.seqno, job.queue, status, status < 0 ? nova_errno_name(-status) : "ok",
+			job.expect);
+	} else if (status == 1 && job.token && f->arena_map &&
+		   *(volatile uint64_t *)(f->arena_map + token_offset(fz, job.slot)) != job.token &&
+		   !job.maybe_cancelled) {
+		/* Slots are reused only after their job was reaped. */
+		finding(fz, "job %" PRIu64 " succeeded but its token is 0x%" PRIx64 ", not 0x%" PRIx64,
+			job.seqno, *(volatile uint64_t *)(f->arena_map + token_offset(fz, job.slot)),
+			job.token);
+	}
+	if (job.expect < 0 && status == job.expect) {
+		struct fqueue *q = find_queue(f, job.queue);
+		struct drm_nova_queue_get_state st = { .queue_id = job.queue };
+
+		/* The queue's first risky job faulted as predicted: it is lost. */
+		if (q && q->first_risky == job.seqno &&
+		    !call(fz, f->fd, DRM_IOCTL_NOVA_QUEUE_GET_STATE, &st) &&
+		    (st.state != NOVA_QUEUE_STATE_LOST || st.fault_seqno != job.seqno))
+			finding(fz, "queue %u after job %" PRIu64 " faulted: state %u fault_seqno %" PRIu64,
+				job.queue, job.seqno, st.state, (uint64_t)st.fault_seqno);
+	}
+out:
+	drmSyncobjDestroy(f->fd, job.syncobj);
+}
+
+/* --- command streams ----------------------------------------------------- */
+
+struct stream {
+	uint64_t *q;
+	uint32_t n, max;
+	bool overflow;		/* a command did not fit: the model cannot tell */
+};
+
+static void emit(struct stream *s, uint64_t v)
+{
+	if (s->n < s->max)
+		s->q[s->n++] = v;
+	else
+		s->overflow = true;
+}
+
+/* An 8-aligned address of @len bytes in the data quarter. */
+static uint64_t data_addr(struct fuzz *fz, uint64_t len)
+{
+	uint64_t room = arena_size(fz) / 4 - len;
+
+	return data_va(fz) + (pick(fz, room / 8 + 1) * 8);
+}
+
+/* One valid command that only touches the data quarter. */
+static void valid_command(struct fuzz *fz, struct stream *s)
+{
+	uint64_t len;
+
+	switch (pick(fz, 7)) {
+	case 0:
+		emit(s, NOVA_CMD_HEADER(NOVA_CMD_NOP, 0, 0));
+		break;
+	case 1:
+		emit(s, NOVA_CMD_HEADER(NOVA_CMD_STORE32, 0, (uint32_t)nova_rand(&fz->rng)));
+		emit(s, data_addr(fz, 4) + 4 * pick(fz, 2));
+		break;
+	case 2:
+		emit(s, NOVA_CMD_HEADER(NOVA_CMD_STORE64, 0, 0));
+		emit(s, data_addr(fz, 8));
+		emit(s, nova_rand(&fz->rng));
+		break;
+	case 3:
+		emit(s, NOVA_CMD_HEADER(NOVA_CMD_TIMESTAMP, 0, 0));
+		emit(s, data_addr(fz, 8));
+		break;
+	case 4:
+		len = 4 * (pick(fz, 64) + 1);
+		emit(s, NOVA_CMD_HEADER(NOVA_CMD_FILL, 0, (uint32_t)nova_rand(&fz->rng)));
+		emit(s, data_addr(fz, len));
+		emit(s, len);
+		break;
+	case 5: {
+		/* Any alignment, never overlapping: the halves of the quarter. */
+		uint64_t half = arena_size(fz) / 8;
+
+		len = pick(fz, 200) + 1;
+		emit(s, NOVA_CMD_HEADER(NOVA_CMD_COPY, 0, 0));
+		emit(s, data_va(fz) + half + pick(fz, half - len));
+		emit(s, data_va(fz) + pick(fz, half - len));
+		emit(s, len);
+		break;
+	}
+	default:
+		/* Satisfied at once: any value is >= 0. */
+		emit(s, NOVA_CMD_HEADER(NOVA_CMD_WAIT, pick(fz, 2) ? NOVA_CMD_WAIT_64BIT : 0, 0));
+		emit(s, data_addr(fz, 8));
+		emit(s, 0);
+		break;
+	}
+}
+
+/*
+ * Writes a stream into @slot of the arena: valid commands, or, with some
+ * probability, one hostile one among them. Returns the buffer's size and
+ * sets *expect to what its job must end with (1, -errno, or 0: cannot
+ * tell) and *token to the value its last command stores (0: none).
+ */
+static uint64_t build_stream(struct fuzz *fz, struct file *f, unsigned int slot, int *expect,
+			     uint64_t *token, bool *risky_kind)
+{
+	uint64_t base_va = arena_va(fz) + slot * slot_size(fz);
+	struct stream s = { (uint64_t *)(f->arena_map + slot * slot_size(fz)), 0,
+			    (uint32_t)(slot_size(fz) / 8), false };
+	uint32_t before = (uint32_t)pick(fz, 6), after = (uint32_t)pick(fz, 3);
+	/* The sub-buffer CALL jumps to lives in the slot's second half. */
+	struct stream sub = { s.q + s.max / 2, 0, s.max / 2, false };
+	uint64_t sub_va = base_va + slot_size(fz) / 2;
+
+	*expect = 1;
+	*token = 0;
+	*risky_kind = false;
+	s.max /= 2;
+	for (uint32_t i = 0; i < before; i++)
+		valid_command(fz, &s);
+	if (chance(fz, 20)) {
+		fz->exec_hostile++;
+		*risky_kind = true;
+		switch (pick(fz, 10)) {
+		case 0:
+			emit(&s, NOVA_CMD_HEADER(NOVA_CMD_CALL + 1 + pick(fz, 0xf7), 0, 0));
+			*expect = -EILSEQ;
+			break;
+		case 1:
+			emit(&s, NOVA_CMD_HEADER(NOVA_CMD_NOP, 0, 0) | ((pick(fz, 0xffff) + 1) << 16));
+			*expect = -EILSEQ;
+			break;
+		case 2:
+			/* Unaligned STORE64. */
+			emit(&s, NOVA_CMD_HEADER(NOVA_CMD_STORE64, 0, 0));
+			emit(&s, data_addr(fz, 16) + 1 + pick(fz, 7));
+			emit(&s, 0);
+			*expect = -EILSEQ;
+			break;
+		case 3:
+			/* Below VA_START nothing is ever mapped. */
+			emit(&s, NOVA_CMD_HEADER(NOVA_CMD_STORE32, 0, 1));
+			emit(&s, pick(fz, 2) ? 0 : (fz->lim.va_start - fz->lim.page) & ~3ull);
+			*expect = -EFAULT;
+			break;
+		case 4:
+			/* A command cut by the end of its buffer: nothing may follow. */
+			emit(&s, NOVA_CMD_HEADER(NOVA_CMD_COPY, 0, 0));
+			emit(&s, data_va(fz));
+			after = 0;
+			*expect = -EILSEQ;
+			break;
+		case 5:
+			/* A CALL of the buffer itself: nests past the limit. */
+			emit(&s, NOVA_CMD_HEADER(NOVA_CMD_CALL, 0, 0));
+			emit(&s, base_va);
+			emit(&s, (uint64_t)(s.n + 1) * 8);
+			after = 0;
+			*expect = -EILSEQ;
+			break;
+		case 6:
+			/* A 32-bit WAIT whose value has upper bits. */
+			emit(&s, NOVA_CMD_HEADER(NOVA_CMD_WAIT, 0, 0));
+			emit(&s, data_addr(fz, 8));
+			emit(&s, (pick(fz, 0xffffffff) + 1) << 32);
+			*expect = -EILSEQ;
+			break;
+		case 7:
+			if (chance(fz, 3)) {
+				/* The watchdog's case, rare: it costs job_timeout_ms. */
+				emit(&s, NOVA_CMD_HEADER(NOVA_CMD_WAIT,
+							 NOVA_CMD_WAIT_64BIT | NOVA_CMD_WAIT_EQUAL, 0));
+				emit(&s, arena_va(fz) + token_offset(fz, ARENA_SLOTS));
+				emit(&s, ~0ull);
+				*expect = -ETIMEDOUT;
+				fz->exec_timeouts++;
+				break;
+			}
+			/* fall through */
+		default: {
+			/* Random qwords: anything documented may come of it. */
+			uint32_t n = (uint32_t)pick(fz, 6) + 1;
+
+			while (n--)
+				emit(&s, chance(fz, 50) ? nova_rand(&fz->rng) :
+				     NOVA_CMD_HEADER(pick(fz, 10), pick(fz, 4), hostile_u32(fz)));
+			*expect = 0;
+			break;
+		}
+		}
+	} else if (chance(fz, 15) && fz->lim.call_max_depth) {
+		/* A valid CALL of a sub-buffer. */
+		uint32_t n = (uint32_t)pick(fz, 3) + 1;
+
+		while (n--)
+			valid_command(fz, &sub);
+		emit(&s, NOVA_CMD_HEADER(NOVA_CMD_CALL, 0, 0));
+		emit(&s, sub_va);
+		emit(&s, (uint64_t)sub.n * 8);
+	}
+	for (uint32_t i = 0; i < after; i++)
+		valid_command(fz, &s);
+	if (*expect == 1 && s.n + 3 <= s.max) {
+		*token = nova_rand(&fz->rng) | 1;
+		*(volatile uint64_t *)(f->arena_map + token_offset(fz, slot)) = 0;
+		emit(&s, NOVA_CMD_HEADER(NOVA_CMD_STORE64, 0, 0));
+		emit(&s, arena_va(fz) + token_offset(fz, slot));
+		emit(&s, *token);
+	}
+	if (!s.n)
+		emit(&s, NOVA_CMD_HEADER(NOVA_CMD_NOP, 0, 0));
+	if (s.overflow || sub.overflow)
+		*expect = 0;
+	return (uint64_t)s.n * 8;
+}
+
+/* --- the queue ioctls ---------------------------------------------------- */
+
+static void forget_queue(struct file *f, uint32_t id)
+{
+	struct fqueue *q = find_queue(f, id);
+
+	if (!q)
+		return;
+	for (int i = 0; i < f->njobs; i++)
+		if (f->jobs[i].queue == id) {
+			f->jobs[i].maybe_cancelled = true;
+			f->jobs[i].queue_gone = true;
+		}
+	*q = f->queues[--f->nqueues];
+}
+
+static int queue_destroy(struct fuzz *fz, struct file *f, uint32_t id)
+{
+	struct drm_nova_queue_destroy args = { .queue_id = id };
+
+	return call(fz, f->fd, DRM_IOCTL_NOVA_QUEUE_DESTROY, &args);
+}
+
+static void do_queue_create(struct fuzz *fz, struct file *f)
+{
+	struct drm_nova_queue_create args = {
+		.priority = (uint32_t)pick(fz, 3),
+		.queue_id = chance(fz, 30) ? hostile_u32(fz) : 0,	/* output only */
+	};
+	bool valid = true;
+	int err;
+
+	if (chance(fz, 25)) {
+		fz->mutated++;
+		switch (pick(fz, 3)) {
+		case 0: args.vm_id = hostile_u32(fz); break;
+		case 1: args.flags = hostile_u32(fz); break;
+		default: args.priority = hostile_u32(fz); break;
+		}
+		valid = !args.vm_id && !args.flags && args.priority <= NOVA_QUEUE_PRIORITY_HIGH;
+	}
+	err = call(fz, f->fd, DRM_IOCTL_NOVA_QUEUE_CREATE, &args);
+	fz->queue_calls++;
+	trace(fz, "QUEUE_CREATE vm_id 0x%x priority 0x%x flags 0x%x -> %s id %u", args.vm_id,
+	      args.priority, args.flags, nova_errno_name(err), err ? 0 : args.queue_id);
+	if (!valid) {
+		if (err != EINVAL)
+			finding(fz, "QUEUE_CREATE vm_id 0x%x priority 0x%x flags 0x%x gave %s, not EINVAL",
+				args.vm_id, args.priority, args.flags, nova_errno_name(err));
+		if (!err)
+			queue_destroy(fz, f, args.queue_id);
+		return;
+	}
+	if (err) {
+		if (err == ENOSPC && (f->tainted || (uint64_t)f->nqueues >= fz->lim.max_queues))
+			return;
+		if (err != ENOMEM)
+			finding(fz, "QUEUE_CREATE with %d of %" PRIu64 " queues failed: %s", f->nqueues,
+				fz->lim.max_queues, nova_errno_name(err));
+		return;
+	}
+	if (!args.queue_id || (find_queue(f, args.queue_id) && !f->tainted))
+		finding(fz, "QUEUE_CREATE returned id %u, live or zero", args.queue_id);
+	if ((uint64_t)f->nqueues >= fz->lim.max_queues && !f->tainted)
+		finding(fz, "QUEUE_CREATE beyond NOVA_GETPARAM_MAX_QUEUES (%" PRIu64 ") succeeded",
+			fz->lim.max_queues);
+	if (f->nqueues < MODEL_QUEUES) {
+		f->queues[f->nqueues++] = (struct fqueue){ .id = args.queue_id };
+		return;
+	}
+	err = queue_destroy(fz, f, args.queue_id);
+	if (err)
+		finding(fz, "QUEUE_DESTROY of new queue %u failed: %s", args.queue_id,
+			nova_errno_name(err));
+}
+
+/* Creates queues until QUEUE_CREATE says ENOSPC: exactly at the limit. */
+static void do_queue_fill(struct fuzz *fz, struct file *f)
+{
+	static uint32_t extra[1024];
+	struct drm_nova_queue_create args;
+	uint64_t expected = fz->lim.max_queues - (uint64_t)f->nqueues;
+	uint32_t n = 0;
+	int err = 0;
+
+	if (fz->lim.max_queues > 1024 || f->tainted || !chance(fz, 10))
+		return;
+	while (n < 1024) {
+		memset(&args, 0, sizeof(args));
+		err = call(fz, f->fd, DRM_IOCTL_NOVA_QUEUE_CREATE, &args);
+		fz->queue_calls++;
+		if (err)
+			break;
+		extra[n++] = args.queue_id;
+	}
+	trace(fz, "QUEUE_CREATE x%u until %s", n, nova_errno_name(err));
+	if (err != ENOSPC && err != ENOMEM)
+		finding(fz, "QUEUE_CREATE at the limit gave %s, not ENOSPC", nova_errno_name(err));
+	else if (err == ENOSPC && n != expected)
+		finding(fz, "%u queues fitted next to %d, NOVA_GETPARAM_MAX_QUEUES is %" PRIu64, n,
+			f->nqueues, fz->lim.max_queues);
+	while (n--)
+		if ((err = queue_destroy(fz, f, extra[n])))
+			finding(fz, "QUEUE_DESTROY of queue %u failed: %s", extra[n],
+				nova_errno_name(err));
+}
+
+static void do_queue_destroy(struct fuzz *fz, struct file *f)
+{
+	struct drm_nova_queue_destroy args = { 0 };
+	int live, err;
+
+	args.queue_id = pick_queue(fz, f, &live);
+	/* Lost queues first: they are of no more use. */
+	for (int i = 0; i < f->nqueues && chance(fz, 70); i++)
+		if (f->queues[i].lost) {
+			args.queue_id = f->queues[i].id;
+			live = 1;
+		}
+	if (chance(fz, 10)) {
+		fz->mutated++;
+		args.pad = hostile_u32(fz);
+	}
+	err = call(fz, f->fd, DRM_IOCTL_NOVA_QUEUE_DESTROY, &args);
+	fz->queue_calls++;
+	trace(fz, "QUEUE_DESTROY id %u pad 0x%x -> %s", args.queue_id, args.pad, nova_errno_name(err));
+	if (args.pad) {
+		if (err != EINVAL)
+			finding(fz, "QUEUE_DESTROY with pad 0x%x gave %s", args.pad, nova_errno_name(err));
+		return;
+	}
+	if (live == 1 && err == ENOENT && f->tainted)
+		forget_queue(f, args.queue_id);	/* a random QUEUE_DESTROY got it */
+	else if (live == 1 && err)
+		finding(fz, "QUEUE_DESTROY of live queue %u failed: %s", args.queue_id,
+			nova_errno_name(err));
+	else if (live == 0 && err != ENOENT)
+		finding(fz, "QUEUE_DESTROY of dead or foreign queue %u gave %s, not ENOENT",
+			args.queue_id, nova_errno_name(err));
+	if (!err)
+		forget_queue(f, args.queue_id);
+}
+
+static void do_queue_get_state(struct fuzz *fz, struct file *f)
+{
+	struct drm_nova_queue_get_state st = { 0 };
+	struct fqueue *q;
+	int live, err;
+
+	st.queue_id = pick_queue(fz, f, &live);
+	if (chance(fz, 30)) {
+		/* Outputs are ignored on input. */
+		st.state = hostile_u32(fz);
+		st.fault_va = hostile_u64(fz);
+		st.completed = hostile_u64(fz);
+	}
+	if (chance(fz, 10)) {
+		fz->mutated++;
+		if (pick(fz, 2))
+			st.flags = hostile_u32(fz);
+		else
+			st.pad = hostile_u32(fz);
+	}
+	err = call(fz, f->fd, DRM_IOCTL_NOVA_QUEUE_GET_STATE, &st);
+	fz->queue_calls++;
+	trace(fz, "QUEUE_GET_STATE id %u flags 0x%x pad 0x%x -> %s", st.queue_id, st.flags, st.pad,
+	      nova_errno_name(err));
+	if (st.flags || st.pad) {
+		if (err != EINVAL)
+			finding(fz, "QUEUE_GET_STATE with flags 0x%x pad 0x%x gave %s", st.flags, st.pad,
+				nova_errno_name(err));
+		return;
+	}
+	if (live == 0 && err != ENOENT) {
+		finding(fz, "QUEUE_GET_STATE of dead or foreign queue %u gave %s, not ENOENT",
+			st.queue_id, nova_errno_name(err));
+		return;
+	}
+	if (live != 1)
+		return;
+	if (err == ENOENT && f->tainted) {
+		forget_queue(f, st.queue_id);
+		return;
+	}
+	if (err) {
+		finding(fz, "QUEUE_GET_STATE of live queue %u failed: %s", st.queue_id,
+			nova_errno_name(err));
+		return;
+	}
+	q = find_queue(f, st.queue_id);
+	if (!f->tainted && st.submitted != q->submitted)
+		finding(fz, "queue %u: submitted %" PRIu64 ", the model has %" PRIu64, q->id,
+			(uint64_t)st.submitted, q->submitted);
+	if (st.completed > st.submitted)
+		finding(fz, "queue %u: completed %" PRIu64 " > submitted %" PRIu64, q->id,
+			(uint64_t)st.completed, (uint64_t)st.submitted);
+	if (st.state == NOVA_QUEUE_STATE_ACTIVE) {
+		if (st.fault_type || st.fault_access || st.fault_va || st.fault_seqno)
+			finding(fz, "active queue %u reports a fault (type %u seqno %" PRIu64 ")", q->id,
+				st.fault_type, (uint64_t)st.fault_seqno);
+		if (q->lost)
+			finding(fz, "queue %u is active again after it was lost", q->id);
+	} else if (st.state == NOVA_QUEUE_STATE_LOST) {
+		if (!q->dirty && !f->tainted)
+			finding(fz, "queue %u is lost, but no job of it could fault", q->id);
+		if (st.fault_type < NOVA_FAULT_UNMAPPED || st.fault_type > NOVA_FAULT_TIMEOUT ||
+		    st.fault_access > NOVA_ACCESS_EXEC || !st.fault_seqno ||
+		    st.fault_seqno > st.submitted ||
+		    (q->first_risky && st.fault_seqno < q->first_risky))
+			finding(fz, "lost queue %u: fault type %u access %u va 0x%" PRIx64 " seqno %"
+				PRIu64 " (submitted %" PRIu64 ", first risky job %" PRIu64
+				", arena at 0x%" PRIx64 ")", q->id, st.fault_type, st.fault_access,
+				(uint64_t)st.fault_va, (uint64_t)st.fault_seqno, (uint64_t)st.submitted,
+				q->first_risky, arena_va(fz));
+		if ((st.fault_type == NOVA_FAULT_TIMEOUT) != (st.fault_access == NOVA_ACCESS_NONE &&
+							   st.fault_va == 0) &&
+		    st.fault_type != NOVA_FAULT_INVALID_COMMAND)
+			finding(fz, "lost queue %u: fault type %u with access %u va 0x%" PRIx64, q->id,
+				st.fault_type, st.fault_access, (uint64_t)st.fault_va);
+		q->lost = true;
+	} else {
+		finding(fz, "queue %u: unknown state %u", q->id, st.state);
+	}
+}
+
+/* --- EXEC ---------------------------------------------------------------- */
+
+static void do_reap(struct fuzz *fz, struct file *f)
+{
+	reap_job(fz, f);
+}
+
+static uint32_t new_syncobj(struct fuzz *fz, struct file *f)
+{
+	uint32_t handle = 0;
+
+	fz->calls++;
+	if (drmSyncobjCreate(f->fd, 0, &handle))
+		return 0;
+	return handle;
+}
+
+static void do_exec(struct fuzz *fz, struct file *f)
+{
+	static const int documented[] = { EINVAL, E2BIG, ENOENT, EIO, EFAULT, ENOMEM, 0 };
+	static uint8_t cbuf[4 * 64], sbuf[(MAX_JOBS + 4) * 64];
+	struct drm_nova_exec args = { 0 };
+	uint32_t cstride = 16, sstride = 16, nsync = 0, out, empty = 0;
+	struct drm_nova_exec_cmdbuf cb = { 0 };
+	struct drm_nova_sync sy;
+	/* What the mutation allows besides success (0: none, valid call). */
+	int allowed[6] = { 0 };
+	bool maybe_cancelled = false, risky, mutated = false;
+	uint64_t token = 0, size;
+	unsigned int slot;
+	struct fqueue *q;
+	int expect, live, err, na = 0;
+
+	if (!f->nqueues)
+		do_queue_create(fz, f);
+	if (!f->nqueues)
+		return;
+	if (f->njobs == MAX_JOBS)
+		reap_job(fz, f);
+	if (arena_ready(fz, f))
+		return;
+	out = new_syncobj(fz, f);
+	if (!out)
+		return;
+	args.queue_id = pick_queue(fz, f, &live);
+	q = find_queue(f, args.queue_id);
+
+	slot = f->next_slot++ % ARENA_SLOTS;
+	size = build_stream(fz, f, slot, &expect, &token, &risky);
+	cb.va = arena_va(fz) + slot * slot_size(fz);
+	cb.size = size;
+	if (chance(fz, 10))
+		cstride = 16 + 8 * (uint32_t)pick(fz, 7);	/* a newer, longer element, zero tail */
+	memset(cbuf, 0, sizeof(cbuf));
+	args.cmdbuf_count = chance(fz, 5) ? 0 : (uint32_t)pick(fz, 2) + 1;
+	if (args.cmdbuf_count > fz->lim.exec_max_cmdbufs)
+		args.cmdbuf_count = (uint32_t)fz->lim.exec_max_cmdbufs;
+	for (uint32_t i = 0; i < args.cmdbuf_count; i++)
+		memcpy(cbuf + i * cstride, &cb, sizeof(cb));
+	if (!args.cmdbuf_count) {
+		expect = 1;
+		token = 0;
+		risky = false;
+	}
+
+	/* Signal our syncobj, maybe a timeline point; wait for earlier jobs. */
+	if (cstride != 16 || chance(fz, 10))
+		sstride = 16 + 8 * (uint32_t)pick(fz, 3);
+	memset(sbuf, 0, sizeof(sbuf));
+	sy = (struct drm_nova_sync){ .handle = out, .flags = NOVA_SYNC_SIGNAL };
+	memcpy(sbuf, &sy, sizeof(sy));
+	nsync = 1;
+	for (int i = 0; i < f->njobs && nsync < fz->lim.exec_max_syncs && chance(fz, 25); i++) {
+		struct fjob *j = &f->jobs[pick(fz, f->njobs)];
+
+		sy = (struct drm_nova_sync){ .handle = j->syncobj, .flags = NOVA_SYNC_WAIT };
+		memcpy(sbuf + nsync++ * sstride, &sy, sizeof(sy));
+		maybe_cancelled |= j->expect != 1 || j->maybe_cancelled;
+	}
+	if (f->timeline && nsync < fz->lim.exec_max_syncs && chance(fz, 20)) {
+		if (f->tl_point && pick(fz, 2)) {
+			sy = (struct drm_nova_sync){ .handle = f->timeline,
+						     .flags = NOVA_SYNC_WAIT | NOVA_SYNC_TIMELINE,
+						     .point = pick(fz, f->tl_point) + 1 };
+			maybe_cancelled = true;	/* whose job that was, the model forgot */
+		} else {
+			sy = (struct drm_nova_sync){ .handle = f->timeline,
+						     .flags = NOVA_SYNC_SIGNAL | NOVA_SYNC_TIMELINE,
+						     .point = f->tl_point + 1 };
+		}
+		memcpy(sbuf + nsync++ * sstride, &sy, sizeof(sy));
+	}
+	args.cmdbuf_stride = cstride;
+	args.cmdbufs = (uintptr_t)cbuf;
+	args.sync_count = nsync;
+	args.sync_stride = sstride;
+	args.syncs = (uintptr_t)sbuf;
+	if (chance(fz, 20))
+		args.seqno = hostile_u64(fz);	/* output only */
+
+	if (chance(fz, 35)) {
+		struct drm_nova_exec_cmdbuf *c = (void *)cbuf;
+		struct drm_nova_sync *s0 = (void *)(sbuf + (nsync - 1) * sstride);
+
+		mutated = true;
+		fz->mutated++;
+		switch (pick(fz, 16)) {
+		case 0:
+			args.flags = hostile_u32(fz) | 1;
+			allowed[na++] = EINVAL;
+			break;
+		case 1:
+			args.cmdbuf_count = (uint32_t)fz->lim.exec_max_cmdbufs + 1 +
+					    (uint32_t)pick(fz, 2) * 0x7fffffff;
+			allowed[na++] = E2BIG;
+			break;
+		case 2:
+			args.sync_count = (uint32_t)fz->lim.exec_max_syncs + 1 +
+					  (uint32_t)pick(fz, 2) * 0x7fffffff;
+			allowed[na++] = E2BIG;
+			break;
+		case 3:
+			if (!args.cmdbuf_count)
+				args.cmdbuf_count = 1;
+			args.cmdbuf_stride = (uint32_t)pick(fz, 16);
+			allowed[na++] = EINVAL;
+			break;
+		case 4:
+			args.sync_stride = (uint32_t)pick(fz, 16);
+			allowed[na++] = EINVAL;
+			break;
+		case 5:
+			/* A non-zero byte past the known element. */
+			if (sstride > 16) {
+				sbuf[16 + pick(fz, sstride - 16)] = 1;
+			} else {
+				args.sync_stride = 24;
+				memset(sbuf, 0, sizeof(sbuf));
+				memcpy(sbuf, &(struct drm_nova_sync){ .handle = out,
+						.flags = NOVA_SYNC_SIGNAL }, 16);
+				sbuf[16 + pick(fz, 8)] = 0x80;
+				args.sync_count = 1;
+			}
+			allowed[na++] = EINVAL;
+			break;
+		case 6:
+			/* Command buffers: empty, not a multiple of 8, unaligned, wrapping. */
+			args.cmdbuf_count = args.cmdbuf_count ?: 1;
+			memcpy(cbuf, &cb, sizeof(cb));
+			switch (pick(fz, 4)) {
+			case 0: c->size = 0; break;
+			case 1: c->size = cb.size + 1 + pick(fz, 7); break;
+			case 2: c->va = cb.va + 1 + pick(fz, 7); break;
+			default: c->va = ~0ull - 7; c->size = 16; break;
+			}
+			allowed[na++] = EINVAL;
+			break;
+		case 7:
+			args.cmdbuf_count = args.cmdbuf_count ?: 1;
+			memcpy(cbuf, &cb, sizeof(cb));
+			c->size = (fz->lim.max_cmdbuf_size + 8) & ~7ull;
+			if (pick(fz, 2))
+				c->size = ~0ull & ~7ull;
+			allowed[na++] = E2BIG;
+			allowed[na++] = EINVAL;	/* a huge size also wraps */
+			break;
+		case 8:
+			/* Exactly one of WAIT and SIGNAL, known flags only. */
+			s0->flags = pick(fz, 3) ? (NOVA_SYNC_WAIT | NOVA_SYNC_SIGNAL) :
+				    (pick(fz, 2) ? 0 : (hostile_u32(fz) & ~NOVA_SYNC_FLAGS) | 1u << 9);
+			allowed[na++] = EINVAL;
+			break;
+		case 9:
+			/* A point without TIMELINE, or TIMELINE without a point. */
+			if (s0->flags & NOVA_SYNC_TIMELINE)
+				s0->point = 0;
+			else
+				s0->point = hostile_u64(fz) | 1;
+			allowed[na++] = EINVAL;
+			break;
+		case 10:
+			/* A wait for a syncobj that holds no fence. */
+			empty = new_syncobj(fz, f);
+			s0->handle = empty;
+			s0->flags = NOVA_SYNC_WAIT;
+			s0->point = 0;
+			allowed[na++] = EINVAL;
+			break;
+		case 11: {
+			/* A syncobj handle of nobody (or another file's). */
+			s0->handle = pick(fz, 2) ? hostile_u32(fz) | 0x40000000u : 0;
+			allowed[na++] = ENOENT;
+			allowed[na++] = EINVAL;	/* a WAIT's lookup says either */
+			break;
+		}
+		case 12:
+			args.cmdbuf_count = args.cmdbuf_count ?: 1;
+			args.cmdbufs = pick(fz, 2) ? bad_pointer(fz) :
+				       (uintptr_t)fz->guard - args.cmdbuf_stride + 8;
+			allowed[na++] = EFAULT;
+			break;
+		case 13:
+			args.syncs = pick(fz, 2) ? bad_pointer(fz) :
+				     (uintptr_t)fz->guard - args.sync_stride + 8;
+			allowed[na++] = EFAULT;
+			break;
+		case 14:
+			/* A queue nobody has. */
+			args.queue_id = pick(fz, 2) ? 0 : hostile_u32(fz) | 0x40000000u;
+			live = find_queue(f, args.queue_id) ? 1 : f->tainted ? -1 : 0;
+			q = find_queue(f, args.queue_id);
+			if (live != 1)
+				allowed[na++] = ENOENT;
+			else
+				mutated = false;
+			break;
+		default:
+			/* A timeline wait for a point nobody submitted. */
+			if (!f->timeline) {
+				allowed[na++] = ENOENT;
+				s0->handle = 0;
+				break;
+			}
+			s0->handle = f->timeline;
+			s0->flags = NOVA_SYNC_WAIT | NOVA_SYNC_TIMELINE;
+			s0->point = f->tl_point + 1 + pick(fz, 1000);
+			allowed[na++] = EINVAL;
+			break;
+		}
+	}
+	if (live == 0) {
+		/* The queue's lookup may come before anything else. */
+		mutated = true;
+		allowed[na++] = ENOENT;
+	}
+	if (q && (q->lost || q->dirty))
+		allowed[na++] = EIO;	/* the lost check may come first */
+
+	err = call(fz, f->fd, DRM_IOCTL_NOVA_EXEC, &args);
+	fz->exec_calls++;
+	trace(fz, "EXEC fd %d queue %u va 0x%" PRIx64 " bufs %u/%u syncs %u/%u flags 0x%x%s -> %s seqno %"
+	      PRIu64 " (expect %d)", f->fd, args.queue_id, cb.va, args.cmdbuf_count, args.cmdbuf_stride,
+	      args.sync_count,
+	      args.sync_stride, args.flags, mutated ? " (mutated)" : "", nova_errno_name(err),
+	      err ? 0 : (uint64_t)args.seqno, expect);
+	if (empty)
+		drmSyncobjDestroy(f->fd, empty);
+	if (!errno_in(err, documented)) {
+		finding(fz, "EXEC: undocumented %s", nova_errno_name(err));
+	} else if (err) {
+		bool ok = err == ENOMEM || (f->tainted && (err == ENOENT || err == EIO));
+
+		for (int i = 0; i < na; i++)
+			ok |= err == allowed[i];
+		if (!ok)
+			finding(fz, "%sEXEC on queue %u%s gave %s", mutated ? "mutated " : "valid ",
+				args.queue_id, q && q->lost ? " (lost)" : "", nova_errno_name(err));
+		if (err == EIO && q)
+			q->lost = true;
+	} else if (mutated && live != -1) {
+		finding(fz, "mutated EXEC (expected %s) succeeded", nova_errno_name(allowed[0]));
+	} else if (q && q->lost && !f->tainted) {
+		finding(fz, "EXEC on lost queue %u succeeded", q->id);
+	}
+	if (err || !q || f->njobs == MAX_JOBS) {
+		drmSyncobjDestroy(f->fd, out);
+		return;
+	}
+	if (!f->tainted && args.seqno != q->submitted + 1)
+		finding(fz, "EXEC on queue %u returned seqno %" PRIu64 " after %" PRIu64, q->id,
+			(uint64_t)args.seqno, q->submitted);
+	q->submitted = args.seqno;
+	if (risky && !q->first_risky)
+		q->first_risky = args.seqno;
+	if (f->tainted)
+		expect = 0;
+	f->jobs[f->njobs++] = (struct fjob){
+		.syncobj = out, .queue = q->id, .seqno = args.seqno, .expect = expect,
+		.token = token, .slot = slot,
+		.maybe_cancelled = maybe_cancelled || q->dirty,
+		.epoch = f->arena_epoch,
+	};
+	if (risky)
+		q->dirty = true;
+	if (nsync && ((struct drm_nova_sync *)(sbuf + (nsync - 1) * sstride))->flags ==
+		     (NOVA_SYNC_SIGNAL | NOVA_SYNC_TIMELINE))
+		f->tl_point++;
+	fz->exec_jobs++;
+}
+
+/* --- VM_BIND ops -------------------------------------------------------- */
+
 static void valid_op(struct fuzz *fz, struct file *f, struct drm_nova_vm_bind_op *op)
 {
 	const uint64_t page = fz->lim.page;
@@ -859,6 +1922,8 @@ static void do_vm_bind(struct fuzz *fz, struct file *f)
 	if (mutated)
 		fz->mutated++;
 	err = call(fz, f->fd, DRM_IOCTL_NOVA_VM_BIND, &args);
+	if (!err && args.ops == (uintptr_t)ops && args.op_stride >= sizeof(struct drm_nova_vm_bind_op))
+		arena_check_bind(fz, f, ops, args.op_count, args.op_stride);
 	trace(fz, "VM_BIND count %u stride %u ops 0x%" PRIx64 "%s -> %s", args.op_count, args.op_stride,
 	      (uint64_t)args.ops, mutated ? " (mutated)" : "", nova_errno_name(err));
 	if (!errno_in(err, documented))
@@ -885,6 +1950,8 @@ static void do_prime_export(struct fuzz *fz, struct file *f)
 
 	args.handle = pick_handle(fz, f, &live);
 	args.fd = -1;
+	if (live == 1 && is_arena(fz, find_obj(f, args.handle)->oid))
+		return;
 	if (chance(fz, 10)) {
 		fz->mutated++;
 		args.flags = hostile_u32(fz);
@@ -1011,9 +2078,35 @@ static void do_random_ioctl(struct fuzz *fz, struct file *f)
 	trace(fz, "random ioctl nr 0x%x size %u -> %s", nr, size, nova_errno_name(err));
 	if (!err && (nr == 0x09 || nr == 0x0b || nr == DRM_COMMAND_BASE + 1))
 		f->tainted = true;
+	/*
+	 * A bind, queue or EXEC the model did not make. Also when the call
+	 * "failed" with EFAULT: the DRM core copies the result out after the
+	 * ioctl ran, so a QUEUE_CREATE may have made a queue nobody knows of.
+	 */
+	if ((!err || err == EFAULT) && nr >= DRM_COMMAND_BASE + DRM_NOVA_VM_BIND &&
+	    nr <= DRM_COMMAND_BASE + DRM_NOVA_EXEC && nr != DRM_COMMAND_BASE + DRM_NOVA_GEM_MMAP_OFFSET) {
+		f->tainted = true;
+		f->arena_mapped = false;
+		f->arena_epoch++;
+		for (int i = 0; i < f->nqueues; i++) {
+			f->queues[i].dirty = true;
+			f->queues[i].first_risky = 1;
+		}
+	}
 }
 
 /* --- main --------------------------------------------------------------- */
+
+/* A new taint flag is the kernel's own finding (WARN, oops, lockdep, ...). */
+static void check_taint(struct fuzz *fz)
+{
+	uint64_t taint = nova_kernel_taint();
+
+	if (taint & ~fz->taint)
+		finding(fz, "the kernel's taint went from 0x%" PRIx64 " to 0x%" PRIx64
+			" (see dmesg)", fz->taint, taint);
+	fz->taint |= taint;
+}
 
 static void run(struct fuzz *fz, uint64_t iterations)
 {
@@ -1049,8 +2142,16 @@ static void run(struct fuzz *fz, uint64_t iterations)
 		case A_PRIME_IMPORT: do_prime_import(fz, f); break;
 		case A_DMABUF_CLOSE: do_dmabuf_close(fz); break;
 		case A_RANDOM_IOCTL: do_random_ioctl(fz, f); break;
+		case A_QUEUE_CREATE: do_queue_create(fz, f); break;
+		case A_QUEUE_DESTROY: do_queue_destroy(fz, f); break;
+		case A_QUEUE_GET_STATE: do_queue_get_state(fz, f); break;
+		case A_QUEUE_FILL: do_queue_fill(fz, f); break;
+		case A_EXEC: do_exec(fz, f); break;
+		case A_REAP: do_reap(fz, f); break;
 		default: break;
 		}
+		if (fz->iteration % 500 == 499)
+			check_taint(fz);
 		if (fz->iteration && fz->iteration % 5000 == 0) {
 			printf("nova-fuzz: %" PRIu64 "/%" PRIu64 " iterations, %" PRIu64 " calls, %" PRIu64
 			       " findings\n", fz->iteration, iterations, fz->calls, fz->findings);
@@ -1098,6 +2199,10 @@ static void usage(FILE *out, const char *argv0)
 		"  --seed N         PRNG seed (default 0x%x; printed, so runs reproduce)\n"
 		"  --iterations N   actions to run (default %u)\n"
 		"  --verbose        print every call\n"
+		"  --no-dead-queue-status\n"
+		"                   do not read the fence status of jobs whose queue was\n"
+		"                   destroyed (SYNC_IOC_FILE_INFO reads the timeline name\n"
+		"                   through drm_sched's scheduler, freed with the queue)\n"
 		"  -h, --help       this text\n"
 		"\n"
 		"Prints the figures and 'fuzz: 1 passed, 0 failed' (the run is one\n"
@@ -1112,6 +2217,7 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "no-dead-queue-status", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -1122,7 +2228,7 @@ int main(int argc, char **argv)
 	int opt, fd, err;
 	double secs;
 
-	while ((opt = getopt_long(argc, argv, "s:n:vh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:n:vhD", options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			seed = strtoull(optarg, &end, 0);
@@ -1140,6 +2246,9 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			fz.verbose = true;
+			break;
+		case 'D':
+			fz.no_dead_queue_status = true;
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
@@ -1180,6 +2289,13 @@ int main(int argc, char **argv)
 		fz.dmabufs[i] = -1;
 	fz.rng = seed;
 	fz.prime = probe_prime(&fz.lim);
+	fz.taint = nova_kernel_taint();
+	if (fz.lim.uapi_version < 4)
+		for (int a = A_QUEUE_CREATE; a <= A_REAP; a++)
+			action_weight[a] = 0;
+	if (fz.taint)
+		printf("nova-fuzz: the kernel is tainted already (0x%" PRIx64 "): only new flags count\n",
+		       fz.taint);
 
 	printf("nova-fuzz: seed 0x%" PRIx64 "%s, %" PRIu64 " iterations, PRIME %s\n", seed,
 	       seed == DEFAULT_SEED ? " (default)" : "", iterations,
@@ -1191,6 +2307,10 @@ int main(int argc, char **argv)
 	run(&fz, iterations);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 
+	/* Every job still out ends, as the model says. */
+	for (int i = 0; i < MAX_FILES; i++)
+		while (fz.files[i].fd >= 0 && fz.files[i].njobs)
+			reap_job(&fz, &fz.files[i]);
 	/* Tear down in an order that leaves mappings to outlive their files. */
 	for (int i = 0; i < MAX_FILES; i++)
 		if (fz.files[i].fd >= 0)
@@ -1210,6 +2330,17 @@ int main(int argc, char **argv)
 	printf("nova-fuzz: actions:");
 	for (int a = 0; a < A_COUNT; a++)
 		printf(" %s %" PRIu64, action_names[a], fz.action_count[a]);
+	if (fz.lim.uapi_version >= 4) {
+		printf("\nnova-fuzz: queues and EXEC: %" PRIu64 " EXEC calls, %" PRIu64 " jobs (%" PRIu64
+		       " hostile streams, %" PRIu64 " watchdog cases), %" PRIu64 " reaped:", fz.exec_calls,
+		       fz.exec_jobs, fz.exec_hostile, fz.exec_timeouts, fz.reaped);
+		for (int e = 0; e < 160; e++)
+			if (fz.job_status[e])
+				printf(" %s %" PRIu64, e == 0 ? "ok" : e == 1 ? "other" : nova_errno_name(e),
+				       fz.job_status[e]);
+		printf("; %" PRIu64 " QUEUE_* calls", fz.queue_calls);
+	}
+	check_taint(&fz);
 	printf("\nnova-fuzz: results:");
 	for (int e = 0; e < (int)(sizeof(fz.errno_count) / sizeof(fz.errno_count[0])); e++)
 		if (fz.errno_count[e])

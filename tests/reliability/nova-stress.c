@@ -13,6 +13,14 @@
  * theirs with objects and mappings still live; now and then a thread forks
  * a child that opens the device, maps objects and dies without cleaning up.
  *
+ * From uAPI version 4 on the threads also run jobs: each keeps a command
+ * buffer mapped in the VA window its siblings unbind at random, and EXECs
+ * it on queues; the threads of the shared file share a table of queues
+ * that any of them destroys and recreates while the others EXEC on them.
+ * A job's fence must signal (success, or a documented fault or
+ * cancellation errno) within the watchdog bound; EXEC, QUEUE_CREATE and
+ * QUEUE_DESTROY may fail only as racing clients legitimately do.
+ *
  * The parent is the watchdog: the workers count their operations in shared
  * memory, and when the count stops moving for --watchdog seconds, or the
  * workers do not stop in time, the run fails as a hang (with the kernel
@@ -32,10 +40,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/sync_file.h>
 
 #include "common.h"
 
@@ -43,15 +54,16 @@
 #define MAX_THREADS	16
 #define MAX_HANDLES	16
 #define VA_WINDOW_PAGES	256
+#define SHARED_QUEUES	4
 
 enum op {
 	OP_CREATE, OP_CLOSE, OP_MAP, OP_UNMAP, OP_MMAP, OP_INFO, OP_REOPEN,
-	OP_SHARED_REOPEN, OP_FORK, OP_COUNT
+	OP_SHARED_REOPEN, OP_FORK, OP_EXEC, OP_QUEUE, OP_JOB_WAIT, OP_COUNT
 };
 
 static const char *const op_names[OP_COUNT] = {
 	"create", "close", "map", "unmap", "mmap", "info", "reopen-private",
-	"reopen-shared", "fork-and-die",
+	"reopen-shared", "fork-and-die", "exec", "queue-recreate", "job-wait",
 };
 
 /* Lives in MAP_SHARED memory: written by the workers, read by the parent. */
@@ -72,11 +84,19 @@ struct worker {
 	uint32_t handles[MAX_HANDLES];
 	int nhandles;
 	unsigned int generation; /* of the shared file the handles belong to */
+	/* uAPI 4: a private queue, a mapped command buffer, the last job's syncobj. */
+	uint32_t queue;
+	uint32_t cmd_handle;
+	uint64_t cmd_va, cmd_size;
+	uint32_t syncobj;
+	int job_fd;		/* the file the syncobj's job was submitted on */
 };
 
 /* The process's shared file; replaced by the closer thread. */
 static atomic_int shared_fd = -1;
 static atomic_uint shared_generation;
+/* Queues of the shared file, any thread's to EXEC on, destroy and replace. */
+static atomic_uint shared_queues[SHARED_QUEUES];
 
 static void unexpected(struct worker *w, const char *what, int err)
 {
@@ -106,6 +126,8 @@ static int worker_fd(struct worker *w)
 	if (w->generation != atomic_load(&shared_generation)) {
 		w->generation = atomic_load(&shared_generation);
 		w->nhandles = 0;
+		w->cmd_handle = 0;
+		w->syncobj = 0;
 	}
 	return atomic_load(&shared_fd);
 }
@@ -115,9 +137,13 @@ static int worker_fd(struct worker *w)
  * (EBADF), a handle was closed by a sibling (ENOENT, or EINVAL from
  * GEM_CLOSE), the budget is full or memory is short.
  */
-static const int racy_lookup[] = { EBADF, ENOENT, ENOMEM, 0 };
-static const int racy_close[] = { EBADF, EINVAL, 0 };
-static const int racy_create[] = { EBADF, ENOSPC, ENOMEM, 0 };
+/*
+ * ENOTTY too: the closed shared file's number may already name a sync_file
+ * a sibling exported (job_wait()).
+ */
+static const int racy_lookup[] = { EBADF, ENOTTY, ENOENT, ENOMEM, 0 };
+static const int racy_close[] = { EBADF, ENOTTY, EINVAL, 0 };
+static const int racy_create[] = { EBADF, ENOTTY, ENOSPC, ENOMEM, 0 };
 
 static void op_create(struct worker *w, int fd)
 {
@@ -254,9 +280,12 @@ static void op_reopen_private(struct worker *w)
 		unexpected(w, "open", -fd);
 		return;
 	}
-	close(w->own_fd); /* with whatever objects and mappings it still holds */
+	close(w->own_fd); /* with whatever objects, mappings and jobs it still holds */
 	w->own_fd = fd;
 	w->nhandles = 0;
+	w->queue = 0;
+	w->cmd_handle = 0;
+	w->syncobj = 0;
 }
 
 static void op_reopen_shared(struct worker *w)
@@ -269,7 +298,9 @@ static void op_reopen_shared(struct worker *w)
 	}
 	fd = atomic_exchange(&shared_fd, fd);
 	atomic_fetch_add(&shared_generation, 1);
-	close(fd); /* while siblings may be inside an ioctl on it */
+	for (int i = 0; i < SHARED_QUEUES; i++)
+		atomic_store(&shared_queues[i], 0);
+	close(fd); /* while siblings may be inside an ioctl or a job on it */
 }
 
 /* A child that maps objects and exits without closing anything. */
@@ -303,6 +334,206 @@ static void op_fork(struct worker *w)
 		waitpid(pid, NULL, 0);
 }
 
+/* --- jobs ------------------------------------------------------------------ */
+
+/* Errors of EXEC for a racing client: file closed, queue destroyed or lost. */
+static const int racy_exec[] = { EBADF, ENOTTY, ENOENT, EIO, ENOMEM, EINTR, 0 };
+static const int racy_queue[] = { EBADF, ENOTTY, ENOENT, ENOSPC, ENOMEM, 0 };
+
+static uint32_t queue_create(struct worker *w, int fd)
+{
+	struct drm_nova_queue_create args = {
+		.priority = (uint32_t)nova_rand_below(&w->rng, 3),
+	};
+	int err = nova_ioctl(fd, DRM_IOCTL_NOVA_QUEUE_CREATE, &args);
+
+	if (!allowed(err, racy_queue))
+		unexpected(w, "QUEUE_CREATE", err);
+	return err ? 0 : args.queue_id;
+}
+
+static void queue_destroy(struct worker *w, int fd, uint32_t id)
+{
+	struct drm_nova_queue_destroy args = { .queue_id = id };
+	int err = nova_ioctl(fd, DRM_IOCTL_NOVA_QUEUE_DESTROY, &args);
+
+	if (!allowed(err, racy_queue))
+		unexpected(w, "QUEUE_DESTROY", err);
+}
+
+/*
+ * A command buffer in the VA window the siblings unbind at random: a FILL
+ * of its second half, STOREs, a satisfied WAIT, and a COPY back. Returns
+ * false when the object could not be made (budget, racing close).
+ */
+static bool make_cmdbuf(struct worker *w, int fd)
+{
+	struct drm_nova_gem_create create = { .size = 4 * w->lim.page };
+	struct drm_nova_gem_mmap_offset off = { 0 };
+	uint64_t va = w->lim.va_start + nova_rand_below(&w->rng, VA_WINDOW_PAGES - 4) * w->lim.page;
+	struct drm_nova_vm_bind_op op = { .op = NOVA_VM_BIND_OP_MAP, .va = va, .range = create.size };
+	struct drm_nova_vm_bind bind = { .op_count = 1, .op_stride = sizeof(op), .ops = (uintptr_t)&op };
+	uint64_t data = va + 2 * w->lim.page, *q;
+	int err, n = 0;
+
+	err = nova_ioctl(fd, DRM_IOCTL_NOVA_GEM_CREATE, &create);
+	if (!allowed(err, racy_create))
+		unexpected(w, "GEM_CREATE", err);
+	if (err)
+		return false;
+	off.handle = create.handle;
+	op.handle = create.handle;
+	err = nova_ioctl(fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &off);
+	q = err ? MAP_FAILED : mmap(NULL, w->lim.page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+				     (off_t)off.offset);
+	if (q != MAP_FAILED) {
+		q[n++] = NOVA_CMD_HEADER(NOVA_CMD_FILL, 0, 0x5a5a5a5a);
+		q[n++] = data;
+		q[n++] = 2 * w->lim.page;
+		for (int i = 0; i < 8; i++) {
+			q[n++] = NOVA_CMD_HEADER(NOVA_CMD_STORE64, 0, 0);
+			q[n++] = data + 8 * i;
+			q[n++] = i;
+		}
+		q[n++] = NOVA_CMD_HEADER(NOVA_CMD_WAIT, NOVA_CMD_WAIT_64BIT, 0);
+		q[n++] = data;
+		q[n++] = 0;
+		q[n++] = NOVA_CMD_HEADER(NOVA_CMD_COPY, 0, 0);
+		q[n++] = data + w->lim.page;
+		q[n++] = data;
+		q[n++] = w->lim.page;
+		munmap(q, w->lim.page);
+		err = nova_ioctl(fd, DRM_IOCTL_NOVA_VM_BIND, &bind);
+	} else if (!err) {
+		err = errno;
+	}
+	if (!allowed(err, racy_lookup) && err != EINVAL && err != EACCES)
+		unexpected(w, "command buffer", err);
+	/* The mapping holds the object; the handle goes at once. */
+	{
+		struct drm_gem_close cl = { .handle = create.handle };
+
+		nova_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &cl);
+	}
+	if (err)
+		return false;
+	w->cmd_handle = create.handle;
+	w->cmd_va = va;
+	w->cmd_size = (uint64_t)n * 8;
+	return true;
+}
+
+/*
+ * Waits for the fence of the worker's last job: it must end, as a job
+ * whose memory is unbound, whose queue is destroyed or whose file is closed
+ * under it may (EFAULT, ECANCELED, ESRCH), within the engine's timeout.
+ */
+static void job_wait(struct worker *w, int fd)
+{
+	uint32_t handle = w->syncobj;
+	struct sync_file_info info;
+	struct timespec ts;
+	int64_t deadline;
+	int sync_file = -1, err;
+
+	if (!handle || fd != w->job_fd)
+		return;
+	w->syncobj = 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	deadline = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec +
+		   (int64_t)(w->lim.job_timeout_ms * 4 + 20000) * 1000000;
+	err = drmSyncobjWait(fd, &handle, 1, deadline, 0, NULL) ? errno : 0;
+	if (err == ETIME) {
+		unexpected(w, "job's fence (did not signal)", err);
+	} else if (!err && !drmSyncobjExportSyncFile(fd, handle, &sync_file)) {
+		memset(&info, 0, sizeof(info));
+		if (!ioctl(sync_file, SYNC_IOC_FILE_INFO, &info) && info.status != 1 &&
+		    info.status != -EFAULT && info.status != -ECANCELED && info.status != -ESRCH)
+			unexpected(w, "job's fence status", -info.status);
+		close(sync_file);
+	} else if (err && err != EBADF && err != ENOTTY && err != EINVAL && err != ENOENT) {
+		unexpected(w, "SYNCOBJ_WAIT", err);
+	}
+	drmSyncobjDestroy(fd, handle);
+}
+
+static void op_exec(struct worker *w, int fd)
+{
+	struct drm_nova_exec_cmdbuf cb;
+	struct drm_nova_sync sync = { .flags = NOVA_SYNC_SIGNAL };
+	struct drm_nova_exec args = {
+		.cmdbuf_count = 1, .cmdbuf_stride = sizeof(cb), .cmdbufs = (uintptr_t)&cb,
+		.sync_count = 1, .sync_stride = sizeof(sync), .syncs = (uintptr_t)&sync,
+	};
+	unsigned int slot = (unsigned int)nova_rand_below(&w->rng, SHARED_QUEUES);
+	int err;
+
+	if (!w->cmd_handle && !make_cmdbuf(w, fd))
+		return;
+	if (w->uses_shared) {
+		args.queue_id = atomic_load(&shared_queues[slot]);
+		if (!args.queue_id) {
+			args.queue_id = queue_create(w, fd);
+			if (!args.queue_id)
+				return;
+			atomic_store(&shared_queues[slot], args.queue_id);
+		}
+	} else {
+		if (!w->queue)
+			w->queue = queue_create(w, fd);
+		if (!w->queue)
+			return;
+		args.queue_id = w->queue;
+	}
+	job_wait(w, fd);
+	if (drmSyncobjCreate(fd, 0, &sync.handle)) {
+		if (errno != EBADF && errno != ENOTTY && errno != ENOMEM)
+			unexpected(w, "SYNCOBJ_CREATE", errno);
+		return;
+	}
+	cb = (struct drm_nova_exec_cmdbuf){ .va = w->cmd_va, .size = w->cmd_size };
+	err = nova_ioctl(fd, DRM_IOCTL_NOVA_EXEC, &args);
+	if (!allowed(err, racy_exec))
+		unexpected(w, "EXEC", err);
+	if (err) {
+		drmSyncobjDestroy(fd, sync.handle);
+		/* Lost (a sibling unbound the buffer under a job): a new queue. */
+		if (err == EIO && !w->uses_shared) {
+			queue_destroy(w, fd, w->queue);
+			w->queue = 0;
+		} else if ((err == EIO || err == ENOENT) && w->uses_shared &&
+			   atomic_compare_exchange_strong(&shared_queues[slot], &args.queue_id, 0) &&
+			   err == EIO) {
+			queue_destroy(w, fd, args.queue_id);
+		}
+		if (err == EIO)
+			w->cmd_handle = 0;	/* and maybe a new buffer */
+		return;
+	}
+	w->syncobj = sync.handle;
+	w->job_fd = fd;
+}
+
+/* Destroys a queue of the shared table under the siblings' EXECs. */
+static void op_queue(struct worker *w, int fd)
+{
+	unsigned int slot = (unsigned int)nova_rand_below(&w->rng, SHARED_QUEUES);
+	uint32_t id;
+
+	if (!w->uses_shared) {
+		if (w->queue)
+			queue_destroy(w, fd, w->queue);
+		w->queue = 0;
+		return;
+	}
+	id = atomic_exchange(&shared_queues[slot], 0);
+	if (id)
+		queue_destroy(w, fd, id);
+	id = queue_create(w, fd);
+	if (id && !atomic_compare_exchange_strong(&shared_queues[slot], &(uint32_t){ 0 }, id))
+		queue_destroy(w, fd, id);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -314,18 +545,24 @@ static void *worker_main(void *arg)
 
 		if (w->closer)
 			op = r < 10 ? OP_SHARED_REOPEN : OP_CREATE;
-		else if (r < 22)
+		else if (r < 20)
 			op = OP_CREATE;
-		else if (r < 38)
+		else if (r < 34)
 			op = OP_CLOSE;
-		else if (r < 62)
+		else if (r < 52)
 			op = OP_MAP;
-		else if (r < 80)
+		else if (r < 66)
 			op = OP_UNMAP;
-		else if (r < 88)
+		else if (r < 72)
 			op = OP_MMAP;
-		else if (r < 96)
+		else if (r < 78)
 			op = OP_INFO;
+		else if (r < 90)
+			op = w->lim.uapi_version >= 4 ? OP_EXEC : OP_INFO;
+		else if (r < 93)
+			op = w->lim.uapi_version >= 4 ? OP_QUEUE : OP_INFO;
+		else if (r < 96)
+			op = w->lim.uapi_version >= 4 ? OP_JOB_WAIT : OP_INFO;
 		else if (r < 99)
 			op = w->uses_shared ? OP_INFO : OP_REOPEN;
 		else
@@ -341,6 +578,9 @@ static void *worker_main(void *arg)
 		case OP_REOPEN: op_reopen_private(w); break;
 		case OP_SHARED_REOPEN: op_reopen_shared(w); break;
 		case OP_FORK: op_fork(w); break;
+		case OP_EXEC: op_exec(w, fd); break;
+		case OP_QUEUE: op_queue(w, fd); break;
+		case OP_JOB_WAIT: job_wait(w, fd); break;
 		default: break;
 		}
 		count(w, op);
