@@ -339,6 +339,7 @@ static int __init nova_init(void)
 static void __exit nova_exit(void)
 {
 	auxiliary_driver_unregister(&nova_auxdrv);
+	nova_sched_pool_free();
 }
 
 module_init(nova_init);

@@ -138,6 +138,7 @@ struct page **nova_gem_resident_pages(struct nova_svc_gem *gem);
 /* nova_queue.c */
 int nova_queues_init(struct nova_device *ndev);
 void nova_queues_unplug(struct nova_device *ndev);
+void nova_sched_pool_free(void);
 struct seq_file;
 void nova_queues_show(struct seq_file *m, struct nova_device *ndev);
 

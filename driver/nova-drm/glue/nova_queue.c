@@ -208,6 +208,54 @@ static const struct drm_sched_backend_ops nova_sched_ops = {
  */
 #define NOVA_QUEUE_HW_JOBS	1
 
+/*
+ * The scheduler pool. drm_sched's fences name their timeline through their
+ * scheduler (drm_sched_fence_get_timeline_name() reads fence->sched->name)
+ * for as long as anyone holds them: a sync_file or another process's
+ * syncobj may keep a job's fence long after its queue is gone. So a
+ * scheduler's memory is never freed while nova is loaded: a destroyed
+ * queue's scheduler, finished with drm_sched_fini(), waits here for the
+ * next queue (drm_sched_init() sets all it uses; the name is the same
+ * constant throughout), and module exit frees the pool. The pool holds at
+ * most as many schedulers as there were queues at once.
+ */
+struct nova_sched_slot {
+	struct drm_gpu_scheduler sched;
+	struct list_head link;
+};
+
+static LIST_HEAD(nova_sched_pool);
+static DEFINE_MUTEX(nova_sched_pool_lock);
+
+static struct nova_sched_slot *nova_sched_get(void)
+{
+	struct nova_sched_slot *slot;
+
+	mutex_lock(&nova_sched_pool_lock);
+	slot = list_first_entry_or_null(&nova_sched_pool, struct nova_sched_slot, link);
+	if (slot)
+		list_del(&slot->link);
+	mutex_unlock(&nova_sched_pool_lock);
+	return slot ?: kzalloc(sizeof(*slot), NOVA_GFP_CLIENT);
+}
+
+static void nova_sched_put(struct nova_sched_slot *slot)
+{
+	mutex_lock(&nova_sched_pool_lock);
+	list_add(&slot->link, &nova_sched_pool);
+	mutex_unlock(&nova_sched_pool_lock);
+}
+
+/* At module exit: no queue is left, and no scheduler runs. */
+void nova_sched_pool_free(void)
+{
+	struct nova_sched_slot *slot, *next;
+
+	list_for_each_entry_safe(slot, next, &nova_sched_pool, link)
+		kfree(slot);
+	INIT_LIST_HEAD(&nova_sched_pool);
+}
+
 static struct nova_queue *to_nova_queue(struct nova_svc_queue *svc)
 {
 	return (struct nova_queue *)svc;
@@ -234,6 +282,11 @@ struct nova_svc_status nova_svc_queue_create(struct nova_svc_file *file,
 	q = kzalloc(sizeof(*q), NOVA_GFP_CLIENT);
 	if (!q)
 		return nova_svc_errno(-ENOMEM);
+	q->slot = nova_sched_get();
+	if (!q->slot) {
+		kfree(q);
+		return nova_svc_errno(-ENOMEM);
+	}
 	q->ndev = ndev;
 	q->file = nova_drm_file(file);
 	q->owner = owner;
@@ -246,10 +299,10 @@ struct nova_svc_status nova_svc_queue_create(struct nova_svc_file *file,
 	init_waitqueue_head(&q->jobs_wq);
 	spin_lock_init(&q->lock);
 
-	ret = drm_sched_init(&q->sched, &args);
+	sched = &q->slot->sched;
+	ret = drm_sched_init(sched, &args);
 	if (ret)
 		goto err_free;
-	sched = &q->sched;
 	ret = drm_sched_entity_init(&q->entity, DRM_SCHED_PRIORITY_NORMAL, &sched, 1, NULL);
 	if (ret)
 		goto err_sched;
@@ -274,8 +327,9 @@ struct nova_svc_status nova_svc_queue_create(struct nova_svc_file *file,
 err_entity:
 	drm_sched_entity_destroy(&q->entity);
 err_sched:
-	drm_sched_fini(&q->sched);
+	drm_sched_fini(sched);
 err_free:
+	nova_sched_put(q->slot);
 	kfree(q);
 	return nova_svc_errno(ret == -ENODEV ? ret : -ENOMEM);
 }
@@ -325,7 +379,8 @@ void nova_svc_queue_destroy(struct nova_svc_queue *svc)
 	/* The last nova_queue_job_gone() has left the lock. */
 	spin_lock_irq(&q->jobs_wq.lock);
 	spin_unlock_irq(&q->jobs_wq.lock);
-	drm_sched_fini(&q->sched);
+	drm_sched_fini(&q->slot->sched);
+	nova_sched_put(q->slot);
 	mutex_destroy(&q->submit_lock);
 	kfree(q);
 }

@@ -34,7 +34,8 @@ struct nova_queue {
 	 */
 	struct drm_file *file;
 	struct nova_logic_file *owner;
-	struct drm_gpu_scheduler sched;
+	/* From the scheduler pool (nova_queue.c): it outlives the queue. */
+	struct nova_sched_slot *slot;
 	struct drm_sched_entity entity;
 	/* On ndev->queues, under ndev->queues_lock. */
 	struct list_head link;
