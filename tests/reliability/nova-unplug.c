@@ -54,6 +54,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -62,6 +63,8 @@
 #include <unistd.h>
 
 #include <xf86drm.h>
+
+#include <linux/sync_file.h>
 
 #include "nova_drm.h"
 
@@ -256,6 +259,14 @@ struct client {
 	uint32_t bo[2];
 	uint8_t *map;
 	uint64_t va;
+	/*
+	 * A job the engine runs while the device goes: a semaphore WAIT that
+	 * nothing satisfies, so that only the unplug (or the watchdog, if the
+	 * removal is slow) ends it. Its fence as a sync_file, which outlives
+	 * the device's ioctls.
+	 */
+	uint32_t cmd_bo;
+	int fence_fd;
 	struct thread threads[MAX_THREADS];
 	int nthreads;
 };
@@ -363,6 +374,61 @@ static void *thread_main(void *arg)
 
 static const uint8_t pattern = 0x5a;
 
+/* The WAIT job; c->fence_fd is its fence. */
+static int client_exec_wait(struct client *c)
+{
+	const uint64_t cmd_va = c->va + 2 * BO_SIZE;
+	struct drm_nova_queue_create qc = { .priority = NOVA_QUEUE_PRIORITY_NORMAL };
+	struct drm_nova_gem_mmap_offset mo = {};
+	struct drm_nova_exec_cmdbuf cb = { .va = cmd_va, .size = 24 };
+	struct drm_nova_sync sync = { .flags = NOVA_SYNC_SIGNAL };
+	struct drm_nova_exec ex = { .cmdbuf_count = 1, .cmdbuf_stride = sizeof(cb),
+				    .cmdbufs = (uintptr_t)&cb, .sync_count = 1,
+				    .sync_stride = sizeof(sync), .syncs = (uintptr_t)&sync };
+	uint64_t *cmd;
+	int err;
+
+	if ((err = gem_create(c->fd, &c->cmd_bo)) ||
+	    (err = vm_bind1(c->fd, NOVA_VM_BIND_OP_MAP, c->cmd_bo, cmd_va, BO_SIZE)))
+		return err;
+	mo.handle = c->cmd_bo;
+	if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &mo)))
+		return err;
+	cmd = mmap(NULL, BO_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, (off_t)mo.offset);
+	if (cmd == MAP_FAILED)
+		return errno;
+	/* bo[0] holds the pattern, never this value. */
+	cmd[0] = NOVA_CMD_HEADER(NOVA_CMD_WAIT, NOVA_CMD_WAIT_EQUAL, 0);
+	cmd[1] = c->va;
+	cmd[2] = 0x12345678;
+	munmap(cmd, BO_SIZE);
+	if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_QUEUE_CREATE, &qc)))
+		return err;
+	if ((err = -drmSyncobjCreate(c->fd, 0, &sync.handle)))
+		return err;
+	ex.queue_id = qc.queue_id;
+	if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_EXEC, &ex)))
+		return err;
+	return -drmSyncobjExportSyncFile(c->fd, sync.handle, &c->fence_fd);
+}
+
+/*
+ * After the removal: the WAIT job's fence must have signalled, with an
+ * error: -ENODEV from the unplug, or -ETIMEDOUT if the watchdog came
+ * first. Returns that status, or 0 if the fence is still pending.
+ */
+static int client_fence_status(struct client *c)
+{
+	struct sync_file_info info = {};
+	struct pollfd pfd = { .fd = c->fence_fd, .events = POLLIN };
+
+	if (c->fence_fd < 0)
+		return 0;
+	if (poll(&pfd, 1, 5000) != 1 || xioctl(c->fence_fd, SYNC_IOC_FILE_INFO, &info))
+		return 0;
+	return info.status;
+}
+
 static int client_start(struct client *c, const char *node, int index)
 {
 	struct drm_nova_gem_mmap_offset mo = {};
@@ -370,6 +436,7 @@ static int client_start(struct client *c, const char *node, int index)
 	int err, i;
 
 	memset(c, 0, sizeof(*c));
+	c->fence_fd = -1;
 	c->fd = open(node, O_RDWR | O_CLOEXEC);
 	if (c->fd < 0)
 		return errno;
@@ -388,7 +455,8 @@ static int client_start(struct client *c, const char *node, int index)
 	}
 	memset(c->map, pattern, BO_SIZE);
 	if ((err = vm_bind1(c->fd, NOVA_VM_BIND_OP_MAP, c->bo[0], c->va, BO_SIZE)) ||
-	    (err = vm_bind1(c->fd, NOVA_VM_BIND_OP_MAP, c->bo[1], c->va + BO_SIZE, BO_SIZE)))
+	    (err = vm_bind1(c->fd, NOVA_VM_BIND_OP_MAP, c->bo[1], c->va + BO_SIZE, BO_SIZE)) ||
+	    (err = client_exec_wait(c)))
 		return err;
 	c->nthreads = opt_threads;
 	for (i = 0; i < c->nthreads; i++) {
@@ -417,6 +485,9 @@ static void client_close(struct client *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
+	if (c->fence_fd >= 0)
+		close(c->fence_fd);
+	c->fence_fd = -1;
 }
 
 /* ------------------------------------------------------------ CPU access */
@@ -532,6 +603,8 @@ struct scenario {
 	/* the in-flight check: probes run, held off the unplug, late -ENODEV */
 	int probes, held, late_enodev, removals;
 	double t_remove_min, t_remove_max, t_remove_sum;
+	/* the running jobs: ended by the unplug, or by the watchdog first */
+	int jobs_enodev, jobs_timedout;
 };
 
 static int aux_unbind(const struct scenario *s, struct nova_dev *dev)
@@ -1026,6 +1099,16 @@ static bool unplug_cycle(struct scenario *s, struct nova_dev *dev, long refcnt0,
 
 		if (c->fd < 0)
 			continue;
+		err = client_fence_status(c);
+		if (err == -ENODEV)
+			s->jobs_enodev++;
+		else if (err == -ETIMEDOUT)
+			s->jobs_timedout++;
+		else if (err == 0)
+			FAIL("client %d: its running job's fence was still pending 5 s after the removal", i);
+		else
+			FAIL("client %d: its running job's fence ended with %s, not ENODEV", i,
+			     err > 0 ? "success" : strerror(-err));
 		gi.handle = c->bo[0];
 		mo.handle = c->bo[0];
 		if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_GETPARAM, &gp)) != ENODEV ||
@@ -1315,6 +1398,14 @@ int main(int argc, char **argv)
 		       s->name, s->held, s->probes, s->late_enodev);
 		printf("removal min %.1f ms, mean %.1f ms, max %.1f ms\n", s->t_remove_min * 1e3,
 		       s->t_remove_sum / s->removals * 1e3, s->t_remove_max * 1e3);
+	}
+	printf("nova-unplug: a WAIT job running on every client's queue at each removal\n");
+	for (i = 0; i < NSCENARIOS; i++) {
+		struct scenario *s = &scenarios[i];
+
+		if (want[i] && s->jobs_enodev + s->jobs_timedout)
+			printf("%-12s %3d ended ENODEV by the unplug, %3d ETIMEDOUT by the watchdog first\n",
+			       s->name, s->jobs_enodev, s->jobs_timedout);
 	}
 	printf("nova-unplug: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
