@@ -480,7 +480,7 @@ static int row_queue(const struct errno_walk_env *env, struct row_resources *res
 static int queue_setup(struct errno_walk_env *env, struct row_resources *res, const char *step,
 		       const char **why)
 {
-	uint32_t id;
+	uint32_t id = 0;
 
 	if (!strcmp(step, "fill_queues")) {
 		for (int n = 0; n < MAX_ROW_QUEUES; n++) {
