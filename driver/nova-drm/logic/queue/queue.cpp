@@ -167,7 +167,9 @@ Status exec(const nova_logic_device_config &config, QueueTable &queues, drm_nova
 		return error(-EINVAL);
 
 	// The queue before the arrays: naming no queue is -ENOENT whatever the
-	// arrays hold, and a lost queue refuses before anything is read.
+	// arrays hold. Whether it is lost only the glue knows, after the
+	// arrays passed their checks (a bad array on a lost queue is the
+	// array's errno).
 	RefPtr<Queue> queue = NOVA_TRY(queues.lookup(args.queue_id));
 
 	if ((args.cmdbuf_count && !cmdbufs.allocate(args.cmdbuf_count)) ||
