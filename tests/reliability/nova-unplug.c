@@ -397,9 +397,12 @@ static int client_exec_wait(struct client *c)
 	cmd = mmap(NULL, BO_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, (off_t)mo.offset);
 	if (cmd == MAP_FAILED)
 		return errno;
-	/* bo[0] holds the pattern, never this value. */
+	/*
+	 * The semaphore is in the command buffer's own object, which the
+	 * threads never unbind (they do bo[0] and bo[1]); it stays zero.
+	 */
 	cmd[0] = NOVA_CMD_HEADER(NOVA_CMD_WAIT, NOVA_CMD_WAIT_EQUAL, 0);
-	cmd[1] = c->va;
+	cmd[1] = cmd_va + 64;
 	cmd[2] = 0x12345678;
 	munmap(cmd, BO_SIZE);
 	if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_QUEUE_CREATE, &qc)))
