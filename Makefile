@@ -295,7 +295,7 @@ check-debug: deps module-debug userspace
 
 # igt tests (tests/igt) on the real igt runtime, libigt.so.0 of Debian's
 # intel-gpu-tools: their igt API declarations checked on the host, then one
-# boot runs every subtest in its own process (about 50 of them, 1-2 minutes
+# boot runs every subtest in its own process (about 70 of them, 2-3 minutes
 # under TCG); the driver's accounting must be back to zero afterwards.
 .PHONY: igt check-igt
 # Named, not globbed: a test binary that was not built fails the run.

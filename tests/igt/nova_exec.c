@@ -1060,79 +1060,88 @@ static void read_fence_info(int sync_file, struct sync_file_info *info,
 	igt_assert_eq(ioctl(sync_file, SYNC_IOC_FILE_INFO, info), 0);
 }
 
+#define FENCE_TARGETS 4
+
 static void test_fence_outlives_queue(void)
 {
 	struct bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 1, 2, 0);
-	uint32_t queue = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
-	uint32_t out = syncobj_new(fd, 0);
-	struct sync_fence_info fence_info;
-	struct sync_file_info info;
+	uint64_t max_bufs = nova_getparam(fd, NOVA_GETPARAM_EXEC_MAX_CMDBUFS);
+	uint64_t max_jobs = nova_getparam(fd, NOVA_GETPARAM_QUEUE_MAX_JOBS);
+	struct drm_nova_exec_cmdbuf *bufs = calloc(max_bufs, sizeof(*bufs));
+	struct drm_nova_exec_cmdbuf store, gate, nop;
+	int sync_files[FENCE_TARGETS];
+	uint32_t targets[FENCE_TARGETS], ids[64];
+	unsigned int nq = 0, used = 0;
 	struct cs cs;
-	int sync_file = -1;
 
+	igt_assert(bufs);
+	igt_assert_lt_u64(2, max_jobs);
 	cs_init(&cs, &cmd);
 	cs_store64(&cs, data.va, 1);
-	exec1(fd, queue, cs_end(&cs), out);
-	igt_assert_eq(syncobj_result(fd, out), 1);
-	igt_assert_eq(drmSyncobjExportSyncFile(fd, out, &sync_file), 0);
-	drmSyncobjDestroy(fd, out);
+	store = cs_end(&cs);
+	cs_begin(&cs);
+	cs_wait32(&cs, data.va + 64, 1);
+	gate = cs_end(&cs);
+	cs_begin(&cs);
+	cs_emit(&cs, NOVA_CMD_HEADER(NOVA_CMD_NOP, 0, 0));
+	nop = cs_end(&cs);
+	for (uint64_t i = 0; i < max_bufs; i++)
+		bufs[i] = nop;
 
-	/*
-	 * Reuse the queue's memory: jobs of every size EXEC allocates (one
-	 * command buffer more each), held alive behind a job waiting for the
-	 * CPU's go; their buffers' addresses are what the kernel finds where
-	 * the queue was.
-	 */
-	{
-		uint64_t max_bufs = nova_getparam(fd, NOVA_GETPARAM_EXEC_MAX_CMDBUFS);
-		uint64_t max_jobs = nova_getparam(fd, NOVA_GETPARAM_QUEUE_MAX_JOBS);
-		struct drm_nova_exec_cmdbuf *bufs = calloc(max_bufs, sizeof(*bufs));
-		uint32_t ids[64];
-		unsigned int nq = 0, used = 0;
-		struct drm_nova_exec_cmdbuf gate, nop;
+	/* Queues whose jobs' fences outlive them, in sync_files. */
+	for (int t = 0; t < FENCE_TARGETS; t++) {
+		uint32_t out = syncobj_new(fd, 0);
 
-		igt_assert(bufs);
-		cs_begin(&cs);
-		cs_wait32(&cs, data.va + 64, 1);
-		gate = cs_end(&cs);
-		cs_begin(&cs);
-		cs_emit(&cs, NOVA_CMD_HEADER(NOVA_CMD_NOP, 0, 0));
-		nop = cs_end(&cs);
-		for (uint64_t i = 0; i < max_bufs; i++)
-			bufs[i] = nop;
-		/* The queues first, so that none of them takes the old one's place. */
-		igt_assert_lt_u64(2, max_jobs);
-		nq = (unsigned int)((max_bufs + max_jobs - 3) / (max_jobs - 2));
-		if (nq > ARRAY_SIZE(ids))
-			nq = ARRAY_SIZE(ids);
-		for (unsigned int i = 0; i < nq; i++) {
-			ids[i] = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
-			exec(fd, ids[i], &gate, 1, NULL, 0);
-		}
-		nova_queue_destroy(fd, queue);
-		for (uint64_t n = 1, q = 0; n <= max_bufs && q < nq; n++) {
-			exec(fd, ids[q], bufs, (uint32_t)n, NULL, 0);
-			if (++used == max_jobs - 2) {
-				used = 0;
-				q++;
-			}
-		}
-		igt_info("%u queues, %llu jobs of 1 to %llu command buffers\n", nq,
-			 (unsigned long long)max_bufs, (unsigned long long)max_bufs);
-		read_fence_info(sync_file, &info, &fence_info);
-		*dword(&data, 64) = 1;
-		for (unsigned int i = 0; i < nq; i++)
-			nova_queue_destroy(fd, ids[i]);
-		free(bufs);
+		targets[t] = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
+		exec1(fd, targets[t], store, out);
+		igt_assert_eq(syncobj_result(fd, out), 1);
+		igt_assert_eq(drmSyncobjExportSyncFile(fd, out, &sync_files[t]), 0);
+		drmSyncobjDestroy(fd, out);
 	}
+	/*
+	 * The queues that reuse their memory come first, so that none of them
+	 * takes a destroyed one's place: jobs of every size EXEC allocates (one
+	 * command buffer more each, three rounds), held alive behind a job
+	 * waiting for the CPU's go. Their buffers' addresses are what the
+	 * kernel finds where a queue was.
+	 */
+	nq = (unsigned int)((3 * max_bufs + max_jobs - 3) / (max_jobs - 2));
+	if (nq > ARRAY_SIZE(ids))
+		nq = ARRAY_SIZE(ids);
+	for (unsigned int i = 0; i < nq; i++) {
+		ids[i] = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
+		exec(fd, ids[i], &gate, 1, NULL, 0);
+	}
+	for (int t = 0; t < FENCE_TARGETS; t++)
+		nova_queue_destroy(fd, targets[t]);
+	for (uint64_t k = 0, q = 0; k < 3 * max_bufs && q < nq; k++) {
+		exec(fd, ids[q], bufs, (uint32_t)(k % max_bufs) + 1, NULL, 0);
+		if (++used == max_jobs - 2) {
+			used = 0;
+			q++;
+		}
+	}
+	igt_info("%u queues hold jobs of 1 to %llu command buffers\n", nq,
+		 (unsigned long long)max_bufs);
 
-	close(sync_file);
-	igt_info("fence of the destroyed queue: driver \"%.32s\", timeline \"%.32s\", status %d\n",
-		 fence_info.driver_name, fence_info.obj_name, fence_info.status);
-	igt_assert_eq(fence_info.status, 1);
-	igt_assert_f(strcmp(fence_info.obj_name, NOVA_DRIVER_NAME) == 0,
-		     "the fence's timeline name is \"%.32s\", not \"nova\": read through freed "
-		     "memory?\n", fence_info.obj_name);
+	for (int t = 0; t < FENCE_TARGETS; t++) {
+		struct sync_fence_info fence_info;
+		struct sync_file_info info;
+
+		read_fence_info(sync_files[t], &info, &fence_info);
+		close(sync_files[t]);
+		igt_info("fence of destroyed queue %u: driver \"%.32s\", timeline \"%.32s\", "
+			 "status %d\n", targets[t], fence_info.driver_name, fence_info.obj_name,
+			 fence_info.status);
+		igt_assert_eq(fence_info.status, 1);
+		igt_assert_f(strcmp(fence_info.obj_name, NOVA_DRIVER_NAME) == 0,
+			     "the fence's timeline name is \"%.32s\", not \"nova\": read through "
+			     "freed memory?\n", fence_info.obj_name);
+	}
+	*dword(&data, 64) = 1;
+	for (unsigned int i = 0; i < nq; i++)
+		nova_queue_destroy(fd, ids[i]);
+	free(bufs);
 	bo_free(fd, &cmd);
 	bo_free(fd, &data);
 }

@@ -90,6 +90,7 @@ struct worker {
 	uint64_t cmd_va, cmd_size;
 	uint32_t syncobj;
 	int job_fd;		/* the file the syncobj's job was submitted on */
+	unsigned int job_generation;	/* of the shared file, at submission */
 };
 
 /* The process's shared file; replaced by the closer thread. */
@@ -446,8 +447,14 @@ static void job_wait(struct worker *w, int fd)
 	if (err == ETIME) {
 		unexpected(w, "job's fence (did not signal)", err);
 	} else if (!err && !drmSyncobjExportSyncFile(fd, handle, &sync_file)) {
+		/*
+		 * The closer may have replaced the shared file meanwhile, and its
+		 * number and our handle may name a sibling's newer syncobj.
+		 */
+		bool same = !w->uses_shared || atomic_load(&shared_generation) == w->job_generation;
+
 		memset(&info, 0, sizeof(info));
-		if (!ioctl(sync_file, SYNC_IOC_FILE_INFO, &info) && info.status != 1 &&
+		if (same && !ioctl(sync_file, SYNC_IOC_FILE_INFO, &info) && info.status != 1 &&
 		    info.status != -EFAULT && info.status != -ECANCELED && info.status != -ESRCH)
 			unexpected(w, "job's fence status", -info.status);
 		close(sync_file);
@@ -512,6 +519,7 @@ static void op_exec(struct worker *w, int fd)
 	}
 	w->syncobj = sync.handle;
 	w->job_fd = fd;
+	w->job_generation = w->generation;
 }
 
 /* Destroys a queue of the shared table under the siblings' EXECs. */
