@@ -28,12 +28,12 @@ EXPECTED_ROWS = (
     ("libnova", "libnova churn 2 MiB, cache on"),
     ("exec", "empty job EXEC to signalled"),
     ("exec", "pipelined empty jobs"),
-    ("exec", "COPY 4 KiB (one job, waited)"),
-    ("exec", "COPY 64 KiB (one job, waited)"),
-    ("exec", "COPY 2 MiB (one job, waited)"),
-    ("exec", "FILL 4 KiB (one job, waited)"),
-    ("exec", "FILL 64 KiB (one job, waited)"),
-    ("exec", "FILL 2 MiB (one job, waited)"),
+    ("exec", "COPY 4 KiB (4096 per job)"),
+    ("exec", "COPY 64 KiB (256 per job)"),
+    ("exec", "COPY 2 MiB (8 per job)"),
+    ("exec", "FILL 4 KiB (4096 per job)"),
+    ("exec", "FILL 64 KiB (256 per job)"),
+    ("exec", "FILL 2 MiB (8 per job)"),
 )
 
 

@@ -377,7 +377,8 @@ static const uint8_t pattern = 0x5a;
 /* The WAIT job; c->fence_fd is its fence. */
 static int client_exec_wait(struct client *c)
 {
-	const uint64_t cmd_va = c->va + 2 * BO_SIZE;
+	/* Past the ranges the threads map and unmap (thread_main()). */
+	const uint64_t cmd_va = c->va + (MAX_THREADS + 2) * BO_SIZE;
 	struct drm_nova_queue_create qc = { .priority = NOVA_QUEUE_PRIORITY_NORMAL };
 	struct drm_nova_gem_mmap_offset mo = {};
 	struct drm_nova_exec_cmdbuf cb = { .va = cmd_va, .size = 24 };
@@ -399,7 +400,7 @@ static int client_exec_wait(struct client *c)
 		return errno;
 	/*
 	 * The semaphore is in the command buffer's own object, which the
-	 * threads never unbind (they do bo[0] and bo[1]); it stays zero.
+	 * threads never unbind; it stays zero.
 	 */
 	cmd[0] = NOVA_CMD_HEADER(NOVA_CMD_WAIT, NOVA_CMD_WAIT_EQUAL, 0);
 	cmd[1] = cmd_va + 64;
