@@ -111,7 +111,8 @@ profile-exec: deps
 	@$(MAKE) --no-print-directory all
 	@echo "[profile-exec] tracing nova-bench --only exec in the guest"
 	$(GUEST_RUN) --timeout 900 --out $(BUILD)/profile-exec $(GUEST_MODULES) \
-		--env NOVA_BENCH=$(USERSPACE)/nova-bench --script scripts/exec-profile-guest.sh
+		--env NOVA_BENCH=$(USERSPACE)/nova-bench --env NOVA_TRACE=$(BUILD)/profile-exec/exec-trace.txt \
+		--script scripts/exec-profile-guest.sh
 	scripts/exec-profile.py $(BUILD)/profile-exec/exec-trace.txt
 
 # VM_BIND's cost per operation at 1 thousand, 64 thousand and 1 million live

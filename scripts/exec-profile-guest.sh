@@ -4,7 +4,7 @@
 # Guest half of `make profile-exec` (scripts/exec-profile.py is the host
 # half): traces nova-bench's exec rows with the kernel's own tracepoints
 # (the scheduler's, dma-fence's, the workqueue's, interrupts and the ioctl
-# syscalls) into $NOVA_OUT/exec-trace.txt, for the host to break an empty
+# syscalls) into $NOVA_TRACE, for the host to break an empty
 # job's round trip into its stages.
 set -e
 T=/sys/kernel/tracing
@@ -26,5 +26,5 @@ echo 1 >$T/events/raw_syscalls/sys_exit/enable
 echo 1 >$T/tracing_on
 "$NOVA_BENCH" --only exec --rounds 1 --quick
 echo 0 >$T/tracing_on
-cat $T/trace >"$NOVA_OUT/exec-trace.txt"
-echo "exec-profile: $(wc -l <"$NOVA_OUT/exec-trace.txt") trace lines"
+cat $T/trace >"$NOVA_TRACE"
+echo "exec-profile: $(wc -l <"$NOVA_TRACE") trace lines"

@@ -10,8 +10,8 @@ the kernel's own tracepoints, and prints the median time of each stage:
   EXEC ioctl      sys_enter(ioctl) .. drm_sched_job (the job pushed)
   to scheduler    drm_sched_job .. drm_run_job (the scheduler's thread woke)
   to engine       drm_run_job .. workqueue_execute_start (the engine's worker)
-  engine          the worker running the job
-  to interrupt    worker done .. irq_handler_entry (raise: MSI via QEMU)
+  engine + raise  the worker running the job until the function's interrupt
+                  (edu's MSI arrives while the worker is still in its raise)
   irq to fence    irq_handler_entry .. hardware fence signalled
   to finished     hardware fence .. the scheduler's finished fence
   to waiter       finished .. sys_exit of the waiting ioctl
@@ -23,8 +23,8 @@ import sys
 
 LINE = re.compile(r'^\s*(?P<task>.+?)-(?P<pid>\d+)\s+\[\d+\]\s+\S+\s+(?P<ts>\d+\.\d+):\s+'
                   r'(?P<event>\w+):\s*(?P<body>.*)$')
-STAGES = ['EXEC ioctl', 'to scheduler', 'to engine', 'engine', 'to interrupt',
-          'irq to fence', 'to finished', 'to waiter']
+STAGES = ['EXEC ioctl', 'to scheduler', 'to engine', 'engine + raise', 'irq to fence',
+          'to finished', 'to waiter']
 
 
 def events(path):
@@ -54,16 +54,14 @@ def jobs(evs, irq_name):
                 job['run'] = ts
         elif ev == 'workqueue_execute_start' and 'nova_engine_channel_work' in body:
             job.setdefault('ws', ts)
-        elif ev == 'workqueue_execute_end' and 'ws' in job and 'we' not in job:
-            job['we'] = ts
-        elif ev == 'irq_handler_entry' and irq_name in body and 'we' in job:
+        elif ev == 'irq_handler_entry' and irq_name in body and 'ws' in job:
             job.setdefault('irq', ts)
         elif ev == 'dma_fence_signaled' and 'driver=nova ' in body and 'irq' in job:
             job.setdefault('hw', ts)
         elif ev == 'dma_fence_signaled' and 'driver=drm_sched' in body and 'hw' in job:
             job.setdefault('fin', ts)
         elif ev == 'sys_exit' and pid == job['pid'] and 'fin' in job:
-            keys = ['enter', 'push', 'run', 'ws', 'we', 'irq', 'hw', 'fin']
+            keys = ['enter', 'push', 'run', 'ws', 'irq', 'hw', 'fin']
             if all(job.get(k) is not None for k in keys):
                 t = [job[k] for k in keys] + [ts]
                 yield [b - a for a, b in zip(t, t[1:])]
@@ -80,7 +78,8 @@ def main():
         sys.exit('exec-profile: no job traced whole (is tracing on in the guest kernel?)')
     medians = [statistics.median(s[i] for s in samples) for i in range(len(STAGES))]
     total = statistics.median(sum(s) for s in samples)
-    print(f'exec-profile: {len(samples)} empty jobs traced whole; median per stage:')
+    print(f'exec-profile: {len(samples)} jobs traced whole (nearly all the empty jobs of the '
+          f'round-trip rows); median per stage:')
     for name, us in zip(STAGES, medians):
         print(f'  {name:<14} {us:9.1f} us  {100 * us / total:5.1f} %')
     print(f'  {"round trip":<14} {total:9.1f} us')
