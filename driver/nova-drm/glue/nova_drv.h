@@ -132,8 +132,11 @@ struct drm_gem_object *nova_gem_create_object(struct drm_device *drm, size_t siz
 struct dma_buf;
 struct drm_gem_object *nova_gem_prime_import(struct drm_device *drm, struct dma_buf *dma_buf);
 
-/* nova_gem.c: the resident pages of a mapped object, for the engine's MMU. */
-struct page **nova_gem_resident_pages(struct nova_svc_gem *gem);
+/*
+ * nova_gem.c: a mapped object's resident pages, mapped contiguously into
+ * the kernel, for the engine's MMU; NULL before VM_BIND mapped it.
+ */
+void *nova_gem_resident_vaddr(struct nova_svc_gem *gem);
 
 /* nova_queue.c */
 int nova_queues_init(struct nova_device *ndev);

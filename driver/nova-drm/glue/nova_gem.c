@@ -19,6 +19,7 @@
 #include <linux/err.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/vmalloc.h>
 #include <linux/slab.h>
 
 #include <drm/drm_gem.h>
@@ -38,10 +39,16 @@ struct nova_gem_object {
 	 * it resident (nova_svc_gem_make_resident()); NULL before. Our own
 	 * objects: the shmem helper's pages, held by one get_pages() of ours
 	 * until the object is freed. Imports: an array of the exporter's pages
-	 * built from its sg table, ours to free. Set once, under resident_lock,
-	 * and read without it (acquire/release).
+	 * built from its sg table, ours to free. Set once, under resident_lock.
 	 */
 	struct page **resident;
+	/*
+	 * Those pages mapped contiguously into the kernel (vmap()), so that
+	 * one translation of the engine covers a whole mapping rather than a
+	 * page. Set last, once, under resident_lock, and read without it
+	 * (acquire/release): a set pointer means the object is resident.
+	 */
+	void *resident_vaddr;
 	struct mutex resident_lock;
 };
 
@@ -62,6 +69,8 @@ static void nova_gem_free(struct drm_gem_object *obj)
 	struct nova_gem_object *nobj = to_nova_gem(obj);
 	struct nova_logic_gem *logic = nobj->logic;
 
+	if (nobj->resident_vaddr)
+		vunmap(nobj->resident_vaddr);
 	if (nobj->resident) {
 		if (obj->import_attach)
 			kvfree(nobj->resident);
@@ -199,13 +208,14 @@ struct nova_svc_status nova_svc_gem_make_resident(struct nova_svc_gem *gem)
 	struct drm_gem_object *obj = nova_gem_of(gem);
 	struct nova_gem_object *nobj = to_nova_gem(obj);
 	struct page **pages;
+	void *vaddr;
 	int ret = 0;
 
-	/* Pairs with the release below: a set pointer comes with its array. */
-	if (smp_load_acquire(&nobj->resident))
+	/* Pairs with the release below: a set pointer comes with its pages. */
+	if (smp_load_acquire(&nobj->resident_vaddr))
 		return nova_svc_errno(0);
 	mutex_lock(&nobj->resident_lock);
-	if (nobj->resident)
+	if (nobj->resident_vaddr)
 		goto out;
 	if (obj->import_attach) {
 		pages = nova_gem_import_pages(nobj);
@@ -214,17 +224,27 @@ struct nova_svc_status nova_svc_gem_make_resident(struct nova_svc_gem *gem)
 		ret = drm_gem_shmem_get_pages(&nobj->shmem);
 		pages = nobj->shmem.pages;
 	}
-	if (!ret) {
-		/* Publishes the array filled above to the lock-free readers. */
-		smp_store_release(&nobj->resident, pages);
+	if (ret)
+		goto out;
+	vaddr = vmap(pages, obj->size >> PAGE_SHIFT, VM_MAP, PAGE_KERNEL);
+	if (!vaddr) {
+		if (obj->import_attach)
+			kvfree(pages);
+		else
+			drm_gem_shmem_put_pages(&nobj->shmem);
+		ret = -ENOMEM;
+		goto out;
 	}
+	nobj->resident = pages;
+	/* Publishes the mapping made above to the lock-free readers. */
+	smp_store_release(&nobj->resident_vaddr, vaddr);
 out:
 	mutex_unlock(&nobj->resident_lock);
 	return nova_svc_errno(nova_helper_alloc_errno(ret));
 }
 
-struct page **nova_gem_resident_pages(struct nova_svc_gem *gem)
+void *nova_gem_resident_vaddr(struct nova_svc_gem *gem)
 {
 	/* Pairs with nova_svc_gem_make_resident()'s release. */
-	return smp_load_acquire(&to_nova_gem(nova_gem_of(gem))->resident);
+	return smp_load_acquire(&to_nova_gem(nova_gem_of(gem))->resident_vaddr);
 }

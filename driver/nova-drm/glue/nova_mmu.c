@@ -6,8 +6,10 @@
  * Every address goes through the file's VA space when the engine uses it,
  * under the VA lock for the length of one command: a mapping can neither
  * change nor go while a command reads or writes through it, and the pages
- * behind it are the object's resident pages (made resident when it was
- * mapped, kept until the object is freed, which its mapping prevents).
+ * behind it are the object's resident pages (made resident and mapped
+ * into the kernel whole when it was first mapped, kept until the object
+ * is freed, which its mapping prevents), so one translation reaches to
+ * the end of the mapping.
  * So a job that runs while userspace unmaps, closes handles or closes the
  * file sees, for each command, either the old mapping or none (a fault),
  * never freed memory. Closing the file destroys its queues first.
@@ -55,8 +57,8 @@ static __u32 nova_mmu_translate(void *ctx, __u64 va, __u32 access, void **ptr, _
 {
 	struct nova_job *job = nova_mmu_job(ctx);
 	struct nova_svc_gem *gem;
-	struct page **pages;
 	u64 offset, left;
+	u8 *base;
 	u32 flags;
 
 	if (nova_logic_file_va_translate(job->queue->owner, va, &gem, &offset, &left, &flags))
@@ -65,13 +67,13 @@ static __u32 nova_mmu_translate(void *ctx, __u64 va, __u32 access, void **ptr, _
 		return NOVA_FAULT_READONLY;
 	if (access == NOVA_ACCESS_EXEC && (flags & NOVA_VM_BIND_MAP_NOEXEC))
 		return NOVA_FAULT_NOEXEC;
-	pages = nova_gem_resident_pages(gem);
+	base = nova_gem_resident_vaddr(gem);
 	/* VM_BIND made every mapped object resident. */
-	if (WARN_ON_ONCE(!pages))
+	if (WARN_ON_ONCE(!base))
 		return NOVA_FAULT_UNMAPPED;
-	/* No highmem on the architectures nova builds for: pages are mapped. */
-	*ptr = page_address(pages[offset >> PAGE_SHIFT]) + offset_in_page(offset);
-	*len = min_t(u64, left, PAGE_SIZE - offset_in_page(offset));
+	/* The object is mapped whole: the rest of the mapping is contiguous. */
+	*ptr = base + offset;
+	*len = left;
 	return NOVA_FAULT_NONE;
 }
 
@@ -105,4 +107,3 @@ const struct nova_engine_ops nova_mmu_ops = {
 	.check = nova_mmu_check,
 };
 
-static_assert(!IS_ENABLED(CONFIG_HIGHMEM), "nova_mmu_translate() needs mapped pages");
