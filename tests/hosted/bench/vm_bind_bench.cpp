@@ -39,7 +39,7 @@ drm_nova_vm_bind_op op(std::uint32_t type, std::uint32_t handle, std::uint64_t p
 	return o;
 }
 
-int bind(hosted::File &file, const std::vector<drm_nova_vm_bind_op> &ops)
+int vm_bind(hosted::File &file, const std::vector<drm_nova_vm_bind_op> &ops)
 {
 	drm_nova_vm_bind args{};
 	args.op_count = std::uint32_t(ops.size());
@@ -93,7 +93,7 @@ struct Space {
 		for (std::uint64_t i = 0; i < count; i++) {
 			ops.push_back(op(NOVA_VM_BIND_OP_MAP, handle, 2 * i));
 			if (ops.size() == kMaxOps || i + 1 == count) {
-				if (bind(*file, ops))
+				if (vm_bind(*file, ops))
 					std::abort();
 				ops.clear();
 			}
@@ -142,7 +142,7 @@ void map_unmap(benchmark::State &state)
 			maps[i] = op(NOVA_VM_BIND_OP_MAP, s.handle, hole);
 			unmaps[i] = op(NOVA_VM_BIND_OP_UNMAP, 0, hole);
 		}
-		if (bind(*s.file, maps) || bind(*s.file, unmaps))
+		if (vm_bind(*s.file, maps) || vm_bind(*s.file, unmaps))
 			state.SkipWithError("VM_BIND failed");
 	}
 
