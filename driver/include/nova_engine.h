@@ -88,8 +88,8 @@ struct nova_engine_limits {
 };
 
 /*
- * The engine's data movers: the runner links them in (nova_core.ko: wide
- * vector moves where the kernel allows them, driver/nova-core/mover.c;
+ * The engine's data movers: the runner links them in (nova_core.ko:
+ * 64-byte register moves, driver/nova-core/mover.c;
  * hosted: tests/hosted/engine_movers.cpp). COPY and FILL spend their time
  * here. Any alignment, any length, never sleep.
  */
