@@ -36,6 +36,7 @@ struct nova_svc_file;
 struct nova_logic_device;
 struct nova_logic_file;
 struct nova_logic_gem;
+struct nova_logic_bind;
 
 /* Limits and properties of a device, fixed for its lifetime. */
 struct nova_logic_device_config {
@@ -130,6 +131,16 @@ void nova_logic_file_va_unlock(struct nova_logic_file *file);
  */
 int nova_logic_file_va_translate(struct nova_logic_file *file, __u64 va, struct nova_svc_gem **gem,
 				 __u64 *offset, __u64 *len, __u32 *flags);
+
+/*
+ * An asynchronous VM_BIND the logic queued (nova_svc_bind_queue_submit()).
+ * run applies it, under the VA lock and without allocating, and returns
+ * what its fences carry: 0, or -ENOSPC when it would have left more
+ * mappings than the file may have (then nothing applied). free releases
+ * it, run or not: object references, unused nodes, removed mappings.
+ */
+int nova_logic_bind_run(struct nova_logic_bind *bind);
+void nova_logic_bind_free(struct nova_logic_bind *bind);
 
 /* Called by the glue when the GEM object carrying @gem is freed. */
 void nova_logic_gem_release(struct nova_logic_gem *gem);

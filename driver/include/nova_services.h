@@ -198,6 +198,50 @@ struct nova_svc_exec {
 NOVA_SVC_MUST_CHECK struct nova_svc_status
 nova_svc_queue_exec(struct nova_svc_queue *queue, const struct nova_svc_exec *exec, __u64 *seqno);
 
+/*
+ * The bind queue of a file's VA space: asynchronous VM_BINDs, taking effect
+ * one after the other in the order they were queued (uapi/nova_drm.h). The
+ * logic checks and prepares each batch (struct nova_logic_bind) and applies
+ * it when the glue says; the glue owns the order, the waits and the
+ * signals (drm_sched and syncobjs, like a queue's). The logic makes a
+ * file's bind queue on its first asynchronous bind and destroys it when
+ * the file closes, before the VA space.
+ */
+struct nova_svc_bind_queue;
+struct nova_logic_bind;
+
+/* -ENOMEM. */
+NOVA_SVC_MUST_CHECK struct nova_svc_status
+nova_svc_bind_queue_create(struct nova_svc_file *file, struct nova_svc_bind_queue **queue);
+/*
+ * Drops the binds not applied yet (nova_logic_bind_free() without
+ * nova_logic_bind_run(); their fences signal with an error), waits for
+ * the one being applied, and frees the queue. Bounded: it never waits for
+ * a fence of anyone else's.
+ */
+void nova_svc_bind_queue_destroy(struct nova_svc_bind_queue *queue);
+/*
+ * Queues @bind behind every bind queued before it, with its sync elements
+ * (checked by the logic; the handles are the glue's to resolve). Once the
+ * waits have signalled and the binds before it have been applied, the glue
+ * calls nova_logic_bind_run(@bind) and signals the signal elements with
+ * its result; nova_logic_bind_free(@bind) follows, in a context that may
+ * sleep and allocate, also for a bind that never ran. On failure nothing
+ * is queued and @bind stays the caller's: -ENOENT for a handle that names
+ * no syncobj; -EINVAL for a WAIT on one that holds no fence; -EINTR
+ * (restartable) when a signal arrived while it waited for room (at most
+ * NOVA_GETPARAM_QUEUE_MAX_JOBS binds pending); -ENOMEM.
+ */
+NOVA_SVC_MUST_CHECK struct nova_svc_status
+nova_svc_bind_queue_submit(struct nova_svc_bind_queue *queue, const struct drm_nova_sync *syncs,
+			   __u32 sync_count, struct nova_logic_bind *bind);
+/*
+ * Waits until every bind queued so far has been applied (or dropped).
+ * -EINTR (restartable) when a signal arrived first.
+ */
+NOVA_SVC_MUST_CHECK struct nova_svc_status
+nova_svc_bind_queue_wait_idle(struct nova_svc_bind_queue *queue);
+
 #if defined(__cplusplus)
 }
 #endif

@@ -49,18 +49,24 @@ NOVA_PIN_FIELD(struct drm_nova_vm_bind_op, bo_offset, 16, 8);
 NOVA_PIN_FIELD(struct drm_nova_vm_bind_op, va, 24, 8);
 NOVA_PIN_FIELD(struct drm_nova_vm_bind_op, range, 32, 8);
 
-NOVA_PIN_SIZE(struct drm_nova_vm_bind, 24);
+NOVA_PIN_SIZE(struct drm_nova_vm_bind, 48);
 NOVA_PIN_FIELD(struct drm_nova_vm_bind, vm_id, 0, 4);
 NOVA_PIN_FIELD(struct drm_nova_vm_bind, flags, 4, 4);
 NOVA_PIN_FIELD(struct drm_nova_vm_bind, op_count, 8, 4);
 NOVA_PIN_FIELD(struct drm_nova_vm_bind, op_stride, 12, 4);
 NOVA_PIN_FIELD(struct drm_nova_vm_bind, ops, 16, 8);
+/* uAPI version 5 appended these; older clients pass the first 24 bytes. */
+NOVA_PIN_FIELD(struct drm_nova_vm_bind, sync_count, 24, 4);
+NOVA_PIN_FIELD(struct drm_nova_vm_bind, sync_stride, 28, 4);
+NOVA_PIN_FIELD(struct drm_nova_vm_bind, syncs, 32, 8);
+NOVA_PIN_FIELD(struct drm_nova_vm_bind, failed_op, 40, 4);
+NOVA_PIN_FIELD(struct drm_nova_vm_bind, pad, 44, 4);
 
 /* The full request values: direction, size, type 'd' and number. */
 NOVA_PIN_IOCTL(DRM_IOCTL_NOVA_GETPARAM, 0xc0106440u);
 NOVA_PIN_IOCTL(DRM_IOCTL_NOVA_GEM_CREATE, 0xc0106441u);
 NOVA_PIN_IOCTL(DRM_IOCTL_NOVA_GEM_INFO, 0xc0106442u);
-NOVA_PIN_IOCTL(DRM_IOCTL_NOVA_VM_BIND, 0x40186443u);
+NOVA_PIN_IOCTL(DRM_IOCTL_NOVA_VM_BIND, 0xc0306443u);
 NOVA_PIN_IOCTL(DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, 0xc0106444u);
 
 #undef NOVA_PIN_FIELD

@@ -178,8 +178,10 @@ extern "C" {
  * 2: VM_BIND and the VA parameters.
  * 3: NOVA_GETPARAM_MAX_MAPPINGS, VM_BIND's limit on live mappings.
  * 4: queues, EXEC, QUEUE_GET_STATE, the engine's parameters and instruction set, syncobjs.
+ * 5: asynchronous VM_BIND (NOVA_VM_BIND_ASYNC, sync elements, @failed_op,
+ *    NOVA_VM_BIND_OP_SYNC_ONLY).
  */
-#define NOVA_UAPI_VERSION			4
+#define NOVA_UAPI_VERSION			5
 
 /**
  * struct drm_nova_getparam - query a device or driver parameter
@@ -252,10 +254,16 @@ struct drm_nova_gem_mmap_offset {
  * @NOVA_VM_BIND_OP_MAP: map [@va, @va + @range) to the object @handle from
  *                       @bo_offset on, replacing whatever was mapped there
  * @NOVA_VM_BIND_OP_UNMAP: unmap everything in [@va, @va + @range)
+ * @NOVA_VM_BIND_OP_SYNC_ONLY: change no mapping; every other field of the
+ *                             operation must be zero. The call's waits and
+ *                             signals apply as for any other: an ASYNC call
+ *                             of such operations is a point of order on the
+ *                             VA space's bind queue. Since uAPI version 5.
  */
 enum drm_nova_vm_bind_op_type {
 	NOVA_VM_BIND_OP_MAP = 0,
 	NOVA_VM_BIND_OP_UNMAP = 1,
+	NOVA_VM_BIND_OP_SYNC_ONLY = 2,
 };
 
 /* MAP flags. */
@@ -276,8 +284,8 @@ enum drm_nova_vm_bind_op_type {
  * @va: first GPU virtual address of the range
  * @range: size of the range in bytes
  *
- * @va, @range and @bo_offset are multiples of NOVA_GETPARAM_VA_ALIGNMENT,
- * @range is not zero, the range lies within [VA_START, VA_START + VA_SIZE)
+ * For MAP and UNMAP, @va, @range and @bo_offset are multiples of
+ * NOVA_GETPARAM_VA_ALIGNMENT, @range is not zero, the range lies within [VA_START, VA_START + VA_SIZE)
  * and, for MAP, [@bo_offset, @bo_offset + @range) lies within the object.
  *
  * MAP replaces what it covers: a mapping that is only partly covered is cut,
@@ -296,34 +304,95 @@ struct drm_nova_vm_bind_op {
 	__u64 range;
 };
 
+/* VM_BIND flags. */
+/** NOVA_VM_BIND_ASYNC - queue the call on the VA space's bind queue (uAPI version 5) */
+#define NOVA_VM_BIND_ASYNC		(1u << 0)
+#define NOVA_VM_BIND_FLAGS		NOVA_VM_BIND_ASYNC
+
+/** NOVA_VM_BIND_NO_OP - @failed_op when no single operation made the call fail */
+#define NOVA_VM_BIND_NO_OP		0xffffffffu
+
 /**
  * struct drm_nova_vm_bind - map and unmap ranges of the file's GPU VA space
  * @vm_id: must be zero: each open file has one VA space
- * @flags: must be zero; no flags are defined yet
+ * @flags: NOVA_VM_BIND_* flags
  * @op_count: number of operations, at most NOVA_GETPARAM_VM_BIND_MAX_OPS;
- *            zero is a valid call that does nothing
+ *            zero is a valid call that changes no mapping
  * @op_stride: distance in bytes between operations in the @ops array: at
  *             least the size of the struct drm_nova_vm_bind_op a client
  *             knows; bytes past the size the kernel knows must be zero
  * @ops: user pointer to the array of struct drm_nova_vm_bind_op
+ * @sync_count: number of sync elements (struct drm_nova_sync, as for EXEC),
+ *              at most NOVA_GETPARAM_EXEC_MAX_SYNCS; only with
+ *              NOVA_VM_BIND_ASYNC. Since uAPI version 5, like every field
+ *              below.
+ * @sync_stride: distance in bytes between the elements of @syncs, at least
+ *               16; not looked at when @sync_count is zero
+ * @syncs: user pointer to the array of struct drm_nova_sync
+ * @failed_op: out, on failure the index in @ops of the operation that made
+ *             the call fail (the first whose checks failed, in array
+ *             order), or NOVA_VM_BIND_NO_OP when no single operation did (a
+ *             header field, a sync element, -ENOSPC, -ENOMEM for the batch)
+ *             and on success; ignored on input
+ * @pad: must be zero
  *
  * The operations apply in array order, each seeing the effect of the ones
  * before it. A call is atomic: either every operation applies, or none does
  * and the VA space is unchanged, also when memory runs out or the mapping
  * limit is reached. Concurrent calls on one file are serialized.
  *
- * Errors: -EINVAL for a non-zero @vm_id or @flags, an @op_stride smaller
- * than the first version of struct drm_nova_vm_bind_op (40 bytes), non-zero
- * bytes past the known size of an operation, an unknown @op or flag, a
- * non-zero pad or unused field, an unaligned @va, @range or @bo_offset, a
- * zero @range, a range outside the VA range or overflowing, or an object
- * range past the end of the object; -E2BIG when @op_count exceeds
- * NOVA_GETPARAM_VM_BIND_MAX_OPS; -ENOENT when a MAP's @handle names no
- * object of the calling file; -EFAULT when @ops cannot be read; -ENOSPC when
- * the file's VA space would hold more than NOVA_GETPARAM_MAX_MAPPINGS
- * mappings after the call (uAPI version 3 on: the limit of live state, like
- * GEM_CREATE's object budget, as -E2BIG is for limits of a single request);
- * -ENOMEM when the kernel is out of memory.
+ * Asynchronous binds. With NOVA_VM_BIND_ASYNC the call checks every
+ * argument (each errno below is returned by the call), takes its object
+ * references, resolves its syncobjs and allocates all the batch needs,
+ * then queues the batch on the VA space's bind queue and returns. The
+ * batch takes effect once every WAIT element's fence has signalled and
+ * every bind queued on the VA space before it has taken effect (binds take
+ * effect in the order of their calls, also a bind that waits for nothing
+ * behind one that waits); then its SIGNAL elements signal. When the batch
+ * would leave more than NOVA_GETPARAM_MAX_MAPPINGS mappings, none of it
+ * applies and its fences signal with -ENOSPC; later binds go on. Up to
+ * NOVA_GETPARAM_QUEUE_MAX_JOBS asynchronous binds may be pending; a call
+ * beyond that waits for room. An ASYNC call with no operations only waits
+ * and signals, in order. Closing the file drops the binds still pending
+ * without applying them (their fences signal with an error) and releases
+ * all they held.
+ *
+ * A synchronous call (no NOVA_VM_BIND_ASYNC) on a VA space with
+ * asynchronous binds pending is ordered after them: once its arguments
+ * passed their checks, it waits (interruptibly) until they have taken
+ * effect, then applies.
+ *
+ * What a running job sees: the engine translates every address of a
+ * command when it executes the command, so a job that runs while a bind
+ * changes its mappings sees, for each command, either the mappings from
+ * before the bind or those from after it, never memory that was freed (a
+ * mapping's object lives until the last mapping of it is gone and the
+ * command using it is done). To keep a job on the old mappings, make the
+ * bind wait for the job's fence.
+ *
+ * Old clients: a client built before uAPI version 5 passes the first 24
+ * bytes of this struct with DRM_IOW and gets what it always got; the
+ * kernel reads the fields it did not pass as zero.
+ *
+ * Errors: -EINVAL for a non-zero @vm_id or @pad, unknown @flags, sync
+ * elements without NOVA_VM_BIND_ASYNC, an @op_stride smaller than the first
+ * version of struct drm_nova_vm_bind_op (40 bytes) or a @sync_stride below
+ * 16, non-zero bytes past the known size of an operation or sync element,
+ * an unknown @op or flag, a non-zero pad or unused field, an unaligned
+ * @va, @range or @bo_offset, a zero @range, a range outside the VA range
+ * or overflowing, an object range past the end of the object, a sync
+ * element that EXEC would refuse (see struct drm_nova_exec), or a WAIT on
+ * a syncobj (or timeline point) that holds no fence; -E2BIG when @op_count
+ * exceeds NOVA_GETPARAM_VM_BIND_MAX_OPS or @sync_count
+ * NOVA_GETPARAM_EXEC_MAX_SYNCS; -ENOENT when a MAP's @handle names no
+ * object of the calling file or a sync handle no syncobj; -EFAULT when
+ * @ops or @syncs cannot be read; -ENOSPC when the file's VA space would
+ * hold more than NOVA_GETPARAM_MAX_MAPPINGS mappings after a synchronous
+ * call (uAPI version 3 on: the limit of live state, like GEM_CREATE's
+ * object budget, as -E2BIG is for limits of a single request); -EINTR when
+ * a signal arrived while the call waited (for room on the bind queue, or,
+ * synchronous, for the pending binds); -ENOMEM when the kernel is out of
+ * memory.
  */
 struct drm_nova_vm_bind {
 	__u32 vm_id;
@@ -331,6 +400,11 @@ struct drm_nova_vm_bind {
 	__u32 op_count;
 	__u32 op_stride;
 	__u64 ops;
+	__u32 sync_count;
+	__u32 sync_stride;
+	__u64 syncs;
+	__u32 failed_op;
+	__u32 pad;
 };
 
 /*
@@ -674,8 +748,14 @@ enum drm_nova_cmd_opcode {
 						 struct drm_nova_gem_create)
 #define DRM_IOCTL_NOVA_GEM_INFO		DRM_IOWR(DRM_COMMAND_BASE + DRM_NOVA_GEM_INFO, \
 						 struct drm_nova_gem_info)
-#define DRM_IOCTL_NOVA_VM_BIND		DRM_IOW(DRM_COMMAND_BASE + DRM_NOVA_VM_BIND, \
-						struct drm_nova_vm_bind)
+/*
+ * VM_BIND is DRM_IOWR since uAPI version 5 (@failed_op is an output); the
+ * request of older clients, DRM_IOW with the 24-byte struct, is the same
+ * ioctl (DRM looks it up by number and copies back only what both sides
+ * declare as output).
+ */
+#define DRM_IOCTL_NOVA_VM_BIND		DRM_IOWR(DRM_COMMAND_BASE + DRM_NOVA_VM_BIND, \
+						 struct drm_nova_vm_bind)
 #define DRM_IOCTL_NOVA_GEM_MMAP_OFFSET	DRM_IOWR(DRM_COMMAND_BASE + DRM_NOVA_GEM_MMAP_OFFSET, \
 						 struct drm_nova_gem_mmap_offset)
 #define DRM_IOCTL_NOVA_QUEUE_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_NOVA_QUEUE_CREATE, \

@@ -27,10 +27,12 @@ HEADER = os.path.join(ROOT, "driver", "uapi", "nova_drm.h")
 
 # Constants whose value is meant to grow as the uAPI grows (a revision, a mask
 # of all defined flags). They may only increase, and only through `update`.
-GROWING = {"NOVA_UAPI_VERSION", "NOVA_VM_BIND_MAP_FLAGS"}
+GROWING = {"NOVA_UAPI_VERSION", "NOVA_VM_BIND_MAP_FLAGS", "NOVA_VM_BIND_FLAGS"}
 
 IOC_SIZE_SHIFT = 16
 IOC_SIZE_MASK = 0x3FFF << IOC_SIZE_SHIFT
+IOC_DIR_SHIFT = 30
+IOC_DIR_MASK = 0x3 << IOC_DIR_SHIFT
 
 
 def run(cmd, **kw):
@@ -179,11 +181,17 @@ def compare(old, new):
                 allowed.append("grown: %s (%s -> %s)" % (describe(line), was.split()[2], line.split()[2]))
                 continue
         if kind == "ioctl":
+            # A request may grow with its struct and gain a direction (an
+            # output field appended to an _IOW struct): DRM finds the ioctl
+            # by number, and an old request still reads and writes what it
+            # always did. Type and number never change.
             a, b = int(was.split()[2], 0), int(line.split()[2], 0)
-            if a & ~IOC_SIZE_MASK == b & ~IOC_SIZE_MASK and b > a:
-                allowed.append("grown: %s (struct size %d -> %d)" % (
-                    describe(line), (a & IOC_SIZE_MASK) >> IOC_SIZE_SHIFT,
-                    (b & IOC_SIZE_MASK) >> IOC_SIZE_SHIFT))
+            fixed = ~(IOC_SIZE_MASK | IOC_DIR_MASK)
+            a_dir, b_dir = a & IOC_DIR_MASK, b & IOC_DIR_MASK
+            a_size, b_size = (a & IOC_SIZE_MASK) >> IOC_SIZE_SHIFT, (b & IOC_SIZE_MASK) >> IOC_SIZE_SHIFT
+            if a & fixed == b & fixed and a_dir & b_dir == a_dir and b_size >= a_size:
+                allowed.append("grown: %s (struct size %d -> %d, direction %d -> %d)" % (
+                    describe(line), a_size, b_size, a_dir >> IOC_DIR_SHIFT, b_dir >> IOC_DIR_SHIFT))
                 continue
         forbidden.append("changed: %s: %s -> %s" % (describe(line), " ".join(was.split()[2:]),
                                                       " ".join(line.split()[2:])))

@@ -6,91 +6,16 @@
  *
  * Waits become the job's dependencies (handed to drm_sched one by one,
  * nova_queue.c); signals get the job's finished fence once the job is
- * pushed. Everything that can fail (the lookups, the allocations, a
+ * pushed (nova_sync.c resolves both). Everything that can fail (the lookups, the allocations, a
  * timeline's chain node) happens before drm_sched_job_arm(): after it the
  * job must be pushed, and installing a fence in a syncobj cannot fail.
  */
 
-#include <linux/dma-fence-chain.h>
 #include <linux/slab.h>
-
-#include <drm/drm_syncobj.h>
 
 #include "nova_queue.h"
 
-/* A signal element, resolved: the syncobj and, for a timeline, its node. */
-struct nova_signal {
-	struct drm_syncobj *syncobj;
-	struct dma_fence_chain *chain;
-	u64 point;
-};
-
-static void nova_signals_free(struct nova_signal *signals, u32 count)
-{
-	u32 i;
-
-	for (i = 0; i < count; i++) {
-		if (signals[i].syncobj)
-			drm_syncobj_put(signals[i].syncobj);
-		dma_fence_chain_free(signals[i].chain);
-	}
-	kfree(signals);
-}
-
-/*
- * Resolves the sync elements: each wait's fence into @job->deps, each
- * signal's syncobj (and chain node) into @signals.
- */
-static int nova_exec_resolve(struct drm_file *file, const struct nova_svc_exec *exec,
-			     struct nova_job *job, struct nova_signal *signals)
-{
-	u32 i, s = 0;
-	int ret;
-
-	for (i = 0; i < exec->sync_count; i++) {
-		const struct drm_nova_sync *sync = &exec->syncs[i];
-
-		if (sync->flags & NOVA_SYNC_WAIT) {
-			/* -ENOENT without a syncobj, -EINVAL without a fence. */
-			ret = drm_syncobj_find_fence(file, sync->handle, sync->point, 0,
-						     &job->deps[job->dep_count]);
-			if (ret)
-				return ret;
-			job->dep_count++;
-			continue;
-		}
-		signals[s].syncobj = drm_syncobj_find(file, sync->handle);
-		if (!signals[s].syncobj)
-			return -ENOENT;
-		signals[s].point = sync->point;
-		if (sync->flags & NOVA_SYNC_TIMELINE) {
-			signals[s].chain = dma_fence_chain_alloc();
-			if (!signals[s].chain)
-				return -ENOMEM;
-		}
-		s++;
-	}
-	return 0;
-}
-
-static void nova_exec_signal(struct nova_signal *signals, u32 count, struct dma_fence *fence)
-{
-	u32 i;
-
-	for (i = 0; i < count; i++) {
-		if (signals[i].chain) {
-			drm_syncobj_add_point(signals[i].syncobj, signals[i].chain, fence,
-					      signals[i].point);
-			/* The timeline owns the node now. */
-			signals[i].chain = NULL;
-		} else {
-			drm_syncobj_replace_fence(signals[i].syncobj, fence);
-		}
-	}
-}
-
-static struct nova_job *nova_job_alloc(struct nova_queue *q, const struct nova_svc_exec *exec,
-				       u32 waits)
+static struct nova_job *nova_job_alloc(struct nova_queue *q, const struct nova_svc_exec *exec)
 {
 	struct nova_job *job;
 	u32 i;
@@ -108,11 +33,8 @@ static struct nova_job *nova_job_alloc(struct nova_queue *q, const struct nova_s
 	job->engine.buf_count = job->buf_count;
 	job->engine.ops = &nova_mmu_ops;
 	job->engine.ctx = job;
-	job->deps = kcalloc(waits, sizeof(*job->deps), NOVA_GFP_CLIENT);
 	job->hw = kzalloc(sizeof(*job->hw), NOVA_GFP_CLIENT);
-	if ((waits && !job->deps) || !job->hw) {
-		kfree(job->deps);
-		kfree(job->hw);
+	if (!job->hw) {
 		kfree(job);
 		return NULL;
 	}
@@ -123,11 +45,7 @@ static struct nova_job *nova_job_alloc(struct nova_queue *q, const struct nova_s
 /* Before the job is armed: everything it holds goes back. */
 static void nova_job_discard(struct nova_job *job)
 {
-	u32 i;
-
-	for (i = 0; i < job->dep_count; i++)
-		dma_fence_put(job->deps[i]);
-	kfree(job->deps);
+	nova_waits_fini(&job->waits);
 	kfree(job->hw);
 	kfree(job);
 }
@@ -144,10 +62,8 @@ struct nova_svc_status nova_svc_queue_exec(struct nova_svc_queue *svc,
 					   const struct nova_svc_exec *exec, __u64 *seqno)
 {
 	struct nova_queue *q = (struct nova_queue *)svc;
-	struct drm_file *file = NULL;
-	struct nova_signal *signals;
+	struct nova_signals signals = {};
 	struct dma_fence *finished;
-	u32 i, waits = 0, nsignals;
 	struct nova_job *job;
 	int ret;
 
@@ -157,18 +73,10 @@ struct nova_svc_status nova_svc_queue_exec(struct nova_svc_queue *svc,
 	if (ret)
 		return nova_svc_errno(ret);
 
-	for (i = 0; i < exec->sync_count; i++)
-		waits += !!(exec->syncs[i].flags & NOVA_SYNC_WAIT);
-	nsignals = exec->sync_count - waits;
-	signals = kcalloc(nsignals, sizeof(*signals), NOVA_GFP_CLIENT);
-	job = nova_job_alloc(q, exec, waits);
-	if ((nsignals && !signals) || !job) {
-		ret = -ENOMEM;
-		goto err_free;
-	}
-
-	file = q->file;
-	ret = nova_exec_resolve(file, exec, job, signals);
+	job = nova_job_alloc(q, exec);
+	if (!job)
+		return nova_svc_errno(-ENOMEM);
+	ret = nova_syncs_resolve(q->file, exec->syncs, exec->sync_count, &job->waits, &signals);
 	if (ret)
 		goto err_free;
 	ret = drm_sched_job_init(&job->base, &q->entity, q);
@@ -190,14 +98,13 @@ struct nova_svc_status nova_svc_queue_exec(struct nova_svc_queue *svc,
 	mutex_unlock(&q->submit_lock);
 	/* The job may be running, or even gone, from here on: not touched again. */
 
-	nova_exec_signal(signals, nsignals, finished);
+	nova_signals_install(&signals, finished);
 	dma_fence_put(finished);
-	nova_signals_free(signals, nsignals);
+	nova_signals_fini(&signals);
 	return nova_svc_errno(0);
 
 err_free:
-	if (job)
-		nova_job_discard(job);
-	nova_signals_free(signals, signals ? nsignals : 0);
+	nova_job_discard(job);
+	nova_signals_fini(&signals);
 	return nova_svc_errno(ret);
 }

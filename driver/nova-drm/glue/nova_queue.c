@@ -118,18 +118,15 @@ static struct dma_fence *nova_job_dependency(struct drm_sched_job *sched_job,
 					     struct drm_sched_entity *entity)
 {
 	struct nova_job *job = to_nova_job(sched_job);
-	struct dma_fence *fence;
 
 	/*
 	 * A dying queue's jobs never run: drm_sched_entity_fini() would wait
 	 * for each dependency it is given before it kills the job, and the
 	 * dependency may be a fence userspace never signals.
 	 */
-	if (READ_ONCE(job->queue->dying) || job->dep_next == job->dep_count)
+	if (READ_ONCE(job->queue->dying))
 		return NULL;
-	fence = job->deps[job->dep_next];
-	job->deps[job->dep_next++] = NULL;
-	return fence;
+	return nova_waits_next(&job->waits);
 }
 
 static struct dma_fence *nova_job_run(struct drm_sched_job *sched_job)
@@ -183,12 +180,9 @@ static void nova_job_free(struct drm_sched_job *sched_job)
 {
 	struct nova_job *job = to_nova_job(sched_job);
 	struct nova_queue *q = job->queue;
-	u32 i;
 
 	drm_sched_job_cleanup(sched_job);
-	for (i = job->dep_next; i < job->dep_count; i++)
-		dma_fence_put(job->deps[i]);
-	kfree(job->deps);
+	nova_waits_fini(&job->waits);
 	dma_fence_put(&job->hw->base);
 	kfree(job);
 	nova_queue_job_gone(q);
@@ -215,19 +209,14 @@ static const struct drm_sched_backend_ops nova_sched_ops = {
  * syncobj may keep a job's fence long after its queue is gone. So a
  * scheduler's memory is never freed while nova is loaded: a destroyed
  * queue's scheduler, finished with drm_sched_fini(), waits here for the
- * next queue (drm_sched_init() sets all it uses; the name is the same
- * constant throughout), and module exit frees the pool. The pool holds at
+ * next queue or bind queue (drm_sched_init() sets all it uses; the name
+ * is the same constant throughout), and module exit frees the pool. The pool holds at
  * most as many schedulers as there were queues at once.
  */
-struct nova_sched_slot {
-	struct drm_gpu_scheduler sched;
-	struct list_head link;
-};
-
 static LIST_HEAD(nova_sched_pool);
 static DEFINE_MUTEX(nova_sched_pool_lock);
 
-static struct nova_sched_slot *nova_sched_get(void)
+struct nova_sched_slot *nova_sched_get(void)
 {
 	struct nova_sched_slot *slot;
 
@@ -239,7 +228,7 @@ static struct nova_sched_slot *nova_sched_get(void)
 	return slot ?: kzalloc(sizeof(*slot), NOVA_GFP_CLIENT);
 }
 
-static void nova_sched_put(struct nova_sched_slot *slot)
+void nova_sched_put(struct nova_sched_slot *slot)
 {
 	mutex_lock(&nova_sched_pool_lock);
 	list_add(&slot->link, &nova_sched_pool);
@@ -270,7 +259,7 @@ struct nova_svc_status nova_svc_queue_create(struct nova_svc_file *file,
 		.ops = &nova_sched_ops,
 		.credit_limit = NOVA_QUEUE_HW_JOBS,
 		.timeout = MAX_SCHEDULE_TIMEOUT,
-		.name = "nova",
+		.name = NOVA_SCHED_NAME,
 		.dev = ndev->drm->dev,
 	};
 	struct drm_gpu_scheduler *sched;

@@ -2,7 +2,8 @@
 /*
  * A queue and its jobs, as the glue keeps them: shared by nova_queue.c (the
  * queue's life, the scheduler's callbacks, the interrupt path), nova_exec.c
- * (EXEC: syncobjs in and out) and nova_mmu.c (what the engine sees).
+ * (EXEC: syncobjs in and out) and nova_mmu.c (what the engine sees); and
+ * the scheduler pool, which nova_bind.c's bind queues draw on too.
  *
  * A queue is a drm_gpu_scheduler with one entity (the 1:1 model of
  * firmware-scheduled GPUs: queues never wait for each other) and a channel
@@ -24,6 +25,7 @@
 
 #include "nova_drv.h"
 #include "nova_function.h"
+#include "nova_sync.h"
 
 struct nova_queue {
 	struct nova_device *ndev;
@@ -83,9 +85,7 @@ struct nova_job {
 	ktime_t start;
 	ktime_t deadline;
 	/* The fences it waits for, handed to drm_sched one by one. */
-	u32 dep_count;
-	u32 dep_next;
-	struct dma_fence **deps;
+	struct nova_waits waits;
 	u32 buf_count;
 	struct nova_engine_cmdbuf bufs[];
 };
@@ -96,5 +96,16 @@ static inline struct nova_job *to_nova_job(struct drm_sched_job *job)
 }
 
 extern const struct dma_fence_ops nova_hw_fence_ops;
+
+/* A scheduler from the pool (nova_queue.c says why there is one). */
+struct nova_sched_slot {
+	struct drm_gpu_scheduler sched;
+	struct list_head link;
+};
+
+struct nova_sched_slot *nova_sched_get(void);
+void nova_sched_put(struct nova_sched_slot *slot);
+/* Every scheduler of nova's has this name, which its fences report. */
+#define NOVA_SCHED_NAME		"nova"
 
 #endif /* NOVA_QUEUE_H */

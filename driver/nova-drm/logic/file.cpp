@@ -28,9 +28,11 @@ Result<RefPtr<File>> File::open(Device &device, nova_svc_file *svc_file)
 void File::close()
 {
 	// Queues first: stopping them ends every job that could still read
-	// the VA space. Then the mappings: the objects only they kept alive
+	// the VA space. Then the binds still pending, which hold objects and
+	// would change it. Then the mappings: the objects only they kept alive
 	// are freed now, while the file can still take them off its account.
 	queues_.destroy_all();
+	binds_.destroy();
 	va_.teardown();
 	device_->gem().detach(gem_);
 }
@@ -100,7 +102,7 @@ Status File::gem_mmap_offset(drm_nova_gem_mmap_offset &args)
 
 Status File::vm_bind(drm_nova_vm_bind &args)
 {
-	return nova::vm_bind(*device_, svc_file_, va_, args);
+	return nova::vm_bind(*device_, BindTarget{ svc_file_, va_, binds_ }, args);
 }
 
 Status File::queue_create(drm_nova_queue_create &args)

@@ -8,6 +8,7 @@
 #include "device.hpp"
 #include "gem/gem.hpp"
 #include "queue/queue.hpp"
+#include "vm/bind_queue.hpp"
 #include "vm/va_space.hpp"
 
 struct nova_logic_file {};
@@ -65,9 +66,11 @@ private:
 	nova_svc_file *const svc_file_;
 	GemFileAccount gem_;
 	VaSpace va_;
-	// Declared after the VA space: a queue's jobs use it, so the queues
-	// go first (close() destroys them before it tears the VA space down).
+	// Declared after the VA space: a queue's jobs and a pending bind use
+	// it, so they go first (close() destroys them before it tears the VA
+	// space down).
 	QueueTable queues_;
+	BindQueue binds_;
 	u64 client_id_ = 0; // set once, when the file joins the device
 	u64 busy_ns_ = 0;
 };

@@ -40,12 +40,17 @@ NOVA_PIN_FIELD(drm_nova_vm_bind_op, bo_offset, 16, 8);
 NOVA_PIN_FIELD(drm_nova_vm_bind_op, va, 24, 8);
 NOVA_PIN_FIELD(drm_nova_vm_bind_op, range, 32, 8);
 
-static_assert(sizeof(drm_nova_vm_bind) == 24 && alignof(drm_nova_vm_bind) == 8);
+static_assert(sizeof(drm_nova_vm_bind) == 48 && alignof(drm_nova_vm_bind) == 8);
 NOVA_PIN_FIELD(drm_nova_vm_bind, vm_id, 0, 4);
 NOVA_PIN_FIELD(drm_nova_vm_bind, flags, 4, 4);
 NOVA_PIN_FIELD(drm_nova_vm_bind, op_count, 8, 4);
 NOVA_PIN_FIELD(drm_nova_vm_bind, op_stride, 12, 4);
 NOVA_PIN_FIELD(drm_nova_vm_bind, ops, 16, 8);
+// uAPI version 5: asynchronous binds.
+NOVA_PIN_FIELD(drm_nova_vm_bind, sync_count, 24, 4);
+NOVA_PIN_FIELD(drm_nova_vm_bind, syncs, 32, 8);
+NOVA_PIN_FIELD(drm_nova_vm_bind, failed_op, 40, 4);
+NOVA_PIN_FIELD(drm_nova_vm_bind, pad, 44, 4);
 
 // uAPI version 4: queues and EXEC.
 static_assert(sizeof(drm_nova_queue_create) == 16 && alignof(drm_nova_queue_create) == 4);
@@ -70,7 +75,7 @@ NOVA_PIN_FIELD(drm_nova_queue_get_state, completed, 48, 8);
 static_assert(DRM_IOCTL_NOVA_GETPARAM == 0xc0106440u);
 static_assert(DRM_IOCTL_NOVA_GEM_CREATE == 0xc0106441u);
 static_assert(DRM_IOCTL_NOVA_GEM_INFO == 0xc0106442u);
-static_assert(DRM_IOCTL_NOVA_VM_BIND == 0x40186443u);
+static_assert(DRM_IOCTL_NOVA_VM_BIND == 0xc0306443u);
 static_assert(DRM_IOCTL_NOVA_GEM_MMAP_OFFSET == 0xc0106444u);
 static_assert(DRM_IOCTL_NOVA_QUEUE_CREATE == 0xc0106445u);
 static_assert(DRM_IOCTL_NOVA_QUEUE_DESTROY == 0x40086446u);

@@ -5,6 +5,7 @@
 // order of the checks below is the order in which the first failing one
 // decides it.
 #include "queue/queue.hpp"
+#include "uapi/arrays.hpp"
 #include "uapi_layout.hpp"
 
 namespace nova {
@@ -107,21 +108,6 @@ Status queue_get_state(QueueTable &queues, drm_nova_queue_get_state &args)
 
 namespace {
 
-// Element @index of a user array of extensible structs @stride bytes apart:
-// the common prefix into @dst, bytes past what this kernel knows must be
-// zero (-EINVAL, as for VM_BIND's operations), an unreadable byte is -EFAULT.
-Status read_element(u64 array, u32 index, u32 stride, void *dst, u32 size)
-{
-	u64 address;
-
-	if (__builtin_add_overflow(array, u64(index) * stride, &address))
-		return error(-EFAULT);
-	Status read = nova_svc_copy_struct_from_user(dst, size, address, stride);
-	if (read.error() == -E2BIG)
-		return error(-EINVAL);
-	return read;
-}
-
 Status check_cmdbuf(const nova_logic_device_config &config, const drm_nova_exec_cmdbuf &buf)
 {
 	u64 end;
@@ -132,20 +118,6 @@ Status check_cmdbuf(const nova_logic_device_config &config, const drm_nova_exec_
 		return error(-EINVAL);
 	if (buf.size > config.max_cmdbuf_size)
 		return error(-E2BIG);
-	return {};
-}
-
-Status check_sync(const drm_nova_sync &sync)
-{
-	u32 direction = sync.flags & (NOVA_SYNC_WAIT | NOVA_SYNC_SIGNAL);
-	bool timeline = sync.flags & NOVA_SYNC_TIMELINE;
-
-	if (sync.flags & ~NOVA_SYNC_FLAGS)
-		return error(-EINVAL);
-	if (direction != NOVA_SYNC_WAIT && direction != NOVA_SYNC_SIGNAL)
-		return error(-EINVAL);
-	if (timeline != (sync.point != 0))
-		return error(-EINVAL);
 	return {};
 }
 
@@ -172,17 +144,13 @@ Status exec(const nova_logic_device_config &config, QueueTable &queues, drm_nova
 	// array's errno).
 	RefPtr<Queue> queue = NOVA_TRY(queues.lookup(args.queue_id));
 
-	if ((args.cmdbuf_count && !cmdbufs.allocate(args.cmdbuf_count)) ||
-	    (args.sync_count && !syncs.allocate(args.sync_count)))
+	if (args.cmdbuf_count && !cmdbufs.allocate(args.cmdbuf_count))
 		return error(-ENOMEM);
 	for (u32 i = 0; i < args.cmdbuf_count; i++) {
 		NOVA_TRY(read_element(args.cmdbufs, i, args.cmdbuf_stride, &cmdbufs[i], kCmdbufSize));
 		NOVA_TRY(check_cmdbuf(config, cmdbufs[i]));
 	}
-	for (u32 i = 0; i < args.sync_count; i++) {
-		NOVA_TRY(read_element(args.syncs, i, args.sync_stride, &syncs[i], kSyncSize));
-		NOVA_TRY(check_sync(syncs[i]));
-	}
+	NOVA_TRY(read_syncs(args.syncs, args.sync_count, args.sync_stride, syncs));
 
 	nova_svc_exec job{};
 	job.cmdbufs = args.cmdbuf_count ? &cmdbufs[0] : nullptr;

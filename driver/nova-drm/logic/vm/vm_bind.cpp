@@ -13,19 +13,29 @@
 // nodes the batch did not use, and the mappings it removed, are released
 // after the lock is dropped: dropping a reference may free an object, and
 // freeing one takes the GEM manager's lock.
+//
+// A synchronous call runs all three in the ioctl. An asynchronous one runs
+// 1 and 2 in the ioctl, so that every errno but -ENOSPC is the call's and
+// nothing is allocated later, and leaves the batch (a PendingBind) to the
+// bind queue, which runs 3 when its turn comes (nova_logic_bind_run()) and
+// frees it after (nova_logic_bind_free()), away from the fence path.
 #include "vm/vm_bind.hpp"
 #include "device.hpp"
+#include "uapi/arrays.hpp"
 #include "uapi_layout.hpp"
+
+struct nova_logic_bind {};
 
 namespace nova {
 namespace {
 
 // The size of an operation as this kernel knows it.
 constexpr u32 kOpSize = sizeof(drm_nova_vm_bind_op);
+constexpr u32 kSyncSize = sizeof(drm_nova_sync);
 
 // An operation that passed every check: what the commit needs.
 struct BindOp {
-	bool map;
+	u32 type; // enum drm_nova_vm_bind_op_type
 	u32 flags;
 	u64 start;
 	u64 end;
@@ -33,28 +43,6 @@ struct BindOp {
 	GemRef gem; // MAP only: the reference the new mapping takes over
 	EditUndo undo; // what applying it changed
 };
-
-// Reads operation @index, an extensible struct of op_stride bytes: its
-// first kOpSize bytes into @op, and the rest, which a newer client's fields
-// occupy, must be zero (their defaults, as far as this kernel can tell).
-// The whole operation is read before it is judged: an unreadable byte
-// anywhere in it is -EFAULT, a non-zero byte past kOpSize -EINVAL (the
-// uAPI's errno for it; the service says -E2BIG).
-Status read_op(const drm_nova_vm_bind &args, u32 index, drm_nova_vm_bind_op *op)
-{
-	u64 address;
-
-	// index * stride fits in 64 bits (both are 32-bit); an array that wraps
-	// around the address space cannot be read (nor can an operation that
-	// does, which the service finds).
-	if (__builtin_add_overflow(args.ops, u64(index) * args.op_stride, &address))
-		return error(-EFAULT);
-
-	Status read = nova_svc_copy_struct_from_user(op, kOpSize, address, args.op_stride);
-	if (read.error() == -E2BIG)
-		return error(-EINVAL);
-	return read;
-}
 
 // The checks that need no object, each -EINVAL, so their order does not
 // matter. On success @end is the end of the VA range.
@@ -75,6 +63,12 @@ Status check_op(const nova_logic_device_config &config, const drm_nova_vm_bind_o
 		if (op.flags != 0 || op.handle != 0 || op.bo_offset != 0)
 			return error(-EINVAL);
 		break;
+	case NOVA_VM_BIND_OP_SYNC_ONLY:
+		// No range at all: nothing else to check.
+		if (op.flags != 0 || op.handle != 0 || op.bo_offset != 0 || op.va != 0 || op.range != 0)
+			return error(-EINVAL);
+		*end = 0;
+		return {};
 	default:
 		return error(-EINVAL);
 	}
@@ -96,11 +90,11 @@ Status prepare_op(const nova_logic_device_config &config, nova_svc_file *file,
 		  const drm_nova_vm_bind_op &uop, BindOp &op)
 {
 	NOVA_TRY(check_op(config, uop, &op.end));
-	op.map = uop.op == NOVA_VM_BIND_OP_MAP;
+	op.type = uop.op;
 	op.flags = uop.flags;
 	op.start = uop.va;
 	op.bo_offset = uop.bo_offset;
-	if (!op.map)
+	if (op.type != NOVA_VM_BIND_OP_MAP)
 		return {};
 
 	// The object range can only be checked once the handle resolves: a MAP
@@ -114,66 +108,172 @@ Status prepare_op(const nova_logic_device_config &config, nova_svc_file *file,
 	return nova_svc_gem_make_resident(op.gem.get());
 }
 
-} // namespace
-
-Status vm_bind(Device &device, nova_svc_file *file, VaSpace &va, const drm_nova_vm_bind &args)
+u32 nodes_for(const BindOp &op)
 {
-	const nova_logic_device_config &config = device.config();
-	BoxArray<BindOp> ops;
+	switch (op.type) {
+	case NOVA_VM_BIND_OP_MAP:
+		return VaSpace::Edit::kMapNodes;
+	case NOVA_VM_BIND_OP_UNMAP:
+		return VaSpace::Edit::kUnmapNodes;
+	default:
+		return 0;
+	}
+}
+
+// A checked batch with everything its commit needs. The stacks outlive
+// the commit's edit, so what they hold is freed after the VA lock is
+// dropped: with the batch.
+class Batch : NoCopy {
+public:
+	// Phases 1 and 2. On a failure of one operation, @failed_op is its index.
+	Status prepare(const nova_logic_device_config &config, nova_svc_file *file,
+		       const drm_nova_vm_bind &args, u32 &failed_op);
+	// Phase 3: 0, or -ENOSPC with the VA space as it was.
+	Status commit(VaSpace &va, u32 max_mappings);
+
+private:
+	BoxArray<BindOp> ops_;
+	u32 count_ = 0;
+	MappingStack spares_;
+	MappingStack removed_;
+};
+
+Status Batch::prepare(const nova_logic_device_config &config, nova_svc_file *file,
+		      const drm_nova_vm_bind &args, u32 &failed_op)
+{
 	u64 nodes = 0;
 
-	if (args.vm_id != 0 || args.flags != 0)
-		return error(-EINVAL);
-	if (args.op_count > config.vm_bind_max_ops)
-		return error(-E2BIG);
-	// With nothing to read, @op_stride and @ops are not looked at: a zeroed
-	// struct is a valid call, which lets a client probe for VM_BIND.
 	if (args.op_count == 0)
 		return {};
-	if (args.op_stride < kOpSize)
-		return error(-EINVAL);
-
 	// On the heap: there can be thousands, and the kernel stack is 16 KiB.
-	if (!ops.allocate(args.op_count))
+	if (!ops_.allocate(args.op_count))
 		return error(-ENOMEM);
-	for (u32 i = 0; i < args.op_count; i++) {
+	count_ = args.op_count;
+	for (u32 i = 0; i < count_; i++) {
 		drm_nova_vm_bind_op uop;
 
-		NOVA_TRY(read_op(args, i, &uop));
-		NOVA_TRY(prepare_op(config, file, uop, ops[i]));
-		nodes += ops[i].map ? VaSpace::Edit::kMapNodes : VaSpace::Edit::kUnmapNodes;
+		failed_op = i;
+		NOVA_TRY(read_element(args.ops, i, args.op_stride, &uop, kOpSize));
+		NOVA_TRY(prepare_op(config, file, uop, ops_[i]));
+		nodes += nodes_for(ops_[i]);
 	}
-
-	// Declared before the edit, so destroyed after it has unlocked: the
-	// unused spares, and the removed mappings with their references.
-	MappingStack spares;
-	MappingStack removed;
+	failed_op = NOVA_VM_BIND_NO_OP;
 
 	for (u64 i = 0; i < nodes; i++) {
 		Mapping *node = new (may_fail) Mapping();
 
 		if (!node)
 			return error(-ENOMEM);
-		spares.push(*node);
+		spares_.push(*node);
 	}
+	return {};
+}
 
-	VaSpace::Edit edit(va, spares, removed);
-	for (u32 i = 0; i < args.op_count; i++) {
-		BindOp &op = ops[i];
+Status Batch::commit(VaSpace &va, u32 max_mappings)
+{
+	VaSpace::Edit edit(va, spares_, removed_);
 
-		if (op.map)
+	for (u32 i = 0; i < count_; i++) {
+		BindOp &op = ops_[i];
+
+		if (op.type == NOVA_VM_BIND_OP_MAP)
 			edit.map(op.start, op.end, op.gem, op.bo_offset, op.flags, op.undo);
-		else
+		else if (op.type == NOVA_VM_BIND_OP_UNMAP)
 			edit.unmap(op.start, op.end, op.undo);
 	}
 	// The limit is on the result: a batch may pass it on the way, and a
 	// MAP that replaces mappings, or an UNMAP, may bring the count down.
-	if (edit.mappings() > config.max_mappings) {
-		for (u32 i = args.op_count; i-- > 0;)
-			edit.undo(ops[i].undo);
+	if (edit.mappings() > max_mappings) {
+		for (u32 i = count_; i-- > 0;)
+			if (ops_[i].type != NOVA_VM_BIND_OP_SYNC_ONLY)
+				edit.undo(ops_[i].undo);
 		return error(-ENOSPC);
 	}
 	return {};
 }
 
+// An asynchronous batch, from its call until the bind queue is done with
+// it. The file outlives it: closing the file destroys the bind queue,
+// which frees every pending bind, before the VA space goes.
+struct PendingBind : nova_logic_bind {
+	PendingBind(VaSpace &space, u32 limit) : va(space), max_mappings(limit) {}
+
+	static PendingBind &from(nova_logic_bind *bind) { return *static_cast<PendingBind *>(bind); }
+
+	VaSpace &va;
+	const u32 max_mappings;
+	Batch batch;
+};
+
+Status check_header(const nova_logic_device_config &config, const drm_nova_vm_bind &args)
+{
+	bool async = args.flags & NOVA_VM_BIND_ASYNC;
+
+	if (args.vm_id != 0 || args.pad != 0 || (args.flags & ~NOVA_VM_BIND_FLAGS))
+		return error(-EINVAL);
+	if (args.sync_count != 0 && !async)
+		return error(-EINVAL);
+	if (args.op_count > config.vm_bind_max_ops || args.sync_count > config.exec_max_syncs)
+		return error(-E2BIG);
+	if ((args.op_count && args.op_stride < kOpSize) ||
+	    (args.sync_count && args.sync_stride < kSyncSize))
+		return error(-EINVAL);
+	return {};
+}
+
+Status bind_async(const nova_logic_device_config &config, const BindTarget &target,
+		  drm_nova_vm_bind &args)
+{
+	Box<PendingBind> bind(new (may_fail) PendingBind(target.va, config.max_mappings));
+	BoxArray<drm_nova_sync> syncs;
+
+	if (!bind)
+		return error(-ENOMEM);
+	NOVA_TRY(bind->batch.prepare(config, target.file, args, args.failed_op));
+	NOVA_TRY(read_syncs(args.syncs, args.sync_count, args.sync_stride, syncs));
+
+	nova_svc_bind_queue *queue = NOVA_TRY(target.queue.get(target.file));
+	NOVA_TRY(nova_svc_bind_queue_submit(queue, args.sync_count ? &syncs[0] : nullptr,
+					    args.sync_count, bind.get()));
+	// The queue owns it now, and may already have applied and freed it.
+	bind.leak();
+	return {};
+}
+
+} // namespace
+
+Status vm_bind(Device &device, const BindTarget &target, drm_nova_vm_bind &args)
+{
+	const nova_logic_device_config &config = device.config();
+
+	args.failed_op = NOVA_VM_BIND_NO_OP;
+	NOVA_TRY(check_header(config, args));
+	if (args.flags & NOVA_VM_BIND_ASYNC)
+		return bind_async(config, target, args);
+
+	// With nothing to do, @op_stride and @ops are not looked at: a zeroed
+	// struct is a valid call, which lets a client probe for VM_BIND.
+	if (args.op_count == 0)
+		return {};
+	Batch batch;
+	NOVA_TRY(batch.prepare(config, target.file, args, args.failed_op));
+	// After the binds queued before it: the call sees the VA space they
+	// leave. The errors above are the call's alone, whatever is pending.
+	if (nova_svc_bind_queue *queue = target.queue.existing())
+		NOVA_TRY(nova_svc_bind_queue_wait_idle(queue));
+	return batch.commit(target.va, config.max_mappings);
+}
+
 } // namespace nova
+
+extern "C" int nova_logic_bind_run(nova_logic_bind *bind)
+{
+	nova::PendingBind &pending = nova::PendingBind::from(bind);
+
+	return pending.batch.commit(pending.va, pending.max_mappings).error();
+}
+
+extern "C" void nova_logic_bind_free(nova_logic_bind *bind)
+{
+	delete &nova::PendingBind::from(bind);
+}

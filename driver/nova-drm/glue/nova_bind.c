@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bind queues: where a file's asynchronous VM_BINDs wait (nova_services.h).
+ *
+ * A bind queue is a drm_gpu_scheduler (from the scheduler pool, like a
+ * queue's) with one entity, so binds leave it in the order they were
+ * pushed, each once its waits have signalled and the one before it has
+ * run: an entity hands the scheduler its jobs first to last, and its head
+ * blocks the rest. run_job() applies the batch (nova_logic_bind_run()) and
+ * returns no hardware fence, so drm_sched signals the bind's finished fence,
+ * which the signal syncobjs got, as soon as it returns, with the batch's
+ * error if it had one. free_job() releases the batch, in the scheduler's
+ * process context, away from the fence path: dropping a mapping's object
+ * reference may free the object.
+ *
+ * A synchronous VM_BIND waits for the finished fence of the last bind
+ * pushed (nova_svc_bind_queue_wait_idle()) before it applies; binds are
+ * pushed under the queue's submit lock, which is what makes "last" well
+ * defined.
+ *
+ * Destroying the queue (the file closes) kills the binds still queued as
+ * a queue's jobs are killed: the dependency callback hands out no more
+ * fences once the queue is dying, so drm_sched_entity_fini() never waits
+ * for a fence userspace holds, and each killed bind's fence signals with
+ * drm_sched's -ESRCH without the batch being applied.
+ */
+
+#include <linux/slab.h>
+#include <linux/wait.h>
+
+#include <drm/drm_drv.h>
+#include <drm/gpu_scheduler.h>
+
+#include "nova_queue.h"
+
+struct nova_bind_queue {
+	struct drm_file *file;
+	struct nova_sched_slot *slot;
+	struct drm_sched_entity entity;
+	/* Orders pushing with @last. */
+	struct mutex submit_lock;
+	/* The finished fence of the bind pushed last, under submit_lock. */
+	struct dma_fence *last;
+	/* Binds not freed yet: from submit until free_job(); wakes jobs_wq. */
+	atomic_t jobs;
+	wait_queue_head_t jobs_wq;
+	bool dying;
+};
+
+struct nova_bind_job {
+	struct drm_sched_job base;
+	struct nova_bind_queue *queue;
+	struct nova_logic_bind *bind;
+	struct nova_waits waits;
+};
+
+static struct nova_bind_queue *to_nova_bind_queue(struct nova_svc_bind_queue *svc)
+{
+	return (struct nova_bind_queue *)svc;
+}
+
+static struct nova_bind_job *to_nova_bind_job(struct drm_sched_job *job)
+{
+	return container_of(job, struct nova_bind_job, base);
+}
+
+static struct dma_fence *nova_bind_dependency(struct drm_sched_job *sched_job,
+					      struct drm_sched_entity *entity)
+{
+	struct nova_bind_job *job = to_nova_bind_job(sched_job);
+
+	if (READ_ONCE(job->queue->dying))
+		return NULL;
+	return nova_waits_next(&job->waits);
+}
+
+/*
+ * The bind's turn: applied whatever its waits signalled with (an unmap
+ * that waited for a faulted job must still unmap).
+ */
+static struct dma_fence *nova_bind_run(struct drm_sched_job *sched_job)
+{
+	int err = nova_logic_bind_run(to_nova_bind_job(sched_job)->bind);
+
+	return err ? ERR_PTR(err) : NULL;
+}
+
+/* Never called: a bind has no hardware part (the timeout is infinite). */
+static enum drm_gpu_sched_stat nova_bind_timedout(struct drm_sched_job *sched_job)
+{
+	return DRM_GPU_SCHED_STAT_NOMINAL;
+}
+
+static void nova_bind_free(struct drm_sched_job *sched_job)
+{
+	struct nova_bind_job *job = to_nova_bind_job(sched_job);
+	struct nova_bind_queue *q = job->queue;
+	unsigned long flags;
+
+	drm_sched_job_cleanup(sched_job);
+	nova_waits_fini(&job->waits);
+	nova_logic_bind_free(job->bind);
+	kfree(job);
+
+	/* Under the wait queue's lock: the destroyer takes it before freeing. */
+	spin_lock_irqsave(&q->jobs_wq.lock, flags);
+	atomic_dec(&q->jobs);
+	wake_up_locked(&q->jobs_wq);
+	spin_unlock_irqrestore(&q->jobs_wq.lock, flags);
+}
+
+static const struct drm_sched_backend_ops nova_bind_sched_ops = {
+	.dependency = nova_bind_dependency,
+	.run_job = nova_bind_run,
+	.timedout_job = nova_bind_timedout,
+	.free_job = nova_bind_free,
+};
+
+struct nova_svc_status nova_svc_bind_queue_create(struct nova_svc_file *file,
+						  struct nova_svc_bind_queue **out)
+{
+	struct drm_file *drm_file = nova_drm_file(file);
+	struct drm_sched_init_args args = {
+		.ops = &nova_bind_sched_ops,
+		.credit_limit = 1,
+		.timeout = MAX_SCHEDULE_TIMEOUT,
+		.name = NOVA_SCHED_NAME,
+		.dev = drm_file->minor->dev->dev,
+	};
+	struct drm_gpu_scheduler *sched;
+	struct nova_bind_queue *q;
+	int ret;
+
+	q = kzalloc(sizeof(*q), NOVA_GFP_CLIENT);
+	if (!q)
+		return nova_svc_errno(-ENOMEM);
+	q->slot = nova_sched_get();
+	if (!q->slot)
+		goto err_free;
+	q->file = drm_file;
+	mutex_init(&q->submit_lock);
+	atomic_set(&q->jobs, 0);
+	init_waitqueue_head(&q->jobs_wq);
+
+	sched = &q->slot->sched;
+	ret = drm_sched_init(sched, &args);
+	if (ret)
+		goto err_slot;
+	ret = drm_sched_entity_init(&q->entity, DRM_SCHED_PRIORITY_NORMAL, &sched, 1, NULL);
+	if (ret)
+		goto err_sched;
+	*out = (struct nova_svc_bind_queue *)q;
+	return nova_svc_errno(0);
+
+err_sched:
+	drm_sched_fini(sched);
+err_slot:
+	nova_sched_put(q->slot);
+	mutex_destroy(&q->submit_lock);
+err_free:
+	kfree(q);
+	return nova_svc_errno(-ENOMEM);
+}
+
+void nova_svc_bind_queue_destroy(struct nova_svc_bind_queue *svc)
+{
+	struct nova_bind_queue *q = to_nova_bind_queue(svc);
+
+	WRITE_ONCE(q->dying, true);
+	/* Kills what has not run, without waiting for its fences. */
+	drm_sched_entity_fini(&q->entity);
+	wait_event(q->jobs_wq, atomic_read(&q->jobs) == 0);
+	/* The last nova_bind_free() has left the lock. */
+	spin_lock_irq(&q->jobs_wq.lock);
+	spin_unlock_irq(&q->jobs_wq.lock);
+	drm_sched_fini(&q->slot->sched);
+	nova_sched_put(q->slot);
+	dma_fence_put(q->last);
+	mutex_destroy(&q->submit_lock);
+	kfree(q);
+}
+
+struct nova_svc_status nova_svc_bind_queue_submit(struct nova_svc_bind_queue *svc,
+						  const struct drm_nova_sync *syncs, __u32 sync_count,
+						  struct nova_logic_bind *bind)
+{
+	struct nova_bind_queue *q = to_nova_bind_queue(svc);
+	struct nova_signals signals = {};
+	struct dma_fence *finished, *prev;
+	struct nova_bind_job *job;
+	int ret;
+
+	/* As many pending binds as a queue may have jobs: bounded memory. */
+	if (wait_event_interruptible(q->jobs_wq, atomic_read(&q->jobs) < NOVA_QUEUE_MAX_JOBS))
+		return nova_svc_errno(-ERESTARTSYS);
+	job = kzalloc(sizeof(*job), NOVA_GFP_CLIENT);
+	if (!job)
+		return nova_svc_errno(-ENOMEM);
+	job->queue = q;
+	job->bind = bind;
+	ret = nova_syncs_resolve(q->file, syncs, sync_count, &job->waits, &signals);
+	if (ret)
+		goto err_free;
+	ret = drm_sched_job_init(&job->base, &q->entity, q);
+	if (ret) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+
+	/* Counted before it can be freed: free_job() uncounts it. */
+	atomic_inc(&q->jobs);
+	mutex_lock(&q->submit_lock);
+	drm_sched_job_arm(&job->base);
+	finished = dma_fence_get(&job->base.s_fence->finished);
+	prev = q->last;
+	q->last = dma_fence_get(finished);
+	drm_sched_entity_push_job(&job->base);
+	mutex_unlock(&q->submit_lock);
+	/* The bind may have been applied and freed already: not touched again. */
+
+	dma_fence_put(prev);
+	nova_signals_install(&signals, finished);
+	dma_fence_put(finished);
+	nova_signals_fini(&signals);
+	return nova_svc_errno(0);
+
+err_free:
+	nova_waits_fini(&job->waits);
+	nova_signals_fini(&signals);
+	kfree(job);
+	return nova_svc_errno(ret);
+}
+
+struct nova_svc_status nova_svc_bind_queue_wait_idle(struct nova_svc_bind_queue *svc)
+{
+	struct nova_bind_queue *q = to_nova_bind_queue(svc);
+	struct dma_fence *last;
+	long ret;
+
+	mutex_lock(&q->submit_lock);
+	last = dma_fence_get(q->last);
+	mutex_unlock(&q->submit_lock);
+	if (!last)
+		return nova_svc_errno(0);
+	/* 0, or -ERESTARTSYS: nothing of the caller's was applied yet. */
+	ret = dma_fence_wait(last, true);
+	dma_fence_put(last);
+	return nova_svc_errno(ret < 0 ? ret : 0);
+}
