@@ -13,6 +13,11 @@
  * - Pipelined empty jobs: a chunk of EXECs with only the last one waited
  *   for, per job, against the same number of DRM core timeline signals and
  *   one wait (1e9 / the figure is jobs per second).
+ * - An asynchronous VM_BIND behind an empty job (uAPI version 5): EXEC
+ *   signals a point, a one-operation bind waits for it and signals its own,
+ *   which is waited for; against the empty job's round trip alone in the
+ *   same rounds, so the difference of the two is the latency from the
+ *   bind's last wait signalling to the bind's signal.
  * - COPY and FILL of 4 KiB, 64 KiB and 2 MiB, one command per job and each
  *   job waited for, against the CPU's memcpy() / memset() of the same size
  *   on buffers of its own.
@@ -52,6 +57,12 @@ struct exec_ctx {
 	uint64_t size;
 	int is_copy;
 	uint64_t reps;	/* commands per job (bandwidth rows), else 1 */
+	/* The bind behind each job: MAP and UNMAP of bind_va in turn. */
+	uint32_t bind_timeline;
+	uint64_t bind_point;
+	uint32_t bind_handle;
+	uint64_t bind_va, bind_range;
+	int bind_mapped;
 };
 
 static int exec_one(struct exec_ctx *c, int signal)
@@ -114,6 +125,54 @@ static double syncobj_round_trip(void *p)
 			return -1;
 		}
 		if (wait_point(c->fd, c->ref_timeline, point, c->prog))
+			return -1;
+	}
+	return (bench_now_ns() - start) / (double)c->ops;
+}
+
+/* An asynchronous bind that waits for the last job's point and signals. */
+static int bind_behind_job(struct exec_ctx *c)
+{
+	struct drm_nova_vm_bind_op op = {
+		.op = c->bind_mapped ? NOVA_VM_BIND_OP_UNMAP : NOVA_VM_BIND_OP_MAP,
+		.handle = c->bind_mapped ? 0 : c->bind_handle,
+		.va = c->bind_va,
+		.range = c->bind_range,
+	};
+	struct drm_nova_sync s[2] = {
+		{ .handle = c->timeline, .flags = NOVA_SYNC_WAIT | NOVA_SYNC_TIMELINE,
+		  .point = c->point },
+		{ .handle = c->bind_timeline, .flags = NOVA_SYNC_SIGNAL | NOVA_SYNC_TIMELINE,
+		  .point = c->bind_point + 1 },
+	};
+	struct drm_nova_vm_bind b = {
+		.flags = NOVA_VM_BIND_ASYNC,
+		.op_count = 1,
+		.op_stride = sizeof(op),
+		.ops = (uintptr_t)&op,
+		.sync_count = 2,
+		.sync_stride = sizeof(s[0]),
+		.syncs = (uintptr_t)s,
+	};
+
+	if (ioctl(c->fd, DRM_IOCTL_NOVA_VM_BIND, &b)) {
+		fprintf(stderr, "%s: asynchronous VM_BIND failed: %m\n", c->prog);
+		return -1;
+	}
+	c->bind_point++;
+	c->bind_mapped = !c->bind_mapped;
+	return 0;
+}
+
+static double exec_then_bind(void *p)
+{
+	struct exec_ctx *c = p;
+	double start = bench_now_ns();
+	uint64_t i;
+
+	for (i = 0; i < c->ops; i++) {
+		if (exec_one(c, 1) || bind_behind_job(c) ||
+		    wait_point(c->fd, c->bind_timeline, c->bind_point, c->prog))
 			return -1;
 	}
 	return (bench_now_ns() - start) / (double)c->ops;
@@ -237,6 +296,44 @@ static int gpu_buffer(struct nova_device *dev, struct nova_vm *vm, uint64_t size
 	return ret;
 }
 
+/* The bind latency row; needs uAPI version 5. */
+static int bind_row(struct bench_ctx *c, struct exec_ctx *e, struct nova_vm *vm)
+{
+	struct nova_bo *bo = NULL;
+	int ret;
+
+	if (nova_device_uapi_version(c->dev) < 5) {
+		bench_report_skip(c->report, "exec", "uAPI version %llu: no asynchronous VM_BIND "
+				  "(needs 5)", (unsigned long long)nova_device_uapi_version(c->dev));
+		return 0;
+	}
+	e->bind_range = nova_vm_va_alignment(vm);
+	ret = nova_bo_create(c->dev, e->bind_range, &bo);
+	if (!ret)
+		ret = nova_vm_va_alloc(vm, e->bind_range, 0, &e->bind_va);
+	if (!ret && drmSyncobjCreate(e->fd, 0, &e->bind_timeline))
+		ret = -errno;
+	if (ret)
+		goto out;
+	e->bind_handle = nova_bo_handle(bo);
+	e->ops = bench_ops(c, 2000);
+	ret = bench_ab_row(c, "exec", "EXEC + async bind behind it, to bind signalled",
+			   "empty job EXEC to signalled", "ns/op", e->ops, exec_then_bind, e,
+			   exec_round_trip, e);
+	/* The bind queue is drained: the last bind was waited for. */
+	if (e->bind_mapped)
+		nova_vm_unmap(vm, e->bind_va, e->bind_range);
+	e->bind_mapped = 0;
+out:
+	if (e->bind_timeline)
+		drmSyncobjDestroy(e->fd, e->bind_timeline);
+	e->bind_timeline = 0;
+	if (e->bind_va)
+		nova_vm_va_free(vm, e->bind_va, e->bind_range);
+	nova_bo_unref(bo);
+	return ret;
+}
+
 static int size_rows(struct bench_ctx *c, struct exec_ctx *e, struct nova_vm *vm,
 		     uint64_t size, const char *label)
 {
@@ -352,6 +449,8 @@ int bench_exec_rows(struct bench_ctx *c)
 	ret = bench_ab_row(c, "exec", "pipelined empty jobs",
 			   "DRM core timeline signals, one wait", "ns/job", e.ops,
 			   exec_pipelined, &e, syncobj_pipelined, &e);
+	if (!ret)
+		ret = bind_row(c, &e, vm);
 	if (!ret)
 		ret = size_rows(c, &e, vm, 4 << 10, "4 KiB");
 	if (!ret)

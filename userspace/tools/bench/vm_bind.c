@@ -15,7 +15,11 @@
  * file of the device) holds a fixed live set, and every round times it
  * right after the measured one, in both ways: the growth with the live set
  * is then a paired ratio, A B A B, rather than two figures taken minutes
- * apart on a machine whose load changes. The kernel memory per mapping comes from debugfs
+ * apart on a machine whose load changes. On uAPI version 5 a third way runs
+ * in the same rounds: single operations with NOVA_VM_BIND_ASYNC (raw ioctls,
+ * no waits), the round ending when the last one has signalled its timeline
+ * point, so the ratio to the single synchronous way is what queueing a bind
+ * costs or saves per operation. The kernel memory per mapping comes from debugfs
  * (nova_stats: "mapping_bytes" divided by "mappings"), when it can be read.
  */
 #include <errno.h>
@@ -24,9 +28,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/ioctl.h>
+
+#include <xf86drm.h>
 #include <nova/nova.h>
 
 #include "debugfs.h"
+#include "nova_drm.h"
 #include "vm_bind.h"
 
 static const uint64_t standard_levels[VM_BENCH_MAX_LEVELS] = { 1000, 64000, 1000000 };
@@ -124,6 +132,61 @@ static double round_single(struct vm_bench *b)
 	return (bench_now_ns() - start) / (2.0 * pairs);
 }
 
+/* One asynchronous call of one operation; the last of a round signals. */
+static int async_one(struct vm_bench *b, uint64_t va, bool map, bool signal)
+{
+	struct drm_nova_vm_bind_op op = {
+		.op = map ? NOVA_VM_BIND_OP_MAP : NOVA_VM_BIND_OP_UNMAP,
+		.handle = map ? nova_bo_handle(b->bo) : 0,
+		.va = va,
+		.range = b->unit,
+	};
+	struct drm_nova_sync s = {
+		.handle = b->timeline,
+		.flags = NOVA_SYNC_SIGNAL | NOVA_SYNC_TIMELINE,
+		.point = b->point + 1,
+	};
+	struct drm_nova_vm_bind args = {
+		.flags = NOVA_VM_BIND_ASYNC,
+		.op_count = 1,
+		.op_stride = sizeof(op),
+		.ops = (uintptr_t)&op,
+		.sync_count = signal ? 1 : 0,
+		.sync_stride = sizeof(s),
+		.syncs = (uintptr_t)&s,
+	};
+
+	if (ioctl(b->fd, DRM_IOCTL_NOVA_VM_BIND, &args))
+		return -errno;
+	if (signal)
+		b->point++;
+	return 0;
+}
+
+/* One round of asynchronous single-operation calls, to the last signalled. */
+static double round_async(struct vm_bench *b)
+{
+	unsigned int pairs = b->opt.pairs, slots = b->opt.batch, j;
+	double start;
+	int ret = 0;
+
+	start = bench_now_ns();
+	for (j = 0; j < pairs && !ret; j++) {
+		uint64_t va = timed_va(b, j % slots, slots);
+
+		ret = async_one(b, va, true, false);
+		if (!ret)
+			ret = async_one(b, va, false, j == pairs - 1);
+	}
+	if (!ret && drmSyncobjTimelineWait(b->fd, &b->timeline, &b->point, 1, INT64_MAX, 0, NULL))
+		ret = -errno;
+	if (ret) {
+		fail(b, "an asynchronous MAP or UNMAP", ret);
+		return -1;
+	}
+	return (bench_now_ns() - start) / (2.0 * pairs);
+}
+
 static int submit_batch(struct vm_bench *b, unsigned int n, bool map)
 {
 	struct nova_vm_bind_batch *batch;
@@ -179,6 +242,8 @@ static int measure(struct vm_bench *b, struct vm_bench_level *lv)
 	if (bench_stats_init(&lv->single, b->opt.rounds) ||
 	    bench_stats_init(&lv->batched, b->opt.rounds))
 		return fail(b, "allocating the results", -ENOMEM);
+	if (b->timeline && bench_stats_init(&lv->async_single, b->opt.rounds))
+		return fail(b, "allocating the results", -ENOMEM);
 	if (b->ref && (bench_stats_init(&lv->ref_single, b->opt.rounds) ||
 		       bench_stats_init(&lv->ref_batched, b->opt.rounds)))
 		return fail(b, "allocating the results", -ENOMEM);
@@ -195,6 +260,11 @@ static int measure(struct vm_bench *b, struct vm_bench_level *lv)
 			if (lv->ref_single.rounds[r] < 0)
 				return -EIO;
 		}
+		if (b->timeline) {
+			lv->async_single.rounds[r] = round_async(b);
+			if (lv->async_single.rounds[r] < 0)
+				return -EIO;
+		}
 		lv->batched.rounds[r] = round_batched(b, batch);
 		if (lv->batched.rounds[r] < 0)
 			return -EIO;
@@ -206,6 +276,8 @@ static int measure(struct vm_bench *b, struct vm_bench_level *lv)
 	}
 	bench_stats_summarize(&lv->single);
 	bench_stats_summarize(&lv->batched);
+	if (b->timeline)
+		bench_stats_summarize(&lv->async_single);
 	if (b->ref) {
 		bench_stats_summarize(&lv->ref_single);
 		bench_stats_summarize(&lv->ref_batched);
@@ -315,6 +387,15 @@ int vm_bench_run(struct vm_bench *b)
 		fprintf(stderr, "%s: no nova_stats in " BENCH_DEBUGFS_DRI " (debugfs needs root): "
 			"no kernel memory figures\n", b->prog);
 
+	/* The asynchronous way needs uAPI 5 and a timeline of its own. */
+	b->fd = nova_device_fd(b->dev);
+	b->timeline = 0;
+	b->point = 0;
+	if (nova_device_uapi_version(b->dev) >= 5 && drmSyncobjCreate(b->fd, 0, &b->timeline)) {
+		fail(b, "creating the asynchronous rounds' syncobj", -errno);
+		b->timeline = 0;
+	}
+
 	ret = b->opt.ref_live ? open_reference(b) : 0;
 	for (i = 0; i < b->nlevels && !ret; i++) {
 		ret = grow_live_set(b, &b->levels[i]);
@@ -333,6 +414,9 @@ int vm_bench_run(struct vm_bench *b)
 	if (!ret && nova_vm_unmap(b->vm, nova_vm_va_start(b->vm), nova_vm_va_size(b->vm)))
 		fprintf(stderr, "%s: unmapping everything failed; closing will\n", b->prog);
 	b->live = 0;
+	if (b->timeline)
+		drmSyncobjDestroy(b->fd, b->timeline);
+	b->timeline = 0;
 	nova_bo_destroy(b->bo);
 	b->bo = NULL;
 	return ret;
@@ -345,6 +429,7 @@ void vm_bench_fini(struct vm_bench *b)
 	for (i = 0; i < VM_BENCH_MAX_LEVELS; i++) {
 		bench_stats_free(&b->levels[i].single);
 		bench_stats_free(&b->levels[i].batched);
+		bench_stats_free(&b->levels[i].async_single);
 		bench_stats_free(&b->levels[i].ref_single);
 		bench_stats_free(&b->levels[i].ref_batched);
 	}

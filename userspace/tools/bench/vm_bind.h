@@ -34,6 +34,11 @@ struct vm_bench_level {
 	uint64_t kernel_mapping_bytes;
 	struct bench_stats single;	/* ns per operation */
 	struct bench_stats batched;
+	/*
+	 * uAPI 5: single operations with NOVA_VM_BIND_ASYNC, to the last
+	 * signalled; no rounds (count 0) on an older driver.
+	 */
+	struct bench_stats async_single;
 	unsigned int batch_ops;		/* operations per batched call */
 	/* The reference VA space, timed in the same rounds (if opt.ref_live). */
 	struct bench_stats ref_single;
@@ -48,6 +53,9 @@ struct vm_bench {
 	struct nova_bo *bo;
 	uint64_t unit;		/* VA_ALIGNMENT */
 	uint64_t live;		/* mappings built so far */
+	int fd;			/* the device's, for the raw asynchronous VM_BIND */
+	uint32_t timeline;	/* signalled by the asynchronous rounds; 0: none */
+	uint64_t point;
 	char debugfs[320];	/* "" when unknown */
 	struct vm_bench_level levels[VM_BENCH_MAX_LEVELS];
 	unsigned int nlevels;

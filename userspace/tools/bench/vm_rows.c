@@ -10,11 +10,15 @@
  * with 1 thousand live mappings, timed in every round right after the
  * measured space, so every ratio is paired. The 1k row against it is the
  * group's A/A check; the batched 1k row against the single 1k row of the
- * same rounds shows what batching saves.
+ * same rounds shows what batching saves, and the asynchronous single rows
+ * against the synchronous single rows of the same rounds what queueing a
+ * bind on the bind queue costs (uAPI version 5).
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+
+#include <nova/nova.h>
 
 #include "rows.h"
 
@@ -76,6 +80,18 @@ static int timing_rows(struct bench_ctx *c, const struct vm_bench *b)
 		snprintf(name, sizeof(name), "MAP+UNMAP single, %s live", live);
 		snprintf(ref, sizeof(ref), "same, %s live (2nd VA space)", ref_live);
 		ret = add_row(c, name, "ns/op", ops, &lv->single, ref, &lv->ref_single, true);
+	}
+	/* Queueing instead of applying: the same space, the same rounds. */
+	for (i = 0; i < b->nlevels && !ret; i++) {
+		const struct vm_bench_level *lv = &b->levels[i];
+		uint64_t ops = 2ull * b->opt.pairs;
+
+		if (!lv->async_single.count)
+			continue;
+		live_name(lv->live, live, sizeof(live));
+		snprintf(name, sizeof(name), "MAP+UNMAP async single, %s live", live);
+		snprintf(ref, sizeof(ref), "MAP+UNMAP single, %s live", live);
+		ret = add_row(c, name, "ns/op", ops, &lv->async_single, ref, &lv->single, true);
 	}
 	for (i = 0; i < b->nlevels && !ret; i++) {
 		const struct vm_bench_level *lv = &b->levels[i];
@@ -140,6 +156,9 @@ int bench_vm_rows(struct bench_ctx *c)
 		vm_bench_fini(&b);
 		return err == -EOPNOTSUPP ? 0 : err;
 	}
+	if (b.nlevels && !b.levels[0].async_single.count)
+		bench_report_skip(c->report, "vm", "asynchronous VM_BIND: uAPI version %llu "
+				  "(needs 5)", (unsigned long long)nova_device_uapi_version(c->dev));
 	ret = timing_rows(c, &b);
 	if (!ret)
 		ret = memory_rows(c, &b);
