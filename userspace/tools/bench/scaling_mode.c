@@ -34,6 +34,10 @@ static void print_table(const struct vm_bench *b)
 		printf("%10" PRIu64 "  %-8s %8u %12.0f %12.0f %12.0f %7.1f%%\n", lv->live,
 		       "single", 1u, lv->single.median, lv->single.min, lv->single.max,
 		       bench_stats_spread(&lv->single));
+		if (lv->async_single.count)
+			printf("%10s  %-8s %8u %12.0f %12.0f %12.0f %7.1f%%\n", "", "async",
+			       1u, lv->async_single.median, lv->async_single.min,
+			       lv->async_single.max, bench_stats_spread(&lv->async_single));
 		printf("%10s  %-8s %8u %12.0f %12.0f %12.0f %7.1f%%\n", "", "batched",
 		       lv->batch_ops, lv->batched.median, lv->batched.min, lv->batched.max,
 		       bench_stats_spread(&lv->batched));
@@ -99,6 +103,9 @@ static void print_json(const struct vm_bench *b)
 			       "      \"kernel_bytes_per_mapping\": null,\n");
 		printf("      \"results\": {\n");
 		print_stats_json("single", &lv->single, 1, b->opt.rounds, false);
+		if (lv->async_single.count)	/* uAPI 5 */
+			print_stats_json("async_single", &lv->async_single, 1, b->opt.rounds,
+					 false);
 		print_stats_json("batched", &lv->batched, lv->batch_ops, b->opt.rounds, true);
 		printf("      }\n    }");
 	}
