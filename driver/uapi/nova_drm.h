@@ -178,8 +178,7 @@ extern "C" {
  * 2: VM_BIND and the VA parameters.
  * 3: NOVA_GETPARAM_MAX_MAPPINGS, VM_BIND's limit on live mappings.
  * 4: queues, EXEC, QUEUE_GET_STATE, the engine's parameters and instruction set, syncobjs.
- * 5: asynchronous VM_BIND (NOVA_VM_BIND_ASYNC, sync elements, @failed_op,
- *    NOVA_VM_BIND_OP_SYNC_ONLY).
+ * 5: asynchronous VM_BIND (NOVA_VM_BIND_ASYNC, sync elements, failed_op, SYNC_ONLY ops).
  */
 #define NOVA_UAPI_VERSION			5
 
