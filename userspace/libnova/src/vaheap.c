@@ -478,6 +478,21 @@ int libnova_vaheap_defer(struct libnova_vaheap *heap, uint64_t va, uint64_t size
 	return 0;
 }
 
+int libnova_vaheap_undefer(struct libnova_vaheap *heap, uint64_t va, uint64_t size)
+{
+	node_t *u;
+	int err;
+
+	u = find_allocation(heap, va, size, &err);
+	if (!u)
+		return err;
+	if (!u->deferred)
+		return -EINVAL;
+	u->deferred = false;
+	heap->deferred--;
+	return 0;
+}
+
 int libnova_vaheap_reclaim(struct libnova_vaheap *heap, uint64_t va, uint64_t size)
 {
 	node_t *u;

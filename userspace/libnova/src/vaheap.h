@@ -94,11 +94,13 @@ int libnova_vaheap_free(struct libnova_vaheap *heap, uint64_t va, uint64_t size)
  * libnova_vaheap_defer() marks the allocation at @va of @size. Return: 0,
  * libnova_vaheap_free()'s -ENOENT and -EINVAL, -EBUSY when already marked.
  *
- * libnova_vaheap_reclaim() frees a marked allocation. Return: 0,
- * libnova_vaheap_free()'s -ENOENT and -EINVAL, also -EINVAL when the
- * allocation is not marked.
+ * libnova_vaheap_reclaim() frees a marked allocation, and
+ * libnova_vaheap_undefer() takes the mark back (the free that was to come
+ * is not going to). Return: 0, libnova_vaheap_free()'s -ENOENT and
+ * -EINVAL, also -EINVAL when the allocation is not marked.
  */
 int libnova_vaheap_defer(struct libnova_vaheap *heap, uint64_t va, uint64_t size);
+int libnova_vaheap_undefer(struct libnova_vaheap *heap, uint64_t va, uint64_t size);
 int libnova_vaheap_reclaim(struct libnova_vaheap *heap, uint64_t va, uint64_t size);
 
 /*

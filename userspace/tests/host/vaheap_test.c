@@ -574,6 +574,13 @@ static enum test_result vaheap_deferred(void)
 	CHECK_U64(c, ==, b + 2 * G);
 	CHECK_U64(heap.allocations, ==, 3);
 
+	/* Taken back, it is an allocation like the others; then marked again. */
+	CHECK_OK(libnova_vaheap_undefer(&heap, b, 2 * G));
+	CHECK_ERR(libnova_vaheap_undefer(&heap, b, 2 * G), -EINVAL);
+	CHECK_U64(heap.deferred, ==, 0);
+	CHECK_HEAP(&heap);
+	CHECK_OK(libnova_vaheap_defer(&heap, b, 2 * G));
+
 	CHECK_OK(libnova_vaheap_reclaim(&heap, b, 2 * G));
 	CHECK_U64(heap.deferred, ==, 0);
 	CHECK_U64(heap.allocations, ==, 2);
