@@ -181,7 +181,7 @@ static int batch_fail(struct nova_vm_bind_batch *batch, int err)
 	return err;
 }
 
-/* ... when it is an operation's: the index that operation would have had. */
+/* ... when it is an operation's own: the index that operation would have had. */
 static int batch_fail_op(struct nova_vm_bind_batch *batch, int err)
 {
 	batch->error_op = batch->count;
@@ -195,8 +195,9 @@ static struct drm_nova_vm_bind_op *batch_slot(struct nova_vm_bind_batch *batch)
 	struct drm_nova_vm_bind_op *ops;
 	uint64_t capacity;
 
+	/* Limits are the whole call's, as the kernel says: no operation's. */
 	if (batch->count == max) {
-		batch_fail_op(batch, -E2BIG);
+		batch_fail(batch, -E2BIG);
 		return NULL;
 	}
 
@@ -207,7 +208,7 @@ static struct drm_nova_vm_bind_op *batch_slot(struct nova_vm_bind_batch *batch)
 			capacity = max;
 		ops = realloc(batch->ops, (size_t)capacity * sizeof(*ops));
 		if (!ops) {
-			batch_fail_op(batch, -ENOMEM);
+			batch_fail(batch, -ENOMEM);
 			return NULL;
 		}
 		batch->ops = ops;

@@ -1066,8 +1066,10 @@ int nova_vm_bind_add_signal(struct nova_vm_bind_batch *batch,
  * empty asynchronous batch only waits and signals, in that order. A later
  * synchronous submission waits for the pending asynchronous ones first.
  * When a failed add poisoned the batch, its error is returned without
- * calling the kernel and @failed_op is the index the failed operation
- * would have had (NOVA_VM_BIND_NO_OP for a failed wait or signal).
+ * calling the kernel; @failed_op is then the index the failed operation
+ * would have had when the operation itself was wrong (a NULL or foreign
+ * object), and NOVA_VM_BIND_NO_OP for limits of the whole call (-E2BIG,
+ * -ENOMEM) and for a failed wait or signal, as the kernel counts them.
  * Thread-safe with respect to other VM_BIND calls.
  *
  * Since NOVA_0.5.
