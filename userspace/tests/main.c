@@ -34,6 +34,7 @@ static const struct test_case *const suites[] = {
 	prime_tests,
 	thread_tests,
 	exec_tests,
+	vm_async_tests,
 };
 
 /*

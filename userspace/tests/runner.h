@@ -44,6 +44,7 @@ extern const struct test_case bo_tests[];
 extern const struct test_case prime_tests[];
 extern const struct test_case thread_tests[];
 extern const struct test_case exec_tests[];
+extern const struct test_case vm_async_tests[];
 
 /* Record why the case failed or was skipped; returns TEST_FAIL/TEST_SKIP. */
 enum test_result test_fail(const char *file, int line, const char *fmt, ...)

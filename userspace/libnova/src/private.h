@@ -79,16 +79,31 @@ struct nova_device {
 	int bo_state_ready;	/* the above are initialised */
 };
 
+/* A deferred VA free: the range goes back once @point of the VM's timeline has. */
+struct libnova_deferred_free {
+	struct libnova_deferred_free *next;
+	uint64_t va;
+	uint64_t size;
+	uint64_t point;
+};
+
 /*
  * The file's GPU VA space. The heap owns the range (start, size, granule =
  * VA_ALIGNMENT) and the device's parameters the VM_BIND limit, so nothing
- * here repeats them. The heap is the only mutable state; heap_lock guards
- * its allocations (its range never changes after open).
+ * here repeats them. heap_lock guards the heap's allocations (its range
+ * never changes after open) and the deferred frees: the FIFO of them, in
+ * the order of their points on the private timeline syncobj @deferred
+ * (0 until the first deferred free makes it), whose last point is
+ * @deferred_point (see vm.c).
  */
 struct nova_vm {
 	struct nova_device *dev;
 	pthread_mutex_t heap_lock;
 	struct libnova_vaheap heap;
+	uint32_t deferred;
+	uint64_t deferred_point;
+	struct libnova_deferred_free *deferred_head;
+	struct libnova_deferred_free **deferred_tail;
 };
 
 /* Operations collected for one VM_BIND call; owned by one thread at a time. */
@@ -97,7 +112,11 @@ struct nova_vm_bind_batch {
 	struct drm_nova_vm_bind_op *ops;
 	uint32_t count;
 	uint32_t capacity;
+	struct drm_nova_sync *syncs;	/* waits and signals, in add order */
+	uint32_t sync_count;
+	uint32_t sync_capacity;
 	int error;		/* the first failed add's error, then sticky */
+	uint32_t error_op;	/* its operation's index, or NOVA_VM_BIND_NO_OP */
 };
 
 struct nova_bo {
@@ -201,5 +220,8 @@ void libnova_vm_destroy(struct nova_vm *vm);
 
 /* queue.c: a relative timeout (negative: none) as an absolute CLOCK_MONOTONIC. */
 int64_t libnova_abs_timeout(int64_t timeout_ns);
+/* queue.c: @p as a sync element with NOVA_SYNC_WAIT or _SIGNAL (@flags). */
+void libnova_to_sync(struct drm_nova_sync *s, const struct nova_sync_point *p,
+		     uint32_t flags);
 
 #endif /* LIBNOVA_PRIVATE_H */

@@ -104,8 +104,13 @@ NOVA_EXPORT struct nova_device *nova_queue_device(const struct nova_queue *q)
 	return q ? q->dev : NULL;
 }
 
-static void to_sync(struct drm_nova_sync *s, const struct nova_sync_point *p,
-		    uint32_t flags)
+NOVA_EXPORT uint32_t nova_queue_timeline(const struct nova_queue *q)
+{
+	return q ? q->timeline : 0;
+}
+
+void libnova_to_sync(struct drm_nova_sync *s, const struct nova_sync_point *p,
+		     uint32_t flags)
 {
 	s->handle = p->syncobj;
 	s->flags = flags | (p->point ? NOVA_SYNC_TIMELINE : 0);
@@ -146,9 +151,9 @@ NOVA_EXPORT int nova_queue_exec(struct nova_queue *q,
 			return -ENOMEM;
 	}
 	for (i = 0; i < wait_count; i++)
-		to_sync(&syncs[n++], &waits[i], NOVA_SYNC_WAIT);
+		libnova_to_sync(&syncs[n++], &waits[i], NOVA_SYNC_WAIT);
 	for (i = 0; i < signal_count; i++)
-		to_sync(&syncs[n++], &signals[i], NOVA_SYNC_SIGNAL);
+		libnova_to_sync(&syncs[n++], &signals[i], NOVA_SYNC_SIGNAL);
 
 	args.queue_id = q->id;
 	args.cmdbuf_count = cmdbuf_count;

@@ -28,6 +28,7 @@ struct libnova_vaheap_node {
 	uint64_t size;
 	uint64_t max_size;	/* largest size in this subtree */
 	uint32_t prio;
+	bool deferred;		/* allocation: its free is deferred (vaheap.h) */
 };
 
 typedef struct libnova_vaheap_node node_t;
@@ -91,6 +92,7 @@ static node_t *take_node(struct libnova_vaheap *heap, uint64_t start,
 	node->size = size;
 	node->max_size = size;
 	node->prio = next_prio(heap);
+	node->deferred = false;
 	return node;
 }
 
@@ -384,23 +386,40 @@ int libnova_vaheap_alloc_addr(struct libnova_vaheap *heap, uint64_t va,
 	return 0;
 }
 
-int libnova_vaheap_free(struct libnova_vaheap *heap, uint64_t va, uint64_t size)
+/* The allocation at @va of @size, or NULL with *@err set as free() says. */
+static node_t *find_allocation(const struct libnova_vaheap *heap, uint64_t va,
+			       uint64_t size, int *err)
 {
-	uint64_t rounded, start, end;
-	node_t *u, *pred, *succ;
+	uint64_t rounded;
+	node_t *u;
 
+	*err = -EINVAL;
 	if (!size)
-		return -EINVAL;
-
+		return NULL;
 	u = find(heap->used_root, va);
-	if (!u)
-		return -ENOENT;
+	if (!u) {
+		*err = -ENOENT;
+		return NULL;
+	}
 	if (!round_size(heap, size, &rounded) || rounded != u->size)
-		return -EINVAL;
+		return NULL;
+	*err = 0;
+	return u;
+}
 
-	erase(&heap->used_root, va);
+/* Return the allocation @u to the free ranges, coalescing its neighbours. */
+static void release(struct libnova_vaheap *heap, node_t *u)
+{
+	uint64_t start, end;
+	node_t *pred, *succ;
+
+	erase(&heap->used_root, u->start);
 	heap->allocations--;
 	heap->free_bytes += u->size;
+	if (u->deferred) {
+		u->deferred = false;
+		heap->deferred--;
+	}
 
 	start = u->start;
 	end = u->start + u->size;
@@ -427,6 +446,64 @@ int libnova_vaheap_free(struct libnova_vaheap *heap, uint64_t va, uint64_t size)
 	update(u);
 	insert(&heap->free_root, u);
 	heap->free_ranges++;
+}
+
+int libnova_vaheap_free(struct libnova_vaheap *heap, uint64_t va, uint64_t size)
+{
+	node_t *u;
+	int err;
+
+	u = find_allocation(heap, va, size, &err);
+	if (!u)
+		return err;
+	/* Its deferred free owns it now: freeing it twice would free a successor. */
+	if (u->deferred)
+		return -EBUSY;
+	release(heap, u);
+	return 0;
+}
+
+int libnova_vaheap_defer(struct libnova_vaheap *heap, uint64_t va, uint64_t size)
+{
+	node_t *u;
+	int err;
+
+	u = find_allocation(heap, va, size, &err);
+	if (!u)
+		return err;
+	if (u->deferred)
+		return -EBUSY;
+	u->deferred = true;
+	heap->deferred++;
+	return 0;
+}
+
+int libnova_vaheap_undefer(struct libnova_vaheap *heap, uint64_t va, uint64_t size)
+{
+	node_t *u;
+	int err;
+
+	u = find_allocation(heap, va, size, &err);
+	if (!u)
+		return err;
+	if (!u->deferred)
+		return -EINVAL;
+	u->deferred = false;
+	heap->deferred--;
+	return 0;
+}
+
+int libnova_vaheap_reclaim(struct libnova_vaheap *heap, uint64_t va, uint64_t size)
+{
+	node_t *u;
+	int err;
+
+	u = find_allocation(heap, va, size, &err);
+	if (!u)
+		return err;
+	if (!u->deferred)
+		return -EINVAL;
+	release(heap, u);
 	return 0;
 }
 
@@ -487,7 +564,7 @@ static const char *check_ranges(const struct libnova_vaheap *heap,
 				const struct check_walk *uw)
 {
 	uint64_t pos = heap->start, end = heap->start + heap->size;
-	uint64_t fi = 0, ui = 0, free_bytes = 0;
+	uint64_t fi = 0, ui = 0, free_bytes = 0, deferred = 0;
 	bool prev_free = false;
 
 	/* Walk both sorted lists together: they must tile the heap exactly. */
@@ -507,12 +584,16 @@ static const char *check_ranges(const struct libnova_vaheap *heap,
 		if (is_free && prev_free)
 			return "two free ranges touch: they were not coalesced";
 
+		if (is_free && n->deferred)
+			return "a free range is marked deferred";
+
 		pos += n->size;
 		prev_free = is_free;
 		if (is_free) {
 			free_bytes += n->size;
 			fi++;
 		} else {
+			deferred += n->deferred;
 			ui++;
 		}
 	}
@@ -525,6 +606,8 @@ static const char *check_ranges(const struct libnova_vaheap *heap,
 		return "free_ranges does not match the free tree";
 	if (uw->count != heap->allocations)
 		return "allocations does not match the allocation tree";
+	if (deferred != heap->deferred)
+		return "deferred does not match the allocations marked deferred";
 	return NULL;
 }
 

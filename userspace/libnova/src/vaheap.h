@@ -43,6 +43,7 @@ struct libnova_vaheap {
 	uint64_t free_bytes;
 	uint64_t free_ranges;
 	uint64_t allocations;
+	uint64_t deferred;			/* allocations marked deferred */
 };
 
 /*
@@ -78,15 +79,36 @@ int libnova_vaheap_alloc_addr(struct libnova_vaheap *heap, uint64_t va,
  * Free the allocation at @va, whose size (rounded up to the granule like the
  * allocation's) must be @size. Free neighbours are coalesced. Never fails for
  * lack of memory. Return: 0, -ENOENT when no allocation starts at @va,
- * -EINVAL when @size is 0 or is not the allocation's size.
+ * -EINVAL when @size is 0 or is not the allocation's size, -EBUSY when the
+ * allocation is marked deferred (only libnova_vaheap_reclaim() frees it).
  */
 int libnova_vaheap_free(struct libnova_vaheap *heap, uint64_t va, uint64_t size);
 
 /*
+ * Deferred frees. The heap only keeps the mark; what the free waits for (a
+ * fence) is the caller's business (vm.c). A marked allocation stays
+ * allocated, so nothing else can be given its range, and can no longer be
+ * freed with libnova_vaheap_free() nor marked again: the one free it will
+ * get is libnova_vaheap_reclaim()'s.
+ *
+ * libnova_vaheap_defer() marks the allocation at @va of @size. Return: 0,
+ * libnova_vaheap_free()'s -ENOENT and -EINVAL, -EBUSY when already marked.
+ *
+ * libnova_vaheap_reclaim() frees a marked allocation, and
+ * libnova_vaheap_undefer() takes the mark back (the free that was to come
+ * is not going to). Return: 0, libnova_vaheap_free()'s -ENOENT and
+ * -EINVAL, also -EINVAL when the allocation is not marked.
+ */
+int libnova_vaheap_defer(struct libnova_vaheap *heap, uint64_t va, uint64_t size);
+int libnova_vaheap_undefer(struct libnova_vaheap *heap, uint64_t va, uint64_t size);
+int libnova_vaheap_reclaim(struct libnova_vaheap *heap, uint64_t va, uint64_t size);
+
+/*
  * Verify every invariant of the heap (tree order, treap priorities, cached
  * maxima, coalescing, free and allocated ranges tiling the heap exactly,
- * counters). Return: NULL when the heap is consistent, otherwise a static
- * description of the first broken invariant. O(n) time and memory: for tests.
+ * counters, deferred marks only on allocations). Return: NULL when the
+ * heap is consistent, otherwise a static description of the first broken
+ * invariant. O(n) time and memory: for tests.
  */
 const char *libnova_vaheap_check(const struct libnova_vaheap *heap);
 

@@ -192,6 +192,57 @@ void queue()
 	pass(name);
 }
 
+// The NOVA_0.5 additions: an asynchronous batch that waits for a job and
+// signals a syncobj, and a VA range freed after that signal.
+void async_bind()
+{
+	const char *name = "cxx_async_bind";
+	nova::Device dev;
+
+	EXPECT(nova::Device::open(dev) == 0);
+	if (dev.uapi_version() < 5) {
+		std::printf("skip %s: uAPI version below 5 (no asynchronous VM_BIND)\n", name);
+		return;
+	}
+	nova::Vm vm;
+	EXPECT(nova::Vm::of(dev, vm) == 0);
+	nova::Bo bo;
+	EXPECT(nova::Bo::create(dev, vm.va_alignment(), bo) == 0);
+	nova::VaRange range;
+	EXPECT(nova::VaRange::alloc(vm, bo.size(), 0, range) == 0);
+	const std::uint64_t va = range.va();
+	nova::Queue q;
+	EXPECT(nova::Queue::create(dev, 1 /* NORMAL */, q) == 0);
+	std::uint64_t seqno = 0;
+	EXPECT(q.exec(nullptr, 0, nullptr, 0, nullptr, 0, &seqno) == 0 && seqno == 1);
+	nova::Syncobj done;
+	EXPECT(nova::Syncobj::create(dev, 0, done) == 0);
+
+	nova::BindBatch batch;
+	EXPECT(nova::BindBatch::begin(vm, batch) == 0);
+	EXPECT(batch.add_map(bo, 0, va, bo.size()) == 0);
+	EXPECT(batch.add_wait(q.at(seqno)) == 0);
+	EXPECT(batch.add_signal(done.at()) == 0);
+	std::uint32_t failed = 0;
+	EXPECT(batch.submit_ex(1 /* NOVA_VM_BIND_ASYNC */, &failed) == 0 && !batch);
+	EXPECT(failed == 0xffffffffu);
+	EXPECT(done.wait(10000000000ll) == 0);
+	int status = 0;
+	EXPECT(done.fence_status(0, status) == 0 && status == 1);
+
+	// A bad operation is named by its index.
+	EXPECT(nova::BindBatch::begin(vm, batch) == 0);
+	EXPECT(batch.add_unmap(va, bo.size()) == 0);
+	EXPECT(batch.add_unmap(va + 1, bo.size()) == 0);
+	EXPECT(batch.submit_ex(0, &failed) == -EINVAL && failed == 1);
+
+	EXPECT(range.free_after(done.at()) == 0 && !range);
+	EXPECT(vm.va_reclaim(0) == 0);
+	nova::VaRange again;
+	EXPECT(nova::VaRange::alloc_addr(vm, va, bo.size(), again) == 0);
+	pass(name);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -206,6 +257,7 @@ int main(int argc, char **argv)
 	cache();
 	vm();
 	queue();
+	async_bind();
 	std::printf("nova.hpp: %d passed, %d failed\n", g_passed, g_failed);
 	return g_failed ? 1 : 0;
 }

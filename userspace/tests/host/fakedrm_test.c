@@ -7,8 +7,11 @@
  * program's definitions replace libdrm's (see the Makefile). A device is
  * "opened" with nova_device_open_fd() on /dev/null and every ioctl lands in
  * the fake below, which can play upstream Linux's nova, a uAPI version 1
- * nova, or a version 2 nova with VM_BIND, and records the VM_BIND calls
- * libnova makes so that their exact layout can be checked.
+ * nova, a version 2 nova with VM_BIND, or a version 5 nova with
+ * asynchronous VM_BIND, and records the VM_BIND calls libnova makes (which
+ * request, the header, the operations and sync elements) so that their
+ * exact layout can be checked. drmSyncobj*() are faked too, as far as the
+ * VA heap's deferred free uses them: fences are numbers the test signals.
  *
  * What only a real kernel can tell (the semantics of the operations) is
  * nova-libtest's job in the guest; this covers the library's own logic:
@@ -33,8 +36,15 @@
 const char host_suite_name[] = "fakedrm";
 
 #define PAGE		4096ull
-#define MAX_PARAMS	16
+#define MAX_PARAMS	24
 #define RECORD_OPS	(1u << 17)
+#define RECORD_SYNCS	16
+#define FAKE_SYNCOBJS	16	/* handles 1 .. FAKE_SYNCOBJS - 1 */
+#define FAKE_POINTS	64
+#define FAKE_FENCES	64
+
+/* The VM_BIND request of uAPI versions 2 to 4 (24 bytes, DRM_IOW). */
+#define VM_BIND_V2	0x40186443ul
 
 /* --- the fake kernel -------------------------------------------------------- */
 
@@ -53,9 +63,23 @@ static struct fake {
 	unsigned int close_calls;
 	uint32_t last_closed;
 	int bind_error;			/* what VM_BIND returns */
+	uint32_t bind_failed_op;	/* ... and reports, version 5 request only */
 	unsigned int bind_calls;
-	struct drm_nova_vm_bind bind;	/* the last call's arguments */
-	struct drm_nova_vm_bind_op *ops;	/* ... and its operations */
+	unsigned long bind_request;	/* the last call's request */
+	struct drm_nova_vm_bind bind;	/* ... its arguments */
+	struct drm_nova_vm_bind_op *ops;	/* ... its operations */
+	struct drm_nova_sync syncs[RECORD_SYNCS];	/* ... its sync elements */
+	/*
+	 * Syncobjs: fence[h] is the fence of binary syncobj h (0: none);
+	 * timeline h's point p has fence point[h][p]. Fence f signalled
+	 * when signalled[f].
+	 */
+	bool live[FAKE_SYNCOBJS];
+	uint32_t fence[FAKE_SYNCOBJS];
+	uint32_t point[FAKE_SYNCOBJS][FAKE_POINTS];
+	bool signalled[FAKE_FENCES];
+	uint32_t next_fence;
+	unsigned int syncobj_destroys;
 } fake;
 
 static void fake_param(uint64_t id, uint64_t value, int error)
@@ -104,6 +128,30 @@ static void fake_v2(void)
 	fake_param(NOVA_GETPARAM_VM_BIND_MAX_OPS, FAKE_MAX_OPS, 0);
 }
 
+/* Asynchronous VM_BIND. */
+#define FAKE_MAX_SYNCS	8
+
+static void fake_v5(void)
+{
+	fake_v2();
+	fake_param(NOVA_GETPARAM_UAPI_VERSION, 5, 0);
+	fake_param(NOVA_GETPARAM_EXEC_MAX_SYNCS, FAKE_MAX_SYNCS, 0);
+}
+
+/* A binary syncobj holding a new, unsignalled fence; returns the handle. */
+static uint32_t fake_syncobj_with_fence(uint32_t *fence)
+{
+	uint32_t h;
+
+	for (h = 1; h < FAKE_SYNCOBJS && fake.live[h]; h++)
+		;
+	fake.live[h] = true;
+	fake.fence[h] = ++fake.next_fence;
+	if (fence)
+		*fence = fake.fence[h];
+	return h;
+}
+
 static bool was_queried(uint64_t id)
 {
 	unsigned int i;
@@ -134,13 +182,22 @@ static int fake_getparam(struct drm_nova_getparam *args)
 	return -EINVAL;
 }
 
-static int fake_vm_bind(const struct drm_nova_vm_bind *args)
+static int fake_vm_bind(unsigned long request, struct drm_nova_vm_bind *args)
 {
 	const char *src = (const char *)(uintptr_t)args->ops;
+	const char *syncs = (const char *)(uintptr_t)args->syncs;
 	uint32_t i;
 
 	fake.bind_calls++;
-	fake.bind = *args;
+	fake.bind_request = request;
+	memset(&fake.bind, 0, sizeof(fake.bind));
+	/* Only the size the request names is the kernel's to read. */
+	memcpy(&fake.bind, args, request == VM_BIND_V2 ? 24 : sizeof(*args));
+	for (i = 0; request != VM_BIND_V2 && i < args->sync_count && i < RECORD_SYNCS; i++)
+		memcpy(&fake.syncs[i], syncs + (size_t)i * args->sync_stride,
+		       sizeof(fake.syncs[i]));
+	if (request != VM_BIND_V2)
+		args->failed_op = fake.bind_error ? fake.bind_failed_op : NOVA_VM_BIND_NO_OP;
 	if (!fake.ops)
 		fake.ops = calloc(RECORD_OPS, sizeof(*fake.ops));
 	if (!fake.ops)
@@ -197,7 +254,8 @@ int drmIoctl(int fd, unsigned long request, void *arg)
 		break;
 	}
 	case DRM_IOCTL_NOVA_VM_BIND:
-		ret = fake_vm_bind(arg);
+	case VM_BIND_V2:
+		ret = fake_vm_bind(request, arg);
 		break;
 	default:
 		ret = -ENOTTY;
@@ -242,6 +300,101 @@ char *drmGetDeviceNameFromFd2(int fd)
 {
 	(void)fd;
 	return NULL;
+}
+
+/* libdrm returns -errno and sets errno; so does the fake. */
+static int syncobj_ret(int err)
+{
+	errno = -err;
+	return err;
+}
+
+int drmSyncobjCreate(int fd, uint32_t flags, uint32_t *handle)
+{
+	uint32_t h;
+
+	(void)fd;
+	(void)flags;
+	for (h = 1; h < FAKE_SYNCOBJS && fake.live[h]; h++)
+		;
+	if (h == FAKE_SYNCOBJS)
+		return syncobj_ret(-ENOMEM);
+	fake.live[h] = true;
+	fake.fence[h] = 0;
+	memset(fake.point[h], 0, sizeof(fake.point[h]));
+	*handle = h;
+	return 0;
+}
+
+int drmSyncobjDestroy(int fd, uint32_t handle)
+{
+	(void)fd;
+	if (handle >= FAKE_SYNCOBJS || !fake.live[handle])
+		return syncobj_ret(-ENOENT);
+	fake.live[handle] = false;
+	fake.syncobj_destroys++;
+	return 0;
+}
+
+/* The fence of @h at @point (0: binary), or 0 for none. */
+static uint32_t fake_fence_of(uint32_t h, uint64_t point)
+{
+	if (point >= FAKE_POINTS)
+		return 0;
+	return point ? fake.point[h][point] : fake.fence[h];
+}
+
+int drmSyncobjTransfer(int fd, uint32_t dst_handle, uint64_t dst_point,
+		       uint32_t src_handle, uint64_t src_point, uint32_t flags)
+{
+	uint32_t f;
+
+	(void)fd;
+	if (dst_handle >= FAKE_SYNCOBJS || !fake.live[dst_handle] ||
+	    src_handle >= FAKE_SYNCOBJS || !fake.live[src_handle])
+		return syncobj_ret(-ENOENT);
+	f = fake_fence_of(src_handle, src_point);
+	if (!f || flags || !dst_point || dst_point >= FAKE_POINTS)
+		return syncobj_ret(-EINVAL);
+	fake.point[dst_handle][dst_point] = f;
+	return 0;
+}
+
+/* The highest point p of @h such that the points 1 .. p have all signalled. */
+static uint64_t fake_signalled_prefix(uint32_t h)
+{
+	uint64_t p;
+
+	for (p = 1; p < FAKE_POINTS && fake.point[h][p] && fake.signalled[fake.point[h][p]]; p++)
+		;
+	return p - 1;
+}
+
+int drmSyncobjQuery(int fd, uint32_t *handles, uint64_t *points, uint32_t count)
+{
+	uint32_t i;
+
+	(void)fd;
+	for (i = 0; i < count; i++) {
+		if (handles[i] >= FAKE_SYNCOBJS || !fake.live[handles[i]])
+			return syncobj_ret(-ENOENT);
+		points[i] = fake_signalled_prefix(handles[i]);
+	}
+	return 0;
+}
+
+/* Never blocks: the test signals from the same thread. */
+int drmSyncobjTimelineWait(int fd, uint32_t *handles, uint64_t *points,
+			   unsigned int num_handles, int64_t timeout_nsec,
+			   unsigned int flags, uint32_t *first_signaled)
+{
+	(void)fd;
+	(void)timeout_nsec;
+	(void)flags;
+	(void)first_signaled;
+	if (num_handles != 1 || handles[0] >= FAKE_SYNCOBJS || !fake.live[handles[0]])
+		return syncobj_ret(-EINVAL);
+	return fake_signalled_prefix(handles[0]) >= points[0] ? 0 : syncobj_ret(-ETIME);
 }
 
 /* --- helpers ------------------------------------------------------------------ */
@@ -714,6 +867,353 @@ static enum test_result fake_vm_batch_large(void)
 	return TEST_PASS;
 }
 
+/* --- asynchronous VM_BIND (uAPI version 5) ---------------------------------------- */
+
+#define CHECK_SYNC(i, handle_, flags_, point_)				\
+	do {								\
+		CHECK_U64(fake.syncs[i].handle, ==, handle_);		\
+		CHECK_U64(fake.syncs[i].flags, ==, flags_);		\
+		CHECK_U64(fake.syncs[i].point, ==, point_);		\
+	} while (0)
+
+/* Below version 5 every call is the old 24-byte request; from 5 on, the new one. */
+static enum test_result fake_vm_bind_request_by_version(void)
+{
+	static const uint64_t versions[] = { 2, 3, 4, 5 };
+	struct nova_vm_bind_batch *batch;
+	struct nova_device *dev;
+	struct nova_vm *vm;
+	struct nova_bo *bo;
+	unsigned long want;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+		fake_v5();
+		fake_param(NOVA_GETPARAM_UAPI_VERSION, versions[i], 0);
+		want = versions[i] < 5 ? VM_BIND_V2 : DRM_IOCTL_NOVA_VM_BIND;
+		OPEN_FAKE(&dev);
+		CHECK_OK(nova_device_get_vm(dev, &vm));
+		CHECK_OK(nova_bo_create(dev, PAGE, &bo));
+
+		CHECK_OK(nova_vm_map(vm, bo, 0, 1ull << 30, PAGE, 0));
+		CHECK_U64(fake.bind_request, ==, want);
+		CHECK_OK(nova_vm_unmap(vm, 1ull << 30, PAGE));
+		CHECK_U64(fake.bind_request, ==, want);
+		CHECK_OK(nova_vm_bind_begin(vm, &batch));
+		CHECK_OK(nova_vm_bind_add_unmap(batch, 1ull << 30, PAGE));
+		CHECK_OK(nova_vm_bind_submit(batch));
+		CHECK_U64(fake.bind_request, ==, want);
+		CHECK_HEADER(1);
+		CHECK_U64(fake.bind.sync_count, ==, 0);
+		CHECK_U64(fake.bind.pad, ==, 0);
+		CHECK_U64(fake.bind_calls, ==, 3);
+
+		nova_bo_destroy(bo);
+		nova_device_close(dev);
+	}
+	CHECK_U64(DRM_IOCTL_NOVA_VM_BIND, ==, 0xc0306443ul);
+	return TEST_PASS;
+}
+
+static enum test_result fake_vm_bind_async_calls(void)
+{
+	struct nova_sync_point w0 = { .syncobj = 7 }, w1 = { .syncobj = 8, .point = 3 };
+	struct nova_sync_point s0 = { .syncobj = 9 }, s1 = { .syncobj = 10, .point = 12 };
+	struct nova_vm_bind_batch *batch;
+	struct nova_device *dev;
+	struct nova_vm *vm;
+	struct nova_bo *bo;
+	uint32_t failed = 0;
+
+	fake_v5();
+	OPEN_FAKE(&dev);
+	CHECK_OK(nova_device_get_vm(dev, &vm));
+	CHECK_OK(nova_bo_create(dev, 4 * PAGE, &bo));
+
+	/* Waits and signals keep their order; the kernel sees them as EXEC's. */
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_OK(nova_vm_bind_add_map(batch, bo, 0, 1ull << 30, 4 * PAGE, 0));
+	CHECK_OK(nova_vm_bind_add_wait(batch, &w0));
+	CHECK_OK(nova_vm_bind_add_signal(batch, &s0));
+	CHECK_OK(nova_vm_bind_add_wait(batch, &w1));
+	CHECK_OK(nova_vm_bind_add_signal(batch, &s1));
+	CHECK_OK(nova_vm_bind_add_unmap(batch, 1ull << 30, PAGE));
+	CHECK_U64(fake.bind_calls, ==, 0);
+	CHECK_OK(nova_vm_bind_submit_ex(batch, NOVA_VM_BIND_ASYNC, &failed));
+	CHECK_U64(failed, ==, NOVA_VM_BIND_NO_OP);
+	CHECK_U64(fake.bind_calls, ==, 1);
+	CHECK_U64(fake.bind_request, ==, DRM_IOCTL_NOVA_VM_BIND);
+	CHECK_U64(fake.bind.flags, ==, NOVA_VM_BIND_ASYNC);
+	CHECK_U64(fake.bind.op_count, ==, 2);
+	CHECK_U64(fake.bind.sync_count, ==, 4);
+	CHECK_U64(fake.bind.sync_stride, ==, sizeof(struct drm_nova_sync));
+	CHECK_U64(fake.bind.pad, ==, 0);
+	CHECK_SYNC(0, 7, NOVA_SYNC_WAIT, 0);
+	CHECK_SYNC(1, 9, NOVA_SYNC_SIGNAL, 0);
+	CHECK_SYNC(2, 8, NOVA_SYNC_WAIT | NOVA_SYNC_TIMELINE, 3);
+	CHECK_SYNC(3, 10, NOVA_SYNC_SIGNAL | NOVA_SYNC_TIMELINE, 12);
+	CHECK_OP(0, NOVA_VM_BIND_OP_MAP, 0, nova_bo_handle(bo), 0, 1ull << 30, 4 * PAGE);
+	CHECK_OP(1, NOVA_VM_BIND_OP_UNMAP, 0, 0, 0, 1ull << 30, PAGE);
+
+	/* An empty asynchronous batch is a point of order: it goes to the kernel. */
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_OK(nova_vm_bind_add_signal(batch, &s0));
+	CHECK_OK(nova_vm_bind_submit_ex(batch, NOVA_VM_BIND_ASYNC, NULL));
+	CHECK_U64(fake.bind_calls, ==, 2);
+	CHECK_U64(fake.bind.op_count, ==, 0);
+	CHECK_U64(fake.bind.sync_count, ==, 1);
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_OK(nova_vm_bind_submit_ex(batch, NOVA_VM_BIND_ASYNC, NULL));
+	CHECK_U64(fake.bind_calls, ==, 3);
+	CHECK_U64(fake.bind.sync_count, ==, 0);
+	CHECK_U64(fake.bind.sync_stride, ==, 0);
+	/* ... an empty synchronous one still does not. */
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_OK(nova_vm_bind_submit_ex(batch, 0, &failed));
+	CHECK_U64(fake.bind_calls, ==, 3);
+
+	/* Synchronous through submit_ex: flags 0, no syncs, the new request. */
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_OK(nova_vm_bind_add_unmap(batch, 1ull << 30, PAGE));
+	CHECK_OK(nova_vm_bind_submit_ex(batch, 0, &failed));
+	CHECK_U64(fake.bind_calls, ==, 4);
+	CHECK_U64(fake.bind.flags, ==, 0);
+	CHECK_U64(fake.bind.sync_count, ==, 0);
+
+	nova_bo_destroy(bo);
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+static enum test_result fake_vm_bind_failed_op(void)
+{
+	struct nova_sync_point w = { .syncobj = 3 }, bad = { .syncobj = 3, .pad = 1 };
+	struct nova_vm_bind_batch *batch;
+	struct nova_device *dev, *other;
+	struct nova_bo *bo, *foreign;
+	struct nova_vm *vm;
+	uint32_t failed;
+	unsigned int i;
+
+	fake_v5();
+	fake_param(NOVA_GETPARAM_VM_BIND_MAX_OPS, 4, 0);
+	OPEN_FAKE(&dev);
+	OPEN_FAKE(&other);
+	CHECK_OK(nova_device_get_vm(dev, &vm));
+	CHECK_OK(nova_bo_create(dev, PAGE, &bo));
+	CHECK_OK(nova_bo_create(other, PAGE, &foreign));
+
+	/* The kernel's index comes back, synchronous or not. */
+	for (i = 0; i < 2; i++) {
+		CHECK_OK(nova_vm_bind_begin(vm, &batch));
+		CHECK_OK(nova_vm_bind_add_unmap(batch, 1ull << 30, PAGE));
+		CHECK_OK(nova_vm_bind_add_unmap(batch, 1ull << 30, PAGE));
+		CHECK_OK(nova_vm_bind_add_unmap(batch, 3, PAGE));
+		fake.bind_error = -EINVAL;
+		fake.bind_failed_op = 2;
+		failed = 0;
+		CHECK_ERR(nova_vm_bind_submit_ex(batch, i ? NOVA_VM_BIND_ASYNC : 0, &failed), -EINVAL);
+		CHECK_U64(failed, ==, 2);
+	}
+	/* ... and NO_OP when no operation was the cause. */
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_OK(nova_vm_bind_add_wait(batch, &w));
+	fake.bind_error = -ENOENT;
+	fake.bind_failed_op = NOVA_VM_BIND_NO_OP;
+	CHECK_ERR(nova_vm_bind_submit_ex(batch, NOVA_VM_BIND_ASYNC, &failed), -ENOENT);
+	CHECK_U64(failed, ==, NOVA_VM_BIND_NO_OP);
+	fake.bind_error = 0;
+	CHECK_U64(fake.bind_calls, ==, 3);
+
+	/* A poisoned batch names the add that failed, without a call. */
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_OK(nova_vm_bind_add_map(batch, bo, 0, 1ull << 30, PAGE, 0));
+	CHECK_ERR(nova_vm_bind_add_map(batch, foreign, 0, 1ull << 31, PAGE, 0), -EXDEV);
+	CHECK_ERR(nova_vm_bind_add_unmap(batch, 1ull << 30, PAGE), -EXDEV);
+	CHECK_ERR(nova_vm_bind_submit_ex(batch, NOVA_VM_BIND_ASYNC, &failed), -EXDEV);
+	CHECK_U64(failed, ==, 1);
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	for (i = 0; i < 4; i++)
+		CHECK_OK(nova_vm_bind_add_unmap(batch, 1ull << 30, PAGE));
+	CHECK_ERR(nova_vm_bind_add_unmap(batch, 1ull << 30, PAGE), -E2BIG);
+	CHECK_ERR(nova_vm_bind_submit_ex(batch, 0, &failed), -E2BIG);
+	CHECK_U64(failed, ==, NOVA_VM_BIND_NO_OP);	/* the call's limit, as the kernel says */
+	/* A failed wait or signal is no operation's. */
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_OK(nova_vm_bind_add_unmap(batch, 1ull << 30, PAGE));
+	CHECK_ERR(nova_vm_bind_add_signal(batch, &bad), -EINVAL);
+	CHECK_ERR(nova_vm_bind_add_wait(batch, &w), -EINVAL);
+	CHECK_ERR(nova_vm_bind_submit_ex(batch, NOVA_VM_BIND_ASYNC, &failed), -EINVAL);
+	CHECK_U64(failed, ==, NOVA_VM_BIND_NO_OP);
+
+	/* Syncs without ASYNC, unknown flags, NULLs: refused here. */
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_OK(nova_vm_bind_add_wait(batch, &w));
+	CHECK_ERR(nova_vm_bind_submit_ex(batch, 0, &failed), -EINVAL);
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_ERR(nova_vm_bind_submit_ex(batch, 1u << 1, &failed), -EINVAL);
+	CHECK_ERR(nova_vm_bind_submit_ex(NULL, 0, &failed), -EINVAL);
+	CHECK_U64(failed, ==, NOVA_VM_BIND_NO_OP);
+	CHECK_ERR(nova_vm_bind_add_wait(NULL, &w), -EINVAL);
+	CHECK_ERR(nova_vm_bind_add_signal(NULL, &w), -EINVAL);
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_ERR(nova_vm_bind_add_wait(batch, NULL), -EINVAL);
+	nova_vm_bind_abort(batch);
+	CHECK_U64(fake.bind_calls, ==, 3);
+
+	nova_bo_destroy(foreign);
+	nova_bo_destroy(bo);
+	nova_device_close(other);
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+/* EXEC_MAX_SYNCS bounds a batch's waits and signals together. */
+static enum test_result fake_vm_bind_sync_limit(void)
+{
+	struct nova_sync_point p = { .syncobj = 1 };
+	struct nova_vm_bind_batch *batch;
+	struct nova_device *dev;
+	struct nova_vm *vm;
+	uint32_t failed;
+	unsigned int i;
+
+	fake_v5();
+	OPEN_FAKE(&dev);
+	CHECK_OK(nova_device_get_vm(dev, &vm));
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	for (i = 0; i < FAKE_MAX_SYNCS; i++) {
+		p.point = i;
+		CHECK_OK(i % 2 ? nova_vm_bind_add_signal(batch, &p) : nova_vm_bind_add_wait(batch, &p));
+	}
+	CHECK_OK(nova_vm_bind_submit_ex(batch, NOVA_VM_BIND_ASYNC, &failed));
+	CHECK_U64(fake.bind.sync_count, ==, FAKE_MAX_SYNCS);
+	CHECK_SYNC(FAKE_MAX_SYNCS - 1, 1, NOVA_SYNC_SIGNAL | NOVA_SYNC_TIMELINE, FAKE_MAX_SYNCS - 1);
+
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	for (i = 0; i < FAKE_MAX_SYNCS; i++)
+		CHECK_OK(nova_vm_bind_add_wait(batch, &p));
+	CHECK_ERR(nova_vm_bind_add_signal(batch, &p), -E2BIG);
+	CHECK_ERR(nova_vm_bind_submit_ex(batch, NOVA_VM_BIND_ASYNC, &failed), -E2BIG);
+	CHECK_U64(fake.bind_calls, ==, 1);
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+/* An older kernel: what needs version 5 is -EOPNOTSUPP, the rest as before. */
+static enum test_result fake_vm_bind_async_gated(void)
+{
+	struct nova_sync_point p = { .syncobj = 1 };
+	struct nova_vm_bind_batch *batch;
+	struct nova_device *dev;
+	struct nova_vm *vm;
+	uint32_t failed;
+
+	fake_v5();
+	fake_param(NOVA_GETPARAM_UAPI_VERSION, 4, 0);
+	OPEN_FAKE(&dev);
+	CHECK_OK(nova_device_get_vm(dev, &vm));
+
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_ERR(nova_vm_bind_add_wait(batch, &p), -EOPNOTSUPP);
+	CHECK_ERR(nova_vm_bind_submit_ex(batch, NOVA_VM_BIND_ASYNC, &failed), -EOPNOTSUPP);
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_ERR(nova_vm_bind_add_signal(batch, &p), -EOPNOTSUPP);
+	nova_vm_bind_abort(batch);
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_OK(nova_vm_bind_add_unmap(batch, 1ull << 30, PAGE));
+	CHECK_ERR(nova_vm_bind_submit_ex(batch, NOVA_VM_BIND_ASYNC, &failed), -EOPNOTSUPP);
+	CHECK_U64(fake.bind_calls, ==, 0);
+
+	/* The old kernel cannot name the failing operation: NO_OP. */
+	CHECK_OK(nova_vm_bind_begin(vm, &batch));
+	CHECK_OK(nova_vm_bind_add_unmap(batch, 3, PAGE));
+	fake.bind_error = -EINVAL;
+	fake.bind_failed_op = 0;
+	failed = 0;
+	CHECK_ERR(nova_vm_bind_submit_ex(batch, 0, &failed), -EINVAL);
+	CHECK_U64(failed, ==, NOVA_VM_BIND_NO_OP);
+	CHECK_U64(fake.bind_request, ==, VM_BIND_V2);
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
+/* --- the deferred VA free ------------------------------------------------------------ */
+
+static enum test_result fake_va_free_deferred(void)
+{
+	struct nova_sync_point fa = { 0 }, fb = { 0 }, none = { 0 };
+	uint32_t fence_a, fence_b;
+	struct nova_device *dev;
+	struct nova_vm *vm;
+	uint64_t a, b, c;
+
+	fake_v5();
+	OPEN_FAKE(&dev);
+	CHECK_OK(nova_device_get_vm(dev, &vm));
+	CHECK_OK(nova_vm_va_alloc(vm, PAGE, 0, &a));
+	CHECK_OK(nova_vm_va_alloc(vm, 2 * PAGE, 0, &b));
+	CHECK_ERR(nova_vm_va_reclaim(vm, 0), 0);	/* nothing deferred */
+	fa.syncobj = fake_syncobj_with_fence(&fence_a);
+	fb.syncobj = fake_syncobj_with_fence(&fence_b);
+
+	CHECK_OK(nova_vm_va_free_deferred(vm, a, PAGE, &fa));
+	CHECK_OK(nova_vm_va_free_deferred(vm, b, 2 * PAGE, &fb));
+	CHECK_ERR(nova_vm_va_free_deferred(vm, a, PAGE, &fa), -EBUSY);
+	CHECK_ERR(nova_vm_va_free(vm, a, PAGE), -EBUSY);
+	/* Not yet: the ranges stay allocated. */
+	CHECK_ERR(nova_vm_va_alloc_addr(vm, a, PAGE), -EBUSY);
+	CHECK_OK(nova_vm_va_alloc(vm, PAGE, 0, &c));
+	CHECK_U64(c, ==, b + 2 * PAGE);
+	CHECK_OK(nova_vm_va_free(vm, c, PAGE));
+	CHECK_ERR(nova_vm_va_reclaim(vm, 0), -ETIME);
+	CHECK_ERR(nova_vm_va_reclaim(vm, 1000000), -ETIME);
+
+	/* The fence was copied: the syncobj's new fence does not move the free. */
+	fake.fence[fa.syncobj] = ++fake.next_fence;
+	fake.signalled[fake.fence[fa.syncobj]] = true;
+	CHECK_ERR(nova_vm_va_alloc_addr(vm, a, PAGE), -EBUSY);
+
+	/* In order: b's fence alone does not free b, a's deferred before it. */
+	fake.signalled[fence_b] = true;
+	CHECK_ERR(nova_vm_va_alloc_addr(vm, b, 2 * PAGE), -EBUSY);
+	fake.signalled[fence_a] = true;
+	CHECK_OK(nova_vm_va_alloc_addr(vm, b, 2 * PAGE));	/* reclaims both */
+	CHECK_OK(nova_vm_va_alloc(vm, PAGE, 0, &c));
+	CHECK_U64(c, ==, a);
+	CHECK_ERR(nova_vm_va_reclaim(vm, 0), 0);
+
+	/* A failed deferral leaves the range as it was: a plain allocation. */
+	none.syncobj = fake_syncobj_with_fence(NULL);
+	fake.fence[none.syncobj] = 0;
+	CHECK_ERR(nova_vm_va_free_deferred(vm, c, PAGE, &none), -EINVAL);
+	none.pad = 1;
+	CHECK_ERR(nova_vm_va_free_deferred(vm, c, PAGE, &none), -EINVAL);
+	CHECK_ERR(nova_vm_va_free_deferred(vm, c, PAGE, NULL), -EINVAL);
+	CHECK_ERR(nova_vm_va_free_deferred(NULL, c, PAGE, &fa), -EINVAL);
+	CHECK_ERR(nova_vm_va_free_deferred(vm, c + PAGE * 100, PAGE, &fa), -ENOENT);
+	CHECK_ERR(nova_vm_va_free_deferred(vm, c, 2 * PAGE, &fa), -EINVAL);
+	CHECK_OK(nova_vm_va_free(vm, c, PAGE));
+
+	/* Closing with a free pending waits for nothing; the private syncobj goes. */
+	fb.syncobj = fake_syncobj_with_fence(NULL);
+	CHECK_OK(nova_vm_va_free_deferred(vm, b, 2 * PAGE, &fb));
+	fake.syncobj_destroys = 0;
+	nova_device_close(dev);
+	CHECK_U64(fake.syncobj_destroys, ==, 1);
+	CHECK_U64(fake.bind_calls, ==, 0);
+
+	/* Before syncobjs (version 4), there is nothing to wait for. */
+	fake_v2();
+	OPEN_FAKE(&dev);
+	CHECK_OK(nova_device_get_vm(dev, &vm));
+	CHECK_OK(nova_vm_va_alloc(vm, PAGE, 0, &a));
+	CHECK_ERR(nova_vm_va_free_deferred(vm, a, PAGE, &fa), -EOPNOTSUPP);
+	CHECK_ERR(nova_vm_va_reclaim(vm, 0), 0);
+	nova_device_close(dev);
+	return TEST_PASS;
+}
+
 /* --- the VA heap through the public API ----------------------------------------------- */
 
 static enum test_result fake_vm_va_heap(void)
@@ -1003,6 +1503,12 @@ const struct test_case host_tests[] = {
 	{ "fake_vm_batch_max_ops", fake_vm_batch_max_ops, 0 },
 	{ "fake_vm_batch_sticky_errors", fake_vm_batch_sticky_errors, 0 },
 	{ "fake_vm_batch_large", fake_vm_batch_large, 0 },
+	{ "fake_vm_bind_request_by_version", fake_vm_bind_request_by_version, 0 },
+	{ "fake_vm_bind_async_calls", fake_vm_bind_async_calls, 0 },
+	{ "fake_vm_bind_failed_op", fake_vm_bind_failed_op, 0 },
+	{ "fake_vm_bind_sync_limit", fake_vm_bind_sync_limit, 0 },
+	{ "fake_vm_bind_async_gated", fake_vm_bind_async_gated, 0 },
+	{ "fake_va_free_deferred", fake_va_free_deferred, 0 },
 	{ "fake_vm_va_heap", fake_vm_va_heap, 0 },
 	{ "fake_vm_va_heap_threads", fake_vm_va_heap_threads, 0 },
 	{ NULL, NULL, 0 },

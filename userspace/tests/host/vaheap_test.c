@@ -546,6 +546,61 @@ static enum test_result vaheap_million_ranges(void)
 	return TEST_PASS;
 }
 
+/* A deferred free's mark: the range stays taken until reclaimed, and only then. */
+static enum test_result vaheap_deferred(void)
+{
+	struct libnova_vaheap heap;
+	uint64_t a, b, c;
+
+	CHECK_OK(libnova_vaheap_init(&heap, MIB, 8 * G, G));
+	CHECK_OK(libnova_vaheap_alloc(&heap, G, 0, &a));
+	CHECK_OK(libnova_vaheap_alloc(&heap, 2 * G, 0, &b));
+
+	/* The rules of free apply to the mark. */
+	CHECK_ERR(libnova_vaheap_defer(&heap, a + G * 7, G), -ENOENT);
+	CHECK_ERR(libnova_vaheap_defer(&heap, b, G), -EINVAL);
+	CHECK_ERR(libnova_vaheap_defer(&heap, b, 0), -EINVAL);
+	CHECK_ERR(libnova_vaheap_reclaim(&heap, b, 2 * G), -EINVAL);	/* not marked */
+
+	CHECK_OK(libnova_vaheap_defer(&heap, b, 2 * G - 1));	/* rounded, like free */
+	CHECK_U64(heap.deferred, ==, 1);
+	CHECK_HEAP(&heap);
+	CHECK_ERR(libnova_vaheap_defer(&heap, b, 2 * G), -EBUSY);
+	CHECK_ERR(libnova_vaheap_free(&heap, b, 2 * G), -EBUSY);
+	CHECK_ERR(libnova_vaheap_alloc_addr(&heap, b, G), -EBUSY);
+
+	/* Still allocated: the next fit is past it. */
+	CHECK_OK(libnova_vaheap_alloc(&heap, 2 * G, 0, &c));
+	CHECK_U64(c, ==, b + 2 * G);
+	CHECK_U64(heap.allocations, ==, 3);
+
+	/* Taken back, it is an allocation like the others; then marked again. */
+	CHECK_OK(libnova_vaheap_undefer(&heap, b, 2 * G));
+	CHECK_ERR(libnova_vaheap_undefer(&heap, b, 2 * G), -EINVAL);
+	CHECK_U64(heap.deferred, ==, 0);
+	CHECK_HEAP(&heap);
+	CHECK_OK(libnova_vaheap_defer(&heap, b, 2 * G));
+
+	CHECK_OK(libnova_vaheap_reclaim(&heap, b, 2 * G));
+	CHECK_U64(heap.deferred, ==, 0);
+	CHECK_U64(heap.allocations, ==, 2);
+	CHECK_HEAP(&heap);
+	CHECK_ERR(libnova_vaheap_reclaim(&heap, b, 2 * G), -ENOENT);
+	CHECK_OK(libnova_vaheap_alloc_addr(&heap, b, 2 * G));
+
+	/* The mark goes with the node: a node reused for a new allocation is clean. */
+	CHECK_OK(libnova_vaheap_defer(&heap, a, G));
+	CHECK_OK(libnova_vaheap_reclaim(&heap, a, G));
+	CHECK_OK(libnova_vaheap_alloc(&heap, G, 0, &a));
+	CHECK_OK(libnova_vaheap_free(&heap, a, G));
+	CHECK_HEAP(&heap);
+
+	/* fini forgets marked allocations like any other. */
+	CHECK_OK(libnova_vaheap_defer(&heap, c, 2 * G));
+	libnova_vaheap_fini(&heap);
+	return TEST_PASS;
+}
+
 const struct test_case host_tests[] = {
 	{ "vaheap_init_rejects", vaheap_init_rejects, 0 },
 	{ "vaheap_alloc_bottom_up", vaheap_alloc_bottom_up, 0 },
@@ -554,6 +609,7 @@ const struct test_case host_tests[] = {
 	{ "vaheap_coalescing", vaheap_coalescing, 0 },
 	{ "vaheap_free_unknown", vaheap_free_unknown, 0 },
 	{ "vaheap_alloc_addr", vaheap_alloc_addr, 0 },
+	{ "vaheap_deferred", vaheap_deferred, 0 },
 	{ "vaheap_top_of_address_space", vaheap_top_of_address_space, 0 },
 	{ "vaheap_random_vs_model", vaheap_random_vs_model, 0 },
 	{ "vaheap_million_ranges", vaheap_million_ranges, 0 },

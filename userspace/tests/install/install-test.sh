@@ -3,7 +3,7 @@
 #
 # "make install PREFIX=... DESTDIR=..." gives a usable libnova: the files
 # land under DESTDIR/PREFIX with PREFIX (not DESTDIR) in nova.pc, the
-# library has SONAME libnova.so.0 and the NOVA_0.1 .. NOVA_0.4 version
+# library has SONAME libnova.so.0 and the NOVA_0.1 .. NOVA_0.5 version
 # nodes; and, installed into a PREFIX of its own, a C and a C++ program
 # built with nothing but "pkg-config nova" link against it and run (no
 # device needed). (PKG_CONFIG_SYSROOT_DIR cannot stand in for the second
@@ -70,7 +70,7 @@ check install_files installed_files
 soname_and_versions() {
 	local lib=$stage$prefix/lib/libnova.so.0
 	readelf -d "$lib" | grep -q 'SONAME.*\[libnova\.so\.0\]' || { echo "no SONAME libnova.so.0"; return 1; }
-	for node in NOVA_0.1 NOVA_0.2 NOVA_0.3 NOVA_0.4; do
+	for node in NOVA_0.1 NOVA_0.2 NOVA_0.3 NOVA_0.4 NOVA_0.5; do
 		readelf -V "$lib" | grep -q "Name: $node" || { echo "no version node $node"; return 1; }
 	done
 	# Nothing but nova_* leaves the library.

@@ -27,8 +27,9 @@
  * arrays of EXEC (struct nova_exec_cmdbuf, struct nova_sync_point), whose
  * layouts are frozen. Symbols are versioned: the functions marked
  * "Since NOVA_0.2" are in the NOVA_0.2 node, those marked "Since
- * NOVA_0.3" in the NOVA_0.3 node and those marked "Since NOVA_0.4" in the
- * NOVA_0.4 node; each node inherits the one before, and
+ * NOVA_0.3" in the NOVA_0.3 node, those marked "Since NOVA_0.4" in the
+ * NOVA_0.4 node and those marked "Since NOVA_0.5" in the NOVA_0.5 node;
+ * each node inherits the one before, and
  * NOVA_0.1 holds all the others. The SONAME is libnova.so.0.
  * <nova/nova.hpp> wraps this API in header-only C++ RAII types.
  */
@@ -61,6 +62,9 @@ struct nova_cmdstream;
 
 /** struct nova_cmdbuf - a command stream uploaded for the GPU (NOVA_0.4) */
 struct nova_cmdbuf;
+
+/* A syncobj or timeline point; defined with the queues, used by the VM too. */
+struct nova_sync_point;
 
 /*
  * Discovery
@@ -645,6 +649,16 @@ int nova_device_bo_cache_stats(struct nova_device *dev,
  * of the ones before it (with concurrent callers the order among them is
  * whatever the kernel's serialization gives). A nova_vm_bind_batch is used
  * by one thread at a time; different batches may be built concurrently.
+ *
+ * Asynchronous binds (uAPI version 5, since NOVA_0.5): a batch may wait for
+ * fences and signal syncobjs (nova_vm_bind_add_wait(),
+ * nova_vm_bind_add_signal()) and be submitted with NOVA_VM_BIND_ASYNC
+ * (nova_vm_bind_submit_ex()): checked and allocated at the call, applied
+ * later on the VA space's bind queue, in submission order, after its waits.
+ * <nova/nova_drm.h> (struct drm_nova_vm_bind) gives the kernel's rules. On
+ * an older kernel these are refused with -EOPNOTSUPP, and libnova makes
+ * every other VM_BIND call the way that kernel knows. The VA heap's free
+ * may be deferred until a fence signals (nova_vm_va_free_deferred()).
  */
 
 /**
@@ -787,6 +801,65 @@ int nova_vm_va_alloc_addr(struct nova_vm *vm, uint64_t va, uint64_t size);
 int nova_vm_va_free(struct nova_vm *vm, uint64_t va, uint64_t size);
 
 /**
+ * nova_vm_va_free_deferred() - free a range of the VA heap once a fence has
+ *                              signalled
+ * @vm: the VM
+ * @va: the first address of an allocation
+ * @size: its size, as for nova_vm_va_free()
+ * @fence: a binary syncobj (@point 0: the fence it holds now) or a timeline
+ *         point, which must have been submitted already, for example
+ *         { nova_queue_timeline(q), seqno } for a job of a queue, or a
+ *         bind's signal
+ *
+ * The classic winsys need: "this range may be reused once the GPU is done
+ * with it". The fence is copied at the call, so signalling the syncobj
+ * again later does not move the free. Until the fence has signalled (with
+ * or without an error), the range stays allocated: no allocation is given
+ * any of it, nova_vm_va_free() of it says -EBUSY and so does another
+ * deferred free of it. Then it goes back to the heap, without a thread:
+ * nova_vm_va_alloc(), nova_vm_va_alloc_addr(), nova_vm_va_free_deferred()
+ * and nova_vm_va_reclaim() first reclaim the deferred ranges whose fences
+ * have signalled, with one non-blocking syncobj query, never waiting.
+ * Ranges come back in the order their frees were deferred: a range whose
+ * fence signals early may wait for one deferred before it (never the other
+ * way round). nova_device_close() drops the deferred frees without waiting
+ * (the VA space goes with the file). Like nova_vm_va_free(), this unmaps
+ * nothing: unmap before, or with a bind that the fence follows.
+ * Thread-safe.
+ *
+ * Since NOVA_0.5.
+ *
+ * Return: 0, or -EINVAL when @vm or @fence is NULL, @fence's pad is not
+ * zero, @size is 0 or is not the allocation's size, or the syncobj (or
+ * point) holds no fence yet; -ENOENT when no allocation starts at @va or
+ * the syncobj does not exist; -EBUSY when the range's free is already
+ * deferred; -EOPNOTSUPP when the driver's uAPI version is below 4 (no
+ * syncobjs); -ENOMEM; any error of DRM_IOCTL_SYNCOBJ_CREATE or _TRANSFER.
+ */
+int nova_vm_va_free_deferred(struct nova_vm *vm, uint64_t va, uint64_t size,
+			     const struct nova_sync_point *fence);
+
+/**
+ * nova_vm_va_reclaim() - take back the deferred ranges whose fences have
+ *                        signalled
+ * @vm: the VM
+ * @timeout_ns: how long to wait for the frees deferred so far, in
+ *              nanoseconds; 0 only polls, a negative value waits without
+ *              limit
+ *
+ * Allocating reclaims on its own; this is for a caller that wants the
+ * ranges back now (say, before giving up on -ENOSPC) or wants to know that
+ * none is pending. Waits without holding the heap's lock. Thread-safe.
+ *
+ * Since NOVA_0.5.
+ *
+ * Return: 0 when no free is deferred any more; -ETIME when some still are
+ * (@timeout_ns passed, or was 0); -EINVAL when @vm is NULL; -EINTR; any
+ * other error of DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT.
+ */
+int nova_vm_va_reclaim(struct nova_vm *vm, int64_t timeout_ns);
+
+/**
  * nova_vm_map() - map part of an object into the VA space (one VM_BIND call)
  * @vm: the VM
  * @bo: the object, created on @vm's device
@@ -924,6 +997,96 @@ unsigned int nova_vm_bind_count(const struct nova_vm_bind_batch *batch);
  * nova_vm_unmap() list them, for whichever operation failed.
  */
 int nova_vm_bind_submit(struct nova_vm_bind_batch *batch);
+
+/**
+ * nova_vm_bind_add_wait() - make an asynchronous batch wait for a fence
+ * @batch: the batch
+ * @wait: a binary syncobj (@point 0: the fence it holds when the batch is
+ *        submitted) or a timeline point, which must have been submitted
+ *        by then; as for nova_queue_exec()'s waits
+ *
+ * The batch takes effect only once every fence it waits for has signalled
+ * (and every bind submitted before it has taken effect). Only a batch
+ * submitted with NOVA_VM_BIND_ASYNC may wait (nova_vm_bind_submit_ex()).
+ * Failures poison the batch as nova_vm_bind_add_map() describes.
+ *
+ * Since NOVA_0.5.
+ *
+ * Not thread-safe on one batch: a batch is used by one thread at a time
+ * (different batches may be used at once).
+ *
+ * Return: 0, or -EINVAL when @batch or @wait is NULL or @wait's pad is not
+ * zero; -EOPNOTSUPP when the driver's uAPI version is below 5; -E2BIG
+ * when the batch already holds the EXEC_MAX_SYNCS parameter's number of
+ * waits and signals; -ENOMEM; the error of an earlier failed add.
+ */
+int nova_vm_bind_add_wait(struct nova_vm_bind_batch *batch,
+			  const struct nova_sync_point *wait);
+
+/**
+ * nova_vm_bind_add_signal() - signal a syncobj when an asynchronous batch has
+ *                             taken effect
+ * @batch: the batch
+ * @signal: a binary syncobj, whose fence is replaced, or a timeline point
+ *          to add (above the timeline's last); as for nova_queue_exec()'s
+ *          signals
+ *
+ * The fence signals once the batch's operations have taken effect, or with
+ * an error when they never will: -ENOSPC when the mapping limit would have
+ * been exceeded (nothing applied), another error when the device's file
+ * was closed with the batch pending. Rules as nova_vm_bind_add_wait().
+ *
+ * Since NOVA_0.5.
+ *
+ * Not thread-safe on one batch.
+ *
+ * Return: as nova_vm_bind_add_wait().
+ */
+int nova_vm_bind_add_signal(struct nova_vm_bind_batch *batch,
+			    const struct nova_sync_point *signal);
+
+/**
+ * nova_vm_bind_submit_ex() - submit a batch, possibly asynchronously, and
+ *                            free it
+ * @batch: the batch; freed in every case, success or not
+ * @flags: 0, or NOVA_VM_BIND_ASYNC of <nova/nova_drm.h>
+ * @failed_op: receives, on failure, the index in the batch (in add order)
+ *             of the operation that made it fail, and NOVA_VM_BIND_NO_OP
+ *             (0xffffffff) on success or when no single operation did;
+ *             may be NULL
+ *
+ * Without flags, as nova_vm_bind_submit(), plus @failed_op (which the
+ * kernel reports from uAPI version 5 on; below, NOVA_VM_BIND_NO_OP unless
+ * a failed add is the cause). With NOVA_VM_BIND_ASYNC (uAPI version 5),
+ * the kernel checks every operation and sync element and allocates what
+ * the batch needs before the call returns, so every error the synchronous
+ * call has is returned here; then the batch waits on the VA space's bind
+ * queue for its waits, takes effect, atomically, after every bind
+ * submitted before it (asynchronous or not), and signals its signals. An
+ * empty asynchronous batch only waits and signals, in that order. A later
+ * synchronous submission waits for the pending asynchronous ones first.
+ * When a failed add poisoned the batch, its error is returned without
+ * calling the kernel; @failed_op is then the index the failed operation
+ * would have had when the operation itself was wrong (a NULL or foreign
+ * object), and NOVA_VM_BIND_NO_OP for limits of the whole call (-E2BIG,
+ * -ENOMEM) and for a failed wait or signal, as the kernel counts them.
+ * Thread-safe with respect to other VM_BIND calls.
+ *
+ * Since NOVA_0.5.
+ *
+ * Return: 0, or -EINVAL when @batch is NULL, @flags has another bit, or the
+ * batch has waits or signals without NOVA_VM_BIND_ASYNC (the kernel is not
+ * called then); -EOPNOTSUPP for NOVA_VM_BIND_ASYNC when the driver's uAPI
+ * version is below 5; the error of a failed add; the kernel's errors, as
+ * nova_vm_map() and nova_vm_unmap() list them, and for the sync elements
+ * as nova_queue_exec() lists them (-EINVAL for a wait on a syncobj or point
+ * that holds no fence, -ENOENT for an unknown syncobj); -ENOSPC when a
+ * synchronous batch would exceed the mapping limit; -EINTR when a signal
+ * arrived while the call waited (for room on the bind queue, or for the
+ * pending binds).
+ */
+int nova_vm_bind_submit_ex(struct nova_vm_bind_batch *batch, uint32_t flags,
+			   uint32_t *failed_op);
 
 /**
  * nova_vm_bind_abort() - free a batch without applying it
@@ -1073,6 +1236,23 @@ uint32_t nova_queue_id(const struct nova_queue *q);
  * Return: the device, or NULL when @q is NULL.
  */
 struct nova_device *nova_queue_device(const struct nova_queue *q);
+
+/**
+ * nova_queue_timeline() - the queue's private timeline syncobj
+ * @q: the queue
+ *
+ * Point N of it signals when the queue's job N (its seqno) ends (see the
+ * section note), so { nova_queue_timeline(q), seqno } is a struct
+ * nova_sync_point that another job, a bind or nova_vm_va_free_deferred()
+ * may wait for. Wait on it only: libnova signals it, and a signal from
+ * elsewhere would make nova_queue_wait() lie. Valid while @q is.
+ * Thread-safe.
+ *
+ * Since NOVA_0.5.
+ *
+ * Return: the syncobj handle, or 0 when @q is NULL.
+ */
+uint32_t nova_queue_timeline(const struct nova_queue *q);
 
 /**
  * nova_queue_exec() - submit a job to a queue (EXEC)

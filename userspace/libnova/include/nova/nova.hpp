@@ -17,9 +17,11 @@
  *   (nova_bo_ref()), destruction drops one (nova_bo_unref()).
  * - Fd owns a file descriptor (a dma-buf's) and closes it.
  * - Vm is a non-owning view of the device's nova_vm.
- * - VaRange owns a VA heap allocation and frees it.
- * - BindBatch owns an unsubmitted batch; submit() consumes it, otherwise the
- *   destructor aborts it.
+ * - VaRange owns a VA heap allocation and frees it; free_after() hands the
+ *   free to the heap, deferred until a fence signals (NOVA_0.5).
+ * - BindBatch owns an unsubmitted batch; submit() and submit_ex() consume
+ *   it, otherwise the destructor aborts it. Waits, signals and asynchronous
+ *   submission need uAPI version 5 (NOVA_0.5).
  * - Queue holds one reference to a nova_queue, like Bo: copies take another
  *   (nova_queue_ref()), destruction drops one; the last destroys the queue.
  * - CmdStream owns a command-stream builder; CmdBuf owns an uploaded stream
@@ -217,6 +219,8 @@ public:
 		return nova_vm_map(vm_, bo.get(), bo_offset, va, range, flags);
 	}
 	int unmap(std::uint64_t va, std::uint64_t range) const { return nova_vm_unmap(vm_, va, range); }
+	// Takes back the deferred frees that signalled; 0 polls, < 0 no limit.
+	int va_reclaim(std::int64_t timeout_ns = 0) const { return nova_vm_va_reclaim(vm_, timeout_ns); }
 
 private:
 	nova_vm *vm_ = nullptr;
@@ -270,6 +274,16 @@ public:
 		if (vm_)
 			nova_vm_va_free(std::exchange(vm_, nullptr), va_, size_);
 	}
+	// The range goes back to the heap once @fence signals; on success the
+	// object is empty, on failure it still owns the range.
+	int free_after(const nova_sync_point &fence)
+	{
+		int ret = nova_vm_va_free_deferred(vm_, va_, size_, &fence);
+
+		if (ret == 0)
+			vm_ = nullptr;
+		return ret;
+	}
 
 private:
 	void assign(nova_vm *vm, std::uint64_t va, std::uint64_t size)
@@ -320,9 +334,20 @@ public:
 	{
 		return nova_vm_bind_add_unmap(batch_, va, range);
 	}
+	int add_wait(const nova_sync_point &wait) { return nova_vm_bind_add_wait(batch_, &wait); }
+	int add_signal(const nova_sync_point &signal)
+	{
+		return nova_vm_bind_add_signal(batch_, &signal);
+	}
 	unsigned int count() const { return nova_vm_bind_count(batch_); }
 	// Applies and frees the batch, success or not; the object is empty after.
 	int submit() { return nova_vm_bind_submit(std::exchange(batch_, nullptr)); }
+	// flags: 0 or NOVA_VM_BIND_ASYNC of <nova/nova_drm.h>; consumes the
+	// batch like submit(); *failed_op: the failing operation's index.
+	int submit_ex(std::uint32_t flags, std::uint32_t *failed_op = nullptr)
+	{
+		return nova_vm_bind_submit_ex(std::exchange(batch_, nullptr), flags, failed_op);
+	}
 
 	explicit operator bool() const { return batch_ != nullptr; }
 
@@ -380,6 +405,12 @@ public:
 	explicit operator bool() const { return q_ != nullptr; }
 	std::uint32_t id() const { return nova_queue_id(q_); }
 	nova_device *device() const { return nova_queue_device(q_); }
+	// Job @seqno's fence, for a wait elsewhere (a bind, another queue,
+	// VaRange::free_after()); never signal it.
+	nova_sync_point at(std::uint64_t seqno) const
+	{
+		return nova_sync_point{ nova_queue_timeline(q_), 0, seqno };
+	}
 
 private:
 	nova_queue *q_ = nullptr;
