@@ -213,7 +213,7 @@ TEST_F(VmBindTest, RejectsBadCallArguments)
 	auto ops = layout({ map_op(a, va(0), kPage) });
 
 	EXPECT_EQ(vm_bind_raw(file, ops.data(), 1, kOpSize, 1), -EINVAL);
-	EXPECT_EQ(vm_bind_raw(file, ops.data(), 1, kOpSize, 0, 1), -EINVAL);
+	EXPECT_EQ(vm_bind_raw(file, ops.data(), 1, kOpSize, 0, 1u << 1), -EINVAL);
 	EXPECT_EQ(vm_bind_raw(file, ops.data(), 1, kOpSize, 0, 0x80000000u), -EINVAL);
 	EXPECT_EQ(vm_bind_raw(file, ops.data(), 1, 0), -EINVAL);
 	EXPECT_EQ(vm_bind_raw(file, ops.data(), 1, kOpSize - 1), -EINVAL);

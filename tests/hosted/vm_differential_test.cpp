@@ -21,6 +21,15 @@
 // dirty stride tails, -EFAULT part way through the array and an allocation
 // failure at a random point. A failed call must leave everything unchanged.
 //
+// Some calls are asynchronous (NOVA_VM_BIND_ASYNC, with sync elements at
+// times): the model checks them at call time like the others (with the
+// allocations of the pending bind, the sync array, the bind queue and the
+// glue's job at their places), queues the accepted ones, and applies them in
+// submission order when the test runs them on the hosted bind queue, at
+// random points, or when a synchronous call that passed its checks runs
+// them first; each one's result (0 or -ENOSPC) must be the model's. Objects
+// a pending bind refers to stay alive until it has run.
+//
 // NOVA_DIFF_OPS sets the number of operations (default 1,000,000),
 // NOVA_DIFF_SEED the random seed.
 #include <array>
@@ -32,6 +41,7 @@
 #include <sstream>
 #include <string>
 
+#include "sync_fixture.hpp"
 #include "vm/mapping.hpp"
 #include "vm_fixture.hpp"
 
@@ -65,9 +75,24 @@ struct Object {
 struct Call {
 	std::uint32_t vm_id = 0, flags = 0, count = 0, stride = kOpSize;
 	std::vector<drm_nova_vm_bind_op> ops;
-	std::vector<std::uint8_t> bytes; // the user's array, tails included
-	long fault_at = -1;		 // user memory ends at this byte
-	long fail_alloc = -1;		 // the allocation that fails
+	std::vector<drm_nova_sync> syncs;
+	// The user's memory: the sync elements, then the operations from
+	// @ops_at on (tails included), so that a fault in the operations is
+	// past every sync element.
+	std::vector<std::uint8_t> bytes;
+	std::size_t ops_at = 0;
+	long fault_at = -1;  // user memory ends at this byte of the operations
+	long fail_alloc = -1; // the allocation that fails
+
+	bool async() const { return flags & NOVA_VM_BIND_ASYNC; }
+};
+
+// What the model expects of a call when it is made.
+struct Expected {
+	int err = 0;		  // 0: it applies (or, -ENOSPC, not) or is queued
+	std::uint64_t nodes = 0;  // the worst case of nodes of its operations
+	long allocations = 0;	  // of a clean call that gets this far
+	bool makes_queue = false; // it made the file's bind queue
 };
 
 std::uint64_t env_or(const char *name, std::uint64_t fallback)
@@ -80,6 +105,9 @@ class Model {
 public:
 	std::array<Granule, kWindow> va{};
 	std::map<std::uint32_t, Object> handles; // every handle ever made
+	std::vector<Call> pending;		 // accepted asynchronous calls, in order
+	std::vector<int> results;		 // of the asynchronous calls run so far
+	bool has_queue = false;			 // the file has made its bind queue
 
 	// The errno the operation deserves on its own, in the logic's order:
 	// checks that need no object, then the handle, then the object range.
@@ -87,6 +115,8 @@ public:
 	{
 		if (op.pad)
 			return -EINVAL;
+		if (op.op == NOVA_VM_BIND_OP_SYNC_ONLY)
+			return op.flags || op.handle || op.bo_offset || op.va || op.range ? -EINVAL : 0;
 		if (op.op == NOVA_VM_BIND_OP_MAP) {
 			if (op.flags & ~std::uint32_t(NOVA_VM_BIND_MAP_READONLY | NOVA_VM_BIND_MAP_NOEXEC))
 				return -EINVAL;
@@ -113,40 +143,96 @@ public:
 		return 0;
 	}
 
-	// The errno of the whole call; 0 means it applies.
-	int expect(const Call &call, std::uint64_t *nodes) const
+	// What the call deserves when it is made, in the logic's order: the
+	// header, then (an asynchronous call: after its pending bind) the ops
+	// array, each operation, the nodes, then the sync elements, the bind
+	// queue and the glue's job.
+	Expected expect(const Call &call) const
 	{
-		*nodes = 0;
-		if (call.vm_id || call.flags)
-			return -EINVAL;
+		Expected e;
+		long next = 0; // the index of the next allocation
+
+		auto fails = [&] { return call.fail_alloc == next++; };
+		if (call.vm_id || (call.flags & ~std::uint32_t(NOVA_VM_BIND_ASYNC)))
+			return { -EINVAL };
+		if (!call.syncs.empty() && !call.async())
+			return { -EINVAL };
 		if (call.count > kDiffMaxOps)
-			return -E2BIG;
-		if (call.count == 0)
-			return 0;
-		if (call.stride < kOpSize)
-			return -EINVAL;
-		if (call.fail_alloc == 0)
-			return -ENOMEM;
+			return { -E2BIG };
+		if (call.count == 0 && !call.async())
+			return {};
+		if (call.count && call.stride < kOpSize)
+			return { -EINVAL };
+		if (call.async() && fails())
+			return { -ENOMEM };
+		if (call.count && fails())
+			return { -ENOMEM };
 		for (std::uint32_t i = 0; i < call.count; i++) {
-			std::size_t base = std::size_t(i) * call.stride;
-			if (call.fault_at >= 0 && long(base + call.stride) > call.fault_at)
-				return -EFAULT;
+			std::size_t base = call.ops_at + std::size_t(i) * call.stride;
+			if (call.fault_at >= 0 &&
+			    long(base - call.ops_at + call.stride) > call.fault_at)
+				return { -EFAULT };
 			for (std::size_t at = kOpSize; at < call.stride; at++)
 				if (call.bytes[base + at])
-					return -EINVAL;
+					return { -EINVAL };
 			if (int err = check(call.ops[i]))
-				return err;
-			*nodes += call.ops[i].op == NOVA_VM_BIND_OP_MAP ? 2 : 1;
+				return { err };
+			e.nodes += call.ops[i].op == NOVA_VM_BIND_OP_MAP     ? 2
+				   : call.ops[i].op == NOVA_VM_BIND_OP_UNMAP ? 1
+									     : 0;
 		}
-		if (call.fail_alloc > 0 && std::uint64_t(call.fail_alloc) <= *nodes)
-			return -ENOMEM;
-		return 0;
+		for (std::uint64_t n = 0; n < e.nodes; n++)
+			if (fails())
+				return { -ENOMEM };
+		if (call.async()) {
+			if (!call.syncs.empty() && fails())
+				return { -ENOMEM };
+			for (const drm_nova_sync &sync : call.syncs)
+				if (sync.flags != NOVA_SYNC_WAIT && sync.flags != NOVA_SYNC_SIGNAL)
+					return { -EINVAL };
+			if (!has_queue) {
+				if (fails())
+					return { -ENOMEM };
+				e.makes_queue = true;
+			}
+			if (fails()) {
+				e.err = -ENOMEM;
+				return e;
+			}
+		}
+		e.allocations = next;
+		return e;
+	}
+
+	// The call applied on top of the model: 0, or -ENOSPC and unchanged.
+	int commit(const Call &call)
+	{
+		std::array<Granule, kWindow> before = va;
+		std::uint64_t origins = origins_;
+
+		apply(call);
+		if (runs().size() <= kDiffLimit)
+			return 0;
+		va = before;
+		origins_ = origins;
+		return -ENOSPC;
+	}
+
+	// The oldest pending call takes effect (or fails).
+	void run_next()
+	{
+		Call call = std::move(pending.front());
+
+		pending.erase(pending.begin());
+		results.push_back(commit(call));
 	}
 
 	void apply(const Call &call)
 	{
 		for (std::uint32_t i = 0; i < call.count; i++) {
 			const drm_nova_vm_bind_op &op = call.ops[i];
+			if (op.op == NOVA_VM_BIND_OP_SYNC_ONLY)
+				continue;
 			std::uint64_t first = (op.va - kStart) / kGranule;
 			std::uint64_t count = op.range / kGranule;
 			std::uint64_t origin = ++origins_;
@@ -180,7 +266,7 @@ public:
 		return out;
 	}
 
-	// Objects alive: an open handle or at least one mapping holds them.
+	// Objects alive: an open handle, a mapping or a pending MAP holds them.
 	long live_objects() const
 	{
 		std::map<std::uint64_t, bool> alive;
@@ -191,6 +277,10 @@ public:
 		for (const Granule &gr : va)
 			if (gr.origin)
 				alive[gr.object] = true;
+		for (const Call &call : pending)
+			for (const drm_nova_vm_bind_op &op : call.ops)
+				if (op.op == NOVA_VM_BIND_OP_MAP)
+					alive[handles.at(op.handle).id] = true;
 		return long(alive.size());
 	}
 
@@ -220,7 +310,7 @@ protected:
 	std::vector<std::uint32_t> closed_;
 
 	// Statistics for the report.
-	std::uint64_t ops_ = 0, applied_ops_ = 0, calls_ = 0;
+	std::uint64_t ops_ = 0, applied_ops_ = 0, calls_ = 0, async_calls_ = 0;
 	std::map<int, std::uint64_t> results_;
 
 	void new_object(int slot)
@@ -251,6 +341,10 @@ protected:
 		if (chance(3)) { // anywhere, possibly outside the window
 			first = below(kWindow + 8) - 4;
 			count = below(14);
+		}
+		if (chance(2)) { // a point of order, every other field zero
+			op.op = NOVA_VM_BIND_OP_SYNC_ONLY;
+			return op;
 		}
 		if (chance(60)) {
 			std::uint32_t handle = slots_[below(kSlots)];
@@ -314,23 +408,37 @@ protected:
 			call.stride = std::uint32_t(below(kOpSize));
 		if (chance(1))
 			call.vm_id = 1 + std::uint32_t(below(3));
+		if (chance(40))
+			call.flags = NOVA_VM_BIND_ASYNC;
 		if (chance(1))
-			call.flags = 1u << below(32);
+			call.flags |= 2u << below(31);
+		// Sync elements: with ASYNC, and (-EINVAL) rarely without; now
+		// and then one the logic refuses (no direction).
+		if (call.async() ? chance(30) : chance(1))
+			for (std::uint64_t i = 0, n = 1 + below(3); i < n; i++) {
+				std::uint32_t handle = std::uint32_t(1 + below(4));
+				std::uint32_t flags = chance(50) ? NOVA_SYNC_WAIT : NOVA_SYNC_SIGNAL;
+				call.syncs.push_back(sync_of(handle, chance(2) ? 0 : flags));
+			}
 
 		std::uint32_t laid = std::min(call.count, kDiffMaxOps + 2);
 		for (std::uint32_t i = 0; i < laid; i++)
 			call.ops.push_back(random_op());
 		std::uint32_t stride = std::max(call.stride, kOpSize);
-		call.bytes.assign(std::size_t(laid) * stride + 1, 0);
+		call.ops_at = call.syncs.size() * kSyncSize;
+		call.bytes.assign(call.ops_at + std::size_t(laid) * stride + 1, 0);
+		if (!call.syncs.empty())
+			std::memcpy(call.bytes.data(), call.syncs.data(), call.ops_at);
+		std::uint8_t *ops = call.bytes.data() + call.ops_at;
 		for (std::uint32_t i = 0; i < laid; i++)
-			std::memcpy(&call.bytes[std::size_t(i) * stride], &call.ops[i], kOpSize);
+			std::memcpy(&ops[std::size_t(i) * stride], &call.ops[i], kOpSize);
 		if (stride > kOpSize && laid && chance(10)) // a newer field set
-			call.bytes[below(laid) * stride + kOpSize + below(stride - kOpSize)] =
+			ops[below(laid) * stride + kOpSize + below(stride - kOpSize)] =
 				std::uint8_t(1 + below(255));
 		if (laid && chance(4))
 			call.fault_at = long(below(std::uint64_t(laid) * stride));
 		if (chance(4))
-			call.fail_alloc = long(below(2 + 2 * std::uint64_t(laid)));
+			call.fail_alloc = long(below((call.async() ? 5 : 2) + 2 * std::uint64_t(laid)));
 		return call;
 	}
 
@@ -340,7 +448,10 @@ protected:
 
 		out << "vm_id " << call.vm_id << " flags " << call.flags << " count " << call.count
 		    << " stride " << call.stride << " fault_at " << call.fault_at << " fail_alloc "
-		    << call.fail_alloc << "\n";
+		    << call.fail_alloc << " syncs";
+		for (const auto &sync : call.syncs)
+			out << " " << sync;
+		out << "\n";
 		for (const auto &op : call.ops)
 			out << "  op " << op.op << " flags " << op.flags << " handle " << op.handle
 			    << " pad " << op.pad << " bo 0x" << std::hex << op.bo_offset << " va 0x"
@@ -348,41 +459,64 @@ protected:
 		return out.str();
 	}
 
+	// Everything the logic shows must be the model's.
+	void check_state(const std::string &what)
+	{
+		std::vector<Mapped> want = model_.runs();
+		ASSERT_EQ(mappings(*file_), want) << what;
+		ASSERT_EQ(file_stats(*file_).mappings, want.size());
+		auto stats = device_stats();
+		ASSERT_EQ(stats.mappings, want.size() + bystander_mappings_);
+		ASSERT_EQ(stats.mapping_bytes, stats.mappings * sizeof(nova::Mapping));
+		ASSERT_EQ(live_objects(), model_.live_objects() + bystander_objects_) << what;
+		FakeBindQueue *queue = model_.has_queue ? last_bind_queue() : nullptr;
+		ASSERT_EQ(queue ? queue->pending() : 0, model_.pending.size()) << what;
+		ASSERT_EQ(queue ? queue->binds.size() - queue->pending() : 0, model_.results.size());
+		for (std::size_t i = 0; i < model_.results.size(); i++)
+			ASSERT_EQ(queue->binds[i].result, model_.results[i]) << "bind " << i << ", " << what;
+	}
+
 	// One call through the logic and through the model; then everything
 	// must agree.
 	void step(std::uint64_t index)
 	{
 		Call call = random_call();
-		std::uint64_t nodes;
-		int expected = model_.expect(call, &nodes);
+		Expected e = model_.expect(call);
+		drm_nova_vm_bind args{};
+		const std::uint8_t *ops = call.bytes.data() + call.ops_at;
 
-		fail_copies_from(call.fault_at >= 0 ? user_ptr(call.bytes.data()) + call.fault_at : 0);
+		args.vm_id = call.vm_id;
+		args.flags = call.flags;
+		args.op_count = call.count;
+		args.op_stride = call.stride;
+		args.ops = user_ptr(ops);
+		args.sync_count = std::uint32_t(call.syncs.size());
+		args.sync_stride = kSyncSize;
+		args.syncs = user_ptr(call.bytes.data());
+		fail_copies_from(call.fault_at >= 0 ? user_ptr(ops) + call.fault_at : 0);
 		fail_allocation(call.fail_alloc);
-		int ret = vm_bind_raw(*file_, call.bytes.data(), call.count, call.stride, call.vm_id,
-				      call.flags);
+		int ret = nova_logic_ioctl_vm_bind(file_->logic(), &args);
 		long allocations = allocations_seen();
 		fail_allocation(-1);
 		fail_copies_from(0);
 
-		Model after = model_;
-		if (expected == 0) {
-			after.apply(call);
-			if (after.runs().size() > kDiffLimit)
-				expected = -ENOSPC;
+		if (e.makes_queue)
+			model_.has_queue = true;
+		if (e.err == 0 && call.async()) {
+			model_.pending.push_back(call);
+			async_calls_++;
+		} else if (e.err == 0) {
+			// Passed its checks: the pending binds go first.
+			if (call.count)
+				while (!model_.pending.empty())
+					model_.run_next();
+			e.err = model_.commit(call);
 		}
-		ASSERT_EQ(ret, expected) << "call " << index << ": " << describe(call);
-		if (expected == 0)
-			model_ = after;
-		std::vector<Mapped> want = model_.runs();
-		ASSERT_EQ(mappings(*file_), want) << "call " << index << ": " << describe(call);
-		ASSERT_EQ(file_stats(*file_).mappings, want.size());
-		auto stats = device_stats();
-		ASSERT_EQ(stats.mappings, want.size() + bystander_mappings_);
-		ASSERT_EQ(stats.mapping_bytes, stats.mappings * sizeof(nova::Mapping));
-		ASSERT_EQ(live_objects(), model_.live_objects() + bystander_objects_)
-			<< "call " << index << ": " << describe(call);
-		if (expected == 0 && call.fail_alloc < 0 && call.count) {
-			ASSERT_EQ(allocations, long(1 + nodes)) << "allocations of a clean batch";
+		ASSERT_EQ(ret, e.err) << "call " << index << ": " << describe(call);
+		ASSERT_NO_FATAL_FAILURE(check_state("call " + std::to_string(index) + ": " +
+						    describe(call)));
+		if (ret == 0 && call.fail_alloc < 0 && (call.count || call.async())) {
+			ASSERT_EQ(allocations, e.allocations) << "allocations of a clean call";
 		}
 
 		calls_++;
@@ -390,6 +524,17 @@ protected:
 		results_[ret]++;
 		if (ret == 0)
 			applied_ops_ += call.count;
+
+		// Now and then some of the pending binds take effect.
+		if (!model_.pending.empty() && chance(30)) {
+			std::uint64_t runs = 1 + below(model_.pending.size());
+			for (std::uint64_t i = 0; i < runs; i++) {
+				ASSERT_TRUE(last_bind_queue()->run_next());
+				model_.run_next();
+			}
+			ASSERT_NO_FATAL_FAILURE(check_state("after running binds of call " +
+							    std::to_string(index)));
+		}
 	}
 
 	// A round: a new file and objects, random calls until @ops operations
@@ -418,13 +563,16 @@ protected:
 		for (int slot = 0; slot < kSlots; slot++)
 			ASSERT_NO_FATAL_FAILURE(close_slot(slot));
 		if (unmap_at_end) {
+			// After the pending binds, which it runs first.
 			ASSERT_EQ(vm_bind(file, { unmap_op(kStart, kWindow * kGranule) }), 0);
+			EXPECT_EQ(model_.has_queue ? last_bind_queue()->pending() : 0u, 0u);
 			EXPECT_TRUE(mappings(file).empty());
 			// No mapping and no handle: every reference is gone.
 			EXPECT_EQ(live_objects(), bystander_objects_);
 		}
 		file_ = nullptr;
-		// Otherwise closing the file with its mappings releases them.
+		// Otherwise closing the file with its mappings and pending
+		// binds releases them.
 	}
 
 	std::uint64_t bystander_mappings_ = 0;
@@ -460,10 +608,11 @@ TEST_F(VmDifferentialTest, RandomBatchesAgreeWithTheModel)
 	EXPECT_EQ(mappings(bystander), bystander_state);
 
 	double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-	std::printf("[          ] differential: %llu operations in %llu calls (%llu applied) over "
-		    "%d rounds, seed %llu, %.1f s\n",
+	std::printf("[          ] differential: %llu operations in %llu calls (%llu applied, %llu "
+		    "calls queued) over %d rounds, seed %llu, %.1f s\n",
 		    (unsigned long long)ops_, (unsigned long long)calls_,
-		    (unsigned long long)applied_ops_, rounds, (unsigned long long)seed, seconds);
+		    (unsigned long long)applied_ops_, (unsigned long long)async_calls_, rounds,
+		    (unsigned long long)seed, seconds);
 	std::printf("[          ] results:");
 	for (auto &entry : results_)
 		std::printf(" %s %llu",

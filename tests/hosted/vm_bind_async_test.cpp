@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Asynchronous VM_BIND (NOVA_VM_BIND_ASYNC) through nova_logic_ioctl_vm_bind
+// against the hosted bind queue: every errno decided at call time, the
+// failed_op index (of synchronous calls too), the order in which binds take
+// effect, -ENOSPC at apply time, SYNC_ONLY operations, file close with binds
+// pending, and -ENOMEM at each allocation of an asynchronous call. What
+// vm_bind_test.cpp covers for synchronous binds is not repeated here.
+#include <utility>
+
+#include "sync_fixture.hpp"
+#include "vm_fixture.hpp"
+
+namespace hosted {
+namespace {
+
+// Enough for the failed_op tests' long batches; few mappings, so that a
+// bind can end above the limit.
+constexpr std::uint32_t kAsyncMaxOps = 4096;
+constexpr std::uint32_t kAsyncLimit = 8;
+
+std::uint64_t va(std::uint64_t page)
+{
+	return kVaStart + page * kPage;
+}
+
+std::uint64_t pages(std::uint64_t count)
+{
+	return count * kPage;
+}
+
+drm_nova_vm_bind_op sync_only_op()
+{
+	drm_nova_vm_bind_op op{};
+	op.op = NOVA_VM_BIND_OP_SYNC_ONLY;
+	return op;
+}
+
+// A VM_BIND call with its arrays in memory for as long as the call needs.
+struct Call {
+	explicit Call(const std::vector<drm_nova_vm_bind_op> &ops,
+		      const std::vector<drm_nova_sync> &syncs = {},
+		      std::uint32_t flags = NOVA_VM_BIND_ASYNC, std::uint32_t op_stride = kOpSize,
+		      std::uint32_t sync_stride = kSyncSize)
+		: op_bytes(layout(ops, op_stride)), sync_bytes(array_of(syncs, sync_stride))
+	{
+		args.flags = flags;
+		args.op_count = std::uint32_t(ops.size());
+		args.op_stride = op_stride;
+		args.ops = user_ptr(op_bytes.data());
+		args.sync_count = std::uint32_t(syncs.size());
+		args.sync_stride = sync_stride;
+		args.syncs = user_ptr(sync_bytes.data());
+		// Output only: whatever the caller left there is overwritten.
+		args.failed_op = 0x5a5a5a5a;
+	}
+
+	// A copy points at its own arrays where the original pointed at its.
+	Call(const Call &other)
+		: op_bytes(other.op_bytes), sync_bytes(other.sync_bytes), args(other.args)
+	{
+		if (args.ops == user_ptr(other.op_bytes.data()))
+			args.ops = user_ptr(op_bytes.data());
+		if (args.syncs == user_ptr(other.sync_bytes.data()))
+			args.syncs = user_ptr(sync_bytes.data());
+	}
+	Call &operator=(const Call &) = delete;
+
+	int operator()(File &file) { return nova_logic_ioctl_vm_bind(file.logic(), &args); }
+
+	std::vector<std::uint8_t> op_bytes, sync_bytes;
+	drm_nova_vm_bind args{};
+};
+
+int bind_async(File &file, const std::vector<drm_nova_vm_bind_op> &ops,
+	       const std::vector<drm_nova_sync> &syncs = {})
+{
+	Call call(ops, syncs);
+	return call(file);
+}
+
+class VmBindAsyncTest : public LogicTest {
+protected:
+	void SetUp() override
+	{
+		config_.vm_bind_max_ops = kAsyncMaxOps;
+		config_.max_mappings = kAsyncLimit;
+		LogicTest::SetUp();
+	}
+
+	std::uint32_t object(File &file, std::uint64_t size_pages)
+	{
+		std::uint32_t handle = 0;
+		EXPECT_EQ(create(file, pages(size_pages), &handle), 0);
+		return handle;
+	}
+
+	// The file's bind queue: the last one made (tests use one file that
+	// binds asynchronously at a time).
+	static FakeBindQueue &queue()
+	{
+		FakeBindQueue *queue = last_bind_queue();
+		EXPECT_NE(queue, nullptr) << "no bind queue was made";
+		static FakeBindQueue none;
+		return queue ? *queue : none;
+	}
+
+	static std::size_t pending() { return last_bind_queue() ? queue().pending() : 0; }
+};
+
+// --- the queue ------------------------------------------------------------------
+
+TEST_F(VmBindAsyncTest, ABindTakesEffectWhenItRunsNotBefore)
+{
+	File file(device_);
+	std::uint32_t a = object(file, 4);
+	const std::vector<drm_nova_sync> syncs = { sync_of(7, NOVA_SYNC_WAIT),
+						   sync_of(8, NOVA_SYNC_SIGNAL | NOVA_SYNC_TIMELINE, 3) };
+
+	ASSERT_EQ(vm_bind(file, { map_op(a, va(0), pages(1)) }), 0);
+	EXPECT_EQ(bind_queues_created(), 0u) << "a synchronous bind made a bind queue";
+
+	Call call({ map_op(a, va(8), pages(4)) }, syncs);
+	ASSERT_EQ(call(file), 0);
+	EXPECT_EQ(call.args.failed_op, NOVA_VM_BIND_NO_OP);
+	ASSERT_EQ(bind_queues_created(), 1u);
+	EXPECT_EQ(queue().file, file.svc());
+	ASSERT_EQ(queue().binds.size(), 1u);
+	EXPECT_EQ(queue().binds[0].syncs, syncs);
+	EXPECT_EQ(mappings(file).size(), 1u) << "applied before it ran";
+	EXPECT_EQ(live_binds(), 1);
+
+	ASSERT_TRUE(queue().run_next());
+	EXPECT_EQ(queue().binds[0].state, FakeBindQueue::Bind::kRan);
+	EXPECT_EQ(queue().binds[0].result, 0);
+	EXPECT_EQ(mappings(file).size(), 2u);
+	EXPECT_EQ(live_binds(), 0);
+	EXPECT_FALSE(queue().run_next());
+
+	// The file keeps its one queue.
+	ASSERT_EQ(bind_async(file, { unmap_op(va(8), pages(1)) }), 0);
+	EXPECT_EQ(bind_queues_created(), 1u);
+	EXPECT_EQ(queue().binds[1].seqno, 2u);
+	EXPECT_TRUE(queue().binds[1].syncs.empty());
+	EXPECT_EQ(queue().run_all(), 1u);
+	EXPECT_EQ(mappings(file).size(), 2u);
+	EXPECT_EQ(mappings(file)[1].start, va(9));
+}
+
+TEST_F(VmBindAsyncTest, BindsTakeEffectInTheOrderOfTheirCalls)
+{
+	File file(device_);
+	std::uint32_t a = object(file, 8), b = object(file, 8);
+	const std::uint64_t ia = object_id(file, a), ib = object_id(file, b);
+
+	ASSERT_EQ(bind_async(file, { map_op(a, va(0), pages(8)) }), 0);
+	ASSERT_EQ(bind_async(file, { map_op(b, va(2), pages(2), pages(4)) }), 0);
+	ASSERT_EQ(bind_async(file, { unmap_op(va(0), pages(3)) }), 0);
+	ASSERT_EQ(pending(), 3u);
+
+	ASSERT_TRUE(queue().run_next());
+	EXPECT_EQ(mappings(file), (std::vector<Mapped>{ { va(0), va(8), ia, 0, 0 } }));
+	ASSERT_TRUE(queue().run_next());
+	EXPECT_EQ(mappings(file), (std::vector<Mapped>{ { va(0), va(2), ia, 0, 0 },
+							 { va(2), va(4), ib, pages(4), 0 },
+							 { va(4), va(8), ia, pages(4), 0 } }));
+	ASSERT_TRUE(queue().run_next());
+	EXPECT_EQ(mappings(file), (std::vector<Mapped>{ { va(3), va(4), ib, pages(5), 0 },
+							 { va(4), va(8), ia, pages(4), 0 } }));
+}
+
+// A synchronous bind waits for the pending ones once its checks passed,
+// then applies on top of what they left.
+TEST_F(VmBindAsyncTest, ASynchronousBindRunsThePendingOnesFirst)
+{
+	File file(device_);
+	std::uint32_t a = object(file, 8), b = object(file, 8);
+	const std::uint64_t ia = object_id(file, a), ib = object_id(file, b);
+
+	ASSERT_EQ(bind_async(file, { map_op(a, va(0), pages(4)) }), 0);
+	ASSERT_EQ(bind_async(file, { map_op(a, va(4), pages(4), pages(4)) }), 0);
+
+	// Bad arguments are the call's alone: nothing waits, nothing runs.
+	EXPECT_EQ(vm_bind(file, { map_op(b, va(1), pages(1)), map_op(999, va(0), kPage) }), -ENOENT);
+	EXPECT_EQ(queue().wait_idle_calls, 0);
+	EXPECT_EQ(pending(), 2u);
+
+	// A wait a signal interrupts: the call fails, nothing of it applies.
+	queue().fail_next_wait_idle = -EINTR;
+	EXPECT_EQ(vm_bind(file, { map_op(b, va(1), pages(1)) }), -EINTR);
+	EXPECT_EQ(pending(), 2u);
+	EXPECT_TRUE(mappings(file).empty());
+	EXPECT_EQ(live_objects(), 2);
+
+	ASSERT_EQ(vm_bind(file, { map_op(b, va(1), pages(1)) }), 0);
+	EXPECT_EQ(queue().wait_idle_calls, 2);
+	EXPECT_EQ(pending(), 0u);
+	EXPECT_EQ(mappings(file), (std::vector<Mapped>{ { va(0), va(1), ia, 0, 0 },
+							 { va(1), va(2), ib, 0, 0 },
+							 { va(2), va(4), ia, pages(2), 0 },
+							 { va(4), va(8), ia, pages(4), 0 } }));
+}
+
+// --- errnos at call time ----------------------------------------------------------
+
+// Every argument error of an ASYNC call is the call's: nothing is queued,
+// nothing is held.
+TEST_F(VmBindAsyncTest, ArgumentErrorsAreTheCallsAndQueueNothing)
+{
+	File file(device_);
+	std::uint32_t a = object(file, 4);
+	const std::vector<drm_nova_vm_bind_op> ops = { unmap_op(va(0), kPage),
+						       map_op(a, va(0), pages(2)) };
+	const std::vector<drm_nova_sync> one = { sync_of(1, NOVA_SYNC_SIGNAL) };
+
+	struct Case {
+		const char *what;
+		Call call;
+		int err;
+	};
+	auto with = [](Call call, auto &&change) {
+		change(call.args);
+		return call;
+	};
+	std::vector<drm_nova_sync> too_many(kExecMaxSyncs + 1, sync_of(1, NOVA_SYNC_WAIT));
+	Case cases[] = {
+		{ "vm_id", with(Call(ops, one), [](auto &a) { a.vm_id = 1; }), -EINVAL },
+		{ "pad", with(Call(ops, one), [](auto &a) { a.pad = 1; }), -EINVAL },
+		{ "high pad bit", with(Call(ops), [](auto &a) { a.pad = 1u << 31; }), -EINVAL },
+		{ "unknown flag", with(Call(ops, one), [](auto &a) { a.flags |= 1u << 1; }), -EINVAL },
+		{ "syncs without ASYNC", Call(ops, one, 0), -EINVAL },
+		{ "syncs without ASYNC, no ops", Call({}, one, 0), -EINVAL },
+		{ "too many syncs", Call(ops, too_many), -E2BIG },
+		{ "sync_count ~0", with(Call(ops, one), [](auto &a) { a.sync_count = ~0u; }), -E2BIG },
+		{ "too many ops", with(Call(ops), [](auto &a) { a.op_count = kAsyncMaxOps + 1; }),
+		  -E2BIG },
+		// -EINVAL for the header first, then -E2BIG, then the strides.
+		{ "vm_id and too many syncs", with(Call(ops, too_many), [](auto &a) { a.vm_id = 1; }),
+		  -EINVAL },
+		{ "too many syncs, stride 0",
+		  with(Call(ops, too_many), [](auto &a) { a.sync_stride = 0; }), -E2BIG },
+		{ "sync stride 0", Call(ops, one, NOVA_VM_BIND_ASYNC, kOpSize, 0), -EINVAL },
+		{ "sync stride 15", with(Call(ops, one), [](auto &a) { a.sync_stride = 15; }),
+		  -EINVAL },
+		{ "op stride 32", with(Call(ops, one), [](auto &a) { a.op_stride = 32; }), -EINVAL },
+		// A non-zero byte past the 16 of a sync element the kernel knows.
+		{ "sync tail set",
+		  [&] {
+			  Call call(ops, one, NOVA_VM_BIND_ASYNC, kOpSize, 24);
+			  call.sync_bytes[20] = 1;
+			  return call;
+		  }(),
+		  -EINVAL },
+		{ "WAIT and SIGNAL", Call(ops, { sync_of(1, NOVA_SYNC_WAIT | NOVA_SYNC_SIGNAL) }),
+		  -EINVAL },
+		{ "neither WAIT nor SIGNAL", Call(ops, { sync_of(1, 0) }), -EINVAL },
+		{ "unknown sync flag", Call(ops, { sync_of(1, NOVA_SYNC_WAIT | (1u << 7)) }),
+		  -EINVAL },
+		{ "TIMELINE without a point",
+		  Call(ops, { sync_of(1, NOVA_SYNC_WAIT | NOVA_SYNC_TIMELINE) }), -EINVAL },
+		{ "a point without TIMELINE", Call(ops, { sync_of(1, NOVA_SYNC_SIGNAL, 5) }), -EINVAL },
+		{ "bad second sync", Call(ops, { one[0], sync_of(2, 0) }), -EINVAL },
+		{ "syncs unreadable", with(Call(ops, one), [](auto &a) { a.syncs = 16; }), -EFAULT },
+		{ "ops unreadable", with(Call(ops, one), [](auto &a) { a.ops = 0; }), -EFAULT },
+		{ "bad op", Call({ ops[0], unmap_op(va(0), 0) }, one), -EINVAL },
+		{ "no such handle", Call({ ops[0], map_op(999, va(0), kPage) }, one), -ENOENT },
+		// The operations are read before the sync elements.
+		{ "bad op and bad sync", Call({ map_op(999, va(0), kPage) }, { sync_of(1, 0) }),
+		  -ENOENT },
+	};
+	for (Case &c : cases) {
+		EXPECT_EQ(c.call(file), c.err) << c.what;
+		EXPECT_EQ(pending(), 0u) << c.what;
+		EXPECT_EQ(live_binds(), 0) << c.what;
+		EXPECT_EQ(live_objects(), 1) << c.what << ": a reference of a failed call leaked";
+	}
+	EXPECT_TRUE(mappings(file).empty());
+
+	// What the checks let through: a longer stride with a zero tail, and a
+	// sync stride that is not looked at without sync elements.
+	Call longer(ops, one, NOVA_VM_BIND_ASYNC, 64, 32);
+	EXPECT_EQ(longer(file), 0);
+	Call no_syncs(ops, {}, NOVA_VM_BIND_ASYNC, kOpSize, 0);
+	no_syncs.args.syncs = 16;
+	EXPECT_EQ(no_syncs(file), 0);
+	EXPECT_EQ(pending(), 2u);
+	EXPECT_EQ(queue().binds[0].syncs, one);
+	EXPECT_EQ(queue().run_all(), 2u);
+	EXPECT_EQ(mappings(file).size(), 1u);
+}
+
+// The glue resolves the handles when it queues: a handle naming no syncobj
+// is -ENOENT, a WAIT on one without a fence -EINVAL, and a bind's SIGNAL
+// gives its syncobj a fence that a later bind may wait for.
+TEST_F(VmBindAsyncTest, SyncHandlesResolveWhenTheBindIsQueued)
+{
+	File file(device_);
+	std::uint32_t a = object(file, 1);
+	const std::vector<drm_nova_vm_bind_op> ops = { map_op(a, va(0), kPage) };
+
+	add_syncobj(1, true);
+	add_syncobj(2, false);
+	EXPECT_EQ(bind_async(file, ops, { sync_of(1, NOVA_SYNC_WAIT), sync_of(3, NOVA_SYNC_SIGNAL) }),
+		  -ENOENT);
+	EXPECT_EQ(bind_async(file, ops, { sync_of(2, NOVA_SYNC_WAIT) }), -EINVAL);
+	EXPECT_EQ(pending(), 0u);
+	EXPECT_EQ(live_binds(), 0);
+	EXPECT_EQ(live_objects(), 1);
+
+	ASSERT_EQ(bind_async(file, ops, { sync_of(1, NOVA_SYNC_WAIT), sync_of(2, NOVA_SYNC_SIGNAL) }),
+		  0);
+	EXPECT_TRUE(syncobj_has_fence(2));
+	ASSERT_EQ(bind_async(file, { unmap_op(va(0), kPage) }, { sync_of(2, NOVA_SYNC_WAIT) }), 0);
+	EXPECT_EQ(pending(), 2u);
+	EXPECT_EQ(queue().run_all(), 2u);
+	EXPECT_TRUE(mappings(file).empty());
+}
+
+TEST_F(VmBindAsyncTest, FailedOpNamesTheFirstFailingOperation)
+{
+	File file(device_);
+	std::uint32_t a = object(file, 1);
+	const std::uint32_t count = 4000, bad = 1234;
+
+	for (std::uint32_t flags : { 0u, std::uint32_t(NOVA_VM_BIND_ASYNC) }) {
+		// Unmaps of holes, cheap and valid; one bad operation at @bad,
+		// another one after it that must not be the one named.
+		std::vector<drm_nova_vm_bind_op> ops(count, unmap_op(va(0), kPage));
+		struct Case {
+			const char *what;
+			drm_nova_vm_bind_op op;
+			int err;
+		};
+		const Case cases[] = {
+			{ "unaligned", unmap_op(va(0) + 1, kPage), -EINVAL },
+			{ "no such handle", map_op(999, va(0), kPage), -ENOENT },
+			{ "past the object", map_op(a, va(0), pages(2)), -EINVAL },
+			{ "SYNC_ONLY with a range", [] {
+				  drm_nova_vm_bind_op op = sync_only_op();
+				  op.range = kPage;
+				  return op;
+			  }(), -EINVAL },
+		};
+		for (const Case &c : cases) {
+			ops[bad] = c.op;
+			ops[bad + 100] = unmap_op(va(0), 0);
+			Call call(ops, {}, flags);
+			EXPECT_EQ(call(file), c.err) << c.what << " flags " << flags;
+			EXPECT_EQ(call.args.failed_op, bad) << c.what << " flags " << flags;
+		}
+
+		// A fault in the array: the operation it falls in.
+		ops[bad] = ops[bad + 100] = unmap_op(va(0), kPage);
+		Call faulting(ops, {}, flags);
+		fail_copies_from(faulting.args.ops + std::uint64_t(bad) * kOpSize + 17);
+		EXPECT_EQ(faulting(file), -EFAULT);
+		fail_copies_from(0);
+		EXPECT_EQ(faulting.args.failed_op, bad) << "flags " << flags;
+
+		// No single operation: the header, memory for the batch, success.
+		Call header(ops, {}, flags);
+		header.args.vm_id = 3;
+		EXPECT_EQ(header(file), -EINVAL);
+		EXPECT_EQ(header.args.failed_op, NOVA_VM_BIND_NO_OP);
+		Call too_long(ops, {}, flags);
+		too_long.args.op_count = kAsyncMaxOps + 1;
+		EXPECT_EQ(too_long(file), -E2BIG);
+		EXPECT_EQ(too_long.args.failed_op, NOVA_VM_BIND_NO_OP);
+		Call out_of_memory(ops, {}, flags);
+		fail_allocation(1); // the nodes of the batch, past the array
+		EXPECT_EQ(out_of_memory(file), -ENOMEM);
+		fail_allocation(-1);
+		EXPECT_EQ(out_of_memory.args.failed_op, NOVA_VM_BIND_NO_OP);
+		Call fine(ops, {}, flags);
+		EXPECT_EQ(fine(file), 0);
+		EXPECT_EQ(fine.args.failed_op, NOVA_VM_BIND_NO_OP);
+	}
+	// The async header's own errors.
+	Call bad_sync({ unmap_op(va(0), kPage) }, { sync_of(1, 0) });
+	EXPECT_EQ(bad_sync(file), -EINVAL);
+	EXPECT_EQ(bad_sync.args.failed_op, NOVA_VM_BIND_NO_OP);
+	Call unqueued({ unmap_op(va(0), kPage) });
+	queue().fail_next_submit = -EINTR;
+	EXPECT_EQ(unqueued(file), -EINTR);
+	EXPECT_EQ(unqueued.args.failed_op, NOVA_VM_BIND_NO_OP);
+	queue().run_all();
+
+	// -ENOSPC of a synchronous call.
+	std::vector<drm_nova_vm_bind_op> many;
+	for (std::uint64_t i = 0; i <= kAsyncLimit; i++)
+		many.push_back(map_op(a, va(2 * i), kPage));
+	Call over(many, {}, 0);
+	EXPECT_EQ(over(file), -ENOSPC);
+	EXPECT_EQ(over.args.failed_op, NOVA_VM_BIND_NO_OP);
+}
+
+// --- apply time ---------------------------------------------------------------
+
+// A bind that would end above the mapping limit applies nothing and reports
+// -ENOSPC through its fences; the binds after it still apply.
+TEST_F(VmBindAsyncTest, ABindAboveTheLimitAppliesNothingAndLaterOnesApply)
+{
+	File file(device_);
+	std::uint32_t a = object(file, 16), b = object(file, 1);
+
+	std::vector<drm_nova_vm_bind_op> six;
+	for (std::uint64_t i = 0; i < 6; i++)
+		six.push_back(map_op(a, va(4 * i), pages(2), pages(2 * i)));
+	ASSERT_EQ(vm_bind(file, six), 0);
+	const auto before = mappings(file);
+
+	// 6 + 3 = 9 mappings at the end (the unmap only cuts one): one too
+	// many, which the call cannot know; it is accepted.
+	ASSERT_EQ(bind_async(file, { map_op(b, va(30), kPage), unmap_op(va(1), kPage),
+				     map_op(b, va(40), kPage), map_op(b, va(50), kPage) },
+			     { sync_of(4, NOVA_SYNC_SIGNAL) }),
+		  0);
+	ASSERT_EQ(bind_async(file, { map_op(b, va(30), kPage), unmap_op(va(0), pages(2)) }), 0);
+	ASSERT_EQ(file.close_handle(b), 0);
+	EXPECT_EQ(live_objects(), 2) << "the pending binds hold b";
+
+	ASSERT_TRUE(queue().run_next());
+	EXPECT_EQ(queue().binds[0].result, -ENOSPC);
+	EXPECT_EQ(mappings(file), before);
+	ASSERT_TRUE(queue().run_next());
+	EXPECT_EQ(queue().binds[1].result, 0);
+	auto after = mappings(file);
+	ASSERT_EQ(after.size(), 6u);
+	EXPECT_EQ(after.back().start, va(30));
+	EXPECT_EQ(live_objects(), 2);
+
+	ASSERT_EQ(vm_bind(file, { unmap_op(va(30), kPage) }), 0);
+	EXPECT_EQ(live_objects(), 1) << "the -ENOSPC bind kept a reference";
+}
+
+TEST_F(VmBindAsyncTest, SyncOnlyOperationsChangeNoMapping)
+{
+	File file(device_);
+	std::uint32_t a = object(file, 2);
+
+	ASSERT_EQ(vm_bind(file, { map_op(a, va(0), pages(2)) }), 0);
+	const auto before = mappings(file);
+
+	// Only waits and signals, in order; with or without operations.
+	const std::vector<drm_nova_sync> syncs = { sync_of(1, NOVA_SYNC_WAIT),
+						   sync_of(2, NOVA_SYNC_SIGNAL) };
+	ASSERT_EQ(bind_async(file, { sync_only_op(), sync_only_op() }, syncs), 0);
+	ASSERT_EQ(bind_async(file, {}, syncs), 0);
+	EXPECT_EQ(pending(), 2u);
+	EXPECT_EQ(queue().binds[1].syncs, syncs);
+	EXPECT_EQ(queue().run_all(), 2u);
+	EXPECT_EQ(queue().binds[0].result, 0);
+	EXPECT_EQ(mappings(file), before);
+
+	// Among maps and unmaps, and in a synchronous call.
+	ASSERT_EQ(bind_async(file, { sync_only_op(), unmap_op(va(0), kPage), sync_only_op() }), 0);
+	EXPECT_EQ(queue().run_all(), 1u);
+	EXPECT_EQ(mappings(file).size(), 1u);
+	EXPECT_EQ(vm_bind(file, { sync_only_op() }), 0);
+	EXPECT_EQ(mappings(file).size(), 1u);
+
+	// Every other field must be zero.
+	auto with = [](auto &&change) {
+		drm_nova_vm_bind_op op = sync_only_op();
+		change(op);
+		return op;
+	};
+	const drm_nova_vm_bind_op bad[] = {
+		with([](auto &o) { o.flags = NOVA_VM_BIND_MAP_READONLY; }),
+		with([&](auto &o) { o.handle = a; }),
+		with([](auto &o) { o.pad = 1; }),
+		with([](auto &o) { o.bo_offset = kPage; }),
+		with([](auto &o) { o.va = va(0); }),
+		with([](auto &o) { o.range = kPage; }),
+	};
+	for (std::size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(vm_bind(file, { bad[i] }), -EINVAL) << i;
+		EXPECT_EQ(bind_async(file, { sync_only_op(), bad[i] }), -EINVAL) << i;
+	}
+	EXPECT_EQ(pending(), 0u);
+	EXPECT_EQ(mappings(file).size(), 1u);
+}
+
+// --- lifetimes and memory -------------------------------------------------------
+
+TEST_F(VmBindAsyncTest, ClosingTheFileDropsPendingBindsAndReleasesEverything)
+{
+	FakeBindQueue *fake;
+	{
+		File file(device_);
+		std::uint32_t a = object(file, 4), b = object(file, 4);
+
+		ASSERT_EQ(vm_bind(file, { map_op(a, va(0), pages(4)) }), 0);
+		ASSERT_EQ(bind_async(file, { map_op(b, va(8), pages(4)) }), 0);
+		ASSERT_EQ(bind_async(file, { map_op(a, va(20), pages(2)), unmap_op(va(1), kPage) }),
+			  0);
+		ASSERT_EQ(bind_async(file, { unmap_op(va(0), pages(4)) }), 0);
+		fake = &queue();
+		ASSERT_TRUE(fake->run_next());
+		ASSERT_EQ(file.close_handle(a), 0);
+		ASSERT_EQ(file.close_handle(b), 0);
+		EXPECT_EQ(live_objects(), 2);
+		EXPECT_EQ(live_binds(), 2);
+		EXPECT_EQ(device_stats().mappings, 2u);
+	}
+	EXPECT_TRUE(fake->destroyed);
+	EXPECT_EQ(fake->binds[0].state, FakeBindQueue::Bind::kRan);
+	EXPECT_EQ(fake->binds[1].state, FakeBindQueue::Bind::kDropped);
+	EXPECT_EQ(fake->binds[2].state, FakeBindQueue::Bind::kDropped);
+	EXPECT_EQ(live_binds(), 0);
+	EXPECT_EQ(live_bind_queues(), 0);
+	EXPECT_EQ(live_objects(), 0);
+	EXPECT_EQ(device_stats().mappings, 0u);
+	EXPECT_EQ(device_stats().objects, 0u);
+	EXPECT_EQ(device_stats().files, 0u);
+}
+
+// Every allocation of an asynchronous call fails in turn: -ENOMEM, nothing
+// queued, no reference held, the VA space as it was; past the last one the
+// call succeeds. The allocations: the pending bind, the array of
+// operations, the worst case of nodes, the array of sync elements, the bind
+// queue (the file's first asynchronous call only) and the glue's job.
+TEST_F(VmBindAsyncTest, EveryAllocationFailureOfAnAsyncCallLeavesEverythingUnchanged)
+{
+	File file(device_);
+	std::uint32_t a = object(file, 8), b = object(file, 8);
+
+	ASSERT_EQ(vm_bind(file, { map_op(a, va(0), pages(8)) }), 0);
+	const auto before = mappings(file);
+	const std::vector<drm_nova_vm_bind_op> batch = {
+		map_op(b, va(2), pages(2)),	// splits a
+		unmap_op(va(6), pages(1)),	// splits a again
+		sync_only_op(),
+	};
+	const std::vector<drm_nova_sync> syncs = { sync_of(1, NOVA_SYNC_SIGNAL) };
+
+	for (bool first : { true, false }) {
+		const long expected = 1 + 1 + 3 + 1 + (first ? 1 : 0) + 1;
+		for (long nth = 0;; nth++) {
+			fail_allocation(nth);
+			int ret = bind_async(file, batch, syncs);
+			long seen = allocations_seen();
+			fail_allocation(-1);
+			if (ret == 0) {
+				EXPECT_EQ(nth, expected) << "first " << first;
+				EXPECT_EQ(seen, expected) << "allocations of a successful call";
+				break;
+			}
+			ASSERT_EQ(ret, -ENOMEM) << "allocation " << nth;
+			ASSERT_EQ(pending(), 0u) << "allocation " << nth;
+			ASSERT_EQ(live_binds(), 0) << "allocation " << nth;
+			ASSERT_EQ(live_objects(), 2) << "allocation " << nth;
+			ASSERT_EQ(mappings(file), before) << "allocation " << nth;
+			ASSERT_LT(nth, 16);
+		}
+		EXPECT_EQ(live_bind_queues(), 1);
+		EXPECT_EQ(mappings(file), before) << "applied before it ran";
+		EXPECT_EQ(queue().run_all(), 1u);
+		EXPECT_EQ(mappings(file).size(), 4u);
+		ASSERT_EQ(vm_bind(file, { map_op(a, va(0), pages(8)) }), 0);
+	}
+
+	// The glue's own failures at the same points.
+	fail_next_bind_queue_create(-ENOMEM);
+	File other(device_);
+	std::uint32_t c = object(other, 1);
+	EXPECT_EQ(bind_async(other, { map_op(c, va(0), kPage) }), -ENOMEM);
+	EXPECT_EQ(live_bind_queues(), 1);
+	queue().fail_next_submit = -EINTR;
+	EXPECT_EQ(bind_async(file, batch), -EINTR);
+	EXPECT_EQ(pending(), 0u);
+	EXPECT_EQ(live_binds(), 0);
+	EXPECT_EQ(live_objects(), 3);
+}
+
+} // namespace
+} // namespace hosted
