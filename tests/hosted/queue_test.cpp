@@ -197,7 +197,7 @@ TEST_F(QueueTest, GetParamAnswersTheEngineParameters)
 		{ NOVA_GETPARAM_CALL_MAX_DEPTH, kCallMaxDepth },
 		{ NOVA_GETPARAM_QUEUE_MAX_JOBS, kQueueMaxJobs },
 		{ NOVA_GETPARAM_TIMESTAMP_FREQUENCY, kTimestampFrequency },
-		{ NOVA_GETPARAM_UAPI_VERSION, 4 },
+		{ NOVA_GETPARAM_UAPI_VERSION, 5 },
 	};
 
 	for (auto &e : expected)

@@ -686,7 +686,7 @@ TEST_F(VmBindTest, GetParamAnswersTheVaParameters)
 		{ NOVA_GETPARAM_VA_ALIGNMENT, kPage },
 		{ NOVA_GETPARAM_VM_BIND_MAX_OPS, kMaxOps },
 		{ NOVA_GETPARAM_MAX_MAPPINGS, kMaxMappings },
-		{ NOVA_GETPARAM_UAPI_VERSION, 4 },
+		{ NOVA_GETPARAM_UAPI_VERSION, 5 },
 	};
 
 	for (auto &e : expected) {
