@@ -7,6 +7,8 @@
 // pending, and -ENOMEM at each allocation of an asynchronous call. What
 // vm_bind_test.cpp covers for synchronous binds is not repeated here.
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <utility>
 
 #include "sync_fixture.hpp"
@@ -203,6 +205,41 @@ TEST_F(VmBindAsyncTest, ASynchronousBindRunsThePendingOnesFirst)
 							 { va(1), va(2), ib, 0, 0 },
 							 { va(2), va(4), ia, pages(2), 0 },
 							 { va(4), va(8), ia, pages(4), 0 } }));
+}
+
+// Two first asynchronous binds of a file race to make its queue: one queue
+// wins and gets both binds, the other is destroyed unused.
+TEST_F(VmBindAsyncTest, ConcurrentFirstBindsShareOneQueue)
+{
+	for (int round = 0; round < 40; round++) {
+		File file(device_);
+		std::uint32_t a = object(file, 1);
+		std::atomic<int> ready{ 0 };
+		auto bind = [&](std::uint64_t page) {
+			ready++;
+			while (ready.load() < 2)
+				std::this_thread::yield();
+			EXPECT_EQ(bind_async(file, { map_op(a, va(page), kPage) }), 0);
+		};
+		const std::size_t made = bind_queues_created();
+		std::thread first(bind, 0), second(bind, 2);
+		first.join();
+		second.join();
+
+		ASSERT_EQ(live_bind_queues(), 1) << "round " << round;
+		EXPECT_EQ(live_binds(), 2);
+		FakeBindQueue *winner = nullptr;
+		for (std::size_t i = made; i < bind_queues_created(); i++) {
+			FakeBindQueue *queue = bind_queue_created(i);
+			if (queue->destroyed)
+				EXPECT_TRUE(queue->binds.empty()) << "a bind on the losing queue";
+			else
+				winner = queue;
+		}
+		ASSERT_NE(winner, nullptr);
+		EXPECT_EQ(winner->run_all(), 2u);
+		EXPECT_EQ(mappings(file).size(), 2u);
+	}
 }
 
 // --- errnos at call time ----------------------------------------------------------
