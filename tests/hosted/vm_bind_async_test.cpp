@@ -207,6 +207,24 @@ TEST_F(VmBindAsyncTest, ASynchronousBindRunsThePendingOnesFirst)
 							 { va(4), va(8), ia, pages(4), 0 } }));
 }
 
+// A synchronous call with no operations changes nothing but is ordered
+// all the same: when it returns, the binds queued before it took effect.
+TEST_F(VmBindAsyncTest, ASynchronousCallWithoutOperationsWaitsForThePendingOnes)
+{
+	File file(device_);
+	std::uint32_t a = object(file, 1);
+
+	ASSERT_EQ(bind_async(file, { map_op(a, va(0), kPage) }), 0);
+	ASSERT_EQ(bind_async(file, { map_op(a, va(4), kPage) }), 0);
+	queue().fail_next_wait_idle = -EINTR;
+	EXPECT_EQ(vm_bind_raw(file, nullptr, 0, 0), -EINTR);
+	EXPECT_EQ(pending(), 2u);
+	EXPECT_EQ(vm_bind_raw(file, nullptr, 0, 0), 0);
+	EXPECT_EQ(pending(), 0u);
+	EXPECT_EQ(mappings(file).size(), 2u);
+	EXPECT_EQ(queue().wait_idle_calls, 2);
+}
+
 // Two first asynchronous binds of a file race to make its queue: one queue
 // wins and gets both binds, the other is destroyed unused.
 TEST_F(VmBindAsyncTest, ConcurrentFirstBindsShareOneQueue)

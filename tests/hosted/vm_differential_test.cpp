@@ -506,10 +506,10 @@ protected:
 			model_.pending.push_back(call);
 			async_calls_++;
 		} else if (e.err == 0) {
-			// Passed its checks: the pending binds go first.
-			if (call.count)
-				while (!model_.pending.empty())
-					model_.run_next();
+			// Passed its checks: the pending binds go first (also
+			// for a call with no operations).
+			while (!model_.pending.empty())
+				model_.run_next();
 			e.err = model_.commit(call);
 		}
 		ASSERT_EQ(ret, e.err) << "call " << index << ": " << describe(call);
