@@ -5,9 +5,9 @@
 // The model (vm_reference_model.hpp) is as simple as it can be: the VA
 // window is an array of granules (the VA alignment), each a hole or
 // {object, offset in the object, flags, origin}, where the origin names the
-// MAP that wrote the granule. The logic never merges mappings, so its mappings are exactly the model's runs
-// of granules with one origin; after every call the test compares the two
-// lists entry for entry (range, object id, object offset, flags), plus the
+// MAP that wrote the granule. The logic never merges mappings, so its
+// mappings are exactly the model's runs of granules with one origin; after
+// every call the test compares the two lists entry for entry (range, object id, object offset, flags), plus the
 // errno, the mapping counts of the file and of the device, the number of
 // live GEM objects (references), and, for a clean successful call, that the
 // logic allocated exactly what the model counts (the ops array plus the
