@@ -7,9 +7,10 @@
 // {object, offset in the object, flags, origin}, where the origin names the
 // MAP that wrote the granule. The logic never merges mappings, so its
 // mappings are exactly the model's runs of granules with one origin; after
-// every call the test compares the two lists entry for entry (range, object id, object offset, flags), plus the
-// errno, the mapping counts of the file and of the device, the number of
-// live GEM objects (references), and, for a clean successful call, that the
+// every call the test compares the two lists entry for entry (range,
+// object id, object offset, flags), plus the errno, the mapping counts of
+// the file and of the device, the number of live GEM objects (references),
+// and, for a clean successful call, that the
 // logic allocated exactly what the model counts (the ops array plus the
 // worst-case nodes, for a synchronous call).
 //
