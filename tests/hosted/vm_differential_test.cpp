@@ -10,9 +10,9 @@
 // every call the test compares the two lists entry for entry (range,
 // object id, object offset, flags), plus the errno, the mapping counts of
 // the file and of the device, the number of live GEM objects (references),
-// and, for a clean successful call, that the
-// logic allocated exactly what the model counts (the ops array plus the
-// worst-case nodes, for a synchronous call).
+// and, for a clean successful call, that the logic allocated exactly what
+// the model counts (the ops array plus the worst-case nodes, for a
+// synchronous call).
 //
 // The file's mapping limit is small, so that batches often end above it:
 // the model applies such a batch, counts the runs, and takes it back and
