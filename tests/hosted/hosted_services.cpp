@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// Userspace implementation of the kernel services (see nova_services.h).
+// Userspace implementation of the kernel services (see nova_services.h),
+// but for the bind queue (hosted_bind_queue.cpp).
 #include "hosted_services.hpp"
 
 #include <atomic>
