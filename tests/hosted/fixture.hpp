@@ -80,6 +80,8 @@ protected:
 			nova_logic_device_put(device_);
 		}
 		EXPECT_EQ(live_queues(), 0) << "queues outlived their files";
+		EXPECT_EQ(live_bind_queues(), 0) << "bind queues outlived their files";
+		EXPECT_EQ(live_binds(), 0) << "asynchronous binds leaked";
 		EXPECT_EQ(live_objects(), 0) << "GEM objects leaked";
 		EXPECT_EQ(live_mutexes(), 0) << "device not destroyed (reference leaked)";
 		EXPECT_EQ(invariant_failures(), 0);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// Userspace implementation of the kernel services (see nova_services.h).
+// Userspace implementation of the kernel services (see nova_services.h),
+// but for the bind queue (hosted_bind_queue.cpp).
 #include "hosted_services.hpp"
 
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "cxx/alloc.hpp"
+#include "hosted_internal.hpp"
 
 namespace {
 
@@ -33,6 +35,12 @@ std::atomic<long> queues_live{ 0 };
 
 // Locks of the logic the calling thread holds, per class.
 thread_local int locks_held[NOVA_LOCK_CLASS_COUNT];
+// The calling thread runs a bind on the glue's fence path.
+thread_local bool on_fence_path;
+
+} // namespace
+
+namespace hosted::internal {
 
 bool holds_any_lock()
 {
@@ -42,11 +50,12 @@ bool holds_any_lock()
 	return false;
 }
 
-// True when this allocation is the one a test asked to fail.
 bool should_fail()
 {
 	if (holds_any_lock())
 		ADD_FAILURE() << "the logic allocates while holding one of its locks";
+	if (on_fence_path)
+		ADD_FAILURE() << "an allocation on the fence path (nova_logic_bind_run())";
 
 	long index = seen.fetch_add(1);
 	long target = fail_at.load();
@@ -56,7 +65,21 @@ bool should_fail()
 	return fail_sticky ? index >= target : index == target;
 }
 
-} // namespace
+FencePath::FencePath()
+{
+	if (on_fence_path)
+		ADD_FAILURE() << "the fence path entered twice";
+	on_fence_path = true;
+}
+
+FencePath::~FencePath() { on_fence_path = false; }
+
+bool FencePath::active() { return on_fence_path; }
+
+} // namespace hosted::internal
+
+using hosted::internal::holds_any_lock;
+using hosted::internal::should_fail;
 
 namespace hosted {
 
@@ -249,6 +272,8 @@ static void gem_put(nova_svc_gem *gem)
 {
 	if (locks_held[NOVA_LOCK_FILE])
 		ADD_FAILURE() << "GEM reference dropped under a VA space lock";
+	if (on_fence_path)
+		ADD_FAILURE() << "GEM reference dropped on the fence path (nova_logic_bind_run())";
 	if (--gem->refs == 0) {
 		nova_logic_gem_release(gem->logic);
 		delete gem;
@@ -387,6 +412,7 @@ void reset_queues()
 	make_resident_error = 0;
 	make_resident_skip = 0;
 	queue_create_error = 0;
+	internal::reset_bind_queues();
 }
 
 } // namespace hosted

@@ -7,9 +7,11 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 extern "C" {
@@ -95,8 +97,78 @@ FakeQueue *last_queue();
 std::size_t queues_created();
 // Makes the next nova_svc_queue_create() fail with @err (0 disables).
 void fail_next_queue_create(int err);
-// Forgets every fake queue (frees them) and zeroes the counters above.
+// Forgets every fake queue and bind queue (frees them), every syncobj, and
+// zeroes the counters above and below.
 void reset_queues();
+
+// A fake bind queue (hosted_bind_queue.cpp): what
+// nova_svc_bind_queue_create() made for the logic. A FIFO the test drives:
+// submit records the bind with its sync elements (copied) and queues it;
+// nothing runs until the test calls run_next() or run_all(), or the logic
+// calls nova_svc_bind_queue_wait_idle(), which run the oldest pending bind
+// first: nova_logic_bind_run() on the fence path (no allocation, no object
+// reference dropped), then nova_logic_bind_free(). Destroying the queue
+// frees the pending binds without running them. Kept in a registry until
+// reset_queues(), destroyed ones too (marked), as FakeQueue is.
+struct FakeBindQueue {
+	struct Bind {
+		enum State { kPending, kRan, kDropped };
+
+		std::vector<drm_nova_sync> syncs;
+		std::uint64_t seqno = 0; // 1, 2, ... in submission order
+		State state = kPending;
+		int result = 0; // what nova_logic_bind_run() returned
+		nova_logic_bind *logic = nullptr; // until freed
+	};
+
+	nova_svc_file *file = nullptr;
+	// Every bind submitted, in submission order (stable references).
+	std::deque<Bind> binds;
+	// The next submit fails with this errno, before anything is
+	// resolved or recorded (once; 0: none): -EINTR is a signal that
+	// arrived while it waited for room.
+	int fail_next_submit = 0;
+	// The next wait_idle returns this errno without running anything
+	// (once; 0: none).
+	int fail_next_wait_idle = 0;
+	long wait_idle_calls = 0;
+	bool destroyed = false;
+	// Run inside nova_svc_bind_queue_submit() before anything else, so a
+	// test can act while the logic is in the middle of the call.
+	std::function<void()> during_submit;
+
+	std::size_t pending() const;
+	// Runs and frees the oldest pending bind; false when there is none.
+	bool run_next();
+	// Runs every pending bind in order; returns how many ran.
+	std::size_t run_all();
+
+	// Held while a bind runs or the FIFO changes: binds run one at a time.
+	mutable std::mutex lock;
+	std::size_t next = 0; // index in @binds of the oldest pending bind
+};
+
+// Bind queues created and not destroyed, and binds submitted and not freed:
+// fixtures expect none after a test.
+long live_bind_queues();
+long live_binds();
+// Every bind queue created since reset_queues(), in creation order
+// (nullptr past the end), and the last one (nullptr if none).
+FakeBindQueue *bind_queue_created(std::size_t index);
+FakeBindQueue *last_bind_queue();
+std::size_t bind_queues_created();
+// Makes the next nova_svc_bind_queue_create() fail with @err (0 disables).
+void fail_next_bind_queue_create(int err);
+
+// Syncobjs as nova_svc_bind_queue_submit() resolves the handles. Until a
+// test declares one, every handle names a syncobj that holds a fence (the
+// EXEC fake resolves none either). Once one is declared, only declared
+// handles exist (-ENOENT otherwise), a WAIT needs one that holds a fence
+// (-EINVAL otherwise), and a successful submit gives each SIGNAL's syncobj
+// a fence, as the glue does when it queues the bind. Timeline points are
+// not told apart: a syncobj holds a fence or not.
+void add_syncobj(std::uint32_t handle, bool has_fence);
+bool syncobj_has_fence(std::uint32_t handle);
 
 // The hosted services also police the logic's lock discipline, reporting a
 // test failure for: an allocation while the thread holds a lock of the logic, and

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "sync_fixture.hpp"
 #include "vm_fixture.hpp"
 
 // Next to the uAPI's structs (the global namespace), where the standard
@@ -17,27 +18,15 @@ static bool operator==(const drm_nova_exec_cmdbuf &a, const drm_nova_exec_cmdbuf
 	return a.va == b.va && a.size == b.size;
 }
 
-static bool operator==(const drm_nova_sync &a, const drm_nova_sync &b)
-{
-	return a.handle == b.handle && a.flags == b.flags && a.point == b.point;
-}
-
 static std::ostream &operator<<(std::ostream &out, const drm_nova_exec_cmdbuf &buf)
 {
 	return out << std::hex << "{va 0x" << buf.va << " size 0x" << buf.size << "}" << std::dec;
-}
-
-static std::ostream &operator<<(std::ostream &out, const drm_nova_sync &sync)
-{
-	return out << std::hex << "{handle " << sync.handle << " flags 0x" << sync.flags
-		   << " point 0x" << sync.point << "}" << std::dec;
 }
 
 namespace hosted {
 namespace {
 
 constexpr std::uint32_t kCmdbufSize = sizeof(drm_nova_exec_cmdbuf);
-constexpr std::uint32_t kSyncSize = sizeof(drm_nova_sync);
 
 std::uint64_t va(std::uint64_t page)
 {
@@ -55,26 +44,6 @@ drm_nova_exec_cmdbuf cmdbuf(std::uint64_t address, std::uint64_t size)
 	buf.va = address;
 	buf.size = size;
 	return buf;
-}
-
-drm_nova_sync sync_of(std::uint32_t handle, std::uint32_t flags, std::uint64_t point = 0)
-{
-	drm_nova_sync sync{};
-	sync.handle = handle;
-	sync.flags = flags;
-	sync.point = point;
-	return sync;
-}
-
-// Elements @stride bytes apart, tails zeroed, as a client lays them out.
-template <typename T>
-std::vector<std::uint8_t> array_of(const std::vector<T> &items, std::uint32_t stride = sizeof(T))
-{
-	std::vector<std::uint8_t> bytes(items.size() * stride + 1);
-
-	for (std::size_t i = 0; i < items.size(); i++)
-		std::memcpy(&bytes[i * stride], &items[i], sizeof(T));
-	return bytes;
 }
 
 // An EXEC with its arrays in memory that lives as long as the call needs.
@@ -228,7 +197,7 @@ TEST_F(QueueTest, GetParamAnswersTheEngineParameters)
 		{ NOVA_GETPARAM_CALL_MAX_DEPTH, kCallMaxDepth },
 		{ NOVA_GETPARAM_QUEUE_MAX_JOBS, kQueueMaxJobs },
 		{ NOVA_GETPARAM_TIMESTAMP_FREQUENCY, kTimestampFrequency },
-		{ NOVA_GETPARAM_UAPI_VERSION, 4 },
+		{ NOVA_GETPARAM_UAPI_VERSION, 5 },
 	};
 
 	for (auto &e : expected)

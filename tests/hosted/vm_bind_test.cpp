@@ -213,7 +213,7 @@ TEST_F(VmBindTest, RejectsBadCallArguments)
 	auto ops = layout({ map_op(a, va(0), kPage) });
 
 	EXPECT_EQ(vm_bind_raw(file, ops.data(), 1, kOpSize, 1), -EINVAL);
-	EXPECT_EQ(vm_bind_raw(file, ops.data(), 1, kOpSize, 0, 1), -EINVAL);
+	EXPECT_EQ(vm_bind_raw(file, ops.data(), 1, kOpSize, 0, 1u << 1), -EINVAL);
 	EXPECT_EQ(vm_bind_raw(file, ops.data(), 1, kOpSize, 0, 0x80000000u), -EINVAL);
 	EXPECT_EQ(vm_bind_raw(file, ops.data(), 1, 0), -EINVAL);
 	EXPECT_EQ(vm_bind_raw(file, ops.data(), 1, kOpSize - 1), -EINVAL);
@@ -686,7 +686,7 @@ TEST_F(VmBindTest, GetParamAnswersTheVaParameters)
 		{ NOVA_GETPARAM_VA_ALIGNMENT, kPage },
 		{ NOVA_GETPARAM_VM_BIND_MAX_OPS, kMaxOps },
 		{ NOVA_GETPARAM_MAX_MAPPINGS, kMaxMappings },
-		{ NOVA_GETPARAM_UAPI_VERSION, 4 },
+		{ NOVA_GETPARAM_UAPI_VERSION, 5 },
 	};
 
 	for (auto &e : expected) {

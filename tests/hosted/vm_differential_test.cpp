@@ -2,73 +2,53 @@
 //
 // Differential test of VM_BIND: random batches against a reference model.
 //
-// The model is as simple as it can be: the VA window is an array of
-// granules (the VA alignment), each a hole or {object, offset in the object,
-// flags, origin}, where the origin names the MAP that wrote the granule. The
-// logic never merges mappings, so its mappings are exactly the model's runs
-// of granules with one origin; after every call the test compares the two
-// lists entry for entry (range, object id, object offset, flags), plus the
-// errno, the mapping counts of the file and of the device, the number of
-// live GEM objects (references), and, for a clean successful call, that the
-// logic allocated exactly the ops array plus the worst-case nodes.
+// The model (vm_reference_model.hpp) is as simple as it can be: the VA
+// window is an array of granules (the VA alignment), each a hole or
+// {object, offset in the object, flags, origin}, where the origin names the
+// MAP that wrote the granule. The logic never merges mappings, so its
+// mappings are exactly the model's runs of granules with one origin; after
+// every call the test compares the two lists entry for entry (range,
+// object id, object offset, flags), plus the errno, the mapping counts of
+// the file and of the device, the number of live GEM objects (references),
+// and, for a clean successful call, that the logic allocated exactly what
+// the model counts (the ops array plus the worst-case nodes, for a
+// synchronous call).
 //
 // The file's mapping limit is small, so that batches often end above it:
-// the model applies such a batch to a copy, counts the runs, and expects
-// -ENOSPC with everything unchanged when there are more than the limit.
+// the model applies such a batch, counts the runs, and takes it back and
+// expects -ENOSPC with everything unchanged when there are more than the
+// limit.
 //
 // Batches mix valid and invalid operations over a small window and a few
 // objects so that overlaps are frequent, with invalid call arguments,
 // dirty stride tails, -EFAULT part way through the array and an allocation
 // failure at a random point. A failed call must leave everything unchanged.
 //
+// Some calls are asynchronous (NOVA_VM_BIND_ASYNC, with sync elements at
+// times): the model checks them at call time like the others (with the
+// allocations of the pending bind, the sync array, the bind queue and the
+// glue's job at their places), queues the accepted ones, and applies them in
+// submission order when the test runs them on the hosted bind queue, at
+// random points, or when a synchronous call that passed its checks runs
+// them first; each one's result (0 or -ENOSPC) must be the model's. Objects
+// a pending bind refers to stay alive until it has run.
+//
 // NOVA_DIFF_OPS sets the number of operations (default 1,000,000),
 // NOVA_DIFF_SEED the random seed.
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <random>
 #include <sstream>
 #include <string>
 
 #include "vm/mapping.hpp"
-#include "vm_fixture.hpp"
+#include "vm_reference_model.hpp"
 
 namespace hosted {
 namespace {
 
-constexpr std::uint64_t kGranule = 2 * kPage; // larger than a page on purpose
-constexpr std::uint64_t kWindow = 48;	      // granules in the VA range
-constexpr std::uint64_t kStart = 64 * kGranule;
-constexpr std::uint32_t kDiffMaxOps = 8;
-constexpr int kSlots = 4;		      // objects with an open handle
-constexpr std::uint64_t kMaxObjectPages = 9;  // odd sizes end mid-granule
-constexpr std::uint32_t kDiffLimit = 14;      // mappings per file
-
-using u128 = unsigned __int128;
-
-struct Granule {
-	std::uint64_t origin = 0; // 0: a hole
-	std::uint64_t object = 0;
-	std::uint64_t bo_offset = 0;
-	std::uint32_t flags = 0;
-};
-
-struct Object {
-	std::uint64_t id;
-	std::uint64_t size;
-	bool open; // its handle is still open
-};
-
-// One VM_BIND call as the generator made it.
-struct Call {
-	std::uint32_t vm_id = 0, flags = 0, count = 0, stride = kOpSize;
-	std::vector<drm_nova_vm_bind_op> ops;
-	std::vector<std::uint8_t> bytes; // the user's array, tails included
-	long fault_at = -1;		 // user memory ends at this byte
-	long fail_alloc = -1;		 // the allocation that fails
-};
+using namespace diff;
 
 std::uint64_t env_or(const char *name, std::uint64_t fallback)
 {
@@ -76,127 +56,6 @@ std::uint64_t env_or(const char *name, std::uint64_t fallback)
 	return value && *value ? std::strtoull(value, nullptr, 0) : fallback;
 }
 
-class Model {
-public:
-	std::array<Granule, kWindow> va{};
-	std::map<std::uint32_t, Object> handles; // every handle ever made
-
-	// The errno the operation deserves on its own, in the logic's order:
-	// checks that need no object, then the handle, then the object range.
-	int check(const drm_nova_vm_bind_op &op) const
-	{
-		if (op.pad)
-			return -EINVAL;
-		if (op.op == NOVA_VM_BIND_OP_MAP) {
-			if (op.flags & ~std::uint32_t(NOVA_VM_BIND_MAP_READONLY | NOVA_VM_BIND_MAP_NOEXEC))
-				return -EINVAL;
-		} else if (op.op == NOVA_VM_BIND_OP_UNMAP) {
-			if (op.flags || op.handle || op.bo_offset)
-				return -EINVAL;
-		} else {
-			return -EINVAL;
-		}
-		if (op.range == 0 || op.va % kGranule || op.range % kGranule ||
-		    op.bo_offset % kGranule)
-			return -EINVAL;
-		if (op.va < kStart || u128(op.va) + op.range > u128(kStart) + kWindow * kGranule)
-			return -EINVAL;
-		if (u128(op.bo_offset) + op.range > ~std::uint64_t(0))
-			return -EINVAL;
-		if (op.op == NOVA_VM_BIND_OP_UNMAP)
-			return 0;
-		auto it = handles.find(op.handle);
-		if (it == handles.end() || !it->second.open)
-			return -ENOENT;
-		if (op.bo_offset + op.range > it->second.size)
-			return -EINVAL;
-		return 0;
-	}
-
-	// The errno of the whole call; 0 means it applies.
-	int expect(const Call &call, std::uint64_t *nodes) const
-	{
-		*nodes = 0;
-		if (call.vm_id || call.flags)
-			return -EINVAL;
-		if (call.count > kDiffMaxOps)
-			return -E2BIG;
-		if (call.count == 0)
-			return 0;
-		if (call.stride < kOpSize)
-			return -EINVAL;
-		if (call.fail_alloc == 0)
-			return -ENOMEM;
-		for (std::uint32_t i = 0; i < call.count; i++) {
-			std::size_t base = std::size_t(i) * call.stride;
-			if (call.fault_at >= 0 && long(base + call.stride) > call.fault_at)
-				return -EFAULT;
-			for (std::size_t at = kOpSize; at < call.stride; at++)
-				if (call.bytes[base + at])
-					return -EINVAL;
-			if (int err = check(call.ops[i]))
-				return err;
-			*nodes += call.ops[i].op == NOVA_VM_BIND_OP_MAP ? 2 : 1;
-		}
-		if (call.fail_alloc > 0 && std::uint64_t(call.fail_alloc) <= *nodes)
-			return -ENOMEM;
-		return 0;
-	}
-
-	void apply(const Call &call)
-	{
-		for (std::uint32_t i = 0; i < call.count; i++) {
-			const drm_nova_vm_bind_op &op = call.ops[i];
-			std::uint64_t first = (op.va - kStart) / kGranule;
-			std::uint64_t count = op.range / kGranule;
-			std::uint64_t origin = ++origins_;
-
-			for (std::uint64_t g = 0; g < count; g++) {
-				if (op.op == NOVA_VM_BIND_OP_UNMAP)
-					va[first + g] = Granule{};
-				else
-					va[first + g] = { origin, handles.at(op.handle).id,
-							  op.bo_offset + g * kGranule, op.flags };
-			}
-		}
-	}
-
-	// The mappings the logic must have: runs of one origin.
-	std::vector<Mapped> runs() const
-	{
-		std::vector<Mapped> out;
-
-		for (std::uint64_t g = 0; g < kWindow; g++) {
-			const Granule &gr = va[g];
-			if (!gr.origin)
-				continue;
-			if (g > 0 && va[g - 1].origin == gr.origin) {
-				out.back().end += kGranule;
-				continue;
-			}
-			out.push_back({ kStart + g * kGranule, kStart + (g + 1) * kGranule, gr.object,
-					gr.bo_offset, gr.flags });
-		}
-		return out;
-	}
-
-	// Objects alive: an open handle or at least one mapping holds them.
-	long live_objects() const
-	{
-		std::map<std::uint64_t, bool> alive;
-
-		for (auto &entry : handles)
-			if (entry.second.open)
-				alive[entry.second.id] = true;
-		for (const Granule &gr : va)
-			if (gr.origin)
-				alive[gr.object] = true;
-		return long(alive.size());
-	}
-
-private:
-	std::uint64_t origins_ = 0;
-};
 
 class VmDifferentialTest : public LogicTest {
 protected:
@@ -220,7 +79,7 @@ protected:
 	std::vector<std::uint32_t> closed_;
 
 	// Statistics for the report.
-	std::uint64_t ops_ = 0, applied_ops_ = 0, calls_ = 0;
+	std::uint64_t ops_ = 0, applied_ops_ = 0, calls_ = 0, async_calls_ = 0;
 	std::map<int, std::uint64_t> results_;
 
 	void new_object(int slot)
@@ -251,6 +110,10 @@ protected:
 		if (chance(3)) { // anywhere, possibly outside the window
 			first = below(kWindow + 8) - 4;
 			count = below(14);
+		}
+		if (chance(2)) { // a point of order, every other field zero
+			op.op = NOVA_VM_BIND_OP_SYNC_ONLY;
+			return op;
 		}
 		if (chance(60)) {
 			std::uint32_t handle = slots_[below(kSlots)];
@@ -314,23 +177,37 @@ protected:
 			call.stride = std::uint32_t(below(kOpSize));
 		if (chance(1))
 			call.vm_id = 1 + std::uint32_t(below(3));
+		if (chance(40))
+			call.flags = NOVA_VM_BIND_ASYNC;
 		if (chance(1))
-			call.flags = 1u << below(32);
+			call.flags |= 2u << below(31);
+		// Sync elements: with ASYNC, and (-EINVAL) rarely without; now
+		// and then one the logic refuses (no direction).
+		if (call.async() ? chance(30) : chance(1))
+			for (std::uint64_t i = 0, n = 1 + below(3); i < n; i++) {
+				std::uint32_t handle = std::uint32_t(1 + below(4));
+				std::uint32_t flags = chance(50) ? NOVA_SYNC_WAIT : NOVA_SYNC_SIGNAL;
+				call.syncs.push_back(sync_of(handle, chance(2) ? 0 : flags));
+			}
 
 		std::uint32_t laid = std::min(call.count, kDiffMaxOps + 2);
 		for (std::uint32_t i = 0; i < laid; i++)
 			call.ops.push_back(random_op());
 		std::uint32_t stride = std::max(call.stride, kOpSize);
-		call.bytes.assign(std::size_t(laid) * stride + 1, 0);
+		call.ops_at = call.syncs.size() * kSyncSize;
+		call.bytes.assign(call.ops_at + std::size_t(laid) * stride + 1, 0);
+		if (!call.syncs.empty())
+			std::memcpy(call.bytes.data(), call.syncs.data(), call.ops_at);
+		std::uint8_t *ops = call.bytes.data() + call.ops_at;
 		for (std::uint32_t i = 0; i < laid; i++)
-			std::memcpy(&call.bytes[std::size_t(i) * stride], &call.ops[i], kOpSize);
+			std::memcpy(&ops[std::size_t(i) * stride], &call.ops[i], kOpSize);
 		if (stride > kOpSize && laid && chance(10)) // a newer field set
-			call.bytes[below(laid) * stride + kOpSize + below(stride - kOpSize)] =
+			ops[below(laid) * stride + kOpSize + below(stride - kOpSize)] =
 				std::uint8_t(1 + below(255));
 		if (laid && chance(4))
 			call.fault_at = long(below(std::uint64_t(laid) * stride));
 		if (chance(4))
-			call.fail_alloc = long(below(2 + 2 * std::uint64_t(laid)));
+			call.fail_alloc = long(below((call.async() ? 5 : 2) + 2 * std::uint64_t(laid)));
 		return call;
 	}
 
@@ -340,7 +217,10 @@ protected:
 
 		out << "vm_id " << call.vm_id << " flags " << call.flags << " count " << call.count
 		    << " stride " << call.stride << " fault_at " << call.fault_at << " fail_alloc "
-		    << call.fail_alloc << "\n";
+		    << call.fail_alloc << " syncs";
+		for (const auto &sync : call.syncs)
+			out << " " << sync;
+		out << "\n";
 		for (const auto &op : call.ops)
 			out << "  op " << op.op << " flags " << op.flags << " handle " << op.handle
 			    << " pad " << op.pad << " bo 0x" << std::hex << op.bo_offset << " va 0x"
@@ -348,41 +228,64 @@ protected:
 		return out.str();
 	}
 
+	// Everything the logic shows must be the model's.
+	void check_state(const std::string &what)
+	{
+		std::vector<Mapped> want = model_.runs();
+		ASSERT_EQ(mappings(*file_), want) << what;
+		ASSERT_EQ(file_stats(*file_).mappings, want.size());
+		auto stats = device_stats();
+		ASSERT_EQ(stats.mappings, want.size() + bystander_mappings_);
+		ASSERT_EQ(stats.mapping_bytes, stats.mappings * sizeof(nova::Mapping));
+		ASSERT_EQ(live_objects(), model_.live_objects() + bystander_objects_) << what;
+		FakeBindQueue *queue = model_.has_queue ? last_bind_queue() : nullptr;
+		ASSERT_EQ(queue ? queue->pending() : 0, model_.pending.size()) << what;
+		ASSERT_EQ(queue ? queue->binds.size() - queue->pending() : 0, model_.results.size());
+		for (std::size_t i = 0; i < model_.results.size(); i++)
+			ASSERT_EQ(queue->binds[i].result, model_.results[i]) << "bind " << i << ", " << what;
+	}
+
 	// One call through the logic and through the model; then everything
 	// must agree.
 	void step(std::uint64_t index)
 	{
 		Call call = random_call();
-		std::uint64_t nodes;
-		int expected = model_.expect(call, &nodes);
+		Expected e = model_.expect(call);
+		drm_nova_vm_bind args{};
+		const std::uint8_t *ops = call.bytes.data() + call.ops_at;
 
-		fail_copies_from(call.fault_at >= 0 ? user_ptr(call.bytes.data()) + call.fault_at : 0);
+		args.vm_id = call.vm_id;
+		args.flags = call.flags;
+		args.op_count = call.count;
+		args.op_stride = call.stride;
+		args.ops = user_ptr(ops);
+		args.sync_count = std::uint32_t(call.syncs.size());
+		args.sync_stride = kSyncSize;
+		args.syncs = user_ptr(call.bytes.data());
+		fail_copies_from(call.fault_at >= 0 ? user_ptr(ops) + call.fault_at : 0);
 		fail_allocation(call.fail_alloc);
-		int ret = vm_bind_raw(*file_, call.bytes.data(), call.count, call.stride, call.vm_id,
-				      call.flags);
+		int ret = nova_logic_ioctl_vm_bind(file_->logic(), &args);
 		long allocations = allocations_seen();
 		fail_allocation(-1);
 		fail_copies_from(0);
 
-		Model after = model_;
-		if (expected == 0) {
-			after.apply(call);
-			if (after.runs().size() > kDiffLimit)
-				expected = -ENOSPC;
+		if (e.makes_queue)
+			model_.has_queue = true;
+		if (e.err == 0 && call.async()) {
+			model_.pending.push_back(call);
+			async_calls_++;
+		} else if (e.err == 0) {
+			// Passed its checks: the pending binds go first (also
+			// for a call with no operations).
+			while (!model_.pending.empty())
+				model_.run_next();
+			e.err = model_.commit(call);
 		}
-		ASSERT_EQ(ret, expected) << "call " << index << ": " << describe(call);
-		if (expected == 0)
-			model_ = after;
-		std::vector<Mapped> want = model_.runs();
-		ASSERT_EQ(mappings(*file_), want) << "call " << index << ": " << describe(call);
-		ASSERT_EQ(file_stats(*file_).mappings, want.size());
-		auto stats = device_stats();
-		ASSERT_EQ(stats.mappings, want.size() + bystander_mappings_);
-		ASSERT_EQ(stats.mapping_bytes, stats.mappings * sizeof(nova::Mapping));
-		ASSERT_EQ(live_objects(), model_.live_objects() + bystander_objects_)
-			<< "call " << index << ": " << describe(call);
-		if (expected == 0 && call.fail_alloc < 0 && call.count) {
-			ASSERT_EQ(allocations, long(1 + nodes)) << "allocations of a clean batch";
+		ASSERT_EQ(ret, e.err) << "call " << index << ": " << describe(call);
+		ASSERT_NO_FATAL_FAILURE(check_state("call " + std::to_string(index) + ": " +
+						    describe(call)));
+		if (ret == 0 && call.fail_alloc < 0 && (call.count || call.async())) {
+			ASSERT_EQ(allocations, e.allocations) << "allocations of a clean call";
 		}
 
 		calls_++;
@@ -390,6 +293,17 @@ protected:
 		results_[ret]++;
 		if (ret == 0)
 			applied_ops_ += call.count;
+
+		// Now and then some of the pending binds take effect.
+		if (!model_.pending.empty() && chance(30)) {
+			std::uint64_t runs = 1 + below(model_.pending.size());
+			for (std::uint64_t i = 0; i < runs; i++) {
+				ASSERT_TRUE(last_bind_queue()->run_next());
+				model_.run_next();
+			}
+			ASSERT_NO_FATAL_FAILURE(check_state("after running binds of call " +
+							    std::to_string(index)));
+		}
 	}
 
 	// A round: a new file and objects, random calls until @ops operations
@@ -418,13 +332,16 @@ protected:
 		for (int slot = 0; slot < kSlots; slot++)
 			ASSERT_NO_FATAL_FAILURE(close_slot(slot));
 		if (unmap_at_end) {
+			// After the pending binds, which it runs first.
 			ASSERT_EQ(vm_bind(file, { unmap_op(kStart, kWindow * kGranule) }), 0);
+			EXPECT_EQ(model_.has_queue ? last_bind_queue()->pending() : 0u, 0u);
 			EXPECT_TRUE(mappings(file).empty());
 			// No mapping and no handle: every reference is gone.
 			EXPECT_EQ(live_objects(), bystander_objects_);
 		}
 		file_ = nullptr;
-		// Otherwise closing the file with its mappings releases them.
+		// Otherwise closing the file with its mappings and pending
+		// binds releases them.
 	}
 
 	std::uint64_t bystander_mappings_ = 0;
@@ -460,10 +377,11 @@ TEST_F(VmDifferentialTest, RandomBatchesAgreeWithTheModel)
 	EXPECT_EQ(mappings(bystander), bystander_state);
 
 	double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-	std::printf("[          ] differential: %llu operations in %llu calls (%llu applied) over "
-		    "%d rounds, seed %llu, %.1f s\n",
+	std::printf("[          ] differential: %llu operations in %llu calls (%llu applied, %llu "
+		    "calls queued) over %d rounds, seed %llu, %.1f s\n",
 		    (unsigned long long)ops_, (unsigned long long)calls_,
-		    (unsigned long long)applied_ops_, rounds, (unsigned long long)seed, seconds);
+		    (unsigned long long)applied_ops_, (unsigned long long)async_calls_, rounds,
+		    (unsigned long long)seed, seconds);
 	std::printf("[          ] results:");
 	for (auto &entry : results_)
 		std::printf(" %s %llu",

@@ -251,16 +251,19 @@ Status vm_bind(Device &device, const BindTarget &target, drm_nova_vm_bind &args)
 	if (args.flags & NOVA_VM_BIND_ASYNC)
 		return bind_async(config, target, args);
 
-	// With nothing to do, @op_stride and @ops are not looked at: a zeroed
-	// struct is a valid call, which lets a client probe for VM_BIND.
-	if (args.op_count == 0)
-		return {};
+	// With nothing to do, @op_stride and @ops are not looked at (prepare
+	// reads nothing): a zeroed struct is a valid call, which lets a client
+	// probe for VM_BIND.
 	Batch batch;
 	NOVA_TRY(batch.prepare(config, target.file, args, args.failed_op));
-	// After the binds queued before it: the call sees the VA space they
-	// leave. The errors above are the call's alone, whatever is pending.
+	// After the binds queued before it, also with no operations (a client
+	// may call it to know they took effect): the call sees the VA space
+	// they leave. The errors above are the call's alone, whatever is
+	// pending.
 	if (nova_svc_bind_queue *queue = target.queue.existing())
 		NOVA_TRY(nova_svc_bind_queue_wait_idle(queue));
+	if (args.op_count == 0)
+		return {};
 	return batch.commit(target.va, config.max_mappings);
 }
 

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The VA space's reference model, for the differential test of VM_BIND: the
+// VA window as an array of granules (the VA alignment), each a hole or
+// {object, offset in the object, flags, origin}, where the origin names the
+// MAP that wrote the granule; the errno each call deserves, in the logic's
+// order; and the asynchronous calls it has accepted, applied in submission
+// order when the test says. Simple on purpose: where it and the logic
+// disagree, read this one first.
+#pragma once
+
+#include <array>
+#include <map>
+#include <vector>
+
+#include "sync_fixture.hpp"
+#include "vm_fixture.hpp"
+
+namespace hosted {
+namespace diff {
+
+constexpr std::uint64_t kGranule = 2 * kPage; // larger than a page on purpose
+constexpr std::uint64_t kWindow = 48;	      // granules in the VA range
+constexpr std::uint64_t kStart = 64 * kGranule;
+constexpr std::uint32_t kDiffMaxOps = 8;
+constexpr int kSlots = 4;		      // objects with an open handle
+constexpr std::uint64_t kMaxObjectPages = 9;  // odd sizes end mid-granule
+constexpr std::uint32_t kDiffLimit = 14;      // mappings per file
+
+using u128 = unsigned __int128;
+
+struct Granule {
+	std::uint64_t origin = 0; // 0: a hole
+	std::uint64_t object = 0;
+	std::uint64_t bo_offset = 0;
+	std::uint32_t flags = 0;
+};
+
+struct Object {
+	std::uint64_t id;
+	std::uint64_t size;
+	bool open; // its handle is still open
+};
+
+// One VM_BIND call as the generator made it.
+struct Call {
+	std::uint32_t vm_id = 0, flags = 0, count = 0, stride = kOpSize;
+	std::vector<drm_nova_vm_bind_op> ops;
+	std::vector<drm_nova_sync> syncs;
+	// The user's memory: the sync elements, then the operations from
+	// @ops_at on (tails included), so that a fault in the operations is
+	// past every sync element.
+	std::vector<std::uint8_t> bytes;
+	std::size_t ops_at = 0;
+	long fault_at = -1;  // user memory ends at this byte of the operations
+	long fail_alloc = -1; // the allocation that fails
+
+	bool async() const { return flags & NOVA_VM_BIND_ASYNC; }
+};
+
+// What the model expects of a call when it is made.
+struct Expected {
+	int err = 0;		  // 0: it applies (or, -ENOSPC, not) or is queued
+	std::uint64_t nodes = 0;  // the worst case of nodes of its operations
+	long allocations = 0;	  // of a clean call that gets this far
+	bool makes_queue = false; // it made the file's bind queue
+};
+
+class Model {
+public:
+	std::array<Granule, kWindow> va{};
+	std::map<std::uint32_t, Object> handles; // every handle ever made
+	std::vector<Call> pending;		 // accepted asynchronous calls, in order
+	std::vector<int> results;		 // of the asynchronous calls run so far
+	bool has_queue = false;			 // the file has made its bind queue
+
+	// The errno the operation deserves on its own, in the logic's order:
+	// checks that need no object, then the handle, then the object range.
+	int check(const drm_nova_vm_bind_op &op) const
+	{
+		if (op.pad)
+			return -EINVAL;
+		if (op.op == NOVA_VM_BIND_OP_SYNC_ONLY)
+			return op.flags || op.handle || op.bo_offset || op.va || op.range ? -EINVAL : 0;
+		if (op.op == NOVA_VM_BIND_OP_MAP) {
+			if (op.flags & ~std::uint32_t(NOVA_VM_BIND_MAP_READONLY | NOVA_VM_BIND_MAP_NOEXEC))
+				return -EINVAL;
+		} else if (op.op == NOVA_VM_BIND_OP_UNMAP) {
+			if (op.flags || op.handle || op.bo_offset)
+				return -EINVAL;
+		} else {
+			return -EINVAL;
+		}
+		if (op.range == 0 || op.va % kGranule || op.range % kGranule ||
+		    op.bo_offset % kGranule)
+			return -EINVAL;
+		if (op.va < kStart || u128(op.va) + op.range > u128(kStart) + kWindow * kGranule)
+			return -EINVAL;
+		if (u128(op.bo_offset) + op.range > ~std::uint64_t(0))
+			return -EINVAL;
+		if (op.op == NOVA_VM_BIND_OP_UNMAP)
+			return 0;
+		auto it = handles.find(op.handle);
+		if (it == handles.end() || !it->second.open)
+			return -ENOENT;
+		if (op.bo_offset + op.range > it->second.size)
+			return -EINVAL;
+		return 0;
+	}
+
+	// What the call deserves when it is made, in the logic's order: the
+	// header, then (an asynchronous call: after its pending bind) the ops
+	// array, each operation, the nodes, then the sync elements, the bind
+	// queue and the glue's job.
+	Expected expect(const Call &call) const
+	{
+		Expected e;
+		long next = 0; // the index of the next allocation
+
+		auto fails = [&] { return call.fail_alloc == next++; };
+		if (call.vm_id || (call.flags & ~std::uint32_t(NOVA_VM_BIND_ASYNC)))
+			return { -EINVAL };
+		if (!call.syncs.empty() && !call.async())
+			return { -EINVAL };
+		if (call.count > kDiffMaxOps)
+			return { -E2BIG };
+		if (call.count == 0 && !call.async())
+			return {};
+		if (call.count && call.stride < kOpSize)
+			return { -EINVAL };
+		if (call.async() && fails())
+			return { -ENOMEM };
+		if (call.count && fails())
+			return { -ENOMEM };
+		for (std::uint32_t i = 0; i < call.count; i++) {
+			std::size_t base = call.ops_at + std::size_t(i) * call.stride;
+			if (call.fault_at >= 0 &&
+			    long(base - call.ops_at + call.stride) > call.fault_at)
+				return { -EFAULT };
+			for (std::size_t at = kOpSize; at < call.stride; at++)
+				if (call.bytes[base + at])
+					return { -EINVAL };
+			if (int err = check(call.ops[i]))
+				return { err };
+			e.nodes += call.ops[i].op == NOVA_VM_BIND_OP_MAP     ? 2
+				   : call.ops[i].op == NOVA_VM_BIND_OP_UNMAP ? 1
+									     : 0;
+		}
+		for (std::uint64_t n = 0; n < e.nodes; n++)
+			if (fails())
+				return { -ENOMEM };
+		if (call.async()) {
+			if (!call.syncs.empty() && fails())
+				return { -ENOMEM };
+			for (const drm_nova_sync &sync : call.syncs)
+				if (sync.flags != NOVA_SYNC_WAIT && sync.flags != NOVA_SYNC_SIGNAL)
+					return { -EINVAL };
+			if (!has_queue) {
+				if (fails())
+					return { -ENOMEM };
+				e.makes_queue = true;
+			}
+			if (fails()) {
+				e.err = -ENOMEM;
+				return e;
+			}
+		}
+		e.allocations = next;
+		return e;
+	}
+
+	// The call applied on top of the model: 0, or -ENOSPC and unchanged.
+	int commit(const Call &call)
+	{
+		std::array<Granule, kWindow> before = va;
+		std::uint64_t origins = origins_;
+
+		apply(call);
+		if (runs().size() <= kDiffLimit)
+			return 0;
+		va = before;
+		origins_ = origins;
+		return -ENOSPC;
+	}
+
+	// The oldest pending call takes effect (or fails).
+	void run_next()
+	{
+		Call call = std::move(pending.front());
+
+		pending.erase(pending.begin());
+		results.push_back(commit(call));
+	}
+
+	void apply(const Call &call)
+	{
+		for (std::uint32_t i = 0; i < call.count; i++) {
+			const drm_nova_vm_bind_op &op = call.ops[i];
+			if (op.op == NOVA_VM_BIND_OP_SYNC_ONLY)
+				continue;
+			std::uint64_t first = (op.va - kStart) / kGranule;
+			std::uint64_t count = op.range / kGranule;
+			std::uint64_t origin = ++origins_;
+
+			for (std::uint64_t g = 0; g < count; g++) {
+				if (op.op == NOVA_VM_BIND_OP_UNMAP)
+					va[first + g] = Granule{};
+				else
+					va[first + g] = { origin, handles.at(op.handle).id,
+							  op.bo_offset + g * kGranule, op.flags };
+			}
+		}
+	}
+
+	// The mappings the logic must have: runs of one origin.
+	std::vector<Mapped> runs() const
+	{
+		std::vector<Mapped> out;
+
+		for (std::uint64_t g = 0; g < kWindow; g++) {
+			const Granule &gr = va[g];
+			if (!gr.origin)
+				continue;
+			if (g > 0 && va[g - 1].origin == gr.origin) {
+				out.back().end += kGranule;
+				continue;
+			}
+			out.push_back({ kStart + g * kGranule, kStart + (g + 1) * kGranule, gr.object,
+					gr.bo_offset, gr.flags });
+		}
+		return out;
+	}
+
+	// Objects alive: an open handle, a mapping or a pending MAP holds them.
+	long live_objects() const
+	{
+		std::map<std::uint64_t, bool> alive;
+
+		for (auto &entry : handles)
+			if (entry.second.open)
+				alive[entry.second.id] = true;
+		for (const Granule &gr : va)
+			if (gr.origin)
+				alive[gr.object] = true;
+		for (const Call &call : pending)
+			for (const drm_nova_vm_bind_op &op : call.ops)
+				if (op.op == NOVA_VM_BIND_OP_MAP)
+					alive[handles.at(op.handle).id] = true;
+		return long(alive.size());
+	}
+
+private:
+	std::uint64_t origins_ = 0;
+};
+
+} // namespace diff
+} // namespace hosted
