@@ -405,6 +405,7 @@ static void test_timeline_points(void)
 	igt_assert_eq(drmSyncobjQuery(file, &tl, &signalled, 1), 0);
 	igt_assert_eq_u64(signalled, 0);
 	assert_pending(file, done);
+	igt_assert_eq_u64(probe_read(file, &p, VA(AT_TARGET)), UNMAPPED);
 
 	gate_open(&g);
 	igt_assert_eq(syncobj_result(file, done), 1);
