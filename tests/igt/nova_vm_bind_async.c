@@ -768,7 +768,7 @@ igt_main
 		test_exec_order();
 
 	igt_describe("A bind waiting for a fence the test holds back takes effect, and "
-		     "signals, only once the test releases it (longer than the job timeout).");
+		     "signals, only once the test releases it.");
 	igt_subtest("wait-gated-fence")
 		test_wait_gated_fence();
 
