@@ -26,7 +26,7 @@
 #include <linux/sync_file.h>
 #include <xf86drm.h>
 
-#include "nova_helpers.h"
+#include "nova_jobs.h"
 
 IGT_TEST_DESCRIPTION("Queues, EXEC, syncobjs, faults and usage statistics of the nova driver");
 
@@ -68,253 +68,23 @@ struct nova_sw_sync_create_fence {
 static int fd = -1;
 static uint64_t va_start, unit, timeout_ms;
 
-/* An object, CPU-mapped, and where it is mapped in the GPU VA space. */
-struct bo {
-	uint32_t handle;
-	uint64_t size;
-	uint64_t va;
-	void *map;
-};
-
-/* A command stream being written into a bo. */
-struct cs {
-	struct bo *bo;
-	uint64_t *q;
-	uint32_t start;		/* first qword of the current buffer */
-	uint32_t n;		/* qwords written */
-};
-
 static uint64_t VA(uint64_t n)
 {
 	return va_start + n * unit;
 }
 
-static int __vm_bind_op(int file, uint32_t op, uint32_t flags, uint32_t handle, uint64_t va,
-			uint64_t range)
-{
-	struct drm_nova_vm_bind_op bind = {
-		.op = op, .flags = op == NOVA_VM_BIND_OP_MAP ? flags : 0,
-		.handle = handle, .va = va, .range = range,
-	};
-	struct drm_nova_vm_bind args = {
-		.op_count = 1, .op_stride = sizeof(bind), .ops = (uintptr_t)&bind,
-	};
-
-	return __nova_ioctl_vm_bind(file, &args);
-}
-
 /* An object of @units units mapped at VA(@at) with MAP @flags, and on the CPU. */
-static struct bo bo_new(int file, uint64_t units, uint64_t at, uint32_t flags)
+static struct nova_bo bo_new(int file, uint64_t units, uint64_t at, uint32_t flags)
 {
-	struct bo bo = { .size = units * unit, .va = VA(at) };
-
-	bo.handle = nova_gem_create(file, bo.size);
-	bo.map = nova_gem_mmap(file, bo.handle, bo.size, PROT_READ | PROT_WRITE);
-	memset(bo.map, 0, bo.size);
-	igt_assert_eq(__vm_bind_op(file, NOVA_VM_BIND_OP_MAP, flags, bo.handle, bo.va, bo.size),
-		      0);
-	return bo;
-}
-
-static void bo_free(int file, struct bo *bo)
-{
-	igt_assert_eq(__vm_bind_op(file, NOVA_VM_BIND_OP_UNMAP, 0, 0, bo->va, bo->size), 0);
-	munmap(bo->map, bo->size);
-	gem_close(file, bo->handle);
-}
-
-static volatile uint64_t *qword(struct bo *bo, uint64_t offset)
-{
-	return (volatile uint64_t *)((char *)bo->map + offset);
-}
-
-static volatile uint32_t *dword(struct bo *bo, uint64_t offset)
-{
-	return (volatile uint32_t *)((char *)bo->map + offset);
-}
-
-static void cs_init(struct cs *cs, struct bo *bo)
-{
-	cs->bo = bo;
-	cs->q = bo->map;
-	cs->start = 0;
-	cs->n = 0;
-}
-
-static void cs_emit(struct cs *cs, uint64_t value)
-{
-	igt_assert_lt_u64((uint64_t)(cs->n + 1) * 8, cs->bo->size + 1);
-	cs->q[cs->n++] = value;
-}
-
-/* Starts a new buffer at the next qword. */
-static void cs_begin(struct cs *cs)
-{
-	cs->start = cs->n;
-}
-
-/* The buffer written since cs_begin() (or cs_init()). */
-static struct drm_nova_exec_cmdbuf cs_end(struct cs *cs)
-{
-	return (struct drm_nova_exec_cmdbuf){
-		.va = cs->bo->va + (uint64_t)cs->start * 8,
-		.size = (uint64_t)(cs->n - cs->start) * 8,
-	};
-}
-
-static void cs_store64(struct cs *cs, uint64_t va, uint64_t value)
-{
-	cs_emit(cs, NOVA_CMD_HEADER(NOVA_CMD_STORE64, 0, 0));
-	cs_emit(cs, va);
-	cs_emit(cs, value);
-}
-
-static void cs_store32(struct cs *cs, uint64_t va, uint32_t value)
-{
-	cs_emit(cs, NOVA_CMD_HEADER(NOVA_CMD_STORE32, 0, value));
-	cs_emit(cs, va);
-}
-
-static void cs_fill(struct cs *cs, uint64_t va, uint64_t size, uint32_t pattern)
-{
-	cs_emit(cs, NOVA_CMD_HEADER(NOVA_CMD_FILL, 0, pattern));
-	cs_emit(cs, va);
-	cs_emit(cs, size);
-}
-
-static void cs_copy(struct cs *cs, uint64_t dst, uint64_t src, uint64_t size)
-{
-	cs_emit(cs, NOVA_CMD_HEADER(NOVA_CMD_COPY, 0, 0));
-	cs_emit(cs, dst);
-	cs_emit(cs, src);
-	cs_emit(cs, size);
-}
-
-/* Waits until the 32-bit semaphore at @va is at least @value. */
-static void cs_wait32(struct cs *cs, uint64_t va, uint32_t value)
-{
-	cs_emit(cs, NOVA_CMD_HEADER(NOVA_CMD_WAIT, 0, 0));
-	cs_emit(cs, va);
-	cs_emit(cs, value);
-}
-
-/* Waits until the 64-bit semaphore at @va equals @value. */
-static void cs_wait64_eq(struct cs *cs, uint64_t va, uint64_t value)
-{
-	cs_emit(cs, NOVA_CMD_HEADER(NOVA_CMD_WAIT, NOVA_CMD_WAIT_64BIT | NOVA_CMD_WAIT_EQUAL, 0));
-	cs_emit(cs, va);
-	cs_emit(cs, value);
-}
-
-static struct drm_nova_sync sync_wait(uint32_t handle)
-{
-	return (struct drm_nova_sync){ .handle = handle, .flags = NOVA_SYNC_WAIT };
-}
-
-static struct drm_nova_sync sync_signal(uint32_t handle)
-{
-	return (struct drm_nova_sync){ .handle = handle, .flags = NOVA_SYNC_SIGNAL };
-}
-
-static struct drm_nova_sync sync_point(uint32_t handle, uint32_t flags, uint64_t point)
-{
-	return (struct drm_nova_sync){
-		.handle = handle, .flags = flags | NOVA_SYNC_TIMELINE, .point = point,
-	};
-}
-
-static int __exec(int file, uint32_t queue, const struct drm_nova_exec_cmdbuf *bufs,
-		  uint32_t nbufs, const struct drm_nova_sync *syncs, uint32_t nsyncs,
-		  uint64_t *seqno)
-{
-	struct drm_nova_exec args = {
-		.queue_id = queue,
-		.cmdbuf_count = nbufs,
-		.cmdbuf_stride = sizeof(*bufs),
-		.cmdbufs = (uintptr_t)bufs,
-		.sync_count = nsyncs,
-		.sync_stride = sizeof(*syncs),
-		.syncs = (uintptr_t)syncs,
-	};
-	int ret = __nova_ioctl_exec(file, &args);
-
-	if (ret == 0 && seqno)
-		*seqno = args.seqno;
-	return ret;
-}
-
-static uint64_t exec(int file, uint32_t queue, const struct drm_nova_exec_cmdbuf *bufs,
-		     uint32_t nbufs, const struct drm_nova_sync *syncs, uint32_t nsyncs)
-{
-	uint64_t seqno = 0;
-
-	igt_assert_eq(__exec(file, queue, bufs, nbufs, syncs, nsyncs, &seqno), 0);
-	igt_assert_neq_u64(seqno, 0);
-	return seqno;
-}
-
-/* One buffer, signalling @out (0: none). */
-static uint64_t exec1(int file, uint32_t queue, struct drm_nova_exec_cmdbuf buf, uint32_t out)
-{
-	struct drm_nova_sync sync = sync_signal(out);
-
-	return exec(file, queue, &buf, 1, &sync, out ? 1 : 0);
-}
-
-static uint32_t syncobj_new(int file, uint32_t flags)
-{
-	uint32_t handle = 0;
-
-	igt_assert_eq(drmSyncobjCreate(file, flags, &handle), 0);
-	return handle;
-}
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
-/* drmSyncobjWait for @handle for at most @ms: 0, or -ETIME when it did not signal. */
-static int syncobj_wait_ms(int file, uint32_t handle, int64_t ms)
-{
-	int ret = drmSyncobjWait(file, &handle, 1, now_ns() + ms * 1000000, 0, NULL);
-
-	return ret ? -errno : 0;
-}
-
-/*
- * The status of the fence @handle holds, read from a sync_file export
- * (SYNC_IOC_FILE_INFO): 1 signalled, 0 pending, a negative errno for a
- * fence that signalled with an error.
- */
-static int syncobj_status(int file, uint32_t handle)
-{
-	struct sync_file_info info;
-	int sync_file = -1;
-
-	igt_assert_eq(drmSyncobjExportSyncFile(file, handle, &sync_file), 0);
-	memset(&info, 0, sizeof(info));
-	igt_assert_eq(ioctl(sync_file, SYNC_IOC_FILE_INFO, &info), 0);
-	close(sync_file);
-	return info.status;
+	return nova_bo_new(file, units * unit, VA(at), flags);
 }
 
 /* Waits (a few seconds at most, TCG) for @handle's fence and returns its status. */
 static int syncobj_result(int file, uint32_t handle)
 {
-	igt_assert_f(syncobj_wait_ms(file, handle, timeout_ms + 5000) == 0,
+	igt_assert_f(nova_syncobj_wait_ms(file, handle, timeout_ms + 5000) == 0,
 		     "the job signalling syncobj %u did not end\n", handle);
-	return syncobj_status(file, handle);
+	return nova_syncobj_status(file, handle);
 }
 
 /* Polls the CPU view of a word the engine writes, up to @ms. */
@@ -323,7 +93,7 @@ static bool wait_for_qword(volatile uint64_t *p, uint64_t value, unsigned int ms
 	for (unsigned int i = 0; i < ms; i++) {
 		if (*p == value)
 			return true;
-		sleep_ms(1);
+		nova_sleep_ms(1);
 	}
 	return *p == value;
 }
@@ -351,39 +121,39 @@ static void assert_active(int file, uint32_t queue)
 
 static void test_basic(void)
 {
-	struct bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 4, 2, 0);
+	struct nova_bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 4, 2, 0);
 	uint32_t queue = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
-	uint32_t out = syncobj_new(fd, 0);
+	uint32_t out = nova_syncobj_create(fd, 0);
 	uint64_t fill_size = 2 * unit, seqno;
 	struct drm_nova_queue_get_state st;
-	struct cs cs;
+	struct nova_cs cs;
 
 	memset(data.map, 0x5a, data.size);
-	cs_init(&cs, &cmd);
-	cs_fill(&cs, data.va, fill_size, 0xc0ffee11);
-	cs_store64(&cs, data.va + fill_size, 0x0123456789abcdefull);
-	cs_store32(&cs, data.va + fill_size + 8, 0xfeedf00d);
-	cs_copy(&cs, data.va + fill_size + 64, data.va + 12, 20);
-	cs_emit(&cs, NOVA_CMD_HEADER(NOVA_CMD_NOP, 0, 0));
-	cs_emit(&cs, NOVA_CMD_HEADER(NOVA_CMD_TIMESTAMP, 0, 0));
-	cs_emit(&cs, data.va + fill_size + 128);
-	seqno = exec1(fd, queue, cs_end(&cs), out);
+	nova_cs_init(&cs, &cmd);
+	nova_cs_fill(&cs, data.va, fill_size, 0xc0ffee11);
+	nova_cs_store64(&cs, data.va + fill_size, 0x0123456789abcdefull);
+	nova_cs_store32(&cs, data.va + fill_size + 8, 0xfeedf00d);
+	nova_cs_copy(&cs, data.va + fill_size + 64, data.va + 12, 20);
+	nova_cs_emit(&cs, NOVA_CMD_HEADER(NOVA_CMD_NOP, 0, 0));
+	nova_cs_emit(&cs, NOVA_CMD_HEADER(NOVA_CMD_TIMESTAMP, 0, 0));
+	nova_cs_emit(&cs, data.va + fill_size + 128);
+	seqno = nova_exec1(fd, queue, nova_cs_end(&cs), out);
 	igt_assert_eq_u64(seqno, 1);
 
 	igt_assert_eq(syncobj_result(fd, out), 1);
 	for (uint64_t i = 0; i < fill_size / 4; i++)
-		igt_assert_f(*dword(&data, i * 4) == 0xc0ffee11, "fill: dword %llu is %#x\n",
-			     (unsigned long long)i, *dword(&data, i * 4));
-	igt_assert_eq_u64(*qword(&data, fill_size), 0x0123456789abcdefull);
-	igt_assert_eq_u32(*dword(&data, fill_size + 8), 0xfeedf00d);
+		igt_assert_f(*nova_bo_dword(&data, i * 4) == 0xc0ffee11, "fill: dword %llu is %#x\n",
+			     (unsigned long long)i, *nova_bo_dword(&data, i * 4));
+	igt_assert_eq_u64(*nova_bo_qword(&data, fill_size), 0x0123456789abcdefull);
+	igt_assert_eq_u32(*nova_bo_dword(&data, fill_size + 8), 0xfeedf00d);
 	/* STORE32 writes 4 bytes, not 8. */
-	igt_assert_eq_u32(*dword(&data, fill_size + 12), 0x5a5a5a5a);
+	igt_assert_eq_u32(*nova_bo_dword(&data, fill_size + 12), 0x5a5a5a5a);
 	/* COPY of bytes 12..31 of the fill, at any alignment. */
 	for (int i = 0; i < 20; i++)
 		igt_assert_eq(((volatile uint8_t *)data.map)[fill_size + 64 + i],
 			      (int)((0xc0ffee11u >> (8 * ((12 + i) % 4))) & 0xff));
 	igt_assert_eq(((volatile uint8_t *)data.map)[fill_size + 84], 0x5a);
-	igt_assert_neq_u64(*qword(&data, fill_size + 128), 0);
+	igt_assert_neq_u64(*nova_bo_qword(&data, fill_size + 128), 0);
 	/* Beyond what was written, nothing changed. */
 	igt_assert(nova_memchk((char *)data.map + 3 * unit, 0x5a, unit));
 
@@ -395,18 +165,18 @@ static void test_basic(void)
 
 	drmSyncobjDestroy(fd, out);
 	nova_queue_destroy(fd, queue);
-	bo_free(fd, &cmd);
-	bo_free(fd, &data);
+	nova_bo_free(fd, &cmd);
+	nova_bo_free(fd, &data);
 }
 
 /* A job of no command buffers only waits and signals. */
 static void test_empty_job(void)
 {
 	uint32_t queue = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_LOW);
-	uint32_t out = syncobj_new(fd, 0);
-	struct drm_nova_sync sync = sync_signal(out);
+	uint32_t out = nova_syncobj_create(fd, 0);
+	struct drm_nova_sync sync = nova_sync_signal(out);
 
-	exec(fd, queue, NULL, 0, &sync, 1);
+	nova_exec(fd, queue, NULL, 0, &sync, 1);
 	igt_assert_eq(syncobj_result(fd, out), 1);
 	assert_active(fd, queue);
 	drmSyncobjDestroy(fd, out);
@@ -424,26 +194,26 @@ static void test_empty_job(void)
  */
 static void test_ordering(void)
 {
-	struct bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 1, 2, 0);
+	struct nova_bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 1, 2, 0);
 	uint32_t queue = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
-	uint32_t out = syncobj_new(fd, 0);
+	uint32_t out = nova_syncobj_create(fd, 0);
 	struct drm_nova_queue_get_state st;
 	uint64_t seqno[ORDER_JOBS];
-	struct cs cs;
+	struct nova_cs cs;
 
-	cs_init(&cs, &cmd);
+	nova_cs_init(&cs, &cmd);
 	for (uint64_t i = 0; i < ORDER_JOBS; i++) {
-		cs_begin(&cs);
-		cs_wait64_eq(&cs, data.va, i);
-		cs_store64(&cs, data.va, i + 1);
-		cs_store64(&cs, data.va + 8 * (i + 1), 0x1000 + i);
-		seqno[i] = exec1(fd, queue, cs_end(&cs), i == ORDER_JOBS - 1 ? out : 0);
+		nova_cs_begin(&cs);
+		nova_cs_wait64_eq(&cs, data.va, i);
+		nova_cs_store64(&cs, data.va, i + 1);
+		nova_cs_store64(&cs, data.va + 8 * (i + 1), 0x1000 + i);
+		seqno[i] = nova_exec1(fd, queue, nova_cs_end(&cs), i == ORDER_JOBS - 1 ? out : 0);
 		igt_assert_eq_u64(seqno[i], i + 1);
 	}
 	igt_assert_eq(syncobj_result(fd, out), 1);
-	igt_assert_eq_u64(*qword(&data, 0), ORDER_JOBS);
+	igt_assert_eq_u64(*nova_bo_qword(&data, 0), ORDER_JOBS);
 	for (uint64_t i = 0; i < ORDER_JOBS; i++)
-		igt_assert_eq_u64(*qword(&data, 8 * (i + 1)), 0x1000 + i);
+		igt_assert_eq_u64(*nova_bo_qword(&data, 8 * (i + 1)), 0x1000 + i);
 	nova_queue_get_state(fd, queue, &st);
 	igt_assert_eq_u32(st.state, NOVA_QUEUE_STATE_ACTIVE);
 	igt_assert_eq_u64(st.submitted, ORDER_JOBS);
@@ -451,8 +221,8 @@ static void test_ordering(void)
 
 	drmSyncobjDestroy(fd, out);
 	nova_queue_destroy(fd, queue);
-	bo_free(fd, &cmd);
-	bo_free(fd, &data);
+	nova_bo_free(fd, &cmd);
+	nova_bo_free(fd, &data);
 }
 
 /*
@@ -461,31 +231,31 @@ static void test_ordering(void)
  */
 static void test_queues_independent(void)
 {
-	struct bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 1, 2, 0);
+	struct nova_bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 1, 2, 0);
 	uint32_t qa = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
 	uint32_t qb = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_HIGH);
-	uint32_t out_a = syncobj_new(fd, 0), out_b = syncobj_new(fd, 0);
+	uint32_t out_a = nova_syncobj_create(fd, 0), out_b = nova_syncobj_create(fd, 0);
 	struct drm_nova_exec_cmdbuf a, b;
-	struct cs cs;
+	struct nova_cs cs;
 
-	cs_init(&cs, &cmd);
-	cs_wait32(&cs, data.va, 1);
-	cs_store64(&cs, data.va + 8, 0xaaaa);
-	a = cs_end(&cs);
-	cs_begin(&cs);
-	cs_store64(&cs, data.va + 16, 0xbbbb);
-	cs_store32(&cs, data.va, 1);
-	b = cs_end(&cs);
+	nova_cs_init(&cs, &cmd);
+	nova_cs_wait32(&cs, data.va, 1);
+	nova_cs_store64(&cs, data.va + 8, 0xaaaa);
+	a = nova_cs_end(&cs);
+	nova_cs_begin(&cs);
+	nova_cs_store64(&cs, data.va + 16, 0xbbbb);
+	nova_cs_store32(&cs, data.va, 1);
+	b = nova_cs_end(&cs);
 
-	exec1(fd, qa, a, out_a);
+	nova_exec1(fd, qa, a, out_a);
 	/* A is stuck on its semaphore until B runs. */
-	igt_assert_eq(syncobj_wait_ms(fd, out_a, 50), -ETIME);
-	igt_assert_eq_u64(*qword(&data, 8), 0);
-	exec1(fd, qb, b, out_b);
+	igt_assert_eq(nova_syncobj_wait_ms(fd, out_a, 50), -ETIME);
+	igt_assert_eq_u64(*nova_bo_qword(&data, 8), 0);
+	nova_exec1(fd, qb, b, out_b);
 	igt_assert_eq(syncobj_result(fd, out_b), 1);
 	igt_assert_eq(syncobj_result(fd, out_a), 1);
-	igt_assert_eq_u64(*qword(&data, 8), 0xaaaa);
-	igt_assert_eq_u64(*qword(&data, 16), 0xbbbb);
+	igt_assert_eq_u64(*nova_bo_qword(&data, 8), 0xaaaa);
+	igt_assert_eq_u64(*nova_bo_qword(&data, 16), 0xbbbb);
 	assert_active(fd, qa);
 	assert_active(fd, qb);
 
@@ -493,8 +263,8 @@ static void test_queues_independent(void)
 	drmSyncobjDestroy(fd, out_b);
 	nova_queue_destroy(fd, qa);
 	nova_queue_destroy(fd, qb);
-	bo_free(fd, &cmd);
-	bo_free(fd, &data);
+	nova_bo_free(fd, &cmd);
+	nova_bo_free(fd, &data);
 }
 
 /* ---- syncobjs ---------------------------------------------------------- */
@@ -506,53 +276,53 @@ static void test_queues_independent(void)
  */
 static void test_syncobj_binary(void)
 {
-	struct bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 1, 2, 0);
+	struct nova_bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 1, 2, 0);
 	uint32_t qa = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
 	uint32_t qb = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
-	uint32_t s = syncobj_new(fd, 0), done = syncobj_new(fd, 0);
+	uint32_t s = nova_syncobj_create(fd, 0), done = nova_syncobj_create(fd, 0);
 	struct drm_nova_sync syncs[2];
 	struct drm_nova_exec_cmdbuf prod, cons;
-	struct cs cs;
+	struct nova_cs cs;
 
-	cs_init(&cs, &cmd);
-	cs_wait32(&cs, data.va, 1);
-	cs_store64(&cs, data.va + 8, 0x5151);
-	prod = cs_end(&cs);
-	cs_begin(&cs);
-	cs_copy(&cs, data.va + 16, data.va + 8, 8);
-	cons = cs_end(&cs);
+	nova_cs_init(&cs, &cmd);
+	nova_cs_wait32(&cs, data.va, 1);
+	nova_cs_store64(&cs, data.va + 8, 0x5151);
+	prod = nova_cs_end(&cs);
+	nova_cs_begin(&cs);
+	nova_cs_copy(&cs, data.va + 16, data.va + 8, 8);
+	cons = nova_cs_end(&cs);
 
-	exec1(fd, qa, prod, s);
-	syncs[0] = sync_wait(s);
-	syncs[1] = sync_signal(done);
-	exec(fd, qb, &cons, 1, syncs, 2);
+	nova_exec1(fd, qa, prod, s);
+	syncs[0] = nova_sync_wait(s);
+	syncs[1] = nova_sync_signal(done);
+	nova_exec(fd, qb, &cons, 1, syncs, 2);
 
-	igt_assert_eq(syncobj_wait_ms(fd, done, 100), -ETIME);
-	igt_assert_eq(syncobj_status(fd, s), 0);
-	igt_assert_eq_u64(*qword(&data, 16), 0);
-	*dword(&data, 0) = 1;
+	igt_assert_eq(nova_syncobj_wait_ms(fd, done, 100), -ETIME);
+	igt_assert_eq(nova_syncobj_status(fd, s), 0);
+	igt_assert_eq_u64(*nova_bo_qword(&data, 16), 0);
+	*nova_bo_dword(&data, 0) = 1;
 	igt_assert_eq(syncobj_result(fd, done), 1);
-	igt_assert_eq(syncobj_status(fd, s), 1);
-	igt_assert_eq_u64(*qword(&data, 16), 0x5151);
+	igt_assert_eq(nova_syncobj_status(fd, s), 1);
+	igt_assert_eq_u64(*nova_bo_qword(&data, 16), 0x5151);
 
 	/* A signalled binary syncobj is waited for at once. */
-	cs_begin(&cs);
-	cs_store64(&cs, data.va + 24, 0x7777);
-	cons = cs_end(&cs);
-	exec(fd, qb, &cons, 1, syncs, 2);
+	nova_cs_begin(&cs);
+	nova_cs_store64(&cs, data.va + 24, 0x7777);
+	cons = nova_cs_end(&cs);
+	nova_exec(fd, qb, &cons, 1, syncs, 2);
 	igt_assert_eq(syncobj_result(fd, done), 1);
-	igt_assert_eq_u64(*qword(&data, 24), 0x7777);
+	igt_assert_eq_u64(*nova_bo_qword(&data, 24), 0x7777);
 
 	/* A syncobj without a fence cannot be waited for. */
 	drmSyncobjReset(fd, &s, 1);
-	igt_assert_eq(__exec(fd, qb, &cons, 1, syncs, 2, NULL), -EINVAL);
+	igt_assert_eq(__nova_exec(fd, qb, &cons, 1, syncs, 2, NULL), -EINVAL);
 
 	drmSyncobjDestroy(fd, s);
 	drmSyncobjDestroy(fd, done);
 	nova_queue_destroy(fd, qa);
 	nova_queue_destroy(fd, qb);
-	bo_free(fd, &cmd);
-	bo_free(fd, &data);
+	nova_bo_free(fd, &cmd);
+	nova_bo_free(fd, &data);
 }
 
 /*
@@ -561,55 +331,55 @@ static void test_syncobj_binary(void)
  */
 static void test_syncobj_timeline(void)
 {
-	struct bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 1, 2, 0);
+	struct nova_bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 1, 2, 0);
 	uint32_t qa = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
 	uint32_t qb = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
-	uint32_t tl = syncobj_new(fd, 0), done = syncobj_new(fd, 0);
+	uint32_t tl = nova_syncobj_create(fd, 0), done = nova_syncobj_create(fd, 0);
 	struct drm_nova_exec_cmdbuf j1, j2, cons;
 	struct drm_nova_sync syncs[2];
 	uint64_t point = 0, p2 = 2;
-	struct cs cs;
+	struct nova_cs cs;
 
-	cs_init(&cs, &cmd);
-	cs_wait32(&cs, data.va, 1);
-	cs_store64(&cs, data.va + 8, 1);
-	j1 = cs_end(&cs);
-	cs_begin(&cs);
-	cs_store64(&cs, data.va + 8, 2);
-	j2 = cs_end(&cs);
-	cs_begin(&cs);
-	cs_copy(&cs, data.va + 16, data.va + 8, 8);
-	cons = cs_end(&cs);
+	nova_cs_init(&cs, &cmd);
+	nova_cs_wait32(&cs, data.va, 1);
+	nova_cs_store64(&cs, data.va + 8, 1);
+	j1 = nova_cs_end(&cs);
+	nova_cs_begin(&cs);
+	nova_cs_store64(&cs, data.va + 8, 2);
+	j2 = nova_cs_end(&cs);
+	nova_cs_begin(&cs);
+	nova_cs_copy(&cs, data.va + 16, data.va + 8, 8);
+	cons = nova_cs_end(&cs);
 
-	syncs[0] = sync_point(tl, NOVA_SYNC_SIGNAL, 1);
-	exec(fd, qa, &j1, 1, syncs, 1);
-	syncs[0] = sync_point(tl, NOVA_SYNC_SIGNAL, 2);
-	exec(fd, qa, &j2, 1, syncs, 1);
-	syncs[0] = sync_point(tl, NOVA_SYNC_WAIT, 2);
-	syncs[1] = sync_signal(done);
-	exec(fd, qb, &cons, 1, syncs, 2);
+	syncs[0] = nova_sync_point(tl, NOVA_SYNC_SIGNAL, 1);
+	nova_exec(fd, qa, &j1, 1, syncs, 1);
+	syncs[0] = nova_sync_point(tl, NOVA_SYNC_SIGNAL, 2);
+	nova_exec(fd, qa, &j2, 1, syncs, 1);
+	syncs[0] = nova_sync_point(tl, NOVA_SYNC_WAIT, 2);
+	syncs[1] = nova_sync_signal(done);
+	nova_exec(fd, qb, &cons, 1, syncs, 2);
 	/* A point nobody submitted cannot be waited for. */
-	syncs[0] = sync_point(tl, NOVA_SYNC_WAIT, 3);
-	igt_assert_eq(__exec(fd, qb, &cons, 1, syncs, 1, NULL), -EINVAL);
+	syncs[0] = nova_sync_point(tl, NOVA_SYNC_WAIT, 3);
+	igt_assert_eq(__nova_exec(fd, qb, &cons, 1, syncs, 1, NULL), -EINVAL);
 
 	igt_assert_eq(drmSyncobjQuery(fd, &tl, &point, 1), 0);
 	igt_assert_eq_u64(point, 0);
-	igt_assert_eq(syncobj_wait_ms(fd, done, 100), -ETIME);
-	igt_assert_eq_u64(*qword(&data, 16), 0);
-	*dword(&data, 0) = 1;
+	igt_assert_eq(nova_syncobj_wait_ms(fd, done, 100), -ETIME);
+	igt_assert_eq_u64(*nova_bo_qword(&data, 16), 0);
+	*nova_bo_dword(&data, 0) = 1;
 	igt_assert_eq(syncobj_result(fd, done), 1);
-	igt_assert_eq(drmSyncobjTimelineWait(fd, &tl, &p2, 1, now_ns() + 1000000000ll, 0, NULL),
+	igt_assert_eq(drmSyncobjTimelineWait(fd, &tl, &p2, 1, nova_now_ns() + 1000000000ll, 0, NULL),
 		      0);
 	igt_assert_eq(drmSyncobjQuery(fd, &tl, &point, 1), 0);
 	igt_assert_eq_u64(point, 2);
-	igt_assert_eq_u64(*qword(&data, 16), 2);
+	igt_assert_eq_u64(*nova_bo_qword(&data, 16), 2);
 
 	drmSyncobjDestroy(fd, tl);
 	drmSyncobjDestroy(fd, done);
 	nova_queue_destroy(fd, qa);
 	nova_queue_destroy(fd, qb);
-	bo_free(fd, &cmd);
-	bo_free(fd, &data);
+	nova_bo_free(fd, &cmd);
+	nova_bo_free(fd, &data);
 }
 
 /* ---- fences userspace controls ----------------------------------------- */
@@ -644,34 +414,34 @@ static int open_vgem(void)
  */
 static void wait_external(int sync_file, void (*signal_fence)(void *), void *data_arg)
 {
-	struct bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 1, 2, 0);
+	struct nova_bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 1, 2, 0);
 	uint32_t queue = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
-	uint32_t in = syncobj_new(fd, 0), out = syncobj_new(fd, 0);
-	struct drm_nova_sync syncs[2] = { sync_wait(in), sync_signal(out) };
+	uint32_t in = nova_syncobj_create(fd, 0), out = nova_syncobj_create(fd, 0);
+	struct drm_nova_sync syncs[2] = { nova_sync_wait(in), nova_sync_signal(out) };
 	struct drm_nova_exec_cmdbuf buf;
-	struct cs cs;
+	struct nova_cs cs;
 
 	igt_assert_eq(drmSyncobjImportSyncFile(fd, in, sync_file), 0);
 	close(sync_file);
-	igt_assert_eq(syncobj_status(fd, in), 0);
-	cs_init(&cs, &cmd);
-	cs_store64(&cs, data.va, 0xabcd);
-	buf = cs_end(&cs);
-	exec(fd, queue, &buf, 1, syncs, 2);
+	igt_assert_eq(nova_syncobj_status(fd, in), 0);
+	nova_cs_init(&cs, &cmd);
+	nova_cs_store64(&cs, data.va, 0xabcd);
+	buf = nova_cs_end(&cs);
+	nova_exec(fd, queue, &buf, 1, syncs, 2);
 
 	/* Longer than the job timeout: the watchdog counts from the start only. */
-	igt_assert_eq(syncobj_wait_ms(fd, out, timeout_ms + 200), -ETIME);
-	igt_assert_eq_u64(*qword(&data, 0), 0);
+	igt_assert_eq(nova_syncobj_wait_ms(fd, out, timeout_ms + 200), -ETIME);
+	igt_assert_eq_u64(*nova_bo_qword(&data, 0), 0);
 	signal_fence(data_arg);
 	igt_assert_eq(syncobj_result(fd, out), 1);
-	igt_assert_eq_u64(*qword(&data, 0), 0xabcd);
+	igt_assert_eq_u64(*nova_bo_qword(&data, 0), 0xabcd);
 	assert_active(fd, queue);
 
 	drmSyncobjDestroy(fd, in);
 	drmSyncobjDestroy(fd, out);
 	nova_queue_destroy(fd, queue);
-	bo_free(fd, &cmd);
-	bo_free(fd, &data);
+	nova_bo_free(fd, &cmd);
+	nova_bo_free(fd, &data);
 }
 
 struct vgem_fence {
@@ -786,33 +556,33 @@ static const struct {
  */
 static void test_fault(enum fault_case c)
 {
-	struct bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 1, 2, 0);
-	struct bo ro = bo_new(fd, 1, 4, NOVA_VM_BIND_MAP_READONLY);
-	struct bo nx = bo_new(fd, 1, 6, NOVA_VM_BIND_MAP_NOEXEC);
+	struct nova_bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 1, 2, 0);
+	struct nova_bo ro = bo_new(fd, 1, 4, NOVA_VM_BIND_MAP_READONLY);
+	struct nova_bo nx = bo_new(fd, 1, 6, NOVA_VM_BIND_MAP_NOEXEC);
 	uint32_t queue = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
 	uint32_t other = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
-	uint32_t out = syncobj_new(fd, 0), behind = syncobj_new(fd, 0);
-	uint32_t later = syncobj_new(fd, 0);
+	uint32_t out = nova_syncobj_create(fd, 0), behind = nova_syncobj_create(fd, 0);
+	uint32_t later = nova_syncobj_create(fd, 0);
 	struct drm_nova_exec_cmdbuf bufs[2], after;
 	struct drm_nova_queue_get_state st;
-	struct drm_nova_sync sync = sync_signal(out);
+	struct drm_nova_sync sync = nova_sync_signal(out);
 	uint64_t hole = VA(8), fault_va = 0, seqno;
 	uint32_t nbufs = 1;
 	int64_t t0, elapsed_ms;
-	struct cs cs, ncs;
+	struct nova_cs cs, ncs;
 
-	cs_init(&cs, &cmd);
-	cs_wait32(&cs, data.va, 1);
-	cs_store64(&cs, data.va + 8, 0x1111);
+	nova_cs_init(&cs, &cmd);
+	nova_cs_wait32(&cs, data.va, 1);
+	nova_cs_store64(&cs, data.va + 8, 0x1111);
 	switch (c) {
 	case UNMAPPED_WRITE:
 		fault_va = hole + 64;
-		cs_store64(&cs, fault_va, 1);
+		nova_cs_store64(&cs, fault_va, 1);
 		break;
 	case UNMAPPED_READ:
 		/* COPY's source is read before its destination is written. */
 		fault_va = hole + 8;
-		cs_copy(&cs, data.va + 64, fault_va, 8);
+		nova_cs_copy(&cs, data.va + 64, fault_va, 8);
 		break;
 	case UNMAPPED_FETCH:
 		bufs[1] = (struct drm_nova_exec_cmdbuf){ .va = hole, .size = 16 };
@@ -821,61 +591,61 @@ static void test_fault(enum fault_case c)
 		break;
 	case READONLY_WRITE:
 		fault_va = ro.va + 16;
-		cs_store32(&cs, fault_va, 1);
+		nova_cs_store32(&cs, fault_va, 1);
 		break;
 	case NOEXEC_FETCH:
-		cs_init(&ncs, &nx);
-		cs_store64(&ncs, data.va + 32, 1);
-		bufs[1] = cs_end(&ncs);
+		nova_cs_init(&ncs, &nx);
+		nova_cs_store64(&ncs, data.va + 32, 1);
+		bufs[1] = nova_cs_end(&ncs);
 		fault_va = nx.va;
 		nbufs = 2;
 		break;
 	case INVALID_OPCODE:
 		fault_va = cmd.va + cs.n * 8;
-		cs_emit(&cs, NOVA_CMD_HEADER(0xee, 0, 0));
+		nova_cs_emit(&cs, NOVA_CMD_HEADER(0xee, 0, 0));
 		break;
 	case RESERVED_BITS:
 		fault_va = cmd.va + cs.n * 8;
-		cs_emit(&cs, NOVA_CMD_HEADER(NOVA_CMD_NOP, 0, 0) | (1ull << 20));
+		nova_cs_emit(&cs, NOVA_CMD_HEADER(NOVA_CMD_NOP, 0, 0) | (1ull << 20));
 		break;
 	case TRUNCATED:
 		break;
 	case TIMEOUT:
 		/* Never satisfied: the semaphore only ever holds 0 or 1. */
-		cs_wait32(&cs, data.va + 48, 2);
+		nova_cs_wait32(&cs, data.va + 48, 2);
 		break;
 	}
 	if (c == TRUNCATED) {
 		/* A STORE64 whose value qword is past the end of the buffer. */
-		cs_store64(&cs, data.va + 40, 1);
-		bufs[0] = cs_end(&cs);
+		nova_cs_store64(&cs, data.va + 40, 1);
+		bufs[0] = nova_cs_end(&cs);
 		bufs[0].size -= 8;
 		fault_va = bufs[0].va + bufs[0].size - 16;
 	} else {
 		/* Past the fault; with a second buffer, the fault is in that one. */
 		if (nbufs == 1)
-			cs_store64(&cs, data.va + 16, 0x2222);
-		bufs[0] = cs_end(&cs);
+			nova_cs_store64(&cs, data.va + 16, 0x2222);
+		bufs[0] = nova_cs_end(&cs);
 	}
-	cs_begin(&cs);
-	cs_store64(&cs, data.va + 24, 0x3333);
-	after = cs_end(&cs);
+	nova_cs_begin(&cs);
+	nova_cs_store64(&cs, data.va + 24, 0x3333);
+	after = nova_cs_end(&cs);
 
 	/* The watchdog counts from the job's start, a little after EXEC. */
-	t0 = now_ns();
-	seqno = exec(fd, queue, bufs, nbufs, &sync, 1);
+	t0 = nova_now_ns();
+	seqno = nova_exec(fd, queue, bufs, nbufs, &sync, 1);
 	/* Queued behind the faulting job, which waits for the go. */
-	exec1(fd, queue, after, behind);
-	*dword(&data, 0) = 1;
+	nova_exec1(fd, queue, after, behind);
+	*nova_bo_dword(&data, 0) = 1;
 
 	igt_assert_eq(syncobj_result(fd, out), fault_cases[c].error);
-	elapsed_ms = (now_ns() - t0) / 1000000;
+	elapsed_ms = (nova_now_ns() - t0) / 1000000;
 	igt_assert_eq(syncobj_result(fd, behind), -ECANCELED);
-	igt_assert_eq_u64(*qword(&data, 8), 0x1111);
-	igt_assert_eq_u64(*qword(&data, 16), 0);	/* nothing after the fault ran */
-	igt_assert_eq_u64(*qword(&data, 24), 0);	/* nor the job behind */
-	igt_assert_eq_u64(*qword(&data, 32), 0);
-	igt_assert_eq_u64(*qword(&data, 40), 0);
+	igt_assert_eq_u64(*nova_bo_qword(&data, 8), 0x1111);
+	igt_assert_eq_u64(*nova_bo_qword(&data, 16), 0);	/* nothing after the fault ran */
+	igt_assert_eq_u64(*nova_bo_qword(&data, 24), 0);	/* nor the job behind */
+	igt_assert_eq_u64(*nova_bo_qword(&data, 32), 0);
+	igt_assert_eq_u64(*nova_bo_qword(&data, 40), 0);
 	igt_assert(nova_memchk(ro.map, 0, ro.size));
 
 	nova_queue_get_state(fd, queue, &st);
@@ -896,10 +666,10 @@ static void test_fault(enum fault_case c)
 	}
 
 	/* The lost queue takes no more jobs; another queue goes on. */
-	igt_assert_eq(__exec(fd, queue, &after, 1, NULL, 0, NULL), -EIO);
-	exec1(fd, other, after, later);
+	igt_assert_eq(__nova_exec(fd, queue, &after, 1, NULL, 0, NULL), -EIO);
+	nova_exec1(fd, other, after, later);
 	igt_assert_eq(syncobj_result(fd, later), 1);
-	igt_assert_eq_u64(*qword(&data, 24), 0x3333);
+	igt_assert_eq_u64(*nova_bo_qword(&data, 24), 0x3333);
 	assert_active(fd, other);
 	/* The first fault is kept. */
 	nova_queue_get_state(fd, queue, &st);
@@ -909,7 +679,7 @@ static void test_fault(enum fault_case c)
 	nova_queue_destroy(fd, queue);
 	queue = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
 	assert_active(fd, queue);
-	exec1(fd, queue, after, later);
+	nova_exec1(fd, queue, after, later);
 	igt_assert_eq(syncobj_result(fd, later), 1);
 
 	drmSyncobjDestroy(fd, out);
@@ -917,10 +687,10 @@ static void test_fault(enum fault_case c)
 	drmSyncobjDestroy(fd, later);
 	nova_queue_destroy(fd, queue);
 	nova_queue_destroy(fd, other);
-	bo_free(fd, &cmd);
-	bo_free(fd, &data);
-	bo_free(fd, &ro);
-	bo_free(fd, &nx);
+	nova_bo_free(fd, &cmd);
+	nova_bo_free(fd, &data);
+	nova_bo_free(fd, &ro);
+	nova_bo_free(fd, &nx);
 }
 
 /* ---- jobs pending at destroy and close --------------------------------- */
@@ -934,40 +704,43 @@ static void test_fault(enum fault_case c)
 static void pending_jobs(int file, uint32_t queue, int sync_files[3], int *vgem_out,
 			 uint32_t *vgem_bo, uint32_t *queue2)
 {
-	struct bo cmd = bo_new(file, 1, 0, 0), data = bo_new(file, 1, 2, 0);
-	uint32_t out[3] = { syncobj_new(file, 0), syncobj_new(file, 0), syncobj_new(file, 0) };
+	struct nova_bo cmd = bo_new(file, 1, 0, 0), data = bo_new(file, 1, 2, 0);
+	uint32_t out[3] = {
+		nova_syncobj_create(file, 0), nova_syncobj_create(file, 0),
+		nova_syncobj_create(file, 0),
+	};
 	struct drm_nova_exec_cmdbuf run, next;
 	int vgem = open_vgem();
-	struct cs cs;
+	struct nova_cs cs;
 
-	cs_init(&cs, &cmd);
-	cs_store64(&cs, data.va, 0x600d);
-	cs_wait32(&cs, data.va + 8, 1);
-	run = cs_end(&cs);
-	cs_begin(&cs);
-	cs_store64(&cs, data.va + 16, 1);
-	next = cs_end(&cs);
+	nova_cs_init(&cs, &cmd);
+	nova_cs_store64(&cs, data.va, 0x600d);
+	nova_cs_wait32(&cs, data.va + 8, 1);
+	run = nova_cs_end(&cs);
+	nova_cs_begin(&cs);
+	nova_cs_store64(&cs, data.va + 16, 1);
+	next = nova_cs_end(&cs);
 
-	exec1(file, queue, run, out[0]);
-	exec1(file, queue, next, out[1]);
+	nova_exec1(file, queue, run, out[0]);
+	nova_exec1(file, queue, next, out[1]);
 	sync_files[2] = -1;
 	*vgem_out = -1;
 	*queue2 = 0;
 	if (vgem >= 0) {
 		struct vgem_fence f;
-		uint32_t in = syncobj_new(file, 0);
-		struct drm_nova_sync syncs[2] = { sync_wait(in), sync_signal(out[2]) };
+		uint32_t in = nova_syncobj_create(file, 0);
+		struct drm_nova_sync syncs[2] = { nova_sync_wait(in), nova_sync_signal(out[2]) };
 		int sf = vgem_fence_sync_file(vgem, &f, vgem_bo);
 		uint32_t q2 = nova_queue_create(file, NOVA_QUEUE_PRIORITY_NORMAL);
 
 		igt_assert_eq(drmSyncobjImportSyncFile(file, in, sf), 0);
 		close(sf);
-		exec(file, q2, &next, 1, syncs, 2);
+		nova_exec(file, q2, &next, 1, syncs, 2);
 		igt_assert_eq(drmSyncobjExportSyncFile(file, out[2], &sync_files[2]), 0);
 		*vgem_out = vgem;
 		*queue2 = q2;
 	}
-	igt_assert_f(wait_for_qword(qword(&data, 0), 0x600d, 5000),
+	igt_assert_f(wait_for_qword(nova_bo_qword(&data, 0), 0x600d, 5000),
 		     "the first job did not start\n");
 	for (int i = 0; i < 2; i++)
 		igt_assert_eq(drmSyncobjExportSyncFile(file, out[i], &sync_files[i]), 0);
@@ -1014,11 +787,11 @@ static void test_destroy_pending(void)
 	int64_t t0;
 
 	pending_jobs(fd, queue, sync_files, &vgem, &vgem_bo, &queue2);
-	t0 = now_ns();
+	t0 = nova_now_ns();
 	nova_queue_destroy(fd, queue);
 	if (queue2)
 		nova_queue_destroy(fd, queue2);
-	check_pending_ended(sync_files, (now_ns() - t0) / 1000000);
+	check_pending_ended(sync_files, (nova_now_ns() - t0) / 1000000);
 	igt_assert_eq(__nova_queue_destroy(fd, queue), -ENOENT);
 	if (vgem >= 0) {
 		gem_close(vgem, vgem_bo);
@@ -1035,9 +808,9 @@ static void test_close_pending(void)
 	int64_t t0;
 
 	pending_jobs(file, queue, sync_files, &vgem, &vgem_bo, &queue2);
-	t0 = now_ns();
+	t0 = nova_now_ns();
 	close(file);
-	check_pending_ended(sync_files, (now_ns() - t0) / 1000000);
+	check_pending_ended(sync_files, (nova_now_ns() - t0) / 1000000);
 	if (vgem >= 0) {
 		gem_close(vgem, vgem_bo);
 		close(vgem);
@@ -1064,7 +837,7 @@ static void read_fence_info(int sync_file, struct sync_file_info *info,
 
 static void test_fence_outlives_queue(void)
 {
-	struct bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 1, 2, 0);
+	struct nova_bo cmd = bo_new(fd, 1, 0, 0), data = bo_new(fd, 1, 2, 0);
 	uint64_t max_bufs = nova_getparam(fd, NOVA_GETPARAM_EXEC_MAX_CMDBUFS);
 	uint64_t max_jobs = nova_getparam(fd, NOVA_GETPARAM_QUEUE_MAX_JOBS);
 	struct drm_nova_exec_cmdbuf *bufs = calloc(max_bufs, sizeof(*bufs));
@@ -1072,28 +845,28 @@ static void test_fence_outlives_queue(void)
 	int sync_files[FENCE_TARGETS];
 	uint32_t targets[FENCE_TARGETS], ids[64];
 	unsigned int nq = 0, used = 0;
-	struct cs cs;
+	struct nova_cs cs;
 
 	igt_assert(bufs);
 	igt_assert_lt_u64(2, max_jobs);
-	cs_init(&cs, &cmd);
-	cs_store64(&cs, data.va, 1);
-	store = cs_end(&cs);
-	cs_begin(&cs);
-	cs_wait32(&cs, data.va + 64, 1);
-	gate = cs_end(&cs);
-	cs_begin(&cs);
-	cs_emit(&cs, NOVA_CMD_HEADER(NOVA_CMD_NOP, 0, 0));
-	nop = cs_end(&cs);
+	nova_cs_init(&cs, &cmd);
+	nova_cs_store64(&cs, data.va, 1);
+	store = nova_cs_end(&cs);
+	nova_cs_begin(&cs);
+	nova_cs_wait32(&cs, data.va + 64, 1);
+	gate = nova_cs_end(&cs);
+	nova_cs_begin(&cs);
+	nova_cs_emit(&cs, NOVA_CMD_HEADER(NOVA_CMD_NOP, 0, 0));
+	nop = nova_cs_end(&cs);
 	for (uint64_t i = 0; i < max_bufs; i++)
 		bufs[i] = nop;
 
 	/* Queues whose jobs' fences outlive them, in sync_files. */
 	for (int t = 0; t < FENCE_TARGETS; t++) {
-		uint32_t out = syncobj_new(fd, 0);
+		uint32_t out = nova_syncobj_create(fd, 0);
 
 		targets[t] = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
-		exec1(fd, targets[t], store, out);
+		nova_exec1(fd, targets[t], store, out);
 		igt_assert_eq(syncobj_result(fd, out), 1);
 		igt_assert_eq(drmSyncobjExportSyncFile(fd, out, &sync_files[t]), 0);
 		drmSyncobjDestroy(fd, out);
@@ -1110,12 +883,12 @@ static void test_fence_outlives_queue(void)
 		nq = ARRAY_SIZE(ids);
 	for (unsigned int i = 0; i < nq; i++) {
 		ids[i] = nova_queue_create(fd, NOVA_QUEUE_PRIORITY_NORMAL);
-		exec(fd, ids[i], &gate, 1, NULL, 0);
+		nova_exec(fd, ids[i], &gate, 1, NULL, 0);
 	}
 	for (int t = 0; t < FENCE_TARGETS; t++)
 		nova_queue_destroy(fd, targets[t]);
 	for (uint64_t k = 0, q = 0; k < 3 * max_bufs && q < nq; k++) {
-		exec(fd, ids[q], bufs, (uint32_t)(k % max_bufs) + 1, NULL, 0);
+		nova_exec(fd, ids[q], bufs, (uint32_t)(k % max_bufs) + 1, NULL, 0);
 		if (++used == max_jobs - 2) {
 			used = 0;
 			q++;
@@ -1138,12 +911,12 @@ static void test_fence_outlives_queue(void)
 			     "the fence's timeline name is \"%.32s\", not \"nova\": read through "
 			     "freed memory?\n", fence_info.obj_name);
 	}
-	*dword(&data, 64) = 1;
+	*nova_bo_dword(&data, 64) = 1;
 	for (unsigned int i = 0; i < nq; i++)
 		nova_queue_destroy(fd, ids[i]);
 	free(bufs);
-	bo_free(fd, &cmd);
-	bo_free(fd, &data);
+	nova_bo_free(fd, &cmd);
+	nova_bo_free(fd, &data);
 }
 
 /* ---- fdinfo ------------------------------------------------------------ */
@@ -1168,20 +941,20 @@ static int64_t fdinfo_engine_ns(int file)
 /* Runs a job that keeps the engine busy for a while (FILLs of an object). */
 static void busy_job(int file)
 {
-	struct bo cmd = bo_new(file, 1, 0, 0), data = bo_new(file, 16, 2, 0);
+	struct nova_bo cmd = bo_new(file, 1, 0, 0), data = bo_new(file, 16, 2, 0);
 	uint32_t queue = nova_queue_create(file, NOVA_QUEUE_PRIORITY_NORMAL);
-	uint32_t out = syncobj_new(file, 0);
-	struct cs cs;
+	uint32_t out = nova_syncobj_create(file, 0);
+	struct nova_cs cs;
 
-	cs_init(&cs, &cmd);
+	nova_cs_init(&cs, &cmd);
 	for (int i = 0; i < 8; i++)
-		cs_fill(&cs, data.va, data.size, 0x01010101u * i);
-	exec1(file, queue, cs_end(&cs), out);
+		nova_cs_fill(&cs, data.va, data.size, 0x01010101u * i);
+	nova_exec1(file, queue, nova_cs_end(&cs), out);
 	igt_assert_eq(syncobj_result(file, out), 1);
 	drmSyncobjDestroy(file, out);
 	nova_queue_destroy(file, queue);
-	bo_free(file, &cmd);
-	bo_free(file, &data);
+	nova_bo_free(file, &cmd);
+	nova_bo_free(file, &data);
 }
 
 static void test_fdinfo_client(void)

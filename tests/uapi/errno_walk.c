@@ -26,10 +26,12 @@
  * and for the queue ioctls (uAPI version 4):
  *   cmd.field=EXPR    EXEC: a field of its command buffers (every element
  *                     of cmdbuf_count, by default va_start and 8 bytes)
- *   sync.field=EXPR   EXEC: a field of its sync elements (every element of
- *                     sync_count, by default a SIGNAL of syncobj)
- *   cmd_tail=EXPR, sync_tail=EXPR  EXEC: the first byte past the known size
- *                     of element 0 (with a stride above 16)
+ *   sync.field=EXPR   EXEC and VM_BIND (uAPI version 5): a field of the
+ *                     sync elements (every element of sync_count, by
+ *                     default a SIGNAL of syncobj, at a 16-byte stride)
+ *   cmd_tail=EXPR     EXEC: the first byte past the known size of command
+ *                     buffer 0 (with a stride above 16)
+ *   sync_tail=EXPR    EXEC and VM_BIND: the same for sync element 0
  *   setup=fill_queues QUEUE_CREATE: create queues until the file has
  *                     NOVA_GETPARAM_MAX_QUEUES
  *   setup=destroyed_queue  a queue created and destroyed: destroyed_queue
@@ -50,7 +52,9 @@
  * has), closed (a handle this file closed), bad_pointer, kernel_pointer, MAP,
  * UNMAP, max_queues, exec_max_cmdbufs, exec_max_syncs, max_cmdbuf_size,
  * queue, foreign_queue (a queue id only another file has), destroyed_queue,
- * lost_queue, syncobj, LOW, NORMAL, HIGH, or a NOVA_* constant.
+ * lost_queue, syncobj, LOW, NORMAL, HIGH, SYNC_ONLY, or a NOVA_* constant.
+ * A VM_BIND row with NOVA_VM_BIND_ASYNC is applied asynchronously; the
+ * synchronous unmap after the row is ordered after it.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -98,7 +102,9 @@ static const struct field mmap_offset_fields[] = {
 static const struct field vm_bind_fields[] = {
 	FIELD(drm_nova_vm_bind, vm_id), FIELD(drm_nova_vm_bind, flags),
 	FIELD(drm_nova_vm_bind, op_count), FIELD(drm_nova_vm_bind, op_stride),
-	FIELD(drm_nova_vm_bind, ops), { 0 } };
+	FIELD(drm_nova_vm_bind, ops), FIELD(drm_nova_vm_bind, sync_count),
+	FIELD(drm_nova_vm_bind, sync_stride), FIELD(drm_nova_vm_bind, syncs),
+	FIELD(drm_nova_vm_bind, failed_op), FIELD(drm_nova_vm_bind, pad), { 0 } };
 static const struct field queue_create_fields[] = {
 	FIELD(drm_nova_queue_create, vm_id), FIELD(drm_nova_queue_create, priority),
 	FIELD(drm_nova_queue_create, flags), FIELD(drm_nova_queue_create, queue_id), { 0 } };
@@ -145,7 +151,9 @@ static const struct {
 	CONSTANT(NOVA_GETPARAM_CALL_MAX_DEPTH), CONSTANT(NOVA_GETPARAM_QUEUE_MAX_JOBS),
 	CONSTANT(NOVA_GETPARAM_TIMESTAMP_FREQUENCY), CONSTANT(NOVA_SYNC_WAIT),
 	CONSTANT(NOVA_SYNC_SIGNAL), CONSTANT(NOVA_SYNC_TIMELINE), CONSTANT(NOVA_SYNC_FLAGS),
+	CONSTANT(NOVA_VM_BIND_ASYNC), CONSTANT(NOVA_VM_BIND_FLAGS), CONSTANT(NOVA_VM_BIND_NO_OP),
 	{ "MAP", NOVA_VM_BIND_OP_MAP }, { "UNMAP", NOVA_VM_BIND_OP_UNMAP },
+	{ "SYNC_ONLY", NOVA_VM_BIND_OP_SYNC_ONLY },
 	{ "LOW", NOVA_QUEUE_PRIORITY_LOW }, { "NORMAL", NOVA_QUEUE_PRIORITY_NORMAL },
 	{ "HIGH", NOVA_QUEUE_PRIORITY_HIGH },
 #undef CONSTANT
@@ -606,6 +614,9 @@ static int run_row(struct errno_walk_env *env, struct row_resources *res,
 		args.vm_bind.op_count = 1;
 		args.vm_bind.op_stride = sizeof(*op);
 		args.vm_bind.ops = (uintptr_t)ops;
+		args.vm_bind.sync_stride = sizeof(*sync);
+		args.vm_bind.syncs = (uintptr_t)syncs;
+		sync->flags = NOVA_SYNC_SIGNAL;
 		op->op = NOVA_VM_BIND_OP_MAP;
 		op->handle = env->object;
 		op->va = env->va_start;
@@ -719,21 +730,25 @@ static int run_row(struct errno_walk_env *env, struct row_resources *res,
 		second.va += env->page;
 		memcpy(ops + args.vm_bind.op_stride, &second, sizeof(second));
 	}
-	if (request == DRM_IOCTL_NOVA_EXEC) {
-		uint32_t cstride = args.exec.cmdbuf_stride, sstride = args.exec.sync_stride;
+	if (request == DRM_IOCTL_NOVA_EXEC || request == DRM_IOCTL_NOVA_VM_BIND) {
+		int exec = request == DRM_IOCTL_NOVA_EXEC;
+		uint32_t cstride = exec ? args.exec.cmdbuf_stride : 0;
+		uint32_t sstride = exec ? args.exec.sync_stride : args.vm_bind.sync_stride;
+		uint64_t nsyncs = exec ? args.exec.sync_count : args.vm_bind.sync_count;
 
 		/* By default the sync elements name the row's syncobj. */
 		if (!sync_handle_set)
 			sync->handle = env->syncobj;
 		/* Every element as element 0, as far as the arrays reach. */
-		for (uint64_t i = 1; cstride >= sizeof(*cmd) && i < args.exec.cmdbuf_count &&
+		for (uint64_t i = 1; exec && cstride >= sizeof(*cmd) && i < args.exec.cmdbuf_count &&
 				     (i + 1) * cstride <= sizeof(cmds); i++)
 			memcpy(cmds + i * cstride, cmd, sizeof(*cmd));
-		for (uint64_t i = 1; sstride >= sizeof(*sync) && i < args.exec.sync_count &&
+		for (uint64_t i = 1; sstride >= sizeof(*sync) && i < nsyncs &&
 				     (i + 1) * sstride <= sizeof(syncs); i++)
 			memcpy(syncs + i * sstride, sync, sizeof(*sync));
-		if ((cmd_tail && cstride <= sizeof(*cmd)) || (sync_tail && sstride <= sizeof(*sync))) {
-			*why = "cmd_tail and sync_tail need a stride above 16";
+		if ((cmd_tail && (!exec || cstride <= sizeof(*cmd))) ||
+		    (sync_tail && sstride <= sizeof(*sync))) {
+			*why = "cmd_tail (EXEC) and sync_tail need a stride above 16";
 			return -1;
 		}
 		if (cmd_tail)
@@ -926,6 +941,12 @@ const char *errno_walk_skip(const struct errno_walk_env *env, const struct errno
 {
 	if (!strcmp(row->ioctl, "VM_BIND") && env->uapi_version < 2)
 		return "needs uAPI version 2";
+	if (!strcmp(row->ioctl, "VM_BIND") &&
+	    (strstr(row->input, "sync") || strstr(row->input, "SYNC") ||
+	     strstr(row->input, "VM_BIND_FLAGS") || strstr(row->input, "failed_op") || !strncmp(row->input, "pad=", 4) ||
+	     strstr(row->input, " pad=")) &&
+	    env->uapi_version < 5)
+		return "needs uAPI version 5";
 	if ((strstr(row->input, "MAX_MAPPINGS") || strstr(row->input, "fill_mappings")) &&
 	    env->uapi_version < 3)
 		return "needs uAPI version 3";

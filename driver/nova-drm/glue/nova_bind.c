@@ -18,11 +18,12 @@
  * pushed under the queue's submit lock, which is what makes "last" well
  * defined.
  *
- * Destroying the queue (the file closes) kills the binds still queued as
- * a queue's jobs are killed: the dependency callback hands out no more
- * fences once the queue is dying, so drm_sched_entity_fini() never waits
- * for a fence userspace holds, and each killed bind's fence signals with
- * drm_sched's -ESRCH without the batch being applied.
+ * Destroying the queue (the file closes, before its queues) drops the
+ * binds still queued: the dependency callback hands out no more fences
+ * once the queue is dying, so drm_sched_entity_fini() never waits for a
+ * fence userspace holds, and run_job() applies nothing once it is dying,
+ * so each dropped bind's fence signals with -ESRCH (drm_sched's, for the
+ * ones it kills) without the batch being applied.
  */
 
 #include <linux/slab.h>
@@ -76,12 +77,19 @@ static struct dma_fence *nova_bind_dependency(struct drm_sched_job *sched_job,
 
 /*
  * The bind's turn: applied whatever its waits signalled with (an unmap
- * that waited for a faulted job must still unmap).
+ * that waited for a faulted job must still unmap). Not once the queue is
+ * dying: drm_sched_entity_fini() first lets the scheduler pull every
+ * queued job (the dependency callback hands out no more fences), and what
+ * is pulled then is dropped, its fence signalling -ESRCH like a killed one.
  */
 static struct dma_fence *nova_bind_run(struct drm_sched_job *sched_job)
 {
-	int err = nova_logic_bind_run(to_nova_bind_job(sched_job)->bind);
+	struct nova_bind_job *job = to_nova_bind_job(sched_job);
+	int err;
 
+	if (READ_ONCE(job->queue->dying))
+		return ERR_PTR(-ESRCH);
+	err = nova_logic_bind_run(job->bind);
 	return err ? ERR_PTR(err) : NULL;
 }
 

@@ -27,12 +27,15 @@ Result<RefPtr<File>> File::open(Device &device, nova_svc_file *svc_file)
 
 void File::close()
 {
-	// Queues first: stopping them ends every job that could still read
-	// the VA space. Then the binds still pending, which hold objects and
-	// would change it. Then the mappings: the objects only they kept alive
-	// are freed now, while the file can still take them off its account.
-	queues_.destroy_all();
+	// The binds still pending first: they are dropped, not applied. Were
+	// the queues stopped before, a bind waiting for one of their jobs
+	// would see that job's fence signal (cancelled) and be applied before
+	// the bind queue is told it is dying. Then the queues: stopping them
+	// ends every job that could still read the VA space. Then the
+	// mappings: the objects only they kept alive are freed now, while the
+	// file can still take them off its account.
 	binds_.destroy();
+	queues_.destroy_all();
 	va_.teardown();
 	device_->gem().detach(gem_);
 }
