@@ -2140,6 +2140,7 @@ static int mutate_bind_syncs(struct fuzz *fz, struct file *f, struct drm_nova_vm
 			 f->tl_point + 1);
 		bs->timeline_signal = !!f->timeline;
 		args->sync_count = bs->count;
+		args->sync_stride = bs->stride;	/* it may have been junk while unused */
 	}
 	s0 = (struct drm_nova_sync *)(bs->buf + (size_t)pick(fz, bs->count) * bs->stride);
 	switch (pick(fz, 12)) {
