@@ -52,9 +52,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -174,7 +176,7 @@ struct fuzz {
 	uint64_t action_count[32];
 	uint64_t exec_calls, exec_jobs, exec_hostile, exec_timeouts, queue_calls, reaped;
 	uint64_t async_binds, async_ok, binds_reaped, sync_only_ops, old_binds, syncobj_calls;
-	uint64_t plugged_closes, binds_dropped;
+	uint64_t plugged_closes, binds_dropped, full_queues;
 	/* How reaped binds ended, as job_status. */
 	uint64_t bind_status[160];
 	/* How reaped jobs ended: [0] success, [errno] that error, [1] other. */
@@ -2231,6 +2233,69 @@ static int mutate_bind_syncs(struct fuzz *fz, struct file *f, struct drm_nova_vm
 #define DRM_IOCTL_NOVA_VM_BIND_OLD \
 	_IOC(_IOC_WRITE, DRM_IOCTL_BASE, DRM_COMMAND_BASE + DRM_NOVA_VM_BIND, OLD_VM_BIND_SIZE)
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * The bind queue full (uAPI 5): behind the plug, as many SYNC_ONLY binds as
+ * a queue may hold pending (NOVA_GETPARAM_QUEUE_MAX_JOBS) are queued at
+ * once; one more must wait for room, interruptibly (EINTR when a signal
+ * comes, as a timer's does here), and go through once the plug's job is
+ * ended by the watchdog.
+ */
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void fill_bind_queue(struct fuzz *fz, struct file *f, const struct timespec *plugged)
+{
+	struct drm_nova_vm_bind_op op = { .op = NOVA_VM_BIND_OP_SYNC_ONLY };
+	struct drm_nova_vm_bind args = {
+		.flags = NOVA_VM_BIND_ASYNC, .op_count = 1, .op_stride = sizeof(op),
+		.ops = (uintptr_t)&op,
+	};
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	struct itimerval timer = { .it_value = { .tv_usec = 200000 } };
+	uint64_t n = 0;
+	int err = 0;
+
+	/* The first call may queue behind binds left by earlier actions. */
+	while (n < fz->lim.queue_max_jobs - 1 && !err) {
+		err = call(fz, f->fd, DRM_IOCTL_NOVA_VM_BIND, &args);
+		n++;
+	}
+	if (err) {
+		finding(fz, "SYNC_ONLY bind %" PRIu64 " behind the plug failed: %s", n,
+			nova_errno_name(err));
+		return;
+	}
+	/* Some of the earlier binds may be pending still: fill up to the limit. */
+	sigaction(SIGALRM, &sa, &old);
+	setitimer(ITIMER_REAL, &timer, NULL);
+	for (int i = 0; i < 64; i++) {
+		fz->calls++;
+		if (ioctl(f->fd, DRM_IOCTL_NOVA_VM_BIND, &args)) {
+			err = errno;
+			break;
+		}
+	}
+	memset(&timer, 0, sizeof(timer));
+	setitimer(ITIMER_REAL, &timer, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	trace(fz, "bind queue filled: %" PRIu64 " binds, then %s", n, nova_errno_name(err));
+	/* Unless the watchdog ended the plug meanwhile (TCG is slow). */
+	if (err != EINTR && (err || ms_since(plugged) < (double)fz->lim.job_timeout_ms / 2))
+		finding(fz, "an asynchronous bind beyond a full bind queue gave %s, not EINTR",
+			nova_errno_name(err));
+	fz->full_queues++;
+}
+
 /*
  * Leaves asynchronous binds pending on @f, which is about to close (uAPI
  * 5): behind a job that waits for a semaphore nobody writes (only the
@@ -2243,6 +2308,8 @@ static bool plug_binds(struct fuzz *fz, struct file *f)
 	struct drm_nova_sync sy;
 	struct drm_nova_exec exec = { 0 };
 	uint32_t plug, n = (uint32_t)pick(fz, 4) + 1;
+	struct timespec plugged;
+	struct fqueue *q;
 	unsigned int slot;
 	uint64_t *cmd;
 	int err;
@@ -2259,7 +2326,8 @@ static bool plug_binds(struct fuzz *fz, struct file *f)
 	cmd[2] = ~0ull;
 	cb = (struct drm_nova_exec_cmdbuf){ arena_va(fz) + slot * slot_size(fz), 24 };
 	sy = (struct drm_nova_sync){ .handle = plug, .flags = NOVA_SYNC_SIGNAL };
-	exec.queue_id = f->queues[pick(fz, f->nqueues)].id;
+	q = &f->queues[pick(fz, f->nqueues)];
+	exec.queue_id = q->id;
 	exec.cmdbuf_count = 1;
 	exec.cmdbuf_stride = sizeof(cb);
 	exec.cmdbufs = (uintptr_t)&cb;
@@ -2267,6 +2335,7 @@ static bool plug_binds(struct fuzz *fz, struct file *f)
 	exec.sync_stride = sizeof(sy);
 	exec.syncs = (uintptr_t)&sy;
 	/* A lost queue says EIO: do_exec() checks that; no plug then. */
+	clock_gettime(CLOCK_MONOTONIC, &plugged);
 	if (call(fz, f->fd, DRM_IOCTL_NOVA_EXEC, &exec))
 		return false;
 	for (uint32_t i = 0; i < n; i++) {
@@ -2300,6 +2369,9 @@ static bool plug_binds(struct fuzz *fz, struct file *f)
 		}
 		/* The syncobj that gets its fence goes with the file. */
 	}
+	/* Rare: it costs 200 ms, and the plug is gone for the binds behind. */
+	if (chance(fz, 5) && fz->lim.queue_max_jobs && !q->dirty && !q->lost && !f->tainted)
+		fill_bind_queue(fz, f, &plugged);
 	fz->plugged_closes++;
 	return true;
 }
@@ -2901,9 +2973,10 @@ int main(int argc, char **argv)
 	if (fz.lim.uapi_version >= 5) {
 		printf("\nnova-fuzz: asynchronous VM_BIND: %" PRIu64 " calls, %" PRIu64 " queued, %" PRIu64
 		       " SYNC_ONLY ops, %" PRIu64 " old requests, %" PRIu64 " syncobj calls, %" PRIu64
-		       " closes with binds pending (%" PRIu64 " binds dropped), %" PRIu64 " reaped:",
+		       " closes with binds pending (%" PRIu64 " binds dropped, %" PRIu64
+		       " with a full bind queue), %" PRIu64 " reaped:",
 		       fz.async_binds, fz.async_ok, fz.sync_only_ops, fz.old_binds, fz.syncobj_calls,
-		       fz.plugged_closes, fz.binds_dropped, fz.binds_reaped);
+		       fz.plugged_closes, fz.binds_dropped, fz.full_queues, fz.binds_reaped);
 		for (int e = 0; e < 160; e++)
 			if (fz.bind_status[e])
 				printf(" %s %" PRIu64, e == 0 ? "ok" : e == 1 ? "other" : nova_errno_name(e),
