@@ -1102,8 +1102,11 @@ static void reap_job(struct fuzz *fz, struct file *f)
 		struct fqueue *q = find_queue(f, job.queue);
 		struct drm_nova_queue_get_state st = { .queue_id = job.queue };
 
-		/* The queue's first risky job faulted as predicted: it is lost. */
-		if (q && q->first_risky == job.seqno &&
+		/*
+		 * The queue's first risky job faulted as predicted: it is lost.
+		 * Not when its queue was destroyed: a new queue may have its id.
+		 */
+		if (q && !job.queue_gone && q->first_risky == job.seqno &&
 		    !call(fz, f->fd, DRM_IOCTL_NOVA_QUEUE_GET_STATE, &st) &&
 		    (st.state != NOVA_QUEUE_STATE_LOST || st.fault_seqno != job.seqno))
 			finding(fz, "queue %u after job %" PRIu64 " faulted: state %u fault_seqno %" PRIu64,
