@@ -775,9 +775,15 @@ static void op_foreign_close(struct worker *w, int fd)
 	 * worker's unmapped its buffer: a close that waited for it takes
 	 * about the watchdog's time.
 	 */
-	if (ms >= 0.9 * (double)w->lim.job_timeout_ms)
+	if (ms >= 0.9 * (double)w->lim.job_timeout_ms) {
+		/* Whether the job had ended when the close returned. */
+		bool ended = !drmSyncobjWait(fd, &plug, 1, 0, 0, NULL);
+
+		fprintf(stderr, "nova-stress[%d]: the close took %.0f ms; the job %s\n", getpid(), ms,
+			ended ? "had ended" : "still ran");
 		unexpected(w, "close with binds waiting on another file's job (took the watchdog's time)",
 			   EBUSY);
+	}
 	atomic_fetch_add(&w->sh->foreign_closes, 1);
 	/* Stop the plug now: destroying the queue ends its job. */
 	queue_destroy(w, fd, w->queue);
