@@ -22,6 +22,16 @@
  * ends (success with its token stored, or the fault's errno on its fence,
  * with the queue lost), checked when the job is reaped.
  *
+ * From uAPI version 5 on VM_BIND is also asynchronous: a share of the
+ * binds carry NOVA_VM_BIND_ASYNC and sync elements (waits for the jobs and
+ * binds in flight, for timeline points, for syncobjs the fuzzer creates,
+ * signals, resets and destroys itself; signals of fresh syncobjs, of the
+ * fuzzer's own and of timeline points), at random strides, with
+ * SYNC_ONLY operations among the others and hostile sync arrays. Every
+ * bind's @failed_op is checked, each bind's fence is reaped (it must end
+ * well), and files are closed with binds still pending behind a job that
+ * never ends by itself. The old 24-byte DRM_IOW request is mixed in.
+ *
  * Three kinds of finding fail the run (exit 1):
  *   - a call the model says is valid fails, or returns what the model does
  *     not predict (a size, a handle's object);
@@ -42,9 +52,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,6 +80,10 @@
 #define MAX_JOBS		8
 #define ARENA_PAGES		16
 #define ARENA_SLOTS		32
+/* uAPI 5: asynchronous binds the model follows, and its own syncobjs, per file. */
+#define MAX_BINDS		8
+#define MAX_USYNCS		4
+#define MAX_BIND_SYNCS		8
 
 struct obj {
 	uint32_t handle;
@@ -97,6 +113,18 @@ struct fjob {
 	uint64_t epoch;		/* of the arena's mapping when it was queued */
 };
 
+/* An asynchronous bind whose fence the fuzzer reaps. */
+struct fbind {
+	uint32_t syncobj;	/* signalled by the bind alone */
+	bool maybe_error;	/* it waited for a fence that may carry an error */
+};
+
+/* A binary syncobj of the fuzzer's own, and whether it holds a fence. */
+struct usync {
+	uint32_t handle;
+	bool fence;
+};
+
 struct file {
 	int fd;			/* -1: slot free */
 	enum nova_node node;
@@ -117,6 +145,11 @@ struct file {
 	unsigned int next_slot;
 	uint32_t timeline;	/* a timeline syncobj, 0: none */
 	uint64_t tl_point;	/* its last point a job was submitted for */
+	/* uAPI 5. */
+	struct fbind binds[MAX_BINDS];
+	int nbinds;
+	struct usync usyncs[MAX_USYNCS];
+	int nusyncs;
 };
 
 struct cpu_map {
@@ -142,6 +175,10 @@ struct fuzz {
 	uint64_t errno_count[160];
 	uint64_t action_count[32];
 	uint64_t exec_calls, exec_jobs, exec_hostile, exec_timeouts, queue_calls, reaped;
+	uint64_t async_binds, async_ok, binds_reaped, sync_only_ops, old_binds, syncobj_calls;
+	uint64_t plugged_closes, binds_dropped, full_queues;
+	/* How reaped binds ended, as job_status. */
+	uint64_t bind_status[160];
 	/* How reaped jobs ended: [0] success, [errno] that error, [1] other. */
 	uint64_t job_status[160];
 	uint64_t taint;
@@ -152,6 +189,13 @@ struct fuzz {
 	 * nova frees with the queue.
 	 */
 	bool no_dead_queue_status;
+	/*
+	 * The mapping limit (module parameter max_mappings) is within reach of
+	 * the fuzzer's window: valid binds may fail with ENOSPC, and an
+	 * asynchronous bind's fence may carry it. The model does not count
+	 * mappings, so it accepts either.
+	 */
+	bool tight_mappings;
 };
 
 static bool chance(struct fuzz *fz, unsigned int percent)
@@ -374,6 +418,8 @@ static void close_file(struct fuzz *fz, struct file *f)
 	f->arena_mapped = false;
 	f->timeline = 0;
 	f->tl_point = 0;
+	f->nbinds = 0;
+	f->nusyncs = 0;
 }
 
 /* --- actions ------------------------------------------------------------- */
@@ -383,7 +429,7 @@ enum action {
 	A_GEM_CLOSE, A_MMAP_OFFSET, A_MMAP, A_MUNMAP, A_TOUCH, A_VM_BIND,
 	A_PRIME_EXPORT, A_PRIME_IMPORT, A_DMABUF_CLOSE, A_RANDOM_IOCTL,
 	A_QUEUE_CREATE, A_QUEUE_DESTROY, A_QUEUE_GET_STATE, A_QUEUE_FILL, A_EXEC, A_REAP,
-	A_COUNT
+	A_SYNCOBJ, A_COUNT
 };
 
 static const char *const action_names[A_COUNT] = {
@@ -391,11 +437,13 @@ static const char *const action_names[A_COUNT] = {
 	"gem-close", "mmap-offset", "mmap", "munmap", "touch", "vm-bind",
 	"prime-export", "prime-import", "dmabuf-close", "random-ioctl",
 	"queue-create", "queue-destroy", "queue-get-state", "queue-fill", "exec", "reap",
+	"syncobj",
 };
 
 /*
  * Relative weights; VM_BIND and EXEC, the richest ioctls, get the most.
- * The queue actions are zeroed below uAPI version 4.
+ * The queue actions are zeroed below uAPI version 4, the syncobj action
+ * (which serves asynchronous binds) below version 5.
  */
 static unsigned int action_weight[A_COUNT] = {
 	[A_OPEN] = 3, [A_CLOSE_FILE] = 2, [A_DUP_FILE] = 1, [A_GETPARAM] = 4,
@@ -405,6 +453,7 @@ static unsigned int action_weight[A_COUNT] = {
 	[A_RANDOM_IOCTL] = 6,
 	[A_QUEUE_CREATE] = 4, [A_QUEUE_DESTROY] = 3, [A_QUEUE_GET_STATE] = 4, [A_QUEUE_FILL] = 1,
 	[A_EXEC] = 20, [A_REAP] = 5,
+	[A_SYNCOBJ] = 4,
 };
 
 /*
@@ -457,6 +506,8 @@ static void do_open(struct fuzz *fz)
 		f->arena_mapped = false;
 		f->timeline = 0;
 		f->tl_point = 0;
+		f->nbinds = 0;
+		f->nusyncs = 0;
 		if (!authenticate(fz, f)) {
 			/* No master left to ask: a render node instead. */
 			close(fd);
@@ -473,15 +524,6 @@ static void do_open(struct fuzz *fz)
 		trace(fz, "open %s node: fd %d", f->node == NOVA_NODE_RENDER ? "render" : "primary", fd);
 		return;
 	}
-}
-
-static void do_close_file(struct fuzz *fz)
-{
-	struct file *f = any_file(fz);
-
-	/* Keep at least one file most of the time: most actions need one. */
-	if (f && (chance(fz, 30) || fz->files[(f - fz->files + 1) % MAX_FILES].fd >= 0))
-		close_file(fz, f);
 }
 
 /* The same open file under a new descriptor: handles stay valid. */
@@ -1060,8 +1102,11 @@ static void reap_job(struct fuzz *fz, struct file *f)
 		struct fqueue *q = find_queue(f, job.queue);
 		struct drm_nova_queue_get_state st = { .queue_id = job.queue };
 
-		/* The queue's first risky job faulted as predicted: it is lost. */
-		if (q && q->first_risky == job.seqno &&
+		/*
+		 * The queue's first risky job faulted as predicted: it is lost.
+		 * Not when its queue was destroyed: a new queue may have its id.
+		 */
+		if (q && !job.queue_gone && q->first_risky == job.seqno &&
 		    !call(fz, f->fd, DRM_IOCTL_NOVA_QUEUE_GET_STATE, &st) &&
 		    (st.state != NOVA_QUEUE_STATE_LOST || st.fault_seqno != job.seqno))
 			finding(fz, "queue %u after job %" PRIu64 " faulted: state %u fault_seqno %" PRIu64,
@@ -1489,11 +1534,6 @@ static void do_queue_get_state(struct fuzz *fz, struct file *f)
 
 /* --- EXEC ---------------------------------------------------------------- */
 
-static void do_reap(struct fuzz *fz, struct file *f)
-{
-	reap_job(fz, f);
-}
-
 static uint32_t new_syncobj(struct fuzz *fz, struct file *f)
 {
 	uint32_t handle = 0;
@@ -1507,7 +1547,7 @@ static uint32_t new_syncobj(struct fuzz *fz, struct file *f)
 static void do_exec(struct fuzz *fz, struct file *f)
 {
 	static const int documented[] = { EINVAL, E2BIG, ENOENT, EIO, EFAULT, ENOMEM, 0 };
-	static uint8_t cbuf[4 * 64], sbuf[(MAX_JOBS + 4) * 64];
+	static uint8_t cbuf[4 * 64], sbuf[(MAX_JOBS + MAX_BINDS + 4) * 64];
 	struct drm_nova_exec args = { 0 };
 	uint32_t cstride = 16, sstride = 16, nsync = 0, out, empty = 0;
 	struct drm_nova_exec_cmdbuf cb = { 0 };
@@ -1565,6 +1605,14 @@ static void do_exec(struct fuzz *fz, struct file *f)
 		sy = (struct drm_nova_sync){ .handle = j->syncobj, .flags = NOVA_SYNC_WAIT };
 		memcpy(sbuf + nsync++ * sstride, &sy, sizeof(sy));
 		maybe_cancelled |= j->expect != 1 || j->maybe_cancelled;
+	}
+	/* And for asynchronous binds (uAPI 5): their fences signal well. */
+	for (int i = 0; i < f->nbinds && nsync < fz->lim.exec_max_syncs && chance(fz, 25); i++) {
+		struct fbind *b = &f->binds[pick(fz, f->nbinds)];
+
+		sy = (struct drm_nova_sync){ .handle = b->syncobj, .flags = NOVA_SYNC_WAIT };
+		memcpy(sbuf + nsync++ * sstride, &sy, sizeof(sy));
+		maybe_cancelled |= b->maybe_error;
 	}
 	if (f->timeline && nsync < fz->lim.exec_max_syncs && chance(fz, 20)) {
 		if (f->tl_point && pick(fz, 2)) {
@@ -1848,27 +1896,571 @@ static void mutate_op(struct fuzz *fz, struct file *f, struct drm_nova_vm_bind_o
 	}
 }
 
+/* --- asynchronous VM_BIND (uAPI version 5) ------------------------------- */
+
+/* How long any fence of @f may take: the watchdog bounds each job ahead. */
+static int64_t fence_deadline(const struct fuzz *fz)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec +
+	       (int64_t)(fz->lim.job_timeout_ms * (MAX_JOBS + 1) + 10000) * 1000000;
+}
+
+/*
+ * Waits for the oldest asynchronous bind of @f and checks how its fence
+ * ended: well, since nothing the fuzzer queues reaches the mapping limit;
+ * an error only when it waited for a fence that may carry one.
+ */
+static void reap_bind(struct fuzz *fz, struct file *f)
+{
+	static const int ok[] = { EFAULT, EACCES, EILSEQ, ETIMEDOUT, ECANCELED, ESRCH, 0 };
+	struct fbind bind = f->binds[0];
+	int status, sync_file = -1;
+
+	if (!f->nbinds)
+		return;
+	memmove(&f->binds[0], &f->binds[1], sizeof(f->binds[0]) * (size_t)--f->nbinds);
+	fz->calls++;
+	if (drmSyncobjWait(f->fd, &bind.syncobj, 1, fence_deadline(fz), 0, NULL)) {
+		finding(fz, "an asynchronous bind did not take effect (%s)", nova_errno_name(errno));
+		goto out;
+	}
+	if (drmSyncobjExportSyncFile(f->fd, bind.syncobj, &sync_file)) {
+		finding(fz, "sync_file export of a bind's syncobj failed: %s", nova_errno_name(errno));
+		goto out;
+	}
+	status = sync_file_status(sync_file);
+	close(sync_file);
+	fz->bind_status[status == 1 ? 0 : status < 0 && -status < 160 ? -status : 1]++;
+	fz->binds_reaped++;
+	trace(fz, "reap bind: status %d%s", status, bind.maybe_error ? " (may fail)" : "");
+	if (status != 1 && !(bind.maybe_error && status < 0 && errno_in(-status, ok)) &&
+	    !(fz->tight_mappings && status == -ENOSPC))
+		finding(fz, "an asynchronous bind ended with %d (%s)", status,
+			status < 0 ? nova_errno_name(-status) : "not signalled");
+out:
+	drmSyncobjDestroy(f->fd, bind.syncobj);
+}
+
+static struct usync *find_usync(struct file *f, uint32_t handle)
+{
+	for (int i = 0; i < f->nusyncs; i++)
+		if (f->usyncs[i].handle == handle)
+			return &f->usyncs[i];
+	return NULL;
+}
+
+/*
+ * The fuzzer's own syncobjs, which binds wait for and signal: created (with
+ * or without a fence), signalled and reset from userspace, destroyed (also
+ * while a pending bind will signal it); and points of the file's timeline
+ * signalled from userspace, between those jobs and binds add.
+ */
+static void do_syncobj(struct fuzz *fz, struct file *f)
+{
+	struct usync *u = f->nusyncs ? &f->usyncs[pick(fz, f->nusyncs)] : NULL;
+	const char *what;
+	uint64_t point;
+	int err = 0;
+
+	fz->syncobj_calls++;
+	fz->calls++;
+	switch (pick(fz, 5)) {
+	case 0:
+		if (f->nusyncs == MAX_USYNCS)
+			return;
+		u = &f->usyncs[f->nusyncs];
+		u->fence = chance(fz, 50);
+		what = "create";
+		if (drmSyncobjCreate(f->fd, u->fence ? DRM_SYNCOBJ_CREATE_SIGNALED : 0, &u->handle))
+			err = errno;
+		else
+			f->nusyncs++;
+		break;
+	case 1:
+		if (!u)
+			return;
+		what = "signal";
+		if (drmSyncobjSignal(f->fd, &u->handle, 1))
+			err = errno;
+		else
+			u->fence = true;
+		break;
+	case 2:
+		if (!u)
+			return;
+		what = "reset";
+		if (drmSyncobjReset(f->fd, &u->handle, 1))
+			err = errno;
+		else
+			u->fence = false;
+		break;
+	case 3:
+		if (!u)
+			return;
+		what = "destroy";
+		if (drmSyncobjDestroy(f->fd, u->handle))
+			err = errno;
+		else
+			*u = f->usyncs[--f->nusyncs];
+		break;
+	default:
+		if (!f->timeline)
+			return;
+		what = "timeline-signal";
+		point = f->tl_point + 1;
+		if (drmSyncobjTimelineSignal(f->fd, &f->timeline, &point, 1))
+			err = errno;
+		else
+			f->tl_point = point;
+		break;
+	}
+	trace(fz, "syncobj %s -> %s", what, nova_errno_name(err));
+	if (err && err != ENOMEM)
+		finding(fz, "syncobj %s failed: %s", what, nova_errno_name(err));
+}
+
+/* A job or a bind, the oldest of its kind. */
+static void do_reap(struct fuzz *fz, struct file *f)
+{
+	if (f->nbinds && (!f->njobs || chance(fz, 50)))
+		reap_bind(fz, f);
+	else
+		reap_job(fz, f);
+}
+
+/* What the sync elements of one bind built below stand for. */
+struct bind_syncs {
+	uint8_t buf[(MAX_BIND_SYNCS + 2) * 40];
+	uint32_t count, stride;
+	uint32_t out;		/* a fresh syncobj it signals, 0: none */
+	uint32_t usync_signal;	/* one of the fuzzer's own it signals, 0: none */
+	bool timeline_signal;	/* it signals the timeline's next point */
+	bool maybe_error;	/* it waits for a fence that may carry an error */
+};
+
+static void add_sync(struct bind_syncs *bs, uint32_t handle, uint32_t flags, uint64_t point)
+{
+	struct drm_nova_sync sy = { .handle = handle, .flags = flags, .point = point };
+
+	memcpy(bs->buf + (size_t)bs->count++ * bs->stride, &sy, sizeof(sy));
+}
+
+/*
+ * Valid sync elements for an asynchronous bind of @f, at a random stride:
+ * waits for jobs, binds, timeline points and the fuzzer's syncobjs that
+ * hold a fence; a signal of a fresh syncobj (the bind's, to reap), maybe of
+ * one of the fuzzer's own and of the timeline's next point.
+ */
+static void build_bind_syncs(struct fuzz *fz, struct file *f, struct bind_syncs *bs)
+{
+	uint32_t max = fz->lim.exec_max_syncs < MAX_BIND_SYNCS ? (uint32_t)fz->lim.exec_max_syncs :
+			MAX_BIND_SYNCS;
+	uint32_t waits = (uint32_t)pick(fz, 4);
+
+	memset(bs, 0, sizeof(*bs));
+	bs->stride = chance(fz, 25) ? 16 + 8 * (uint32_t)pick(fz, 4) : 16;
+	if (f->nbinds < MAX_BINDS && chance(fz, 75)) {
+		bs->out = new_syncobj(fz, f);
+		if (bs->out)
+			add_sync(bs, bs->out, NOVA_SYNC_SIGNAL, 0);
+	}
+	while (waits-- && bs->count < max) {
+		switch (pick(fz, 4)) {
+		case 0:
+			if (f->njobs) {
+				struct fjob *j = &f->jobs[pick(fz, f->njobs)];
+
+				add_sync(bs, j->syncobj, NOVA_SYNC_WAIT, 0);
+				bs->maybe_error |= j->expect != 1 || j->maybe_cancelled ||
+						   j->epoch != f->arena_epoch;
+			}
+			break;
+		case 1:
+			if (f->nbinds) {
+				struct fbind *b = &f->binds[pick(fz, f->nbinds)];
+
+				add_sync(bs, b->syncobj, NOVA_SYNC_WAIT, 0);
+				bs->maybe_error |= b->maybe_error;
+			}
+			break;
+		case 2:
+			if (f->timeline && f->tl_point) {
+				add_sync(bs, f->timeline, NOVA_SYNC_WAIT | NOVA_SYNC_TIMELINE,
+					 pick(fz, f->tl_point) + 1);
+				bs->maybe_error = true;	/* whose point it was, the model forgot */
+			}
+			break;
+		default: {
+			int start = (int)pick(fz, MAX_USYNCS);
+
+			for (int i = 0; i < f->nusyncs; i++) {
+				struct usync *u = &f->usyncs[(i + start) % f->nusyncs];
+
+				if (u->fence) {
+					add_sync(bs, u->handle, NOVA_SYNC_WAIT, 0);
+					/* A bind's fence may be in it now. */
+					bs->maybe_error = true;
+					break;
+				}
+			}
+			break;
+		}
+		}
+	}
+	if (f->nusyncs && bs->count < max && chance(fz, 20)) {
+		bs->usync_signal = f->usyncs[pick(fz, f->nusyncs)].handle;
+		add_sync(bs, bs->usync_signal, NOVA_SYNC_SIGNAL, 0);
+	}
+	if (f->timeline && bs->count < max && chance(fz, 20)) {
+		bs->timeline_signal = true;
+		add_sync(bs, f->timeline, NOVA_SYNC_SIGNAL | NOVA_SYNC_TIMELINE, f->tl_point + 1);
+	}
+}
+
+/* After an asynchronous bind succeeded: what its signals mean to the model. */
+static void bind_queued(struct fuzz *fz, struct file *f, const struct bind_syncs *bs)
+{
+	struct usync *u = bs->usync_signal ? find_usync(f, bs->usync_signal) : NULL;
+
+	fz->async_ok++;
+	if (u)
+		u->fence = true;
+	if (bs->timeline_signal)
+		f->tl_point++;
+	if (bs->out) {
+		if (f->nbinds == MAX_BINDS)
+			reap_bind(fz, f);
+		f->binds[f->nbinds++] = (struct fbind){ bs->out, bs->maybe_error };
+	}
+}
+
+/*
+ * Damages one sync element or the sync header of an asynchronous bind.
+ * Returns the errno the call must fail with; *alt is another it may give
+ * (0: none). The operations stay valid, so @failed_op must be NO_OP.
+ */
+static int mutate_bind_syncs(struct fuzz *fz, struct file *f, struct drm_nova_vm_bind *args,
+			     struct bind_syncs *bs, uint32_t *empty, int *alt)
+{
+	struct drm_nova_sync *s0;
+
+	*alt = 0;
+	if (!bs->count) {
+		add_sync(bs, f->timeline ? f->timeline : 1, NOVA_SYNC_SIGNAL | NOVA_SYNC_TIMELINE,
+			 f->tl_point + 1);
+		bs->timeline_signal = !!f->timeline;
+		args->sync_count = bs->count;
+		args->sync_stride = bs->stride;	/* it may have been junk while unused */
+	}
+	s0 = (struct drm_nova_sync *)(bs->buf + (size_t)pick(fz, bs->count) * bs->stride);
+	switch (pick(fz, 12)) {
+	case 0:
+		/* Sync elements without ASYNC. */
+		args->flags &= ~NOVA_VM_BIND_ASYNC;
+		return EINVAL;
+	case 1:
+		args->sync_count = (uint32_t)fz->lim.exec_max_syncs + 1 +
+				   (uint32_t)pick(fz, 2) * 0x7fffffff;
+		return E2BIG;
+	case 2:
+		args->sync_stride = (uint32_t)pick(fz, 16);
+		return EINVAL;
+	case 3:
+		/* A non-zero byte past the element this kernel knows. */
+		if (bs->stride == 16)
+			return mutate_bind_syncs(fz, f, args, bs, empty, alt);
+		bs->buf[(size_t)pick(fz, bs->count) * bs->stride + 16 + pick(fz, bs->stride - 16)] = 0x5a;
+		return EINVAL;
+	case 4:
+		s0->flags = pick(fz, 3) ? (NOVA_SYNC_WAIT | NOVA_SYNC_SIGNAL) :
+			    (pick(fz, 2) ? 0 : (hostile_u32(fz) & ~NOVA_SYNC_FLAGS) | 1u << 9);
+		return EINVAL;
+	case 5:
+		if (s0->flags & NOVA_SYNC_TIMELINE)
+			s0->point = 0;
+		else
+			s0->point = hostile_u64(fz) | 1;
+		return EINVAL;
+	case 6:
+		/* A wait for a syncobj without a fence. */
+		for (int i = 0; i < f->nusyncs; i++)
+			if (!f->usyncs[i].fence)
+				*empty = f->usyncs[i].handle;
+		if (!*empty) {
+			*empty = new_syncobj(fz, f);
+			if (!*empty)
+				return mutate_bind_syncs(fz, f, args, bs, empty, alt);
+			s0->handle = *empty;
+		} else {
+			s0->handle = *empty;
+			*empty = 0;	/* the fuzzer's own: not destroyed after */
+		}
+		s0->flags = NOVA_SYNC_WAIT;
+		s0->point = 0;
+		return EINVAL;
+	case 7:
+		/* A handle of nobody. */
+		s0->handle = pick(fz, 2) ? hostile_u32(fz) | 0x40000000u : 0;
+		*alt = EINVAL;	/* a WAIT's lookup says either */
+		return ENOENT;
+	case 8:
+		args->syncs = pick(fz, 2) ? bad_pointer(fz) :
+			      (uintptr_t)fz->guard - args->sync_stride + 8;
+		return EFAULT;
+	case 9:
+		/* A timeline point nobody submitted. */
+		if (!f->timeline)
+			return mutate_bind_syncs(fz, f, args, bs, empty, alt);
+		s0->handle = f->timeline;
+		s0->flags = NOVA_SYNC_WAIT | NOVA_SYNC_TIMELINE;
+		s0->point = f->tl_point + 1 + pick(fz, 1000);
+		return EINVAL;
+	case 10:
+		args->pad = hostile_u32(fz) | 1;
+		return EINVAL;
+	default:
+		args->flags |= (hostile_u32(fz) & ~NOVA_VM_BIND_FLAGS) | 1u << (1 + pick(fz, 31));
+		return EINVAL;
+	}
+}
+
+/*
+ * The old request: a client built before uAPI version 5 passes 24 bytes
+ * with DRM_IOW. The kernel must read the fields it was not passed as zero,
+ * whatever the caller's memory holds past them.
+ */
+#define OLD_VM_BIND_SIZE	24
+#define DRM_IOCTL_NOVA_VM_BIND_OLD \
+	_IOC(_IOC_WRITE, DRM_IOCTL_BASE, DRM_COMMAND_BASE + DRM_NOVA_VM_BIND, OLD_VM_BIND_SIZE)
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * The bind queue full (uAPI 5): behind the plug, as many SYNC_ONLY binds as
+ * a queue may hold pending (NOVA_GETPARAM_QUEUE_MAX_JOBS) are queued at
+ * once; one more must wait for room, interruptibly (EINTR when a signal
+ * comes, as a timer's does here), and go through once the plug's job is
+ * ended by the watchdog.
+ */
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void fill_bind_queue(struct fuzz *fz, struct file *f, const struct timespec *plugged)
+{
+	struct drm_nova_vm_bind_op op = { .op = NOVA_VM_BIND_OP_SYNC_ONLY };
+	struct drm_nova_vm_bind args = {
+		.flags = NOVA_VM_BIND_ASYNC, .op_count = 1, .op_stride = sizeof(op),
+		.ops = (uintptr_t)&op,
+	};
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	struct itimerval timer = { .it_value = { .tv_usec = 200000 } };
+	uint64_t n = 0;
+	int err = 0;
+
+	/* The first call may queue behind binds left by earlier actions. */
+	while (n < fz->lim.queue_max_jobs - 1 && !err) {
+		err = call(fz, f->fd, DRM_IOCTL_NOVA_VM_BIND, &args);
+		n++;
+	}
+	if (err) {
+		finding(fz, "SYNC_ONLY bind %" PRIu64 " behind the plug failed: %s", n,
+			nova_errno_name(err));
+		return;
+	}
+	/* Some of the earlier binds may be pending still: fill up to the limit. */
+	sigaction(SIGALRM, &sa, &old);
+	setitimer(ITIMER_REAL, &timer, NULL);
+	for (int i = 0; i < 64; i++) {
+		fz->calls++;
+		if (ioctl(f->fd, DRM_IOCTL_NOVA_VM_BIND, &args)) {
+			err = errno;
+			break;
+		}
+	}
+	memset(&timer, 0, sizeof(timer));
+	setitimer(ITIMER_REAL, &timer, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	trace(fz, "bind queue filled: %" PRIu64 " binds, then %s", n, nova_errno_name(err));
+	/* Unless the watchdog ended the plug meanwhile (TCG is slow). */
+	if (err != EINTR && (err || ms_since(plugged) < (double)fz->lim.job_timeout_ms / 2))
+		finding(fz, "an asynchronous bind beyond a full bind queue gave %s, not EINTR",
+			nova_errno_name(err));
+	fz->full_queues++;
+}
+
+/*
+ * Leaves asynchronous binds pending on @f, which is about to close (uAPI
+ * 5): behind a job that waits for a semaphore nobody writes (only the
+ * close, or the watchdog, ends it), binds that wait for that job, and more
+ * queued behind them. Returns whether it did.
+ */
+static bool plug_binds(struct fuzz *fz, struct file *f)
+{
+	struct drm_nova_exec_cmdbuf cb;
+	struct drm_nova_sync sy;
+	struct drm_nova_exec exec = { 0 };
+	uint32_t plug, n = (uint32_t)pick(fz, 4) + 1;
+	struct timespec plugged;
+	struct fqueue *q;
+	unsigned int slot;
+	uint64_t *cmd;
+	int err;
+
+	if (fz->lim.uapi_version < 5 || !f->nqueues || arena_ready(fz, f))
+		return false;
+	plug = new_syncobj(fz, f);
+	if (!plug)
+		return false;
+	slot = f->next_slot++ % ARENA_SLOTS;
+	cmd = (uint64_t *)(f->arena_map + slot * slot_size(fz));
+	cmd[0] = NOVA_CMD_HEADER(NOVA_CMD_WAIT, NOVA_CMD_WAIT_64BIT | NOVA_CMD_WAIT_EQUAL, 0);
+	cmd[1] = arena_va(fz) + token_offset(fz, ARENA_SLOTS);
+	cmd[2] = ~0ull;
+	cb = (struct drm_nova_exec_cmdbuf){ arena_va(fz) + slot * slot_size(fz), 24 };
+	sy = (struct drm_nova_sync){ .handle = plug, .flags = NOVA_SYNC_SIGNAL };
+	q = &f->queues[pick(fz, f->nqueues)];
+	exec.queue_id = q->id;
+	exec.cmdbuf_count = 1;
+	exec.cmdbuf_stride = sizeof(cb);
+	exec.cmdbufs = (uintptr_t)&cb;
+	exec.sync_count = 1;
+	exec.sync_stride = sizeof(sy);
+	exec.syncs = (uintptr_t)&sy;
+	/* A lost queue says EIO: do_exec() checks that; no plug then. */
+	clock_gettime(CLOCK_MONOTONIC, &plugged);
+	if (call(fz, f->fd, DRM_IOCTL_NOVA_EXEC, &exec))
+		return false;
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t ops[3 * sizeof(struct drm_nova_vm_bind_op)];
+		uint32_t count = (uint32_t)pick(fz, 3) + 1, out = 0, nsync = 0;
+		struct drm_nova_sync syncs[2];
+		struct drm_nova_vm_bind args = { .flags = NOVA_VM_BIND_ASYNC };
+
+		for (uint32_t k = 0; k < count; k++)
+			valid_op(fz, f, (struct drm_nova_vm_bind_op *)(ops + k * sizeof(struct drm_nova_vm_bind_op)));
+		if (!i || chance(fz, 30))
+			syncs[nsync++] = (struct drm_nova_sync){ .handle = plug, .flags = NOVA_SYNC_WAIT };
+		if (chance(fz, 50) && (out = new_syncobj(fz, f)))
+			syncs[nsync++] = (struct drm_nova_sync){ .handle = out, .flags = NOVA_SYNC_SIGNAL };
+		args.op_count = count;
+		args.op_stride = sizeof(struct drm_nova_vm_bind_op);
+		args.ops = (uintptr_t)ops;
+		args.sync_count = nsync;
+		args.sync_stride = sizeof(struct drm_nova_sync);
+		args.syncs = (uintptr_t)syncs;
+		fz->async_binds++;
+		err = call(fz, f->fd, DRM_IOCTL_NOVA_VM_BIND, &args);
+		trace(fz, "VM_BIND async behind the plug, %u ops, %u syncs -> %s", count, nsync,
+		      nova_errno_name(err));
+		if (err && err != ENOMEM && !(f->tainted && err == ENOENT))
+			finding(fz, "asynchronous VM_BIND behind a running job failed: %s",
+				nova_errno_name(err));
+		if (!err) {
+			fz->async_ok++;
+			fz->binds_dropped++;
+		}
+		/* The syncobj that gets its fence goes with the file. */
+	}
+	/* Rare: it costs 200 ms, and the plug is gone for the binds behind. */
+	if (chance(fz, 5) && fz->lim.queue_max_jobs && !q->dirty && !q->lost && !f->tainted)
+		fill_bind_queue(fz, f, &plugged);
+	fz->plugged_closes++;
+	return true;
+}
+
+static void do_close_file(struct fuzz *fz)
+{
+	struct file *f = any_file(fz);
+	struct timespec t0, t1;
+	bool plugged;
+	double ms;
+
+	/* Keep at least one file most of the time: most actions need one. */
+	if (!f || !(chance(fz, 30) || fz->files[(f - fz->files + 1) % MAX_FILES].fd >= 0))
+		return;
+	plugged = chance(fz, 40) && plug_binds(fz, f);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	close_file(fz, f);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	/* The close stops the job: it must not have waited for the watchdog. */
+	if (plugged && fz->lim.job_timeout_ms >= 1000 && ms >= (double)fz->lim.job_timeout_ms)
+		finding(fz, "closing a file with binds pending behind a running job took %.0f ms", ms);
+}
+
 static void do_vm_bind(struct fuzz *fz, struct file *f)
 {
-	static const int documented[] = { EINVAL, E2BIG, ENOENT, EFAULT, ENOMEM, 0 };
+	static const int documented[] = { EINVAL, E2BIG, ENOENT, EFAULT, ENOMEM, ENOSPC, 0 };
 	/* Room for MAX_OPS_BUILT ops at the largest stride built below. */
 	static uint8_t buf[MAX_OPS_BUILT * 128];
+	static struct bind_syncs bs;
 	struct drm_nova_vm_bind args = { 0 };
 	uint32_t count = (uint32_t)pick(fz, MAX_OPS_BUILT) + 1;
 	uint32_t stride = sizeof(struct drm_nova_vm_bind_op);
+	bool v5 = fz->lim.uapi_version >= 5;
+	bool async = v5 && chance(fz, 40), old = false;
+	/* -2: not checked; -1: NOVA_VM_BIND_NO_OP; else the failing op's index. */
+	int64_t expect_failed = -2;
+	int sync_err = 0, sync_alt = 0;
+	uint32_t empty = 0;
 	bool mutated = false;
 	uint8_t *ops = buf;
+	unsigned long request = DRM_IOCTL_NOVA_VM_BIND;
 	int err;
 
 	if (chance(fz, 10))
 		stride = 48 + 8 * (uint32_t)pick(fz, 11); /* a newer, longer op with zero tail */
 	memset(buf, 0, sizeof(buf));
-	for (uint32_t i = 0; i < count; i++)
-		valid_op(fz, f, (struct drm_nova_vm_bind_op *)(buf + i * stride));
-	args.op_count = count;
-	args.op_stride = stride;
+	for (uint32_t i = 0; i < count; i++) {
+		struct drm_nova_vm_bind_op *op = (struct drm_nova_vm_bind_op *)(buf + i * stride);
 
-	if (chance(fz, 35)) {
+		if (v5 && chance(fz, 8)) {
+			op->op = NOVA_VM_BIND_OP_SYNC_ONLY;	/* every other field zero */
+			fz->sync_only_ops++;
+		} else {
+			valid_op(fz, f, op);
+		}
+	}
+	args.op_count = async && chance(fz, 5) ? 0 : count;	/* only waits and signals */
+	args.op_stride = stride;
+	args.failed_op = hostile_u32(fz);	/* output only */
+	if (async) {
+		fz->async_binds++;
+		build_bind_syncs(fz, f, &bs);
+		args.flags = NOVA_VM_BIND_ASYNC;
+		args.sync_count = bs.count;
+		args.sync_stride = bs.stride;
+		args.syncs = (uintptr_t)bs.buf;
+		if (!bs.count && chance(fz, 50))
+			args.sync_stride = hostile_u32(fz);	/* not looked at */
+	} else if (v5 && chance(fz, 5)) {
+		/* An old client: what it does not pass must not matter. */
+		old = true;
+		request = DRM_IOCTL_NOVA_VM_BIND_OLD;
+		args.sync_count = hostile_u32(fz);
+		args.sync_stride = hostile_u32(fz);
+		args.syncs = bad_pointer(fz);
+		args.pad = hostile_u32(fz);
+		fz->old_binds++;
+	}
+
+	if (async && chance(fz, 25)) {
+		mutated = true;
+		sync_err = mutate_bind_syncs(fz, f, &args, &bs, &empty, &sync_alt);
+		/* On a tainted file a valid op's handle may be gone. */
+		expect_failed = f->tainted ? -2 : -1;
+	} else if (chance(fz, 35)) {
 		mutated = true;
 		switch (pick(fz, 10)) {
 		case 0:
@@ -1876,25 +2468,32 @@ static void do_vm_bind(struct fuzz *fz, struct file *f)
 		case 2:
 		case 3: {
 			uint32_t n = (uint32_t)pick(fz, 2) + 1;
+			uint32_t at = (uint32_t)pick(fz, count);
 
-			while (n--)
-				mutate_op(fz, f, (struct drm_nova_vm_bind_op *)(buf + pick(fz, count) * stride));
+			expect_failed = n == 1 && !f->tainted && args.op_count ? (int64_t)at : -2;
+			while (n--) {
+				mutate_op(fz, f, (struct drm_nova_vm_bind_op *)(buf + at * stride));
+				at = (uint32_t)pick(fz, count);
+			}
 			break;
 		}
 		case 4:
 			if (pick(fz, 2))
-				args.vm_id = hostile_u32(fz);
+				args.vm_id = hostile_u32(fz) | 1;
 			else
-				args.flags = hostile_u32(fz);
+				args.flags = (hostile_u32(fz) & ~NOVA_VM_BIND_FLAGS) | 1u << (1 + pick(fz, 31));
+			expect_failed = -1;
 			break;
 		case 5: {
 			/* Stride smaller than the element, or a tail that is not zero. */
 			static const uint32_t strides[] = { 0, 1, 8, 32, 39, 41, 44 };
 
-			if (stride > sizeof(struct drm_nova_vm_bind_op) && pick(fz, 2))
+			if (stride > sizeof(struct drm_nova_vm_bind_op) && pick(fz, 2)) {
 				buf[sizeof(struct drm_nova_vm_bind_op) + pick(fz, stride - 40)] = 1;
-			else
+				expect_failed = args.op_count ? 0 : -1;
+			} else {
 				args.op_stride = strides[pick(fz, 7)];
+			}
 			break;
 		}
 		case 6:
@@ -1916,22 +2515,38 @@ static void do_vm_bind(struct fuzz *fz, struct file *f)
 	}
 	if (!args.ops)
 		args.ops = (uintptr_t)ops;
-	if (mutated && args.ops == (uintptr_t)ops && chance(fz, 10)) {
+	if (mutated && !sync_err && args.ops == (uintptr_t)ops && chance(fz, 10)) {
 		args.ops = 0; /* NULL with a count */
+		expect_failed = -2;
 	}
 	if (mutated)
 		fz->mutated++;
-	err = call(fz, f->fd, DRM_IOCTL_NOVA_VM_BIND, &args);
+	err = call(fz, f->fd, request, &args);
 	if (!err && args.ops == (uintptr_t)ops && args.op_stride >= sizeof(struct drm_nova_vm_bind_op))
 		arena_check_bind(fz, f, ops, args.op_count, args.op_stride);
-	trace(fz, "VM_BIND count %u stride %u ops 0x%" PRIx64 "%s -> %s", args.op_count, args.op_stride,
-	      (uint64_t)args.ops, mutated ? " (mutated)" : "", nova_errno_name(err));
-	if (!errno_in(err, documented))
-		finding(fz, "VM_BIND: undocumented %s", nova_errno_name(err));
-	else if (!mutated && err && err != ENOMEM)
-		finding(fz, "valid VM_BIND of %u ops (stride %u) failed: %s", count, stride,
+	trace(fz, "VM_BIND%s flags 0x%x count %u stride %u ops 0x%" PRIx64 " syncs %u/%u%s -> %s failed_op %u",
+	      old ? " (old request)" : "", args.flags, args.op_count, args.op_stride, (uint64_t)args.ops,
+	      args.sync_count, args.sync_stride, mutated ? " (mutated)" : "", nova_errno_name(err),
+	      args.failed_op);
+	if (empty)
+		drmSyncobjDestroy(f->fd, empty);
+	if (async && !err && !sync_err)
+		bind_queued(fz, f, &bs);
+	else if (bs.out && async)
+		drmSyncobjDestroy(f->fd, bs.out);
+	if (async)
+		bs.out = 0;
+	if (!errno_in(err, documented) || (err == ENOSPC && (async || !fz->tight_mappings)))
+		finding(fz, "VM_BIND%s: undocumented %s", async ? " (async)" : "", nova_errno_name(err));
+	else if (!mutated && err && err != ENOMEM && !(err == ENOSPC && fz->tight_mappings))
+		finding(fz, "valid VM_BIND%s of %u ops (stride %u, %u syncs) failed: %s",
+			async ? " (async)" : old ? " (old request)" : "", count, stride, args.sync_count,
 			nova_errno_name(err));
-	else if (args.vm_id || args.flags) {
+	else if (sync_err) {
+		if (err != sync_err && err != sync_alt && err != ENOMEM && !(f->tainted && err == ENOENT))
+			finding(fz, "asynchronous VM_BIND with a bad sync (expected %s) gave %s",
+				nova_errno_name(sync_err), nova_errno_name(err));
+	} else if (args.vm_id || (args.flags & ~NOVA_VM_BIND_FLAGS)) {
 		if (err != EINVAL)
 			finding(fz, "VM_BIND with vm_id 0x%x flags 0x%x gave %s", args.vm_id, args.flags,
 				nova_errno_name(err));
@@ -1940,7 +2555,17 @@ static void do_vm_bind(struct fuzz *fz, struct file *f)
 	} else if (args.op_count && args.op_stride < 40 && err != EINVAL && err != E2BIG) {
 		finding(fz, "VM_BIND with stride %u gave %s", args.op_stride, nova_errno_name(err));
 	}
-	/* Restore the buffer the guard case borrowed (nothing to undo otherwise). */
+	/* @failed_op: an output of the new request only. */
+	if (old || !v5)
+		return;
+	if (!err && args.failed_op != NOVA_VM_BIND_NO_OP)
+		finding(fz, "VM_BIND succeeded with failed_op %u", args.failed_op);
+	else if (err == ENOSPC && args.failed_op != NOVA_VM_BIND_NO_OP)
+		finding(fz, "VM_BIND failed with ENOSPC and failed_op %u", args.failed_op);
+	else if (err && err != ENOMEM && err != ENOSPC && expect_failed >= -1 &&
+		 args.failed_op != (expect_failed < 0 ? NOVA_VM_BIND_NO_OP : (uint32_t)expect_failed))
+		finding(fz, "VM_BIND failed (%s) with failed_op %u, expected %" PRId64,
+			nova_errno_name(err), args.failed_op, expect_failed);
 }
 
 static void do_prime_export(struct fuzz *fz, struct file *f)
@@ -2148,6 +2773,7 @@ static void run(struct fuzz *fz, uint64_t iterations)
 		case A_QUEUE_FILL: do_queue_fill(fz, f); break;
 		case A_EXEC: do_exec(fz, f); break;
 		case A_REAP: do_reap(fz, f); break;
+		case A_SYNCOBJ: do_syncobj(fz, f); break;
 		default: break;
 		}
 		if (fz->iteration % 500 == 499)
@@ -2290,16 +2916,20 @@ int main(int argc, char **argv)
 	fz.rng = seed;
 	fz.prime = probe_prime(&fz.lim);
 	fz.taint = nova_kernel_taint();
+	fz.tight_mappings = fz.lim.max_mappings && fz.lim.max_mappings <= 4 * VA_WINDOW_PAGES;
 	if (fz.lim.uapi_version < 4)
 		for (int a = A_QUEUE_CREATE; a <= A_REAP; a++)
 			action_weight[a] = 0;
+	if (fz.lim.uapi_version < 5)
+		action_weight[A_SYNCOBJ] = 0;
 	if (fz.taint)
 		printf("nova-fuzz: the kernel is tainted already (0x%" PRIx64 "): only new flags count\n",
 		       fz.taint);
 
-	printf("nova-fuzz: seed 0x%" PRIx64 "%s, %" PRIu64 " iterations, PRIME %s\n", seed,
+	printf("nova-fuzz: seed 0x%" PRIx64 "%s, %" PRIu64 " iterations, PRIME %s%s\n", seed,
 	       seed == DEFAULT_SEED ? " (default)" : "", iterations,
-	       fz.prime ? "supported" : "not supported");
+	       fz.prime ? "supported" : "not supported",
+	       fz.tight_mappings ? ", the mapping limit within reach" : "");
 	printf("nova-fuzz: reproduce with: nova-fuzz --seed 0x%" PRIx64 " --iterations %" PRIu64 "\n",
 	       seed, iterations);
 	fflush(stdout);
@@ -2307,10 +2937,13 @@ int main(int argc, char **argv)
 	run(&fz, iterations);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 
-	/* Every job still out ends, as the model says. */
-	for (int i = 0; i < MAX_FILES; i++)
+	/* Every job and bind still out ends, as the model says. */
+	for (int i = 0; i < MAX_FILES; i++) {
 		while (fz.files[i].fd >= 0 && fz.files[i].njobs)
 			reap_job(&fz, &fz.files[i]);
+		while (fz.files[i].fd >= 0 && fz.files[i].nbinds)
+			reap_bind(&fz, &fz.files[i]);
+	}
 	/* Tear down in an order that leaves mappings to outlive their files. */
 	for (int i = 0; i < MAX_FILES; i++)
 		if (fz.files[i].fd >= 0)
@@ -2339,6 +2972,18 @@ int main(int argc, char **argv)
 				printf(" %s %" PRIu64, e == 0 ? "ok" : e == 1 ? "other" : nova_errno_name(e),
 				       fz.job_status[e]);
 		printf("; %" PRIu64 " QUEUE_* calls", fz.queue_calls);
+	}
+	if (fz.lim.uapi_version >= 5) {
+		printf("\nnova-fuzz: asynchronous VM_BIND: %" PRIu64 " calls, %" PRIu64 " queued, %" PRIu64
+		       " SYNC_ONLY ops, %" PRIu64 " old requests, %" PRIu64 " syncobj calls, %" PRIu64
+		       " closes with binds pending (%" PRIu64 " binds dropped, %" PRIu64
+		       " with a full bind queue), %" PRIu64 " reaped:",
+		       fz.async_binds, fz.async_ok, fz.sync_only_ops, fz.old_binds, fz.syncobj_calls,
+		       fz.plugged_closes, fz.binds_dropped, fz.full_queues, fz.binds_reaped);
+		for (int e = 0; e < 160; e++)
+			if (fz.bind_status[e])
+				printf(" %s %" PRIu64, e == 0 ? "ok" : e == 1 ? "other" : nova_errno_name(e),
+				       fz.bind_status[e]);
 	}
 	check_taint(&fz);
 	printf("\nnova-fuzz: results:");

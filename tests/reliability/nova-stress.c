@@ -21,6 +21,16 @@
  * cancellation errno) within the watchdog bound; EXEC, QUEUE_CREATE and
  * QUEUE_DESTROY may fail only as racing clients legitimately do.
  *
+ * From uAPI version 5 on half the binds are asynchronous: one to three
+ * operations (maps, unmaps, SYNC_ONLY) at random strides, waiting for the
+ * thread's last job and last bind and signalling a syncobj, racing with
+ * the siblings' synchronous binds and EXECs on the same VA space; files
+ * are closed (and the shared one replaced) with binds pending; a bind's
+ * fence must signal well (or with its job's error) in bounded time. A
+ * private thread now and then leaves binds pending in a second file on
+ * the fence of a job that waits forever in its own, and closes that file:
+ * the close must not wait for the job.
+ *
  * The parent is the watchdog: the workers count their operations in shared
  * memory, and when the count stops moving for --watchdog seconds, or the
  * workers do not stop in time, the run fails as a hang (with the kernel
@@ -58,12 +68,14 @@
 
 enum op {
 	OP_CREATE, OP_CLOSE, OP_MAP, OP_UNMAP, OP_MMAP, OP_INFO, OP_REOPEN,
-	OP_SHARED_REOPEN, OP_FORK, OP_EXEC, OP_QUEUE, OP_JOB_WAIT, OP_COUNT
+	OP_SHARED_REOPEN, OP_FORK, OP_EXEC, OP_QUEUE, OP_JOB_WAIT, OP_ASYNC_BIND, OP_BIND_WAIT,
+	OP_FOREIGN_CLOSE, OP_COUNT
 };
 
 static const char *const op_names[OP_COUNT] = {
 	"create", "close", "map", "unmap", "mmap", "info", "reopen-private",
-	"reopen-shared", "fork-and-die", "exec", "queue-recreate", "job-wait",
+	"reopen-shared", "fork-and-die", "exec", "queue-recreate", "job-wait", "async-bind",
+	"bind-wait", "foreign-close",
 };
 
 /* Lives in MAP_SHARED memory: written by the workers, read by the parent. */
@@ -72,6 +84,7 @@ struct shared {
 	atomic_uint_fast64_t ops[OP_COUNT];
 	atomic_uint_fast64_t unexpected;
 	atomic_uint_fast64_t heartbeat;
+	atomic_uint_fast64_t foreign_closes;
 };
 
 struct worker {
@@ -91,6 +104,12 @@ struct worker {
 	uint32_t syncobj;
 	int job_fd;		/* the file the syncobj's job was submitted on */
 	unsigned int job_generation;	/* of the shared file, at submission */
+	/* uAPI 5: the last asynchronous bind's syncobj, as for the job's. */
+	uint32_t bind_syncobj;
+	int bind_fd;
+	unsigned int bind_generation;
+	bool bind_waited_job;	/* it (or one it waited for) waited for a job */
+	uint64_t plug_va;	/* a buffer of one WAIT nobody satisfies, 0: none */
 };
 
 /* The process's shared file; replaced by the closer thread. */
@@ -129,6 +148,7 @@ static int worker_fd(struct worker *w)
 		w->nhandles = 0;
 		w->cmd_handle = 0;
 		w->syncobj = 0;
+		w->bind_syncobj = 0;
 	}
 	return atomic_load(&shared_fd);
 }
@@ -287,6 +307,7 @@ static void op_reopen_private(struct worker *w)
 	w->queue = 0;
 	w->cmd_handle = 0;
 	w->syncobj = 0;
+	w->bind_syncobj = 0;
 }
 
 static void op_reopen_shared(struct worker *w)
@@ -385,9 +406,15 @@ static bool make_cmdbuf(struct worker *w, int fd)
 	off.handle = create.handle;
 	op.handle = create.handle;
 	err = nova_ioctl(fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &off);
-	q = err ? MAP_FAILED : mmap(NULL, w->lim.page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+	q = err ? MAP_FAILED : mmap(NULL, 2 * w->lim.page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 				     (off_t)off.offset);
 	if (q != MAP_FAILED) {
+		/* Page 1: the plug of op_foreign_close(), a WAIT for ~0 at its end. */
+		uint64_t *plug = q + w->lim.page / 8;
+
+		plug[0] = NOVA_CMD_HEADER(NOVA_CMD_WAIT, NOVA_CMD_WAIT_64BIT | NOVA_CMD_WAIT_EQUAL, 0);
+		plug[1] = va + 2 * w->lim.page - 8;
+		plug[2] = ~0ull;
 		q[n++] = NOVA_CMD_HEADER(NOVA_CMD_FILL, 0, 0x5a5a5a5a);
 		q[n++] = data;
 		q[n++] = 2 * w->lim.page;
@@ -403,7 +430,7 @@ static bool make_cmdbuf(struct worker *w, int fd)
 		q[n++] = data + w->lim.page;
 		q[n++] = data;
 		q[n++] = w->lim.page;
-		munmap(q, w->lim.page);
+		munmap(q, 2 * w->lim.page);
 		err = nova_ioctl(fd, DRM_IOCTL_NOVA_VM_BIND, &bind);
 	} else if (!err) {
 		err = errno;
@@ -421,6 +448,7 @@ static bool make_cmdbuf(struct worker *w, int fd)
 	w->cmd_handle = create.handle;
 	w->cmd_va = va;
 	w->cmd_size = (uint64_t)n * 8;
+	w->plug_va = va + w->lim.page;
 	return true;
 }
 
@@ -542,6 +570,231 @@ static void op_queue(struct worker *w, int fd)
 		queue_destroy(w, fd, id);
 }
 
+/* --- asynchronous binds (uAPI 5) ------------------------------------------ */
+
+/*
+ * Errors of an asynchronous bind for a racing client: those of a lookup,
+ * and EINVAL when the shared file was replaced under it and the handle of
+ * the fence it waits for now names a sibling's syncobj that holds none.
+ */
+static const int racy_async[] = { EBADF, ENOTTY, ENOENT, ENOMEM, EINVAL, 0 };
+
+static uint64_t deadline_ns(const struct worker *w)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec +
+	       (w->lim.job_timeout_ms * 4 + 20000) * 1000000;
+}
+
+/*
+ * Waits for the fence of the worker's last asynchronous bind: it must take
+ * effect (or be dropped with its file: ESRCH) within the watchdog's bound
+ * of the job it waited for; an error only if it waited for a job.
+ */
+static void bind_wait(struct worker *w, int fd)
+{
+	uint32_t handle = w->bind_syncobj;
+	struct sync_file_info info;
+	int sync_file = -1, err;
+
+	if (!handle || fd != w->bind_fd)
+		return;
+	w->bind_syncobj = 0;
+	err = drmSyncobjWait(fd, &handle, 1, (int64_t)deadline_ns(w), 0, NULL) ? errno : 0;
+	if (err == ETIME) {
+		unexpected(w, "bind's fence (did not signal)", err);
+	} else if (!err && !drmSyncobjExportSyncFile(fd, handle, &sync_file)) {
+		bool same = !w->uses_shared || atomic_load(&shared_generation) == w->bind_generation;
+
+		memset(&info, 0, sizeof(info));
+		if (same && !ioctl(sync_file, SYNC_IOC_FILE_INFO, &info) && info.status != 1 &&
+		    !(w->bind_waited_job && (info.status == -EFAULT || info.status == -ECANCELED ||
+					     info.status == -ESRCH)))
+			unexpected(w, "bind's fence status", -info.status);
+		close(sync_file);
+	} else if (err && err != EBADF && err != ENOTTY && err != EINVAL && err != ENOENT) {
+		unexpected(w, "SYNCOBJ_WAIT (bind)", err);
+	}
+	drmSyncobjDestroy(fd, handle);
+}
+
+/*
+ * An asynchronous bind of one to three operations (maps of the worker's
+ * objects, unmaps, SYNC_ONLY) in the window the siblings' jobs use, at a
+ * random stride, waiting for the worker's last job and last bind (which
+ * it replaces as the one to wait for), signalling a fresh syncobj.
+ */
+static void op_async_bind(struct worker *w, int fd)
+{
+	uint8_t ops[3 * 64] = { 0 };
+	struct drm_nova_sync syncs[3];
+	uint8_t sbuf[3 * 32] = { 0 };
+	uint32_t stride = nova_rand_below(&w->rng, 4) ? 40 : 40 + 8 * (uint32_t)nova_rand_below(&w->rng, 4);
+	uint32_t sstride = nova_rand_below(&w->rng, 4) ? 16 : 16 + 8 * (uint32_t)nova_rand_below(&w->rng, 3);
+	uint32_t count = (uint32_t)nova_rand_below(&w->rng, 3) + 1, nsync = 0, out = 0;
+	struct drm_nova_vm_bind args = { .flags = NOVA_VM_BIND_ASYNC };
+	bool waited_job = false;
+	int err, index = -1;
+
+	for (uint32_t i = 0; i < count; i++) {
+		struct drm_nova_vm_bind_op op = {
+			.va = w->lim.va_start + nova_rand_below(&w->rng, VA_WINDOW_PAGES) * w->lim.page,
+			.range = (nova_rand_below(&w->rng, 4) + 1) * w->lim.page,
+		};
+		uint64_t r = nova_rand_below(&w->rng, 10);
+
+		if (r < 5 && w->nhandles) {
+			op.op = NOVA_VM_BIND_OP_MAP;
+			op.handle = some_handle(w, &index);
+			op.range = w->lim.page;
+		} else if (r < 9) {
+			op.op = NOVA_VM_BIND_OP_UNMAP;
+		} else {
+			op = (struct drm_nova_vm_bind_op){ .op = NOVA_VM_BIND_OP_SYNC_ONLY };
+		}
+		memcpy(ops + i * stride, &op, sizeof(op));
+	}
+	if (w->syncobj && w->job_fd == fd && nova_rand_below(&w->rng, 2)) {
+		syncs[nsync++] = (struct drm_nova_sync){ .handle = w->syncobj, .flags = NOVA_SYNC_WAIT };
+		waited_job = true;
+	}
+	if (w->bind_syncobj && w->bind_fd == fd && nova_rand_below(&w->rng, 2)) {
+		syncs[nsync++] = (struct drm_nova_sync){ .handle = w->bind_syncobj, .flags = NOVA_SYNC_WAIT };
+		waited_job |= w->bind_waited_job;
+	}
+	if (!drmSyncobjCreate(fd, 0, &out))
+		syncs[nsync++] = (struct drm_nova_sync){ .handle = out, .flags = NOVA_SYNC_SIGNAL };
+	for (uint32_t i = 0; i < nsync; i++)
+		memcpy(sbuf + i * sstride, &syncs[i], sizeof(syncs[i]));
+	args.op_count = count;
+	args.op_stride = stride;
+	args.ops = (uintptr_t)ops;
+	args.sync_count = nsync;
+	args.sync_stride = sstride;
+	args.syncs = (uintptr_t)sbuf;
+	err = nova_ioctl(fd, DRM_IOCTL_NOVA_VM_BIND, &args);
+	if (!allowed(err, racy_async) || (err == EINVAL && !w->uses_shared))
+		unexpected(w, "VM_BIND async", err);
+	if (!err && args.failed_op != NOVA_VM_BIND_NO_OP)
+		unexpected(w, "VM_BIND async's failed_op on success", EINVAL);
+	if (err == ENOENT && index >= 0 && args.failed_op != NOVA_VM_BIND_NO_OP &&
+	    args.failed_op < count)
+		drop_handle(w, index);
+	if (err) {
+		if (out)
+			drmSyncobjDestroy(fd, out);
+		return;
+	}
+	if (!out)
+		return;
+	/* The previous bind is waited for (maybe by this one), then replaced. */
+	bind_wait(w, fd);
+	w->bind_syncobj = out;
+	w->bind_fd = fd;
+	w->bind_generation = w->generation;
+	w->bind_waited_job = waited_job;
+}
+
+/*
+ * Binds pending on a fence of another file: a job on the worker's own
+ * queue that waits for a semaphore nobody writes (the watchdog ends it),
+ * its fence imported into a second file whose asynchronous binds wait for
+ * it; then the second file closes. The close must drop them without
+ * waiting for the job, which only the watchdog (or its own file) ends.
+ */
+static void op_foreign_close(struct worker *w, int fd)
+{
+	uint32_t plug = 0, imported = 0, obj_handle;
+	struct drm_nova_exec_cmdbuf cb;
+	struct drm_nova_sync sync = { .flags = NOVA_SYNC_SIGNAL };
+	struct drm_nova_exec exec = {
+		.cmdbuf_count = 1, .cmdbuf_stride = sizeof(cb), .cmdbufs = (uintptr_t)&cb,
+		.sync_count = 1, .sync_stride = sizeof(sync), .syncs = (uintptr_t)&sync,
+	};
+	struct drm_nova_gem_create create = { .size = w->lim.page };
+	struct timespec t0, t1;
+	int other, sync_file = -1, err;
+	double ms;
+
+	if (w->uses_shared || !w->cmd_handle || !w->queue)
+		return;
+	if (drmSyncobjCreate(fd, 0, &plug))
+		return;
+	/* The plug: a WAIT in the page make_cmdbuf() keeps for it. */
+	cb = (struct drm_nova_exec_cmdbuf){ .va = w->plug_va, .size = 24 };
+	if (!w->plug_va)
+		goto out;
+	sync.handle = plug;
+	exec.queue_id = w->queue;
+	if (nova_ioctl(fd, DRM_IOCTL_NOVA_EXEC, &exec) ||
+	    drmSyncobjExportSyncFile(fd, plug, &sync_file))
+		goto out;
+	other = nova_node_open(NOVA_NODE_RENDER);
+	if (other < 0) {
+		unexpected(w, "open", -other);
+		goto out;
+	}
+	if (drmSyncobjCreate(other, 0, &imported) ||
+	    drmSyncobjImportSyncFile(other, imported, sync_file) ||
+	    nova_ioctl(other, DRM_IOCTL_NOVA_GEM_CREATE, &create)) {
+		unexpected(w, "foreign fence setup", errno);
+		close(other);
+		goto out;
+	}
+	obj_handle = create.handle;
+	for (int i = 0; i < 4; i++) {
+		struct drm_nova_vm_bind_op op = {
+			.op = i & 1 ? NOVA_VM_BIND_OP_UNMAP : NOVA_VM_BIND_OP_MAP,
+			.handle = i & 1 ? 0 : obj_handle,
+			.va = w->lim.va_start + (uint64_t)i * w->lim.page,
+			.range = w->lim.page,
+		};
+		struct drm_nova_sync wait = { .handle = imported, .flags = NOVA_SYNC_WAIT };
+		struct drm_nova_vm_bind args = {
+			.flags = NOVA_VM_BIND_ASYNC, .op_count = 1, .op_stride = sizeof(op),
+			.ops = (uintptr_t)&op, .sync_count = i ? (uint32_t)(i & 1) : 1,
+			.sync_stride = sizeof(wait), .syncs = (uintptr_t)&wait,
+		};
+
+		err = nova_ioctl(other, DRM_IOCTL_NOVA_VM_BIND, &args);
+		/*
+		 * A sibling's stale number of the closed shared file may name
+		 * this new file: its GEM_CLOSE or syncobj calls land here.
+		 */
+		if (!allowed(err, racy_async))
+			unexpected(w, "VM_BIND async on a foreign fence", err);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	close(other);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	/*
+	 * The job ends by the watchdog, or earlier when a bind of the
+	 * worker's unmapped its buffer: a close that waited for it takes
+	 * about the watchdog's time.
+	 */
+	if (ms >= 0.9 * (double)w->lim.job_timeout_ms) {
+		/* Whether the job had ended when the close returned. */
+		bool ended = !drmSyncobjWait(fd, &plug, 1, 0, 0, NULL);
+
+		fprintf(stderr, "nova-stress[%d]: the close took %.0f ms; the job %s\n", getpid(), ms,
+			ended ? "had ended" : "still ran");
+		unexpected(w, "close with binds waiting on another file's job (took the watchdog's time)",
+			   EBUSY);
+	}
+	atomic_fetch_add(&w->sh->foreign_closes, 1);
+	/* Stop the plug now: destroying the queue ends its job. */
+	queue_destroy(w, fd, w->queue);
+	w->queue = 0;
+out:
+	if (sync_file >= 0)
+		close(sync_file);
+	if (plug)
+		drmSyncobjDestroy(fd, plug);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -575,6 +828,15 @@ static void *worker_main(void *arg)
 			op = w->uses_shared ? OP_INFO : OP_REOPEN;
 		else
 			op = OP_FORK;
+		/* uAPI 5: half the binds asynchronous, some waits for them. */
+		if (w->lim.uapi_version >= 5 && !w->closer) {
+			if ((op == OP_MAP || op == OP_UNMAP) && nova_rand_below(&w->rng, 2))
+				op = OP_ASYNC_BIND;
+			else if (op == OP_INFO && nova_rand_below(&w->rng, 3) == 0)
+				op = OP_BIND_WAIT;
+			else if (op == OP_REOPEN && nova_rand_below(&w->rng, 2))
+				op = OP_FOREIGN_CLOSE;
+		}
 
 		switch (op) {
 		case OP_CREATE: op_create(w, fd); break;
@@ -589,6 +851,9 @@ static void *worker_main(void *arg)
 		case OP_EXEC: op_exec(w, fd); break;
 		case OP_QUEUE: op_queue(w, fd); break;
 		case OP_JOB_WAIT: job_wait(w, fd); break;
+		case OP_ASYNC_BIND: op_async_bind(w, fd); break;
+		case OP_BIND_WAIT: bind_wait(w, fd); break;
+		case OP_FOREIGN_CLOSE: op_foreign_close(w, fd); break;
 		default: break;
 		}
 		count(w, op);
@@ -825,6 +1090,9 @@ int main(int argc, char **argv)
 		total += n;
 		printf(" %s %" PRIu64, op_names[op], n);
 	}
+	if (lim.uapi_version >= 5)
+		printf("\nnova-stress: %" PRIu64 " closes with binds pending on another file's job",
+		       (uint64_t)atomic_load(&sh->foreign_closes));
 	printf("\nnova-stress: %" PRIu64 " operations (%.0f/s), %" PRIu64 " unexpected errors, %s\n",
 	       total, (double)total / (double)seconds, (uint64_t)atomic_load(&sh->unexpected),
 	       hang ? "HANG" : "no hang");

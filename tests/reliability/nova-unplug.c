@@ -39,6 +39,16 @@
  * --monitor), rmmod (of either module in either order, with clients:
  * refused, the clients keep working; without: unloaded and loaded again;
  * needs --nova-ko and --nova-core-ko).
+ *
+ * From uAPI version 5 on each client also leaves asynchronous binds pending
+ * at the removal, in a second file of its own (a synchronous VM_BIND of
+ * the first file's threads would wait for them): one waits for the WAIT
+ * job's fence, one is queued behind it. The last one's fence must signal once the unplug has ended the job
+ * (how, applied or with an error, is counted, not judged). And a thread of
+ * the client's is in a synchronous VM_BIND, which waits for those binds
+ * inside drm_dev_enter(): the removal must end its wait (-ENODEV) rather
+ * than wait for it, since only the removal ends the job (the watchdog
+ * aside).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -267,6 +277,15 @@ struct client {
 	 */
 	uint32_t cmd_bo;
 	int fence_fd;
+	/* uAPI 5: the second file, the fence of its last bind, or -1. */
+	int bind_fd;
+	int bind_fence_fd;
+	/* ... and the thread in a synchronous VM_BIND behind them. */
+	pthread_t blocker;
+	bool has_blocker;
+	int blocker_err;
+	double blocker_end;
+	uint64_t blocker_va;
 	struct thread threads[MAX_THREADS];
 	int nthreads;
 };
@@ -374,6 +393,64 @@ static void *thread_main(void *arg)
 
 static const uint8_t pattern = 0x5a;
 
+/* A synchronous VM_BIND, which waits for the client's pending binds. */
+static void *blocker_main(void *arg)
+{
+	struct client *c = arg;
+
+	c->blocker_err = vm_bind1(c->bind_fd, NOVA_VM_BIND_OP_UNMAP, 0, c->blocker_va, BO_SIZE);
+	c->blocker_end = now();
+	return NULL;
+}
+
+/*
+ * Asynchronous binds pending behind the WAIT job (uAPI 5), in a second
+ * file c->bind_fd: a MAP of an object at @va that waits for the job's
+ * fence (imported from c->fence_fd), and an UNMAP of it queued behind,
+ * which waits for nothing; the last one's fence is c->bind_fence_fd. Then
+ * a thread's synchronous VM_BIND waits for them.
+ */
+static int client_binds_pending(struct client *c, uint64_t va)
+{
+	struct drm_nova_getparam gp = { .param = NOVA_GETPARAM_UAPI_VERSION };
+	uint32_t out = 0, job = 0, bo = 0;
+	char path[64];
+	int err;
+
+	if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_GETPARAM, &gp)) || gp.value < 5)
+		return err;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", c->fd);
+	c->bind_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (c->bind_fd < 0)
+		return errno;
+	if ((err = gem_create(c->bind_fd, &bo)) ||
+	    (err = -drmSyncobjCreate(c->bind_fd, 0, &job)) ||
+	    (err = -drmSyncobjImportSyncFile(c->bind_fd, job, c->fence_fd)) ||
+	    (err = -drmSyncobjCreate(c->bind_fd, 0, &out)))
+		return err;
+	for (int i = 0; i < 2 && !err; i++) {
+		struct drm_nova_vm_bind_op op = {
+			.op = i ? NOVA_VM_BIND_OP_UNMAP : NOVA_VM_BIND_OP_MAP,
+			.handle = i ? 0 : bo, .va = va, .range = BO_SIZE,
+		};
+		struct drm_nova_sync sync = { .handle = i ? out : job,
+					      .flags = i ? NOVA_SYNC_SIGNAL : NOVA_SYNC_WAIT };
+		struct drm_nova_vm_bind b = {
+			.flags = NOVA_VM_BIND_ASYNC, .op_count = 1, .op_stride = sizeof(op),
+			.ops = (uintptr_t)&op, .sync_count = 1, .sync_stride = sizeof(sync),
+			.syncs = (uintptr_t)&sync,
+		};
+
+		err = xioctl(c->bind_fd, DRM_IOCTL_NOVA_VM_BIND, &b);
+	}
+	if (!err)
+		err = -drmSyncobjExportSyncFile(c->bind_fd, out, &c->bind_fence_fd);
+	c->blocker_va = va;
+	if (!err && !pthread_create(&c->blocker, NULL, blocker_main, c))
+		c->has_blocker = true;
+	return err;
+}
+
 /* The WAIT job; c->fence_fd is its fence. */
 static int client_exec_wait(struct client *c)
 {
@@ -413,7 +490,9 @@ static int client_exec_wait(struct client *c)
 	ex.queue_id = qc.queue_id;
 	if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_EXEC, &ex)))
 		return err;
-	return -drmSyncobjExportSyncFile(c->fd, sync.handle, &c->fence_fd);
+	if ((err = -drmSyncobjExportSyncFile(c->fd, sync.handle, &c->fence_fd)))
+		return err;
+	return client_binds_pending(c, cmd_va);
 }
 
 /*
@@ -421,16 +500,21 @@ static int client_exec_wait(struct client *c)
  * error: -ENODEV from the unplug, or -ETIMEDOUT if the watchdog came
  * first. Returns that status, or 0 if the fence is still pending.
  */
-static int client_fence_status(struct client *c)
+static int fence_status(int fence_fd)
 {
 	struct sync_file_info info = {};
-	struct pollfd pfd = { .fd = c->fence_fd, .events = POLLIN };
+	struct pollfd pfd = { .fd = fence_fd, .events = POLLIN };
 
-	if (c->fence_fd < 0)
+	if (fence_fd < 0)
 		return 0;
-	if (poll(&pfd, 1, 5000) != 1 || xioctl(c->fence_fd, SYNC_IOC_FILE_INFO, &info))
+	if (poll(&pfd, 1, 5000) != 1 || xioctl(fence_fd, SYNC_IOC_FILE_INFO, &info))
 		return 0;
 	return info.status;
+}
+
+static int client_fence_status(struct client *c)
+{
+	return fence_status(c->fence_fd);
 }
 
 static int client_start(struct client *c, const char *node, int index)
@@ -441,6 +525,8 @@ static int client_start(struct client *c, const char *node, int index)
 
 	memset(c, 0, sizeof(*c));
 	c->fence_fd = -1;
+	c->bind_fd = -1;
+	c->bind_fence_fd = -1;
 	c->fd = open(node, O_RDWR | O_CLOEXEC);
 	if (c->fd < 0)
 		return errno;
@@ -479,6 +565,10 @@ static void client_join(struct client *c)
 	for (int i = 0; i < c->nthreads; i++)
 		pthread_join(c->threads[i].tid, NULL);
 	c->nthreads = 0;
+	/* Without a removal, the watchdog ends the job it waits behind. */
+	if (c->has_blocker)
+		pthread_join(c->blocker, NULL);
+	c->has_blocker = false;
 }
 
 static void client_close(struct client *c)
@@ -492,6 +582,12 @@ static void client_close(struct client *c)
 	if (c->fence_fd >= 0)
 		close(c->fence_fd);
 	c->fence_fd = -1;
+	if (c->bind_fence_fd >= 0)
+		close(c->bind_fence_fd);
+	c->bind_fence_fd = -1;
+	if (c->bind_fd >= 0)
+		close(c->bind_fd);
+	c->bind_fd = -1;
 }
 
 /* ------------------------------------------------------------ CPU access */
@@ -609,6 +705,8 @@ struct scenario {
 	double t_remove_min, t_remove_max, t_remove_sum;
 	/* the running jobs: ended by the unplug, or by the watchdog first */
 	int jobs_enodev, jobs_timedout;
+	/* uAPI 5: the binds pending behind them: applied, or ended with an error */
+	int binds_applied, binds_failed;
 };
 
 static int aux_unbind(const struct scenario *s, struct nova_dev *dev)
@@ -1095,6 +1193,19 @@ static bool unplug_cycle(struct scenario *s, struct nova_dev *dev, long refcnt0,
 				FAIL("client %d thread %d: ioctls ended with %s, not ENODEV", i, t,
 				     clients[i].threads[t].first_error ?
 				     strerror(clients[i].threads[t].first_error) : "nothing");
+		/*
+		 * Success after the trigger: it was still waiting when the
+		 * removal began, which then waited for it, that is for the
+		 * watchdog to end the job (the removal would end it).
+		 */
+		if (clients[i].bind_fence_fd >= 0 && clients[i].blocker_err == 0 &&
+		    clients[i].blocker_end > t0)
+			FAIL("client %d: a synchronous VM_BIND behind pending binds held the removal off, %.1f s",
+			     i, clients[i].blocker_end - t0);
+		else if (clients[i].bind_fence_fd >= 0 && clients[i].blocker_err &&
+			 clients[i].blocker_err != ENODEV)
+			FAIL("client %d: a synchronous VM_BIND behind pending binds gave %s", i,
+			     strerror(clients[i].blocker_err));
 	}
 	for (i = 0; i < opt_clients; i++) {
 		struct client *c = &clients[i];
@@ -1113,6 +1224,16 @@ static bool unplug_cycle(struct scenario *s, struct nova_dev *dev, long refcnt0,
 		else
 			FAIL("client %d: its running job's fence ended with %s, not ENODEV", i,
 			     err > 0 ? "success" : strerror(-err));
+		if (c->bind_fence_fd >= 0) {
+			err = fence_status(c->bind_fence_fd);
+			if (err == 0)
+				FAIL("client %d: the binds behind its job were still pending 5 s after the removal",
+				     i);
+			else if (err > 0)
+				s->binds_applied++;
+			else
+				s->binds_failed++;
+		}
 		gi.handle = c->bo[0];
 		mo.handle = c->bo[0];
 		if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_GETPARAM, &gp)) != ENODEV ||
@@ -1410,6 +1531,9 @@ int main(int argc, char **argv)
 		if (want[i] && s->jobs_enodev + s->jobs_timedout)
 			printf("%-12s %3d ended ENODEV by the unplug, %3d ETIMEDOUT by the watchdog first\n",
 			       s->name, s->jobs_enodev, s->jobs_timedout);
+		if (want[i] && s->binds_applied + s->binds_failed)
+			printf("%-12s %3d asynchronous binds behind them applied after the removal, %3d ended with an error\n",
+			       s->name, s->binds_applied, s->binds_failed);
 	}
 	printf("nova-unplug: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;

@@ -12,7 +12,11 @@ checks what it would rely on:
 - every NOVA_*/DRM_* name nova.txt uses is in the .const file;
 - every ioctl has an ioctl$ description, every struct drm_nova_* a syzlang
   struct (or a union whose variants are structs) whose fields have the
-  header's names in the header's order.
+  header's names in the header's order;
+- every ioctl$ of a DRM_IOCTL_NOVA_* request passes its argument in the
+  request's direction: ptr[inout] (or out) when the kernel writes it back
+  (_IOC_READ), ptr[in] when it does not, so that syzkaller reads the outputs
+  (resources, @failed_op) an ioctl returns.
 
   syzkaller-check.py [--write-const] HEADER DIR CC [CFLAGS...]
 
@@ -57,7 +61,9 @@ def syzlang_facts(text):
         blocks[name] = (kind, fields)
     calls = set(re.findall(r"^ioctl\$(\w+)\(", text, re.M))
     used = set(re.findall(r"\b((?:DRM_IOCTL_)?(?:NOVA|DRM)_[A-Z0-9_]+)\b", text))
-    return blocks, calls, used
+    # (description, request, argument direction) of each ioctl$ of a named request.
+    directions = re.findall(r"^ioctl\$(\w+)\(.*cmd const\[(DRM_IOCTL_\w+)\], arg ptr\[(\w+),", text, re.M)
+    return blocks, calls, used, directions
 
 
 def compiled_values(names, header, cc, cflags):
@@ -84,7 +90,7 @@ def main():
         fail(["usage: syzkaller-check.py [--write-const] HEADER DIR CC [CFLAGS...]"])
     header, desc_dir, cc, cflags = args[0], args[1], args[2], args[3:]
     consts, ioctls, structs = header_facts(open(header).read())
-    blocks, calls, used = syzlang_facts(open(os.path.join(desc_dir, "nova.txt")).read())
+    blocks, calls, used, directions = syzlang_facts(open(os.path.join(desc_dir, "nova.txt")).read())
     const_file = {}
     for line in open(os.path.join(desc_dir, "nova_amd64.const")):
         m = re.match(r"^(\w+)\s*=\s*(\d+)\s*$", line)
@@ -108,6 +114,14 @@ def main():
     errors += [f"nova_amd64.const says {n} = {v}, the header gives {values[n]}"
                for n, v in sorted(const_file.items()) if values[n] != v]
     errors += [f"{i} has no ioctl${i} description" for i in ioctls if i not in calls]
+    # The direction bits of a Linux ioctl number (asm-generic): bit 31 is _IOC_READ.
+    for call, request, direction in directions:
+        if request not in values:
+            continue
+        reads_back = bool(values[request] >> 31 & 1)
+        if reads_back != (direction in ("inout", "out")):
+            errors.append(f"ioctl${call}: {request} is {'IOWR/IOR' if reads_back else 'IOW'}, "
+                          f"its argument ptr[{direction}]")
     for name, fields in sorted(structs.items()):
         if name not in blocks:
             errors.append(f"struct {name} has no syzlang description")

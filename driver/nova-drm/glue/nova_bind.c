@@ -18,6 +18,14 @@
  * pushed under the queue's submit lock, which is what makes "last" well
  * defined.
  *
+ * Both waits of a VM_BIND, for room on the queue and (synchronous) for
+ * the binds pending, happen inside the ioctl's drm_dev_enter() section,
+ * and what they wait for may be a job that only the unplug ends, after
+ * drm_dev_unplug() waited for the section, or a fence nobody signals. So
+ * they wait on the queue's jobs_wq, which free_job() wakes after a bind's
+ * fence signalled and nova_binds_unplug() wakes at remove, before
+ * drm_dev_unplug(): they end with -ENODEV then.
+ *
  * Destroying the queue (the file closes, before its queues) drops the
  * binds still queued: the dependency callback hands out no more fences
  * once the queue is dying, so drm_sched_entity_fini() never waits for a
@@ -36,6 +44,9 @@
 
 struct nova_bind_queue {
 	struct drm_file *file;
+	struct nova_device *ndev;
+	/* In ndev->bind_queues, under its queues_lock. */
+	struct list_head link;
 	struct nova_sched_slot *slot;
 	struct drm_sched_entity entity;
 	/* Orders pushing with @last. */
@@ -146,6 +157,7 @@ struct nova_svc_status nova_svc_bind_queue_create(struct nova_svc_file *file,
 	if (!q->slot)
 		goto err_free;
 	q->file = drm_file;
+	q->ndev = to_nova_device(drm_file->minor->dev);
 	mutex_init(&q->submit_lock);
 	atomic_set(&q->jobs, 0);
 	init_waitqueue_head(&q->jobs_wq);
@@ -157,6 +169,18 @@ struct nova_svc_status nova_svc_bind_queue_create(struct nova_svc_file *file,
 	ret = drm_sched_entity_init(&q->entity, DRM_SCHED_PRIORITY_NORMAL, &sched, 1, NULL);
 	if (ret)
 		goto err_sched;
+	mutex_lock(&q->ndev->queues_lock);
+	if (q->ndev->binds_gone) {
+		mutex_unlock(&q->ndev->queues_lock);
+		drm_sched_entity_fini(&q->entity);
+		drm_sched_fini(sched);
+		nova_sched_put(q->slot);
+		mutex_destroy(&q->submit_lock);
+		kfree(q);
+		return nova_svc_errno(-ENODEV);
+	}
+	list_add_tail(&q->link, &q->ndev->bind_queues);
+	mutex_unlock(&q->ndev->queues_lock);
 	*out = (struct nova_svc_bind_queue *)q;
 	return nova_svc_errno(0);
 
@@ -174,6 +198,9 @@ void nova_svc_bind_queue_destroy(struct nova_svc_bind_queue *svc)
 {
 	struct nova_bind_queue *q = to_nova_bind_queue(svc);
 
+	mutex_lock(&q->ndev->queues_lock);
+	list_del(&q->link);
+	mutex_unlock(&q->ndev->queues_lock);
 	WRITE_ONCE(q->dying, true);
 	/* Kills what has not run, without waiting for its fences. */
 	drm_sched_entity_fini(&q->entity);
@@ -199,8 +226,11 @@ struct nova_svc_status nova_svc_bind_queue_submit(struct nova_svc_bind_queue *sv
 	int ret;
 
 	/* As many pending binds as a queue may have jobs: bounded memory. */
-	if (wait_event_interruptible(q->jobs_wq, atomic_read(&q->jobs) < NOVA_QUEUE_MAX_JOBS))
+	if (wait_event_interruptible(q->jobs_wq, atomic_read(&q->jobs) < NOVA_QUEUE_MAX_JOBS ||
+				     READ_ONCE(q->ndev->binds_gone)))
 		return nova_svc_errno(-ERESTARTSYS);
+	if (READ_ONCE(q->ndev->binds_gone))
+		return nova_svc_errno(-ENODEV);
 	job = kzalloc(sizeof(*job), NOVA_GFP_CLIENT);
 	if (!job)
 		return nova_svc_errno(-ENOMEM);
@@ -243,15 +273,33 @@ struct nova_svc_status nova_svc_bind_queue_wait_idle(struct nova_svc_bind_queue 
 {
 	struct nova_bind_queue *q = to_nova_bind_queue(svc);
 	struct dma_fence *last;
-	long ret;
+	int ret;
 
 	mutex_lock(&q->submit_lock);
 	last = dma_fence_get(q->last);
 	mutex_unlock(&q->submit_lock);
 	if (!last)
 		return nova_svc_errno(0);
-	/* 0, or -ERESTARTSYS: nothing of the caller's was applied yet. */
-	ret = dma_fence_wait(last, true);
+	/*
+	 * 0, -ERESTARTSYS or -ENODEV: nothing of the caller's was applied
+	 * yet. The bind's free_job() wakes jobs_wq after its fence signalled.
+	 */
+	ret = wait_event_interruptible(q->jobs_wq, dma_fence_is_signaled(last) ||
+				       READ_ONCE(q->ndev->binds_gone));
+	if (!ret && !dma_fence_is_signaled(last))
+		ret = -ENODEV;
 	dma_fence_put(last);
-	return nova_svc_errno(ret < 0 ? ret : 0);
+	return nova_svc_errno(ret);
+}
+
+/* At remove, before drm_dev_unplug(): the waits above end, none starts. */
+void nova_binds_unplug(struct nova_device *ndev)
+{
+	struct nova_bind_queue *q;
+
+	mutex_lock(&ndev->queues_lock);
+	ndev->binds_gone = true;
+	list_for_each_entry(q, &ndev->bind_queues, link)
+		wake_up_all(&q->jobs_wq);
+	mutex_unlock(&ndev->queues_lock);
 }

@@ -303,6 +303,12 @@ static void nova_remove(struct auxiliary_device *adev)
 {
 	struct nova_device *ndev = auxiliary_get_drvdata(adev);
 
+	/*
+	 * First the VM_BINDs waiting inside drm_dev_enter() for binds, which
+	 * may wait for a job only nova_queues_unplug() ends, or for a fence
+	 * nobody signals: drm_dev_unplug() would wait for them.
+	 */
+	nova_binds_unplug(ndev);
 	drm_dev_unplug(ndev->drm);
 	/* The engine's channels and the interrupt callback go with the function. */
 	nova_queues_unplug(ndev);

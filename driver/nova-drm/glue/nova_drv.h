@@ -82,6 +82,14 @@ struct nova_device {
 	struct list_head queues;
 	/* Set by nova_remove() under queues_lock: no channel may be made. */
 	bool function_gone;
+	/*
+	 * Every bind queue of every file (nova_bind.c), under queues_lock, so
+	 * that nova_remove() can end the waits of VM_BINDs in flight before
+	 * drm_dev_unplug() waits for them; binds_gone, set then, ends them and
+	 * refuses new ones.
+	 */
+	struct list_head bind_queues;
+	bool binds_gone;
 	/* The job timeout of its queues, from the module parameter. */
 	unsigned int job_timeout_ms;
 };
@@ -141,6 +149,8 @@ void *nova_gem_resident_vaddr(struct nova_svc_gem *gem);
 /* nova_queue.c */
 int nova_queues_init(struct nova_device *ndev);
 void nova_queues_unplug(struct nova_device *ndev);
+/* nova_bind.c */
+void nova_binds_unplug(struct nova_device *ndev);
 void nova_sched_pool_free(void);
 struct seq_file;
 void nova_queues_show(struct seq_file *m, struct nova_device *ndev);

@@ -417,6 +417,7 @@ int nova_queues_init(struct nova_device *ndev)
 	int ret;
 
 	INIT_LIST_HEAD(&ndev->queues);
+	INIT_LIST_HEAD(&ndev->bind_queues);
 	ret = drmm_mutex_init(ndev->drm, &ndev->queues_lock);
 	if (ret || !ndev->fn)
 		return ret;
