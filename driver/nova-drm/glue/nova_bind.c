@@ -203,7 +203,7 @@ void nova_svc_bind_queue_destroy(struct nova_svc_bind_queue *svc)
 	mutex_unlock(&q->ndev->queues_lock);
 	WRITE_ONCE(q->dying, true);
 	/* Kills what has not run, without waiting for its fences. */
-	drm_sched_entity_fini(&q->entity);
+	nova_sched_entity_kill(&q->slot->sched, &q->entity);
 	wait_event(q->jobs_wq, atomic_read(&q->jobs) == 0);
 	/* The last nova_bind_free() has left the lock. */
 	spin_lock_irq(&q->jobs_wq.lock);

@@ -19,6 +19,7 @@
  * stop never waits on a fence userspace holds.
  */
 
+#include <linux/kthread.h>
 #include <linux/pid.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -235,6 +236,27 @@ void nova_sched_put(struct nova_sched_slot *slot)
 	mutex_unlock(&nova_sched_pool_lock);
 }
 
+/*
+ * Linux 6.1's drm_sched_entity_kill_jobs() chains each job it kills behind
+ * the entity's last scheduled fence and takes a reference on that fence
+ * for it, which it never drops when the fence has already signalled (the
+ * callback is then called by hand, without the fence): every killed job
+ * leaks the fence of the job scheduled last, and with it that job's
+ * hardware fence. So the entity forgets that fence before it is finished,
+ * with the scheduler's thread parked so that nothing schedules from the
+ * entity meanwhile (it parks between two jobs: the last one it scheduled
+ * has been handed over and, for the callers here, has ended, so nothing
+ * is left to chain the killed jobs behind).
+ */
+void nova_sched_entity_kill(struct drm_gpu_scheduler *sched, struct drm_sched_entity *entity)
+{
+	kthread_park(sched->thread);
+	dma_fence_put(entity->last_scheduled);
+	entity->last_scheduled = NULL;
+	drm_sched_entity_fini(entity);
+	kthread_unpark(sched->thread);
+}
+
 /* At module exit: no queue is left, and no scheduler runs. */
 void nova_sched_pool_free(void)
 {
@@ -358,7 +380,7 @@ void nova_svc_queue_destroy(struct nova_svc_queue *svc)
 	mutex_unlock(&ndev->queues_lock);
 
 	/* Kills what never ran, without waiting for its dependencies. */
-	drm_sched_entity_fini(&q->entity);
+	nova_sched_entity_kill(&q->slot->sched, &q->entity);
 	/*
 	 * Every job is on its way to free_job(): the ended ones through the
 	 * scheduler's cleanup, the killed ones through its kill work. Both

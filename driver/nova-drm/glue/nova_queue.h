@@ -105,6 +105,11 @@ struct nova_sched_slot {
 
 struct nova_sched_slot *nova_sched_get(void);
 void nova_sched_put(struct nova_sched_slot *slot);
+/*
+ * drm_sched_entity_fini() for an entity whose jobs that ran have all
+ * ended: the jobs still queued end at once (-ESRCH), and nothing leaks.
+ */
+void nova_sched_entity_kill(struct drm_gpu_scheduler *sched, struct drm_sched_entity *entity);
 /* Every scheduler of nova's has this name, which its fences report. */
 #define NOVA_SCHED_NAME		"nova"
 
