@@ -224,7 +224,7 @@ static void bad_calls_get_their_errno(struct kunit *test)
 	bad.vm_id = 1;
 	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_vm_bind(logic, &bad), -EINVAL);
 	bad = args;
-	bad.flags = 1;
+	bad.flags = ~NOVA_VM_BIND_FLAGS;	/* ASYNC is the only flag */
 	KUNIT_EXPECT_EQ(test, nova_logic_ioctl_vm_bind(logic, &bad), -EINVAL);
 	bad = args;
 	bad.op_stride = sizeof(op) - 8;
