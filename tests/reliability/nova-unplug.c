@@ -1194,12 +1194,14 @@ static bool unplug_cycle(struct scenario *s, struct nova_dev *dev, long refcnt0,
 				     clients[i].threads[t].first_error ?
 				     strerror(clients[i].threads[t].first_error) : "nothing");
 		/*
-		 * Success after the trigger: it was still waiting when the
-		 * removal began, which then waited for it, that is for the
-		 * watchdog to end the job (the removal would end it).
+		 * Success after the trigger: the removal waited for it, that
+		 * is for the watchdog to end the job. Judged on nova's own
+		 * unbind only, where nova_remove() runs at once: the other
+		 * scenarios spend seconds (ACPI, under KASAN) before it, in
+		 * which the watchdog may end the job first.
 		 */
 		if (clients[i].bind_fence_fd >= 0 && clients[i].blocker_err == 0 &&
-		    clients[i].blocker_end > t0)
+		    clients[i].blocker_end > t0 && !strcmp(s->name, "aux-unbind"))
 			FAIL("client %d: a synchronous VM_BIND behind pending binds held the removal off, %.1f s",
 			     i, clients[i].blocker_end - t0);
 		else if (clients[i].bind_fence_fd >= 0 && clients[i].blocker_err &&
