@@ -755,6 +755,13 @@ enum drm_nova_cmd_opcode {
  */
 #define DRM_IOCTL_NOVA_VM_BIND		DRM_IOWR(DRM_COMMAND_BASE + DRM_NOVA_VM_BIND, \
 						 struct drm_nova_vm_bind)
+/*
+ * DRM_IOCTL_NOVA_VM_BIND as uAPI versions 2 to 4 defined it, 0x40186443:
+ * DRM_IOW of the struct's first 24 bytes (up to @ops). The kernel takes it
+ * for ever; a client that must also run on kernels before version 5 sends
+ * it for its synchronous binds.
+ */
+#define DRM_IOCTL_NOVA_VM_BIND_V2	DRM_IOW(DRM_COMMAND_BASE + DRM_NOVA_VM_BIND, __u8[24])
 #define DRM_IOCTL_NOVA_GEM_MMAP_OFFSET	DRM_IOWR(DRM_COMMAND_BASE + DRM_NOVA_GEM_MMAP_OFFSET, \
 						 struct drm_nova_gem_mmap_offset)
 #define DRM_IOCTL_NOVA_QUEUE_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_NOVA_QUEUE_CREATE, \

@@ -45,8 +45,6 @@ struct nova_vm_bind_v4 {
 	uint64_t ops;
 };
 
-#define NOVA_IOCTL_VM_BIND_V4 DRM_IOW(DRM_COMMAND_BASE + DRM_NOVA_VM_BIND, struct nova_vm_bind_v4)
-
 /* A probe's result when nothing is mapped at the VA (the job faulted). */
 #define UNMAPPED (~0ull)
 
@@ -660,17 +658,18 @@ static void test_old_struct(void)
 		.op_count = 1, .op_stride = sizeof(op), .ops = (uintptr_t)&op,
 	};
 
-	igt_assert_eq_u64(NOVA_IOCTL_VM_BIND_V4, 0x40186443);
-	igt_assert_eq(__nova_ioctl(file, NOVA_IOCTL_VM_BIND_V4, &args), 0);
+	igt_assert_eq_u64(DRM_IOCTL_NOVA_VM_BIND_V2, 0x40186443);
+	igt_assert_eq(sizeof(args), _IOC_SIZE(DRM_IOCTL_NOVA_VM_BIND_V2));
+	igt_assert_eq(__nova_ioctl(file, DRM_IOCTL_NOVA_VM_BIND_V2, &args), 0);
 	igt_assert_eq_u64(probe_read(file, &p, VA(AT_TARGET)), 0x4242);
 	op = op_unmap(VA(AT_TARGET), unit);
-	igt_assert_eq(__nova_ioctl(file, NOVA_IOCTL_VM_BIND_V4, &args), 0);
+	igt_assert_eq(__nova_ioctl(file, DRM_IOCTL_NOVA_VM_BIND_V2, &args), 0);
 	igt_assert_eq_u64(probe_read(file, &p, VA(AT_TARGET)), UNMAPPED);
 	op.pad = 1;
-	igt_assert_eq(__nova_ioctl(file, NOVA_IOCTL_VM_BIND_V4, &args), -EINVAL);
+	igt_assert_eq(__nova_ioctl(file, DRM_IOCTL_NOVA_VM_BIND_V2, &args), -EINVAL);
 	args.vm_id = 1;
 	op.pad = 0;
-	igt_assert_eq(__nova_ioctl(file, NOVA_IOCTL_VM_BIND_V4, &args), -EINVAL);
+	igt_assert_eq(__nova_ioctl(file, DRM_IOCTL_NOVA_VM_BIND_V2, &args), -EINVAL);
 	close(file);
 }
 

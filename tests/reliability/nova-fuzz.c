@@ -2232,9 +2232,6 @@ static int mutate_bind_syncs(struct fuzz *fz, struct file *f, struct drm_nova_vm
  * with DRM_IOW. The kernel must read the fields it was not passed as zero,
  * whatever the caller's memory holds past them.
  */
-#define OLD_VM_BIND_SIZE	24
-#define DRM_IOCTL_NOVA_VM_BIND_OLD \
-	_IOC(_IOC_WRITE, DRM_IOCTL_BASE, DRM_COMMAND_BASE + DRM_NOVA_VM_BIND, OLD_VM_BIND_SIZE)
 
 static void on_alarm(int sig)
 {
@@ -2447,7 +2444,7 @@ static void do_vm_bind(struct fuzz *fz, struct file *f)
 	} else if (v5 && chance(fz, 5)) {
 		/* An old client: what it does not pass must not matter. */
 		old = true;
-		request = DRM_IOCTL_NOVA_VM_BIND_OLD;
+		request = DRM_IOCTL_NOVA_VM_BIND_V2;
 		args.sync_count = hostile_u32(fz);
 		args.sync_stride = hostile_u32(fz);
 		args.syncs = bad_pointer(fz);

@@ -34,15 +34,15 @@ _Static_assert(sizeof(struct drm_nova_vm_bind_op) == 40,
 #define VM_BIND_ASYNC_UAPI	5
 
 /*
- * VM_BIND as kernels before uAPI version 5 define it: the struct up to
- * @sync_count, written only. The kernel copies in the size the request
- * names, so the 48-byte struct can be passed with it.
+ * Kernels before uAPI version 5 take VM_BIND as DRM_IOCTL_NOVA_VM_BIND_V2:
+ * the struct up to @sync_count, written only. The kernel copies in the size
+ * the request names, so the 48-byte struct can be passed with it.
  */
-#define VM_BIND_V2_SIZE		offsetof(struct drm_nova_vm_bind, sync_count)
-#define LIBNOVA_IOCTL_VM_BIND_V2 \
-	_IOC(_IOC_WRITE, DRM_IOCTL_BASE, DRM_COMMAND_BASE + DRM_NOVA_VM_BIND, VM_BIND_V2_SIZE)
-_Static_assert(LIBNOVA_IOCTL_VM_BIND_V2 == 0x40186443,
+_Static_assert(DRM_IOCTL_NOVA_VM_BIND_V2 == 0x40186443,
 	       "the VM_BIND request of uAPI versions 2 to 4");
+_Static_assert(_IOC_SIZE(DRM_IOCTL_NOVA_VM_BIND_V2) ==
+	       offsetof(struct drm_nova_vm_bind, sync_count),
+	       "the old request passes the struct up to @sync_count");
 _Static_assert(sizeof(struct drm_nova_vm_bind) == 48,
 	       "struct drm_nova_vm_bind is 48 bytes in uAPI version 5");
 
@@ -77,7 +77,7 @@ static int vm_bind(struct nova_vm *vm, const struct drm_nova_vm_bind_op *ops,
 		/* Callers refuse these first; never hand them to an old kernel. */
 		if (flags || sync_count)
 			return -EOPNOTSUPP;
-		ret = libnova_ioctl(vm->dev->fd, LIBNOVA_IOCTL_VM_BIND_V2, &args);
+		ret = libnova_ioctl(vm->dev->fd, DRM_IOCTL_NOVA_VM_BIND_V2, &args);
 		args.failed_op = NOVA_VM_BIND_NO_OP;
 	} else {
 		ret = libnova_ioctl(vm->dev->fd, DRM_IOCTL_NOVA_VM_BIND, &args);

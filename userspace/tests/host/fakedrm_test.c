@@ -43,8 +43,6 @@ const char host_suite_name[] = "fakedrm";
 #define FAKE_POINTS	64
 #define FAKE_FENCES	64
 
-/* The VM_BIND request of uAPI versions 2 to 4 (24 bytes, DRM_IOW). */
-#define VM_BIND_V2	0x40186443ul
 
 /* --- the fake kernel -------------------------------------------------------- */
 
@@ -192,11 +190,11 @@ static int fake_vm_bind(unsigned long request, struct drm_nova_vm_bind *args)
 	fake.bind_request = request;
 	memset(&fake.bind, 0, sizeof(fake.bind));
 	/* Only the size the request names is the kernel's to read. */
-	memcpy(&fake.bind, args, request == VM_BIND_V2 ? 24 : sizeof(*args));
-	for (i = 0; request != VM_BIND_V2 && i < args->sync_count && i < RECORD_SYNCS; i++)
+	memcpy(&fake.bind, args, request == DRM_IOCTL_NOVA_VM_BIND_V2 ? _IOC_SIZE(request) : sizeof(*args));
+	for (i = 0; request != DRM_IOCTL_NOVA_VM_BIND_V2 && i < args->sync_count && i < RECORD_SYNCS; i++)
 		memcpy(&fake.syncs[i], syncs + (size_t)i * args->sync_stride,
 		       sizeof(fake.syncs[i]));
-	if (request != VM_BIND_V2)
+	if (request != DRM_IOCTL_NOVA_VM_BIND_V2)
 		args->failed_op = fake.bind_error ? fake.bind_failed_op : NOVA_VM_BIND_NO_OP;
 	if (!fake.ops)
 		fake.ops = calloc(RECORD_OPS, sizeof(*fake.ops));
@@ -254,7 +252,7 @@ int drmIoctl(int fd, unsigned long request, void *arg)
 		break;
 	}
 	case DRM_IOCTL_NOVA_VM_BIND:
-	case VM_BIND_V2:
+	case DRM_IOCTL_NOVA_VM_BIND_V2:
 		ret = fake_vm_bind(request, arg);
 		break;
 	default:
@@ -890,7 +888,7 @@ static enum test_result fake_vm_bind_request_by_version(void)
 	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
 		fake_v5();
 		fake_param(NOVA_GETPARAM_UAPI_VERSION, versions[i], 0);
-		want = versions[i] < 5 ? VM_BIND_V2 : DRM_IOCTL_NOVA_VM_BIND;
+		want = versions[i] < 5 ? DRM_IOCTL_NOVA_VM_BIND_V2 : DRM_IOCTL_NOVA_VM_BIND;
 		OPEN_FAKE(&dev);
 		CHECK_OK(nova_device_get_vm(dev, &vm));
 		CHECK_OK(nova_bo_create(dev, PAGE, &bo));
@@ -1133,7 +1131,7 @@ static enum test_result fake_vm_bind_async_gated(void)
 	failed = 0;
 	CHECK_ERR(nova_vm_bind_submit_ex(batch, 0, &failed), -EINVAL);
 	CHECK_U64(failed, ==, NOVA_VM_BIND_NO_OP);
-	CHECK_U64(fake.bind_request, ==, VM_BIND_V2);
+	CHECK_U64(fake.bind_request, ==, DRM_IOCTL_NOVA_VM_BIND_V2);
 	nova_device_close(dev);
 	return TEST_PASS;
 }
