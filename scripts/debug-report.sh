@@ -46,6 +46,9 @@ checkers=$(grep -oE 'KernelAddressSanitizer initialized|kmemleak: Kernel memory 
 echo "debug-report: kernel $(sed -n 's/^.*Linux version \([^ ]*\).*$/\1/p' "$dmesg" | head -n1), checkers seen at boot: ${checkers:-none}"
 grep -E '^nova-fuzz: [0-9]+ iterations, ' "$log" | tail -n 1 | sed 's/^/debug-report: /' || true
 grep -E '^nova-stress: (ran|[0-9]+ operations)' "$log" | tail -n 2 | sed 's/^/debug-report: /' || true
+# What a failed stress run objected to: a CI log shows only this summary.
+grep -E '^nova-stress\[[0-9]+\]: ' "$log" | sort | uniq -c | sort -rn | head -n 10 |
+	sed 's/^/debug-report: /' || true
 grep -E '^debug-load-cycles:' "$log" | tail -n 1 | sed 's/^/debug-report: /' || true
 echo "debug-report: reports: KASAN $kasan, lockdep $lockdep, UBSAN $ubsan, debug-objects $debugobj, kmemleak $kmemleak (scan after the clients exited: $scanned), other warnings $other"
 total=$((kasan + lockdep + ubsan + debugobj + kmemleak + other))

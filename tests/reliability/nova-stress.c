@@ -65,6 +65,8 @@
 #define MAX_HANDLES	16
 #define VA_WINDOW_PAGES	256
 #define SHARED_QUEUES	4
+/* Private files from here up: the other files never reach it (open_private()). */
+#define PRIVATE_FD_MIN	512
 
 enum op {
 	OP_CREATE, OP_CLOSE, OP_MAP, OP_UNMAP, OP_MMAP, OP_INFO, OP_REOPEN,
@@ -289,13 +291,32 @@ static void op_mmap(struct worker *w, int fd)
 	munmap((void *)ptr, info.size);
 }
 
+/*
+ * A worker's private file, numbered from PRIVATE_FD_MIN up. A shared
+ * worker may still call into a number of a shared file the closer has just
+ * closed; were that number reused for a private file, its stale
+ * GEM_CLOSE, SYNCOBJ_DESTROY or VM_BIND would land in the private file,
+ * whose owner allows none of those errors. Shared, foreign and forked
+ * files keep the low numbers, so a private file never gets one of them.
+ */
+static int open_private(void)
+{
+	int fd = nova_node_open(NOVA_NODE_RENDER), high;
+
+	if (fd < 0)
+		return fd;
+	high = fcntl(fd, F_DUPFD_CLOEXEC, PRIVATE_FD_MIN);
+	close(fd);
+	return high < 0 ? -errno : high;
+}
+
 static void op_reopen_private(struct worker *w)
 {
 	/*
 	 * Render nodes only: a second primary-node client is not authenticated
 	 * and gets EACCES by design (nova-isolation tests that).
 	 */
-	int fd = nova_node_open(NOVA_NODE_RENDER);
+	int fd = open_private();
 
 	if (fd < 0) {
 		unexpected(w, "open", -fd);
@@ -455,7 +476,9 @@ static bool make_cmdbuf(struct worker *w, int fd)
 /*
  * Waits for the fence of the worker's last job: it must end, as a job
  * whose memory is unbound, whose queue is destroyed or whose file is closed
- * under it may (EFAULT, ECANCELED, ESRCH), within the engine's timeout.
+ * under it may (EFAULT, ECANCELED, ESRCH), within the engine's timeout. A
+ * MAP may also put another object under its command page: one op_mmap()
+ * wrote bytes into decodes as invalid commands (EILSEQ).
  */
 static void job_wait(struct worker *w, int fd)
 {
@@ -483,7 +506,8 @@ static void job_wait(struct worker *w, int fd)
 
 		memset(&info, 0, sizeof(info));
 		if (same && !ioctl(sync_file, SYNC_IOC_FILE_INFO, &info) && info.status != 1 &&
-		    info.status != -EFAULT && info.status != -ECANCELED && info.status != -ESRCH)
+		    info.status != -EFAULT && info.status != -ECANCELED && info.status != -ESRCH &&
+		    info.status != -EILSEQ)
 			unexpected(w, "job's fence status", -info.status);
 		close(sync_file);
 	} else if (err && err != EBADF && err != ENOTTY && err != EINVAL && err != ENOENT) {
@@ -611,7 +635,7 @@ static void bind_wait(struct worker *w, int fd)
 		memset(&info, 0, sizeof(info));
 		if (same && !ioctl(sync_file, SYNC_IOC_FILE_INFO, &info) && info.status != 1 &&
 		    !(w->bind_waited_job && (info.status == -EFAULT || info.status == -ECANCELED ||
-					     info.status == -ESRCH)))
+					     info.status == -ESRCH || info.status == -EILSEQ)))
 			unexpected(w, "bind's fence status", -info.status);
 		close(sync_file);
 	} else if (err && err != EBADF && err != ENOTTY && err != EINVAL && err != ENOENT) {
@@ -885,7 +909,7 @@ static int process_main(struct shared *sh, const struct nova_limits *lim, unsign
 		w->closer = t == 0;
 		w->own_fd = -1;
 		if (!w->uses_shared) {
-			w->own_fd = nova_node_open(NOVA_NODE_RENDER);
+			w->own_fd = open_private();
 			if (w->own_fd < 0)
 				return 2;
 		}
