@@ -17,7 +17,8 @@ usage() {
 Usage: scripts/guest-run.sh [OPTIONS] -- CMD [ARGS...]
        scripts/guest-run.sh [OPTIONS] --script FILE
 
-Boots Debian's kernel (the one matching linux-headers-amd64) under QEMU with
+Boots Debian's kernel (the one matching linux-headers-amd64; NOVA_KERNEL=
+backports: bookworm-backports' one, see scripts/kernel-env.sh) under QEMU with
 virtio-gpu and vgem loaded and --functions edu PCI devices, insmods each
 --module, runs CMD (or `sh FILE`) as root chrooted into the host's /
 (read-only, via 9p) in the current directory, rmmods the --modules in reverse
@@ -176,14 +177,13 @@ vmlinuz=$kcache/boot/vmlinux-$NOVA_KREL
 [[ -f $vmlinuz ]] || vmlinuz=$kcache/boot/vmlinuz-$NOVA_KREL
 kmods=$kcache/lib/modules/$NOVA_KREL
 # Module names use '_' where the file name may use '-' (virtio-gpu.ko is
-# module virtio_gpu). Sets n, without a subshell: the image has thousands.
+# module virtio_gpu), and the file may be compressed (6.12's images have
+# virtio-gpu.ko.xz). Sets n, without a subshell: the image has thousands.
 modname() {
 	n=${1##*/}
-	n=${n%.ko}
+	n=${n%.ko*}
 	n=${n//-/_}
 }
-# Built-in modules of a --kernel build tree: name -> 1.
-declare -A builtin=()
 if [[ -n $kernel_dir ]]; then
 	[[ -f $kernel_dir/arch/x86/boot/bzImage && -f $kernel_dir/include/config/kernel.release ]] ||
 		die "--kernel $kernel_dir: no arch/x86/boot/bzImage or include/config/kernel.release (run scripts/debug-kernel.sh)"
@@ -194,7 +194,6 @@ if [[ -n $kernel_dir ]]; then
 	# (if any) is the build tree itself.
 	kmods=$kernel_dir
 	NOVA_KPKG_VERSION="$NOVA_KPKG_VERSION-$(basename "$(dirname "$kernel_dir")")"
-	while IFS= read -r f; do modname "$f" && builtin[$n]=1; done <"$kernel_dir/modules.builtin"
 	[[ $accel != auto ]] || accel=tcg
 	# What that kernel needs on its command line (debug-kernel.sh says).
 	if [[ -f $kernel_dir/.nova-cmdline ]]; then
@@ -216,7 +215,13 @@ fi
 # ---------------------------------------------------------------- modules
 # Index of the image's modules: name -> path.
 declare -A kmod_path=()
-while IFS= read -r f; do modname "$f" && kmod_path[$n]=$f; done < <(find "$kmods/kernel" -name '*.ko' 2>/dev/null || true)
+while IFS= read -r f; do modname "$f" && kmod_path[$n]=$f; done < <(find "$kmods/kernel" -name '*.ko*' 2>/dev/null || true)
+# Its built-in modules (name -> 1), which need no loading: a --kernel build
+# has everything the guest needs built in, and Debian's 6.12 has virtio_pci.
+declare -A builtin=()
+if [[ -f $kmods/modules.builtin ]]; then
+	while IFS= read -r f; do modname "$f" && builtin[$n]=1; done <"$kmods/modules.builtin"
+fi
 
 # What the guest always loads: virtio PCI transport + 9p (to mount the host),
 # overlay (for /tmp), the DRM core and helpers nova uses, and virtio_gpu + vgem
@@ -317,8 +322,16 @@ else
 	chmod 0755 "$stage/root/init"
 	# A kernel with everything built in loads nothing, from an empty list.
 	: >"$stage/root/lib/nova-modules/order"
+	# Compressed modules are decompressed here, once per initramfs, rather
+	# than by the guest kernel at every insmod (6.12's Debian kernel could,
+	# CONFIG_MODULE_DECOMPRESS; 6.1's cannot, and its modules are plain).
 	for m in "${load_order[@]}"; do
-		cp "${kmod_path[$m]}" "$stage/root/lib/nova-modules/$m.ko"
+		f=${kmod_path[$m]}
+		case $f in
+		*.ko) cp "$f" "$stage/root/lib/nova-modules/$m.ko" ;;
+		*.ko.xz) xz -dc "$f" >"$stage/root/lib/nova-modules/$m.ko" ;;
+		*) die "$f: no decompressor for this module compression (add it here, its package to install-deps.sh)" ;;
+		esac
 		echo "$m" >>"$stage/root/lib/nova-modules/order"
 	done
 	# Uncompressed: decompressing in the guest under TCG costs more than
