@@ -144,9 +144,8 @@ backports_suite=bookworm-backports
 # pins none. The name is read, never made from a version, so that an ABI
 # bump (6.1.0-NN) or a new naming (6.12.NN+deb12) is picked up by itself.
 headers_dep() {
-	local dep
-	dep=$(grep -oE 'linux-headers-[0-9][^ ,|()]*-amd64( \(= [^)]*\))?' <<<"$1" | head -n1) || return 1
-	[[ $dep =~ ^([^ ]+)( \(= (.*)\))?$ ]] || return 1
+	local re='(linux-headers-[0-9][^ ,|()]*-amd64)( \(= ([^)]*)\))?'
+	[[ $1 =~ $re ]] || return 1
 	printf '%s %s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[3]:-${2:-}}"
 }
 
