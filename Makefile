@@ -274,7 +274,7 @@ module-debug: debug-kernel
 	@rsync -a --delete --include='*/' --include='*.c' --include='*.h' --include='*.cpp' \
 		--include='*.hpp' --exclude='*.mod.c' --exclude='*' driver/ $(DEBUG_MODULE)/driver/
 	@rsync -a Kbuild $(DEBUG_MODULE)/Kbuild
-	@rsync -a scripts/install-kernel-uapi.sh $(DEBUG_MODULE)/scripts/
+	@rsync -a scripts/install-kernel-uapi.sh scripts/kernel-probes.sh $(DEBUG_MODULE)/scripts/
 	$(Q)$(MAKE) -C $$(scripts/debug-kernel.sh --print-dir) M=$(DEBUG_MODULE) modules
 	@scripts/check-module.sh $(DEBUG_MODULE)/nova.ko $(DEBUG_MODULE)/nova_core.ko
 	@scripts/check-instrumented.sh $(DEBUG_MODULE)
