@@ -228,15 +228,30 @@ GUEST_ENV = --env NOVA_KO=$(2) --env NOVA_CORE_KO=$(dir $(2))nova_core.ko \
 	--env NOVA_UAPI=$(BUILD)/uapi --env NOVA_RELIABILITY=$(BUILD)/reliability \
 	--env NOVA_RESULTS=$(CHECK)/$(1)
 NOVA_UNPLUG_CYCLES ?= 20
+# $(call GUEST_SUITE,LAYER,MODULE_DIR,UNPLUG_CYCLES): that boot, with the
+# modules of MODULE_DIR, for guest-run.sh's kernel (NOVA_KERNEL).
+GUEST_SUITE = $(GUEST_RUN) --timeout 900 --out $(CHECK)/$(1) --functions 2 --monitor \
+	$(call GUEST_MODULES_IN,$(2)) $(call GUEST_ENV,$(1),$(2)/nova.ko) --env NOVA_GUEST_FUNCTIONS=2 \
+	--env NOVA_UNPLUG_CYCLES=$(3) --script tests/guest/check-guest.sh
 check-guest: module userspace
 	@echo "[check] in-guest tests on Debian's kernel"
-	$(call layer,guest,$(GUEST_RUN) --timeout 900 --out $(CHECK)/guest --functions 2 --monitor $(GUEST_MODULES) \
-		$(call GUEST_ENV,guest,$(CURDIR)/nova.ko) --env NOVA_GUEST_FUNCTIONS=2 \
-		--env NOVA_UNPLUG_CYCLES=$(NOVA_UNPLUG_CYCLES) \
-		--script tests/guest/check-guest.sh)
+	$(call layer,guest,$(call GUEST_SUITE,guest,$(CURDIR),$(NOVA_UNPLUG_CYCLES)))
 
 # --- the debug kernel ----------------------------------------------------------
 #
+# $(call copy_module,DIR): the module's sources (driver/'s C and C++, Kbuild
+# and the scripts it runs) copied into DIR, for a build against another
+# kernel outside the checkout: Kbuild in 6.1 and 6.12 has no MO=, and an
+# in-tree M= build would overwrite the release kernel's nova.ko. rsync
+# rewrites only what changed, so the objects in DIR stay valid.
+define copy_module
+@mkdir -p $(1)/scripts
+@rsync -a --delete --include='*/' --include='*.c' --include='*.h' --include='*.cpp' \
+	--include='*.hpp' --exclude='*.mod.c' --exclude='*' driver/ $(1)/driver/
+@rsync -a Kbuild $(1)/Kbuild
+@rsync -a scripts/install-kernel-uapi.sh scripts/kernel-probes.sh $(1)/scripts/
+endef
+
 # A kernel from Debian's linux-source of the headers' version with KASAN,
 # lockdep, kmemleak, debug objects and UBSAN (tests/debug/kernel.config),
 # built once and cached under ~/.cache/nova/debug-kernel (a cold build takes
@@ -270,11 +285,7 @@ debug-kernel:
 
 module-debug: debug-kernel
 	@echo "[build] nova_core.ko and nova.ko against the debug kernel, in $(DEBUG_MODULE)"
-	@mkdir -p $(DEBUG_MODULE)/scripts
-	@rsync -a --delete --include='*/' --include='*.c' --include='*.h' --include='*.cpp' \
-		--include='*.hpp' --exclude='*.mod.c' --exclude='*' driver/ $(DEBUG_MODULE)/driver/
-	@rsync -a Kbuild $(DEBUG_MODULE)/Kbuild
-	@rsync -a scripts/install-kernel-uapi.sh scripts/kernel-probes.sh $(DEBUG_MODULE)/scripts/
+	$(call copy_module,$(DEBUG_MODULE))
 	$(Q)$(MAKE) -C $$(scripts/debug-kernel.sh --print-dir) M=$(DEBUG_MODULE) modules
 	@scripts/check-module.sh $(DEBUG_MODULE)/nova.ko $(DEBUG_MODULE)/nova_core.ko
 	@scripts/check-instrumented.sh $(DEBUG_MODULE)
@@ -305,12 +316,72 @@ igt:
 	@echo "[build] igt tests against libigt.so.0"
 	$(Q)$(MAKE) -C tests/igt O=$(BUILD)/igt
 
+# $(call IGT_GUEST,LAYER,MODULE_DIR): that boot, with the modules of
+# MODULE_DIR, for guest-run.sh's kernel (NOVA_KERNEL).
+IGT_GUEST = $(GUEST_RUN) --timeout 600 --out $(CHECK)/$(1) $(call GUEST_MODULES_IN,$(2)) \
+	$(call GUEST_ENV,$(1),$(2)/nova.ko) -- sh tests/guest/check-guest.sh --igt $(BUILD)/igt $(IGT_TESTS)
 check-igt: igt module
 	@echo "[check] igt API declarations, then the igt tests in the guest"
 	$(call layer,igt,$(MAKE) --no-print-directory -C tests/igt O=$(BUILD)/igt check-api | \
-		scripts/check-summary.py record $(CHECK)/igt igt-api && \
-		$(GUEST_RUN) --timeout 600 --out $(CHECK)/igt $(GUEST_MODULES) $(call GUEST_ENV,igt,$(CURDIR)/nova.ko) \
-		-- sh tests/guest/check-guest.sh --igt $(BUILD)/igt $(IGT_TESTS))
+		scripts/check-summary.py record $(CHECK)/igt igt-api && $(call IGT_GUEST,igt,$(CURDIR)))
+
+# --- the backports kernel -------------------------------------------------------
+#
+# The same suites on bookworm-backports' 6.12 (NOVA_KERNEL=backports, see
+# scripts/kernel-env.sh), with the same userspace binaries: nova_core.ko and
+# nova.ko built against its headers from a copy of the sources in
+# $(BACKPORTS_MODULE) (copy_module, as for the debug kernel), KUnit on UML in
+# its linux-source tree, the guest suites (fewer unplug cycles than on the
+# release kernel, for time) and igt on its image, and novainfo's report
+# compared between the two kernels. Its caches (image, initramfs, source,
+# KUnit build) are keyed by its headers' package version, like the release
+# kernel's.
+
+BACKPORTS_MODULE := $(BUILD)/backports/module
+BACKPORTS_UNPLUG_CYCLES ?= 4
+CHECK_LAYERS += module-backports kunit-backports guest-backports igt-backports novainfo-kernels
+SUITES_kunit-backports := kunit
+SUITES_guest-backports := $(SUITES_guest)
+SUITES_igt-backports := igt
+SUITES_novainfo-kernels := novainfo-kernels
+# Each kernel's module directory, for the comparison.
+MODULE_DIR_release := $(CURDIR)
+MODULE_DIR_backports := $(BACKPORTS_MODULE)
+
+.PHONY: module-backports check-module-backports check-kunit-backports check-guest-backports \
+	check-igt-backports check-novainfo-kernels
+module-backports:
+	@echo "[build] nova_core.ko and nova.ko against the backports kernel, in $(BACKPORTS_MODULE)"
+	$(call copy_module,$(BACKPORTS_MODULE))
+	$(Q)$(MAKE) -C $$(NOVA_KERNEL=backports scripts/kernel-env.sh --kdir) M=$(BACKPORTS_MODULE) modules
+
+check-module-backports: module-backports
+	$(call layer,module-backports,scripts/check-module.sh $(BACKPORTS_MODULE)/nova.ko $(BACKPORTS_MODULE)/nova_core.ko)
+
+check-kunit-backports: deps
+	@echo "[check] KUnit suites on UML, in the backports kernel's tree"
+	$(call layer,kunit-backports,NOVA_KERNEL=backports scripts/kunit-run.sh)
+
+check-guest-backports: module-backports userspace
+	@echo "[check] in-guest tests on the backports kernel"
+	$(call layer,guest-backports,NOVA_KERNEL=backports \
+		$(call GUEST_SUITE,guest-backports,$(BACKPORTS_MODULE),$(BACKPORTS_UNPLUG_CYCLES)))
+
+check-igt-backports: igt module-backports
+	@echo "[check] the igt tests in the guest, on the backports kernel"
+	$(call layer,igt-backports,NOVA_KERNEL=backports $(call IGT_GUEST,igt-backports,$(BACKPORTS_MODULE)))
+
+# The uAPI does not change with the kernel: novainfo --json (the same
+# binary) in one short boot on each kernel must report the same driver,
+# uAPI version, parameters and VM.
+check-novainfo-kernels: module module-backports userspace
+	@echo "[check] novainfo on both kernels: the same parameters"
+	$(call layer,novainfo-kernels,$(foreach k,release backports,NOVA_KERNEL=$(k) $(GUEST_RUN) \
+		--out $(CHECK)/novainfo-kernels/$(k) $(call GUEST_MODULES_IN,$(MODULE_DIR_$(k))) -- \
+		sh -c '$(USERSPACE)/novainfo --json >$(CHECK)/novainfo-kernels/$(k)/novainfo.json' &&) \
+		scripts/novainfo-compare.py $(CHECK)/novainfo-kernels/release/novainfo.json \
+		$(CHECK)/novainfo-kernels/backports/novainfo.json | \
+		scripts/check-summary.py record $(CHECK)/novainfo-kernels novainfo-kernels)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
