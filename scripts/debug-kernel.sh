@@ -24,7 +24,9 @@ stderr), building it first when the cache has none:
   DIR/.nova-build-seconds           how long the cold build took
   DIR/.nova-cmdline                 what the guest's command line needs
 DIR is ${NOVA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nova}/debug-kernel/VERSION/HASH/build
-with VERSION the headers' package version (scripts/kernel-env.sh) and HASH
+with VERSION the headers' package version (scripts/kernel-env.sh: of the
+release kernel unless NOVA_KERNEL says otherwise; make check-debug runs on
+the release kernel) and HASH
 the first 12 hex digits of sha256(tests/debug/kernel.config), built out of
 tree (O=DIR) from the linux-source tree that KUnit shares (lib.sh).
 

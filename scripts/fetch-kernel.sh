@@ -25,7 +25,8 @@ complete cache (marker file .complete, written last) is reused instantly.
   --force     re-download even if the cache is complete
   -h, --help  this text
 
-Environment: NOVA_CACHE, XDG_CACHE_HOME (cache location).
+Environment: NOVA_KERNEL (release or backports: which kernel's image, see
+scripts/kernel-env.sh), NOVA_CACHE, XDG_CACHE_HOME (cache location).
 EOF
 }
 

@@ -48,8 +48,10 @@ Cache: ${NOVA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nova}/kunit/<version>/
                    hard links to its files, nova placed in drivers/gpu/drm/nova
          build/    kunit.py's build directory (.config, objects, test.log,
                    results.json)
-<version> is scripts/kernel-env.sh's NOVA_KPKG_VERSION (override with
-NOVA_KPKG_VERSION=...). A cold run fetches and unpacks linux-source of that
+<version> is scripts/kernel-env.sh's NOVA_KPKG_VERSION of the kernel
+NOVA_KERNEL names (release, the default, or backports: its linux-source
+then is linux-source-6.12 of bookworm-backports), or NOVA_KPKG_VERSION=...
+when set. A cold run fetches and unpacks linux-source of that
 version once for the debug kernel and KUnit alike, and builds the whole
 kernel (minutes); a warm run rebuilds what changed.
 
