@@ -237,8 +237,6 @@ check-guest: module userspace
 	@echo "[check] in-guest tests on Debian's kernel"
 	$(call layer,guest,$(call GUEST_SUITE,guest,$(CURDIR),$(NOVA_UNPLUG_CYCLES)))
 
-# --- the debug kernel ----------------------------------------------------------
-#
 # $(call copy_module,DIR): the module's sources (driver/'s C and C++, Kbuild
 # and the scripts it runs) copied into DIR, for a build against another
 # kernel outside the checkout: Kbuild in 6.1 and 6.12 has no MO=, and an
@@ -252,6 +250,8 @@ define copy_module
 @rsync -a scripts/install-kernel-uapi.sh scripts/kernel-probes.sh $(1)/scripts/
 endef
 
+# --- the debug kernel ----------------------------------------------------------
+#
 # A kernel from Debian's linux-source of the headers' version with KASAN,
 # lockdep, kmemleak, debug objects and UBSAN (tests/debug/kernel.config),
 # built once and cached under ~/.cache/nova/debug-kernel (a cold build takes
