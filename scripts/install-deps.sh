@@ -15,6 +15,8 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 nova_prefix=deps
 nova_log_fd=1
+# Where this script adds bookworm-backports when apt's sources lack it.
+backports_source=/etc/apt/sources.list.d/nova-$backports_suite.sources
 
 # Build: the module (kbuild needs make/gcc and the headers; kmod for modinfo),
 # the C++ logic and its unit tests/benchmarks, the userspace library (libdrm).
@@ -161,7 +163,6 @@ apt_sources() {
 	done
 }
 
-backports_source=/etc/apt/sources.list.d/nova-$backports_suite.sources
 sources=$(apt_sources)
 if ! awk -v s="$backports_suite" '$1 == s {f = 1} END {exit !f}' <<<"$sources"; then
 	release_suite=${backports_suite%-backports}
