@@ -57,14 +57,14 @@ Installs (apt-get, as root, --no-install-recommends) the packages nova needs:
   build: ${BUILD_PKGS[*]}
   guest: ${GUEST_PKGS[*]}
   lint:  ${LINT_PKGS[*]}
-  the backports kernel's headers: linux-headers-VERSION-amd64 at the version
-         $backports_suite's linux-headers-amd64 depends on
-First adds $backports_suite to apt's sources when they lack it
-($backports_source, with the URI of the machine's own
-${backports_suite%-backports} entry). Runs 'apt-get update' only when something
-is missing or apt does not know $backports_suite yet. Prints what it installs.
-Fast no-op (no apt-get, one dpkg-query call) when everything is already
-installed.
+  backports: linux-headers-VERSION-amd64, the package $backports_suite'
+         linux-headers-amd64 depends on, at exactly its version
+First adds $backports_suite to apt's sources when they lack it, with the
+URI of the machine's own ${backports_suite%-backports} entry:
+  $backports_source
+Runs 'apt-get update' only when something is missing or apt does not know
+$backports_suite yet. Prints what it installs. Fast no-op (no apt-get; one
+apt-cache and one dpkg-query call) when everything is already installed.
 
   --check     only report missing packages; exit 1 if any is missing
   --dry-run   print the apt-get commands instead of running them
