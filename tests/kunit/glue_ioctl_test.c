@@ -6,6 +6,7 @@
  * out of it.
  */
 
+#include <linux/dma-resv.h>
 #include <linux/iosys-map.h>
 #include <linux/mm.h>
 
@@ -127,8 +128,14 @@ static void gem_create_makes_a_shmem_object(struct kunit *test)
 	if (obj->filp)
 		KUNIT_EXPECT_EQ(test, (u64)i_size_read(file_inode(obj->filp)), 3 * PAGE);
 
-	/* Zero-filled, and what is written stays in the object's pages. */
+	/*
+	 * Zero-filled, and what is written stays in the object's pages. The
+	 * mappings are made under the object's reservation lock, as the DRM
+	 * core makes them: 6.12's shmem helpers require it, 6.1's take their
+	 * own locks inside it.
+	 */
 	shmem = to_drm_gem_shmem_obj(obj);
+	dma_resv_lock(obj->resv, NULL);
 	ret = drm_gem_shmem_vmap(shmem, &map);
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	if (ret == 0) {
@@ -147,6 +154,7 @@ static void gem_create_makes_a_shmem_object(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, bytes[3 * PAGE - 1], (u8)0xa5);
 		drm_gem_shmem_vunmap(shmem, &map);
 	}
+	dma_resv_unlock(obj->resv);
 
 	/* An assertion must not end the case while it holds the reference. */
 	drm_gem_object_put(obj);
