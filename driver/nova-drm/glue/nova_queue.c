@@ -243,10 +243,13 @@ void nova_sched_put(struct nova_sched_slot *slot)
  * callback is then called by hand, without the fence): every killed job
  * leaks the fence of the job scheduled last, and with it that job's
  * hardware fence. So the entity forgets that fence before it is finished,
- * with the scheduler's thread parked so that nothing schedules from the
- * entity meanwhile (it parks between two jobs: the last one it scheduled
- * has been handed over and, for the callers here, has ended, so nothing
- * is left to chain the killed jobs behind).
+ * with the scheduler paused (its thread parked, or its submit workqueue
+ * stopped) so that nothing schedules from the entity meanwhile (it pauses
+ * between two jobs: the last one it scheduled has been handed over and,
+ * for the callers here, has ended, so nothing is left to chain the killed
+ * jobs behind). 6.12's scheduler drops that reference itself; a fixed bug
+ * shows in no compile probe, and forgetting the fence first is as correct
+ * there, so every kernel takes this path.
  */
 void nova_sched_entity_kill(struct drm_gpu_scheduler *sched, struct drm_sched_entity *entity)
 {
