@@ -361,6 +361,8 @@ check-igt: igt module
 # kernel's.
 
 BACKPORTS_MODULE := $(BUILD)/backports/module
+# Recursive: asked of apt only by the recipes that need it.
+BACKPORTS_KDIR = $(shell NOVA_KERNEL=backports scripts/kernel-env.sh --kdir)
 BACKPORTS_UNPLUG_CYCLES ?= 4
 CHECK_LAYERS += module-backports kunit-backports guest-backports igt-backports novainfo-kernels
 SUITES_kunit-backports := kunit
@@ -376,10 +378,12 @@ MODULE_DIR_backports := $(BACKPORTS_MODULE)
 module-backports:
 	@echo "[build] nova_core.ko and nova.ko against the backports kernel, in $(BACKPORTS_MODULE)"
 	$(call copy_module,$(BACKPORTS_MODULE))
-	$(Q)$(MAKE) -C $$(NOVA_KERNEL=backports scripts/kernel-env.sh --kdir) M=$(BACKPORTS_MODULE) modules
+	$(Q)$(MAKE) -C $(BACKPORTS_KDIR) M=$(BACKPORTS_MODULE) modules
 
+# As the module layer: the modules' shape, and the probes' answers.
 check-module-backports: module-backports
-	$(call layer,module-backports,scripts/check-module.sh $(BACKPORTS_MODULE)/nova.ko $(BACKPORTS_MODULE)/nova_core.ko)
+	$(call layer,module-backports,scripts/check-module.sh $(BACKPORTS_MODULE)/nova.ko \
+		$(BACKPORTS_MODULE)/nova_core.ko && scripts/check-probes.sh $(BACKPORTS_KDIR) $(BACKPORTS_MODULE))
 
 check-kunit-backports: deps
 	@echo "[check] KUnit suites on UML, in the backports kernel's tree"
