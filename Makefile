@@ -23,7 +23,9 @@
 #   make deps       install what the above need (apt-get, as root)
 #
 # KDIR selects the kernel to build against: by default the Debian headers that
-# the linux-headers-amd64 metapackage points at, never the running kernel.
+# the linux-headers-amd64 metapackage points at, never the running kernel
+# (NOVA_KERNEL=backports: bookworm-backports' instead, see scripts/kernel-env.sh;
+# make check's *-backports layers build and test on that kernel themselves).
 
 # Kbuild reads the Kbuild file, never this one.
 SHELL := /bin/bash
