@@ -10,7 +10,7 @@
 #                   on UML, libnova's hosted tests and ABI (abidiff), libnova's
 #                   and igt's tests in the guest, and check-debug; then the
 #                   summary. SUITES="hosted guest ..." runs only those layers
-#                   (module uapi docs summary hosted kunit lib guest igt debug)
+#                   (module uapi docs summary hosted kunit lib dkms guest igt debug)
 #   V=1             show the build's full commands
 #   make bench      nova-bench in a guest: nova next to vgem and the ioctl floor
 #   make profile-exec  an empty EXEC's round trip, stage by stage (tracepoints)
@@ -20,6 +20,7 @@
 #                   fuzzer, stress, isolation, load cycles; builds the kernel
 #                   when cold)
 #   make docs       HTML documentation (Sphinx) in build/docs/html
+#   make deb        the nova-dkms Debian package (DKMS source) in build/deb
 #   make deps       install what the above need (apt-get, as root)
 #
 # KDIR selects the kernel to build against: by default the Debian headers that
@@ -48,7 +49,7 @@ endif
 all: module userspace
 
 help:
-	@sed -n '3,23p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,24p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/install-deps.sh
@@ -134,7 +135,7 @@ bench-vm: deps
 # layers, e.g. make check SUITES="hosted guest".
 
 CHECK := $(BUILD)/check
-CHECK_LAYERS := module uapi docs summary hosted kunit lib guest igt debug
+CHECK_LAYERS := module uapi docs summary hosted kunit lib dkms guest igt debug
 SUITES ?= $(CHECK_LAYERS)
 # The suites each layer reports (none: only its exit status counts).
 SUITES_summary := summary-selftest
@@ -235,6 +236,31 @@ check-guest: module userspace
 		--env NOVA_UNPLUG_CYCLES=$(NOVA_UNPLUG_CYCLES) \
 		--script tests/guest/check-guest.sh)
 
+# --- DKMS and the Debian package ------------------------------------------------
+#
+# make deb: nova-dkms_VERSION_all.deb in build/deb, made by dpkg-buildpackage
+# with debhelper's DKMS add-on from a staged copy of the module source and
+# packaging/ (scripts/deb-build.sh; VERSION is the driver's, from
+# nova_drv.h). check-dkms: the package's contents, then DKMS builds and
+# installs it for the release and the backports kernel in a scratch tree,
+# build/dkms, never the host's /var/lib/dkms, /lib/modules or /usr/src
+# (scripts/check-dkms.sh). A kernel's build is kept while the packaged
+# source, the headers, dkms and the compiler stay the same.
+
+.PHONY: deb check-dkms
+DEB = $(BUILD)/deb/nova-dkms_$(shell scripts/deb-build.sh --print-version)_all.deb
+DKMS_KERNELS := release backports
+SUITES_dkms := dkms-package $(addprefix dkms-,$(DKMS_KERNELS))
+deb: deps
+	@echo "[build] nova-dkms Debian package in $(BUILD)/deb"
+	@scripts/deb-build.sh --out $(BUILD)/deb >/dev/null
+
+check-dkms: deb
+	@echo "[check] nova-dkms: contents, then DKMS builds for $(DKMS_KERNELS) in $(BUILD)/dkms"
+	$(call layer,dkms,scripts/check-dkms.sh --deb $(DEB) --out $(BUILD)/dkms \
+		$(foreach k,$(DKMS_KERNELS),$(k)=$$(NOVA_KERNEL=$(k) scripts/kernel-env.sh --kdir)) | \
+		scripts/check-summary.py record $(CHECK)/dkms $(SUITES_dkms))
+
 # --- the debug kernel ----------------------------------------------------------
 #
 # A kernel from Debian's linux-source of the headers' version with KASAN,
@@ -270,11 +296,7 @@ debug-kernel:
 
 module-debug: debug-kernel
 	@echo "[build] nova_core.ko and nova.ko against the debug kernel, in $(DEBUG_MODULE)"
-	@mkdir -p $(DEBUG_MODULE)/scripts
-	@rsync -a --delete --include='*/' --include='*.c' --include='*.h' --include='*.cpp' \
-		--include='*.hpp' --exclude='*.mod.c' --exclude='*' driver/ $(DEBUG_MODULE)/driver/
-	@rsync -a Kbuild $(DEBUG_MODULE)/Kbuild
-	@rsync -a scripts/install-kernel-uapi.sh $(DEBUG_MODULE)/scripts/
+	@scripts/module-tree.sh $(DEBUG_MODULE)
 	$(Q)$(MAKE) -C $$(scripts/debug-kernel.sh --print-dir) M=$(DEBUG_MODULE) modules
 	@scripts/check-module.sh $(DEBUG_MODULE)/nova.ko $(DEBUG_MODULE)/nova_core.ko
 	@scripts/check-instrumented.sh $(DEBUG_MODULE)

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Copies the kernel modules' source tree, everything Kbuild builds
+# nova_core.ko and nova.ko from and nothing it builds, into a directory of
+# its own. Kbuild in 6.1 and 6.12 has no MO=: a build for a second kernel
+# (the debug kernel) or by DKMS (the Debian package) needs its own copy of
+# the sources, and the in-tree build's objects next to them must not follow.
+# This is the one list of what makes up the module's source.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+	cat <<'EOF'
+Usage: scripts/module-tree.sh DEST
+       scripts/module-tree.sh --help
+
+Makes DEST a copy of the module's sources (rsync --delete: files gone from
+the checkout go from DEST too, and timestamps are kept, so a build in DEST
+stays incremental):
+  Kbuild                          the one build file of both modules
+  driver/**/*.{c,h,cpp,hpp}       C glue, freestanding C++, boundary headers,
+                                  the uAPI (Kbuild's *.mod.c left out)
+  scripts/install-kernel-uapi.sh  Kbuild runs it for the C++ objects
+Then `make -C KDIR M=DEST modules` builds both modules in DEST.
+
+  -h, --help  this text
+EOF
+}
+
+opts=$(getopt -n module-tree -o h -l help -- "$@") || {
+	usage >&2
+	exit 2
+}
+eval set -- "$opts"
+while [[ $1 != -- ]]; do
+	case $1 in
+	-h | --help) usage && exit 0 ;;
+	esac
+	shift
+done
+shift
+[[ $# -eq 1 ]] || {
+	usage >&2
+	exit 2
+}
+dest=$1
+need_tools rsync
+
+mkdir -p "$dest/scripts"
+rsync -a --delete --include='*/' --include='*.c' --include='*.h' --include='*.cpp' \
+	--include='*.hpp' --exclude='*.mod.c' --exclude='*' "$src_dir/driver/" "$dest/driver/"
+rsync -a "$src_dir/Kbuild" "$dest/Kbuild"
+rsync -a "$src_dir/scripts/install-kernel-uapi.sh" "$dest/scripts/"
