@@ -126,16 +126,18 @@ metadata_ok() {
 check "nova-dkms $version, Architecture all, depends on dkms" metadata_ok
 
 in_package() { grep -qxF "$pkg_src/$1" <<<"$listing"; }
+# dkms.conf, Kbuild, and each script the packaged Kbuild runs.
 files_ok() {
-	local f
-	for f in dkms.conf Kbuild scripts/install-kernel-uapi.sh; do
+	local f rc=0
+	for f in dkms.conf Kbuild $(kbuild_scripts "$root/$pkg_src/Kbuild"); do
 		in_package "$f" || {
 			echo "    $pkg_src/$f missing"
-			return 1
+			rc=1
 		}
 	done
+	return "$rc"
 }
-check "dkms.conf, Kbuild and scripts/install-kernel-uapi.sh in /$pkg_src" files_ok
+check "dkms.conf, Kbuild and the scripts Kbuild runs in /$pkg_src" files_ok
 
 # Every object the Kbuild file names, from the Kbuild file packaged.
 sources_ok() {

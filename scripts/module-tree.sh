@@ -19,10 +19,11 @@ Usage: scripts/module-tree.sh DEST
 Makes DEST a copy of the module's sources (rsync --delete: files gone from
 the checkout go from DEST too, and timestamps are kept, so a build in DEST
 stays incremental):
-  Kbuild                          the one build file of both modules
-  driver/**/*.{c,h,cpp,hpp}       C glue, freestanding C++, boundary headers,
-                                  the uAPI (Kbuild's *.mod.c left out)
-  scripts/install-kernel-uapi.sh  Kbuild runs it for the C++ objects
+  Kbuild                     the one build file of both modules
+  driver/**/*.{c,h,cpp,hpp}  C glue, freestanding C++, boundary headers, the
+                             uAPI, kernel probes (Kbuild's *.mod.c left out)
+  scripts/NAME               each script Kbuild runs: every $(src)/scripts/NAME
+                             or $(nova_src)/scripts/NAME the Kbuild file names
 Then `make -C KDIR M=DEST modules` builds both modules in DEST.
 
   -h, --help  this text
@@ -48,8 +49,12 @@ shift
 dest=$1
 need_tools rsync
 
+# Read from the Kbuild file, so that a script Kbuild starts to run is
+# copied without a second list to keep.
+mapfile -t scripts < <(kbuild_scripts "$src_dir/Kbuild")
+
 mkdir -p "$dest/scripts"
 rsync -a --delete --include='*/' --include='*.c' --include='*.h' --include='*.cpp' \
 	--include='*.hpp' --exclude='*.mod.c' --exclude='*' "$src_dir/driver/" "$dest/driver/"
 rsync -a "$src_dir/Kbuild" "$dest/Kbuild"
-rsync -a "$src_dir/scripts/install-kernel-uapi.sh" "$dest/scripts/"
+rsync -a "${scripts[@]/#/$src_dir/}" "$dest/scripts/"
