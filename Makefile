@@ -167,7 +167,8 @@ $(Q)set -o pipefail; export NOVA_RESULTS=$(CHECK)/$(1); \
 endef
 
 check-module: module
-	$(call layer,module,scripts/check-module.sh nova.ko nova_core.ko)
+	$(call layer,module,scripts/check-module.sh nova.ko nova_core.ko && \
+		scripts/check-probes.sh $(KDIR) $(CURDIR))
 
 # The frozen uAPI: header hygiene, layout pins, upstream compatibility and the
 # layout baseline. Uses the sanitized kernel uapi headers the module build made.

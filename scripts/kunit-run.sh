@@ -32,7 +32,8 @@ $NOVA_RESULTS/kunit.json for scripts/check-summary.py.
 Options:
   --src DIR       the nova checkout to test (default: the one holding this
                   script); its driver/, Kbuild, scripts/install-kernel-uapi.sh
-                  and tests/kunit/ are copied into the kernel tree
+                  and kernel-probes.sh, and tests/kunit/ are copied into the
+                  kernel tree
   --jobs N        parallel build jobs (default: 2)
   --filter GLOB   run only the suites matching GLOB (kunit.py's filter_glob,
                   e.g. 'nova_logic_*'); only those are then expected
@@ -148,7 +149,7 @@ mkdir -p "$stage/scripts" "$stage/tests/kunit"
 cp "$src/Kbuild" "$stage/Kbuild.nova"
 cp "$src/tests/kunit/Kbuild.intree" "$stage/Kbuild"
 cp "$src/tests/kunit/Kconfig" "$stage/Kconfig"
-cp "$src/scripts/install-kernel-uapi.sh" "$stage/scripts/"
+cp "$src/scripts/install-kernel-uapi.sh" "$src/scripts/kernel-probes.sh" "$stage/scripts/"
 (cd "$src" && find driver tests/kunit -type f \
 	\( -name '*.c' -o -name '*.h' -o -name '*.cpp' -o -name '*.hpp' -o -name Kbuild \) \
 	! -name '*.mod.c' -print0 | xargs -0 cp --parents -t "$stage")

@@ -24,6 +24,9 @@ void operator delete(void *ptr, size_t) noexcept
 
 // Called if a pure virtual function is ever reached through a half-built or
 // half-destroyed object: a bug in the logic.
+// Declared first: kernels whose flags carry -Wmissing-declarations (6.12)
+// want a prototype for every function with external linkage.
+extern "C" void __cxa_pure_virtual();
 extern "C" void __cxa_pure_virtual()
 {
 	nova_svc_invariant_failed(__FILE__, __LINE__, "pure virtual call");

@@ -25,6 +25,7 @@
 #include <linux/pci.h>
 
 #include "core.h"
+#include "probes/nova_compat.h"
 
 #define EDU_VENDOR_ID		0x1234
 #define EDU_DEVICE_ID		0x11e8
@@ -117,7 +118,7 @@ static int nova_pci_setup_irq(struct pci_dev *pdev, struct nova_function *fn)
 	int ret;
 
 	/* Vectors are undone by pcim's devres, after devm_request_irq's. */
-	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_LEGACY);
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX);
 	if (ret < 0) {
 		dev_err(&pdev->dev, "no MSI or INTx interrupt: %d\n", ret);
 		return ret;

@@ -129,7 +129,7 @@ static void nova_bind_free(struct drm_sched_job *sched_job)
 }
 
 static const struct drm_sched_backend_ops nova_bind_sched_ops = {
-	.dependency = nova_bind_dependency,
+	.nova_sched_next_wait = nova_bind_dependency,
 	.run_job = nova_bind_run,
 	.timedout_job = nova_bind_timedout,
 	.free_job = nova_bind_free,
@@ -139,13 +139,6 @@ struct nova_svc_status nova_svc_bind_queue_create(struct nova_svc_file *file,
 						  struct nova_svc_bind_queue **out)
 {
 	struct drm_file *drm_file = nova_drm_file(file);
-	struct drm_sched_init_args args = {
-		.ops = &nova_bind_sched_ops,
-		.credit_limit = 1,
-		.timeout = MAX_SCHEDULE_TIMEOUT,
-		.name = NOVA_SCHED_NAME,
-		.dev = drm_file->minor->dev->dev,
-	};
 	struct drm_gpu_scheduler *sched;
 	struct nova_bind_queue *q;
 	int ret;
@@ -163,7 +156,8 @@ struct nova_svc_status nova_svc_bind_queue_create(struct nova_svc_file *file,
 	init_waitqueue_head(&q->jobs_wq);
 
 	sched = &q->slot->sched;
-	ret = drm_sched_init(sched, &args);
+	ret = nova_sched_init(sched, &nova_bind_sched_ops, 1, NOVA_SCHED_NAME,
+			      drm_file->minor->dev->dev);
 	if (ret)
 		goto err_slot;
 	ret = drm_sched_entity_init(&q->entity, DRM_SCHED_PRIORITY_NORMAL, &sched, 1, NULL);
@@ -239,7 +233,7 @@ struct nova_svc_status nova_svc_bind_queue_submit(struct nova_svc_bind_queue *sv
 	ret = nova_syncs_resolve(q->file, syncs, sync_count, &job->waits, &signals);
 	if (ret)
 		goto err_free;
-	ret = drm_sched_job_init(&job->base, &q->entity, q);
+	ret = nova_sched_job_init(&job->base, &q->entity, q);
 	if (ret) {
 		ret = -ENOMEM;
 		goto err_free;

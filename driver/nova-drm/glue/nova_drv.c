@@ -57,11 +57,18 @@ module_param(job_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(job_timeout_ms,
 		 "How long a job may run before the engine's watchdog ends it, in ms: 10 to 60000 (default 1000)");
 
-/* The GEM driver's file operations, plus fdinfo (nova_fdinfo.c). */
+/*
+ * The GEM driver's file operations, plus fdinfo (nova_fdinfo.c): the DRM
+ * core's where it has one, which calls back nova_show_fdinfo().
+ */
 static const struct file_operations nova_fops = {
 	.owner = THIS_MODULE,
 	DRM_GEM_FOPS,
+#if NOVA_HAVE_DRM_DRIVER_SHOW_FDINFO
+	.show_fdinfo = drm_show_fdinfo,
+#else
 	.show_fdinfo = nova_show_fdinfo,
+#endif
 };
 
 static const struct drm_driver nova_drm_driver = {
@@ -77,11 +84,17 @@ static const struct drm_driver nova_drm_driver = {
 	 * (see nova_gem.c); a nova dma-buf imported back resolves to the
 	 * original object.
 	 */
-	.prime_handle_to_fd = drm_gem_prime_handle_to_fd,
-	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
 	.gem_prime_import = nova_gem_prime_import,
 	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+#if NOVA_HAVE_DRM_DRIVER_GEM_PRIME_MMAP
+	/* Kernels that do not default them yet (drm_driver_gem_prime_mmap.c). */
+	.prime_handle_to_fd = drm_gem_prime_handle_to_fd,
+	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
 	.gem_prime_mmap = drm_gem_prime_mmap,
+#endif
+#if NOVA_HAVE_DRM_DRIVER_SHOW_FDINFO
+	.show_fdinfo = nova_show_fdinfo,
+#endif
 	.ioctls = nova_ioctls,
 	.num_ioctls = ARRAY_SIZE(nova_ioctls),
 #if defined(CONFIG_DEBUG_FS)

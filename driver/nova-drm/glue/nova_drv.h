@@ -22,6 +22,7 @@
 #include "nova_logic.h"
 #include "nova_services.h"
 #include "uapi/nova_drm.h"
+#include "probes/nova_compat.h"
 
 #define NOVA_DRIVER_NAME	"nova"
 #define NOVA_DRIVER_DESC	"nova GPU driver skeleton (C++ logic)"
@@ -159,10 +160,18 @@ void nova_queues_show(struct seq_file *m, struct nova_device *ndev);
 struct nova_engine_ops;
 extern const struct nova_engine_ops nova_mmu_ops;
 
-/* nova_fdinfo.c */
+/*
+ * nova_fdinfo.c: the driver's part of fdinfo, called by the DRM core's
+ * drm_show_fdinfo() where it has one, else the whole of it.
+ */
+#if NOVA_HAVE_DRM_DRIVER_SHOW_FDINFO
+struct drm_printer;
+void nova_show_fdinfo(struct drm_printer *p, struct drm_file *file);
+#else
 struct seq_file;
 struct file;
 void nova_show_fdinfo(struct seq_file *m, struct file *f);
+#endif
 
 /* nova_debugfs.c */
 void nova_debugfs_init(struct drm_minor *minor);

@@ -79,7 +79,7 @@ struct nova_svc_status nova_svc_queue_exec(struct nova_svc_queue *svc,
 	ret = nova_syncs_resolve(q->file, exec->syncs, exec->sync_count, &job->waits, &signals);
 	if (ret)
 		goto err_free;
-	ret = drm_sched_job_init(&job->base, &q->entity, q);
+	ret = nova_sched_job_init(&job->base, &q->entity, q);
 	if (ret) {
 		ret = -ENOMEM;
 		goto err_free;

@@ -75,7 +75,7 @@ static void nova_gem_free(struct drm_gem_object *obj)
 		if (obj->import_attach)
 			kvfree(nobj->resident);
 		else
-			drm_gem_shmem_put_pages(&nobj->shmem);
+			drm_gem_shmem_unpin(&nobj->shmem);
 	}
 	mutex_destroy(&nobj->resident_lock);
 	drm_gem_shmem_free(&nobj->shmem);
@@ -221,7 +221,13 @@ struct nova_svc_status nova_svc_gem_make_resident(struct nova_svc_gem *gem)
 		pages = nova_gem_import_pages(nobj);
 		ret = PTR_ERR_OR_ZERO(pages);
 	} else {
-		ret = drm_gem_shmem_get_pages(&nobj->shmem);
+		/*
+		 * Pinned, not merely got: the pages must stay for as long as
+		 * the vmap below (the shrinker must not take them), and a pin
+		 * is what every kernel's shmem helper exports for that (later
+		 * ones take the reservation lock inside).
+		 */
+		ret = drm_gem_shmem_pin(&nobj->shmem);
 		pages = nobj->shmem.pages;
 	}
 	if (ret)
@@ -231,7 +237,7 @@ struct nova_svc_status nova_svc_gem_make_resident(struct nova_svc_gem *gem)
 		if (obj->import_attach)
 			kvfree(pages);
 		else
-			drm_gem_shmem_put_pages(&nobj->shmem);
+			drm_gem_shmem_unpin(&nobj->shmem);
 		ret = -ENOMEM;
 		goto out;
 	}

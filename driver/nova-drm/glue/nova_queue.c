@@ -19,8 +19,8 @@
  * stop never waits on a fence userspace holds.
  */
 
-#include <linux/kthread.h>
 #include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -190,7 +190,7 @@ static void nova_job_free(struct drm_sched_job *sched_job)
 }
 
 static const struct drm_sched_backend_ops nova_sched_ops = {
-	.dependency = nova_job_dependency,
+	.nova_sched_next_wait = nova_job_dependency,
 	.run_job = nova_job_run,
 	.timedout_job = nova_job_timedout,
 	.free_job = nova_job_free,
@@ -243,18 +243,22 @@ void nova_sched_put(struct nova_sched_slot *slot)
  * callback is then called by hand, without the fence): every killed job
  * leaks the fence of the job scheduled last, and with it that job's
  * hardware fence. So the entity forgets that fence before it is finished,
- * with the scheduler's thread parked so that nothing schedules from the
- * entity meanwhile (it parks between two jobs: the last one it scheduled
- * has been handed over and, for the callers here, has ended, so nothing
- * is left to chain the killed jobs behind).
+ * with the scheduler paused (its thread parked, or its submit workqueue
+ * stopped) so that nothing schedules from the entity meanwhile (it pauses
+ * between two jobs: the last one it scheduled has been handed over and,
+ * for the callers here, has ended, so nothing is left to chain the killed
+ * jobs behind). 6.12's scheduler drops that reference itself; a fixed bug
+ * shows in no compile probe, and forgetting the fence first is as correct
+ * there, so every kernel takes this path.
  */
 void nova_sched_entity_kill(struct drm_gpu_scheduler *sched, struct drm_sched_entity *entity)
 {
-	kthread_park(sched->thread);
-	dma_fence_put(entity->last_scheduled);
-	entity->last_scheduled = NULL;
+	nova_sched_pause(sched);
+	/* An __rcu pointer on later kernels; nothing reads it while paused. */
+	dma_fence_put(rcu_dereference_protected(entity->last_scheduled, true));
+	RCU_INIT_POINTER(entity->last_scheduled, NULL);
 	drm_sched_entity_fini(entity);
-	kthread_unpark(sched->thread);
+	nova_sched_resume(sched);
 }
 
 /* At module exit: no queue is left, and no scheduler runs. */
@@ -277,13 +281,6 @@ struct nova_svc_status nova_svc_queue_create(struct nova_svc_file *file,
 					     struct nova_svc_queue **out)
 {
 	struct nova_device *ndev = to_nova_device(nova_drm_file(file)->minor->dev);
-	struct drm_sched_init_args args = {
-		.ops = &nova_sched_ops,
-		.credit_limit = NOVA_QUEUE_HW_JOBS,
-		.timeout = MAX_SCHEDULE_TIMEOUT,
-		.name = NOVA_SCHED_NAME,
-		.dev = ndev->drm->dev,
-	};
 	struct drm_gpu_scheduler *sched;
 	struct nova_queue *q;
 	int ret;
@@ -311,7 +308,8 @@ struct nova_svc_status nova_svc_queue_create(struct nova_svc_file *file,
 	spin_lock_init(&q->lock);
 
 	sched = &q->slot->sched;
-	ret = drm_sched_init(sched, &args);
+	ret = nova_sched_init(sched, &nova_sched_ops, NOVA_QUEUE_HW_JOBS, NOVA_SCHED_NAME,
+			      ndev->drm->dev);
 	if (ret)
 		goto err_free;
 	ret = drm_sched_entity_init(&q->entity, DRM_SCHED_PRIORITY_NORMAL, &sched, 1, NULL);
