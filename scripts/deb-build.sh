@@ -74,8 +74,9 @@ rm -rf "$out"/nova-* "$out"/nova_* "$out/dpkg-buildpackage.log"
 cp -a "$src_dir/packaging/debian" "$stage/debian"
 cp -a "$src_dir/packaging/dkms.conf" "$stage/dkms.conf"
 
-# The changelog's one entry: its date is the commit's (so that the package
-# is the same when built again from the same commit: SOURCE_DATE_EPOCH).
+# The changelog's one entry. Its date is the commit's: dpkg-buildpackage
+# makes it SOURCE_DATE_EPOCH, to which dh_builddeb clamps the files' times,
+# so fresh checkouts of one commit make the same package.
 maintainer=$(sed -n 's/^Maintainer: //p' "$stage/debian/control")
 if commit=$(git -C "$src_dir" rev-parse --short=12 HEAD 2>/dev/null); then
 	date=$(git -C "$src_dir" log -1 --format=%aD)
