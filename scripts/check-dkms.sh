@@ -27,7 +27,7 @@ Checks the nova-dkms package FILE, then builds it with DKMS for each kernel
 KDIR (a headers tree, e.g. /usr/src/linux-headers-6.1.0-57-amd64; empty: the
 NAME kernel's headers were not found, a failure) in a scratch tree. Prints one closing line per suite for check-summary.py:
   dkms-package   the package's metadata, dkms.conf, maintainer scripts and
-                 files (sources present, no build products); dkms add
+                 files (sources present, no build products), lintian; dkms add
   dkms-NAME      dkms build and install for KDIR: both modules built and
                  installed in KREL/updates/dkms, their vermagic is KDIR's
                  release, nova.ko depends on nova_core.ko, and the host's
@@ -68,7 +68,7 @@ shift
 for k in "$@"; do
 	[[ $k == ?*=* ]] || die "'$k' is not NAME=KDIR"
 done
-need_tools dkms dpkg-deb modinfo sha256sum
+need_tools dkms dpkg-deb lintian modinfo sha256sum
 [[ -f $deb ]] || die "$deb missing (make deb)"
 
 # --- results -------------------------------------------------------------------
@@ -186,6 +186,15 @@ scripts_ok() {
 		grep -qx "DKMS_VERSION=$version" <<<"$prerm" && grep -q 'dkms remove ' <<<"$prerm"
 }
 check "postinst registers and builds nova $version with DKMS, prerm removes it" scripts_ok
+
+# Debian's own checker of packages; root is what make check runs as here.
+lintian_ok() {
+	local out rc=0
+	out=$(lintian --fail-on error,warning "$deb" 2>&1) || rc=$?
+	awk '!/^running with root privileges/ { print "    " $0 }' <<<"$out"
+	return "$rc"
+}
+check "lintian: no error or warning" lintian_ok
 
 # DKMS's tree, and the builds in it, are kept while the packaged source is
 # the same: its files' names and contents.
