@@ -149,9 +149,31 @@ comma := ,
 empty :=
 space := $(empty) $(empty)
 
+# Two at a time, on two cores: the layers of CHECK_BESIDE (the debug
+# kernel's suite, one TCG guest of about 15 minutes, and its kernel build
+# when cold) run in a second stream beside the others, which run one after
+# another in the first. The builds both streams use are made before they
+# split, so that no two makes build the same thing at once. The second
+# stream's output goes to $(CHECK)/beside.log only (each layer's to its
+# own log as always); its results join the summary.
+CHECK_BESIDE := debug
+check_beside = $(filter $(CHECK_BESIDE),$(SUITES))
+check_in_turn = $(filter-out $(CHECK_BESIDE),$(SUITES))
+
 check: deps
-	$(Q)rm -rf $(addprefix $(CHECK)/,$(SUITES))
-	$(Q)$(MAKE) --no-print-directory -k $(addprefix check-,$(SUITES)) || true
+	$(Q)rm -rf $(addprefix $(CHECK)/,$(SUITES)) && mkdir -p $(CHECK)
+	$(Q)$(MAKE) --no-print-directory module userspace
+	$(if $(check_beside),@echo "[check] beside the other layers: $(check_beside) (log: $(CHECK)/beside.log)")
+	$(Q)beside=; \
+	if [ -n "$(check_beside)" ]; then \
+		$(MAKE) --no-print-directory -k $(addprefix check-,$(check_beside)) >$(CHECK)/beside.log 2>&1 & \
+		beside=$$!; \
+	fi; \
+	$(MAKE) --no-print-directory -k $(addprefix check-,$(check_in_turn)); \
+	if [ -n "$$beside" ]; then \
+		echo "[check] waiting for $(check_beside) (log: $(CHECK)/beside.log)"; \
+		wait $$beside; \
+	fi; true
 	$(Q)scripts/check-summary.py report $(CHECK) \
 		$(foreach l,$(SUITES),$(l)=$(subst $(space),$(comma),$(strip $(SUITES_$(l)))))
 
