@@ -259,12 +259,16 @@ install_ok() {
 	}
 	echo "$key" >"$stamp"
 }
-installed() { compgen -G "$installtree/$krel/updates/dkms/$1.ko*" | head -n1; }
+installed() { compgen -G "$installtree/$krel/updates/dkms/$1.ko*" >/dev/null; }
+# module_file MODULE: the module as installed, else as DKMS built it.
+module_file() {
+	compgen -G "$installtree/$krel/updates/dkms/$1.ko*" ||
+		compgen -G "$tree/nova/$version/$krel/*/module/$1.ko*" || true
+}
 # vermagic_ok MODULE: its vermagic's first word is the kernel release.
 vermagic_ok() {
 	local ko v=
-	ko=$(installed "$1") || true
-	[[ -n $ko ]] || ko=$(compgen -G "$tree/nova/$version/$krel/*/module/$1.ko*" | head -n1) || true
+	ko=$(module_file "$1" | head -n1)
 	if [[ -n $ko ]]; then v=$(modinfo -F vermagic "$ko" 2>/dev/null) || true; fi
 	[[ ${v%% *} == "$krel" ]] || {
 		echo "    ${ko:-$1.ko missing}: vermagic '$v'"
@@ -273,10 +277,10 @@ vermagic_ok() {
 }
 depends_ok() {
 	local ko
-	ko=$(installed nova || compgen -G "$tree/nova/$version/$krel/*/module/nova.ko*" | head -n1) || true
+	ko=$(module_file nova | head -n1)
 	[[ -n $ko && ,$(modinfo -F depends "$ko"), == *,nova_core,* ]]
 }
-in_updates_ok() { [[ -n $(installed nova) && -n $(installed nova_core) ]]; }
+in_updates_ok() { installed nova && installed nova_core; }
 
 declare -A kernel_of=()
 for spec in "$@"; do
