@@ -169,7 +169,7 @@ check: deps
 		$(MAKE) --no-print-directory -k $(addprefix check-,$(check_beside)) >$(CHECK)/beside.log 2>&1 & \
 		beside=$$!; \
 	fi; \
-	$(MAKE) --no-print-directory -k $(addprefix check-,$(check_in_turn)); \
+	$(if $(check_in_turn),$(MAKE) --no-print-directory -k $(addprefix check-,$(check_in_turn));) \
 	if [ -n "$$beside" ]; then \
 		echo "[check] waiting for $(check_beside) (log: $(CHECK)/beside.log)"; \
 		wait $$beside; \
