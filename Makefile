@@ -10,7 +10,7 @@
 #                   on UML, libnova's hosted tests and ABI (abidiff), libnova's
 #                   and igt's tests in the guest, and check-debug; then the
 #                   summary. SUITES="hosted guest ..." runs only those layers
-#                   (module uapi docs summary hosted kunit lib guest igt debug)
+#                   (module uapi docs summary hosted kunit lib dkms guest igt debug)
 #   V=1             show the build's full commands
 #   make bench      nova-bench in a guest: nova next to vgem and the ioctl floor
 #   make profile-exec  an empty EXEC's round trip, stage by stage (tracepoints)
@@ -20,6 +20,7 @@
 #                   fuzzer, stress, isolation, load cycles; builds the kernel
 #                   when cold)
 #   make docs       HTML documentation (Sphinx) in build/docs/html
+#   make deb        the nova-dkms Debian package (DKMS source) in build/deb
 #   make deps       install what the above need (apt-get, as root)
 #
 # KDIR selects the kernel to build against: by default the Debian headers that
@@ -50,7 +51,7 @@ endif
 all: module userspace
 
 help:
-	@sed -n '3,23p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,24p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/install-deps.sh
@@ -136,7 +137,7 @@ bench-vm: deps
 # layers, e.g. make check SUITES="hosted guest".
 
 CHECK := $(BUILD)/check
-CHECK_LAYERS := module uapi docs summary hosted kunit lib guest igt debug
+CHECK_LAYERS := module uapi docs summary hosted kunit lib dkms guest igt debug
 SUITES ?= $(CHECK_LAYERS)
 # The suites each layer reports (none: only its exit status counts).
 SUITES_summary := summary-selftest
@@ -170,7 +171,7 @@ check: deps
 		$(MAKE) --no-print-directory -k $(addprefix check-,$(check_beside)) >$(CHECK)/beside.log 2>&1 & \
 		beside=$$!; \
 	fi; \
-	$(MAKE) --no-print-directory -k $(addprefix check-,$(check_in_turn)); \
+	$(if $(check_in_turn),$(MAKE) --no-print-directory -k $(addprefix check-,$(check_in_turn));) \
 	if [ -n "$$beside" ]; then \
 		echo "[check] waiting for $(check_beside) (log: $(CHECK)/beside.log)"; \
 		wait $$beside; \
@@ -262,18 +263,30 @@ check-guest: module userspace
 	@echo "[check] in-guest tests on Debian's kernel"
 	$(call layer,guest,$(call GUEST_SUITE,guest,$(CURDIR),$(NOVA_UNPLUG_CYCLES)))
 
-# $(call copy_module,DIR): the module's sources (driver/'s C and C++, Kbuild
-# and the scripts it runs) copied into DIR, for a build against another
-# kernel outside the checkout: Kbuild in 6.1 and 6.12 has no MO=, and an
-# in-tree M= build would overwrite the release kernel's nova.ko. rsync
-# rewrites only what changed, so the objects in DIR stay valid.
-define copy_module
-@mkdir -p $(1)/scripts
-@rsync -a --delete --include='*/' --include='*.c' --include='*.h' --include='*.cpp' \
-	--include='*.hpp' --exclude='*.mod.c' --exclude='*' driver/ $(1)/driver/
-@rsync -a Kbuild $(1)/Kbuild
-@rsync -a scripts/install-kernel-uapi.sh scripts/kernel-probes.sh $(1)/scripts/
-endef
+# --- DKMS and the Debian package ------------------------------------------------
+#
+# make deb: nova-dkms_VERSION_all.deb in build/deb, made by dpkg-buildpackage
+# with debhelper's DKMS add-on from a staged copy of the module source and
+# packaging/ (scripts/deb-build.sh; VERSION is the driver's, from
+# nova_drv.h). check-dkms: the package's contents, then DKMS builds and
+# installs it for the release and the backports kernel in a scratch tree,
+# build/dkms, never the host's /var/lib/dkms, /lib/modules or /usr/src
+# (scripts/check-dkms.sh). A kernel's build is kept while the packaged
+# source, the headers, dkms and the compiler stay the same.
+
+.PHONY: deb check-dkms
+DEB = $(BUILD)/deb/nova-dkms_$(shell scripts/deb-build.sh --print-version)_all.deb
+DKMS_KERNELS := release backports
+SUITES_dkms := dkms-package $(addprefix dkms-,$(DKMS_KERNELS))
+deb: deps
+	@echo "[build] nova-dkms Debian package in $(BUILD)/deb"
+	@scripts/deb-build.sh --out $(BUILD)/deb >/dev/null
+
+check-dkms: deb
+	@echo "[check] nova-dkms: contents, then DKMS builds for $(DKMS_KERNELS) in $(BUILD)/dkms"
+	$(call layer,dkms,scripts/check-dkms.sh --deb $(DEB) --out $(BUILD)/dkms \
+		$(foreach k,$(DKMS_KERNELS),$(k)=$$(NOVA_KERNEL=$(k) scripts/kernel-env.sh --kdir)) | \
+		scripts/check-summary.py record $(CHECK)/dkms $(SUITES_dkms))
 
 # --- the debug kernel ----------------------------------------------------------
 #
@@ -310,7 +323,7 @@ debug-kernel:
 
 module-debug: debug-kernel
 	@echo "[build] nova_core.ko and nova.ko against the debug kernel, in $(DEBUG_MODULE)"
-	$(call copy_module,$(DEBUG_MODULE))
+	@scripts/module-tree.sh $(DEBUG_MODULE)
 	$(Q)$(MAKE) -C $$(scripts/debug-kernel.sh --print-dir) M=$(DEBUG_MODULE) modules
 	@scripts/check-module.sh $(DEBUG_MODULE)/nova.ko $(DEBUG_MODULE)/nova_core.ko
 	@scripts/check-instrumented.sh $(DEBUG_MODULE)
@@ -355,12 +368,12 @@ check-igt: igt module
 # The same suites on bookworm-backports' 6.12 (NOVA_KERNEL=backports, see
 # scripts/kernel-env.sh), with the same userspace binaries: nova_core.ko and
 # nova.ko built against its headers from a copy of the sources in
-# $(BACKPORTS_MODULE) (copy_module, as for the debug kernel), KUnit on UML in
-# its linux-source tree, the guest suites (fewer unplug cycles than on the
-# release kernel, for time) and igt on its image, and novainfo's report
-# compared between the two kernels. Its caches (image, initramfs, source,
-# KUnit build) are keyed by its headers' package version, like the release
-# kernel's.
+# $(BACKPORTS_MODULE) (scripts/module-tree.sh, as for the debug kernel),
+# KUnit on UML in its linux-source tree, the guest suites (fewer unplug
+# cycles than on the release kernel, for time) and igt on its image, and
+# novainfo's report compared between the two kernels. Its caches (image,
+# initramfs, source, KUnit build) are keyed by its headers' package
+# version, like the release kernel's.
 
 BACKPORTS_MODULE := $(BUILD)/backports/module
 # Recursive: asked of apt only by the recipes that need it.
@@ -379,7 +392,7 @@ MODULE_DIR_backports := $(BACKPORTS_MODULE)
 	check-igt-backports check-novainfo-kernels
 module-backports:
 	@echo "[build] nova_core.ko and nova.ko against the backports kernel, in $(BACKPORTS_MODULE)"
-	$(call copy_module,$(BACKPORTS_MODULE))
+	@scripts/module-tree.sh $(BACKPORTS_MODULE)
 	$(Q)$(MAKE) -C $(BACKPORTS_KDIR) M=$(BACKPORTS_MODULE) modules
 
 # As the module layer: the modules' shape, and the probes' answers.

@@ -33,6 +33,7 @@ BUILD_PKGS=(
 	python3-sphinx     # make docs
 	flex bison bc rsync xz-utils # make check-kunit: a UML kernel from linux-source (kunit-run.sh)
 	libelf-dev libssl-dev # make check-debug: an x86_64 debug kernel (objtool, certs) from linux-source
+	dkms dh-dkms debhelper lintian # make deb: nova-dkms (dh_dkms is dh-dkms's); make check-dkms
 )
 # Guest: Debian's kernel image is fetched with apt-get download (apt is
 # always there); qemu boots it, busybox-static + cpio make the initramfs.

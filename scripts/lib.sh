@@ -238,3 +238,12 @@ REPORT_OTHER='WARNING:|BUG:|kernel BUG|Oops|general protection|Kernel panic|refc
 # Any of them; a Call Trace without a header (dump_stack) counts too.
 KERNEL_REPORT="$REPORT_KASAN|$REPORT_LOCKDEP|$REPORT_UBSAN|$REPORT_ODEBUG|$REPORT_KMEMLEAK|$REPORT_OTHER|Call Trace"
 readonly REPORT_KASAN REPORT_LOCKDEP REPORT_UBSAN REPORT_ODEBUG REPORT_KMEMLEAK REPORT_OTHER KERNEL_REPORT
+
+# --- the module's source tree ------------------------------------------------
+
+# kbuild_scripts KBUILD: the scripts/NAME the Kbuild file KBUILD runs (each
+# $(src)/scripts/NAME or $(nova_src)/scripts/NAME it names), one a line:
+# a copy of the module's source needs them beside Kbuild.
+kbuild_scripts() {
+	grep -oE '\$\((nova_)?src\)/scripts/[A-Za-z0-9_.-]+' "$1" | sed 's|.*/scripts/|scripts/|' | sort -u
+}
