@@ -19,7 +19,10 @@ constexpr u32 kMaxCommandQwords = 4;
 
 // The deepest CALL nesting the executor's fixed stack holds; limits asking
 // for more are refused (nova_engine_execute() faults before running).
-constexpr u32 kMaxCallDepthCap = 16;
+// inline: one variable for every includer, so that those which do not use it
+// (the decoder) draw no unused-variable warning where drm/ builds with W=1
+// (a kernel tree's drivers/gpu/drm, as KUnit's on 6.12).
+inline constexpr u32 kMaxCallDepthCap = 16;
 
 // One command as fetched: the header's fields and the operand qwords.
 struct Command {
