@@ -7,10 +7,13 @@
 #   make run        boot a QEMU guest, load nova_core.ko and nova.ko, run
 #                   novainfo and nova-demo
 #   make check      every test: module and uAPI checks, hosted C++ tests, KUnit
-#                   on UML, libnova's hosted tests and ABI (abidiff), libnova's
-#                   and igt's tests in the guest, and check-debug; then the
+#                   on UML, libnova's hosted tests and ABI (abidiff), the DKMS
+#                   package, libnova's and igt's tests in the guest, the same
+#                   on the backports kernel, and check-debug; then the
 #                   summary. SUITES="hosted guest ..." runs only those layers
-#                   (module uapi docs summary hosted kunit lib dkms guest igt debug)
+#                   (module uapi docs summary hosted kunit lib dkms guest igt
+#                   debug module-backports kunit-backports guest-backports
+#                   igt-backports novainfo-kernels)
 #   V=1             show the build's full commands
 #   make bench      nova-bench in a guest: nova next to vgem and the ioctl floor
 #   make profile-exec  an empty EXEC's round trip, stage by stage (tracepoints)
@@ -51,7 +54,7 @@ endif
 all: module userspace
 
 help:
-	@sed -n '3,24p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile
 
 deps:
 	@scripts/install-deps.sh
