@@ -31,9 +31,8 @@ $NOVA_RESULTS/kunit.json for scripts/check-summary.py.
 
 Options:
   --src DIR       the nova checkout to test (default: the one holding this
-                  script); its driver/, Kbuild, scripts/install-kernel-uapi.sh
-                  and kernel-probes.sh, and tests/kunit/ are copied into the
-                  kernel tree
+                  script); its module sources (scripts/module-tree.sh) and
+                  tests/kunit/ are copied into the kernel tree
   --jobs N        parallel build jobs (default: 2)
   --filter GLOB   run only the suites matching GLOB (kunit.py's filter_glob,
                   e.g. 'nova_logic_*'); only those are then expected
@@ -139,22 +138,21 @@ fi
 
 # --- nova in the tree ----------------------------------------------------------
 
-# drivers/gpu/drm/nova gets exactly the project's build inputs: the project's
-# Kbuild (as Kbuild.nova, included by tests/kunit/Kbuild.intree), the driver
-# sources, the uapi installer and the suites. rsync --checksum rewrites only
+# drivers/gpu/drm/nova gets exactly the project's build inputs: the module's
+# source tree as scripts/module-tree.sh makes it for every other build, its
+# Kbuild renamed Kbuild.nova (included by tests/kunit/Kbuild.intree), and
+# the suites. rsync --checksum rewrites only
 # what changed (new mtime: make rebuilds it) and --delete drops what the
 # project no longer has, so no stale file lingers.
 nova_dir=$tree/drivers/gpu/drm/nova
 stage=$(mktemp -d "${TMPDIR:-/tmp}/nova-kunit-src.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage/scripts" "$stage/tests/kunit"
-cp "$src/Kbuild" "$stage/Kbuild.nova"
+"$src/scripts/module-tree.sh" "$stage"
+mv "$stage/Kbuild" "$stage/Kbuild.nova"
 cp "$src/tests/kunit/Kbuild.intree" "$stage/Kbuild"
 cp "$src/tests/kunit/Kconfig" "$stage/Kconfig"
-cp "$src/scripts/install-kernel-uapi.sh" "$src/scripts/kernel-probes.sh" "$stage/scripts/"
-(cd "$src" && find driver tests/kunit -type f \
-	\( -name '*.c' -o -name '*.h' -o -name '*.cpp' -o -name '*.hpp' -o -name Kbuild \) \
-	! -name '*.mod.c' -print0 | xargs -0 cp --parents -t "$stage")
+(cd "$src" && find tests/kunit -type f \( -name '*.c' -o -name '*.h' -o -name Kbuild \) -print0 |
+	xargs -0 cp --parents -t "$stage")
 mkdir -p "$nova_dir"
 rsync -r --delete --checksum "$stage/" "$nova_dir/"
 rm -rf "$stage"
