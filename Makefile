@@ -310,8 +310,9 @@ NOVA_LOAD_CYCLES ?= 20
 DEBUG_SUITES := libnova uapi-errors isolation limits fuzz stress unplug-aux unplug-function load-cycles
 # Under KASAN and TCG a million mappings per file (the default limit, which
 # uapi-errors and limits fill on Debian's kernel in seconds) take many
-# minutes: the debug run loads nova with a smaller limit, every reload too.
-DEBUG_NOVA_PARAMS := max_mappings=65536
+# minutes: the debug run loads nova with a smaller limit, every reload too
+# (eight full VM_BIND batches, and room for nova-limits' 2 x 10000 mappings).
+DEBUG_NOVA_PARAMS := max_mappings=32768
 # nova-unplug on the debug kernel: 20 cycles of nova's own unbind (about
 # 1.5 s each), 2 of each scenario that probes the function again (nova_core's
 # unbind, PCI remove, device_del, rmmod; about 10 s a cycle).

@@ -139,7 +139,16 @@ static struct dma_fence *nova_job_run(struct drm_sched_job *sched_job)
 	int err = 0;
 
 	spin_lock_irqsave(&q->lock, flags);
-	if (!q->channel)
+	/*
+	 * A dying queue's dependency callback hands out no more waits, so a
+	 * job that gets here then may have waits that never signalled: it
+	 * must not run, and ends as one the destroyer killed (-ESRCH, the
+	 * uAPI's word for a job still waiting), whether it came before or
+	 * after nova_queue_stop() took the channel.
+	 */
+	if (READ_ONCE(q->dying))
+		err = -ESRCH;
+	else if (!q->channel)
 		err = q->stop_error;
 	else if (q->lost || sched_job->s_fence->finished.error)
 		/* Behind a fault, or a dependency failed: never runs. */
