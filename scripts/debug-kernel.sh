@@ -30,7 +30,7 @@ the release kernel) and HASH
 the first 12 hex digits of sha256(tests/debug/kernel.config), built out of
 tree (O=DIR) from the linux-source tree that KUnit shares (lib.sh).
 
-A cold build takes 10-20 minutes on 2 busy cores (log: DIR/../build.log,
+A cold build takes about 45 minutes on 2 busy cores (log: DIR/../build.log,
 progress every 30 s); a warm run returns at once.
 
   --jobs N      parallel make jobs (default 2)
