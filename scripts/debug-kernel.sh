@@ -30,8 +30,8 @@ the release kernel) and HASH
 the first 12 hex digits of sha256(tests/debug/kernel.config), built out of
 tree (O=DIR) from the linux-source tree that KUnit shares (lib.sh).
 
-A cold build takes about 45 minutes on 2 busy cores (log: DIR/../build.log,
-progress every 30 s); a warm run returns at once.
+A cold build takes about 13 minutes on 2 quiet cores, 45 on busy ones
+(log: DIR/../build.log, progress every 30 s); a warm run returns at once.
 
   --jobs N      parallel make jobs (default 2)
   --print-dir   print DIR without building (exit 1 if it is not complete)
