@@ -298,8 +298,8 @@ check-dkms: deb
 # lockdep, kmemleak, debug objects and UBSAN (tests/debug/kernel.config),
 # built once and cached under ~/.cache/nova/debug-kernel (a cold build takes
 # 13 minutes on 2 quiet cores, 45 on busy ones). nova.ko is built against
-# it from a copy of the sources in build/debug/module (Kbuild in 6.1 has no MO=, and an in-tree
-# M= build would overwrite the Debian-kernel nova.ko). The whole in-guest
+# it from a copy of the sources in build/debug/module (Kbuild in 6.1 has no
+# MO=, and an in-tree M= build would overwrite the Debian-kernel nova.ko). The whole in-guest
 # suite, the fuzzer, the stress test and 20 load/unload cycles then run on
 # it; any kernel report fails the run (scripts/debug-report.sh).
 
