@@ -18,6 +18,10 @@
 #   make bench      nova-bench in a guest: nova next to vgem and the ioctl floor
 #   make profile-exec  an empty EXEC's round trip, stage by stage (tracepoints)
 #   make bench-vm   VM_BIND cost per operation at 1k, 64k and 1M live mappings
+#   make coverage   line and branch coverage of the C++ core by the hosted
+#                   tests and tests/fuzz's corpora (gcov): a table per file
+#                   and area, the lines never run, HTML in
+#                   build/coverage/html (Documentation/coverage.rst)
 #   make abi-baseline  record libnova's ABI (userspace/libnova/libnova.abixml)
 #   make check-debug  the debug-kernel suite (KASAN, lockdep, kmemleak, UBSAN:
 #                   fuzzer, stress, isolation, load cycles; builds the kernel
@@ -153,7 +157,7 @@ coverage:
 	@rm -f $$(find $(COVERAGE_DIR) -name '*.gcda' 2>/dev/null)
 	@echo "[coverage] hosted tests built with gcov in $(COVERAGE_DIR)/hosted"
 	$(Q)$(MAKE) -C tests/hosted O=$(COVERAGE_DIR)/hosted COVERAGE=1
-	@echo "[coverage] running the hosted tests (a few minutes: the core at -O0)"
+	@echo "[coverage] running the hosted tests"
 	$(Q)$(COVERAGE_DIR)/hosted/nova-hosted-tests --gtest_brief=1
 	$(Q)targets="$(coverage_fuzz_targets)"; \
 	if [ -z "$$targets" ]; then echo "[coverage] no tests/fuzz: the hosted tests alone"; exit 0; fi; \

@@ -13,7 +13,8 @@
 # and the total, then the uncovered lines of every file below PCT (default
 # 100) lines or branches, each range with its first line of source, and
 # the lines whose branches were not all taken (but for assertions' and
-# delete's, which no test should take). --html writes the same
+# g++'s null checks, which no test can take); with several OBJDIRs, each
+# one's total alone too. --html writes the same
 # table and each file's annotated source there.
 import argparse
 import html
@@ -283,6 +284,15 @@ def main():
     root = os.path.abspath(args.root)
     files = collect(root, args.objdirs)
     print_table(files)
+    # What each build's runs reach alone, when there are several.
+    measured = [d for d in args.objdirs if any(gcov_files([d]))]
+    if len(measured) > 1:
+        print()
+        for objdir in measured:
+            alone = list(rows(collect(root, [objdir])))[-1]
+            print("%s alone: lines %s, branches %s" % (os.path.relpath(objdir, root),
+                                                        percent(alone[2], alone[1]),
+                                                        percent(alone[4], alone[3])))
     print_uncovered(root, files, args.list_below)
     if args.html:
         write_html(root, files, args.html)
