@@ -106,11 +106,13 @@ Cmd command(fuzz::Input &in)
 		c.q = { header(in, NOVA_CMD_FILL, 0, in.u32()), address(in, 4), length(in) & ~3ull };
 		break;
 	case 5: {
+		using u128 = unsigned __int128;
 		std::uint64_t dst = address(in, 1), src = address(in, 1), size = length(in);
 		// Overlapping ranges are undefined behaviour of the engine:
-		// kept apart, as the differential test does.
-		if (dst < src + size && src < dst + size)
-			dst = src + size + in.below(16);
+		// kept apart (the copy shortened to the distance between
+		// them), also when the size would wrap around.
+		if (u128(dst) < u128(src) + size && u128(src) < u128(dst) + size)
+			size = dst > src ? dst - src : src - dst;
 		c.q = { header(in, NOVA_CMD_COPY, 0, 0), dst, src, size };
 		break;
 	}

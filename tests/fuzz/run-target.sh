@@ -43,7 +43,9 @@ mkdir -p "$work/corpus" "$work/artifacts"
 if [ "$mode" = merge ]; then
 	fresh=$work/merged
 	rm -rf "$fresh" && mkdir -p "$fresh"
-	"$binary" -merge=1 "$@" "$fresh" "$seeds" "$work/corpus" >"$log" 2>&1 || {
+	# Edges only, not their hit counts: a seed corpus of tens of files,
+	# not hundreds.
+	"$binary" -merge=1 -use_counters=0 "$@" "$fresh" "$seeds" "$work/corpus" >"$log" 2>&1 || {
 		tail -n 20 "$log" >&2
 		exit 1
 	}
@@ -79,8 +81,10 @@ rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
 echo "  $name: ${execs:-?} executions in $((SECONDS - start)) s (${rate:-?} exec/s)"
 found=$(find "$work/artifacts" -type f | head -n 1)
 if [ "$status" -ne 0 ] || [ -n "$found" ]; then
-	grep -E -m 20 -A 12 'finding:|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:' \
-		"$log" | head -n 40
+	# The oracle's message, or the sanitizer's report and where it came from.
+	grep -E -m 5 'finding:' "$log"
+	grep -E -m 1 -A 14 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$log"
+	grep -E -m 1 '^SUMMARY:' "$log"
 	echo "  $name: FAILED (exit $status); reproducer: ${found:-none written}"
 	[ -n "$found" ] && echo "  replay: $binary $found"
 	echo "fuzz-$name: 0 passed, 1 failed"
