@@ -8,13 +8,13 @@
 #   run-target.sh --seconds S NAME BINARY WORKDIR [LIBFUZZER-OPTION...]
 #   run-target.sh --merge NAME BINARY WORKDIR [LIBFUZZER-OPTION...]
 #
-# New inputs go to WORKDIR/corpus, never into the checkout; a finding's
-# input to WORKDIR/artifacts/, and the command that replays it is printed.
-# libFuzzer's whole output is in WORKDIR/fuzz.log; its progress lines
-# (each power of two of executions) and the finding come through. The last
-# line, "fuzz-NAME: P passed, F failed", is what scripts/check-summary.py
-# records. --merge minimises corpus/NAME together with WORKDIR/corpus into
-# corpus/NAME (-merge=1).
+# New inputs go to WORKDIR/corpus (emptied first by --runs), never into the
+# checkout; a finding's input to WORKDIR/artifacts/, and the command that
+# replays it is printed. libFuzzer's whole output is in WORKDIR/fuzz.log;
+# its progress lines (each power of two of executions) and the finding
+# come through. The last line, "fuzz-NAME: P passed, F failed", is what
+# scripts/check-summary.py records. --merge minimises corpus/NAME together
+# with WORKDIR/corpus (what --seconds found) into corpus/NAME (-merge=1).
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ -z "$mode" ] || [ $# -lt 3 ]; then
-	sed -n '4,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	sed -n '4,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
 	exit 2
 fi
 name=$1 binary=$2 work=$3
@@ -55,11 +55,15 @@ if [ "$mode" = merge ]; then
 	exit 0
 fi
 
-# Findings are kept as they came: a stale one from an earlier run would
-# mislead, so the artifacts start empty.
+# A stale finding from an earlier run would mislead: the artifacts start
+# empty. A check starts from the seed corpus alone, so that the same build
+# runs the same inputs every time; a long run goes on from the last one's.
 rm -f "$work"/artifacts/*
 case $mode in
-runs) limit=(-runs="$value" -seed="$seed") ;;
+runs)
+	rm -rf "$work/corpus" && mkdir -p "$work/corpus"
+	limit=(-runs="$value" -seed="$seed")
+	;;
 seconds) limit=(-max_total_time="$value") ;;
 esac
 # UBSan's reports with their stack, and fatal (as -fno-sanitize-recover).
@@ -82,7 +86,7 @@ echo "  $name: ${execs:-?} executions in $((SECONDS - start)) s (${rate:-?} exec
 found=$(find "$work/artifacts" -type f | head -n 1)
 if [ "$status" -ne 0 ] || [ -n "$found" ]; then
 	# The oracle's message, or the sanitizer's report and where it came from.
-	grep -E -m 5 'finding:' "$log"
+	sed -n '/finding:/,/ERROR: libFuzzer/p' "$log" | head -n 30
 	grep -E -m 1 -A 14 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$log"
 	grep -E -m 1 '^SUMMARY:' "$log"
 	echo "  $name: FAILED (exit $status); reproducer: ${found:-none written}"
