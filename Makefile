@@ -11,8 +11,8 @@
 #                   package, libnova's and igt's tests in the guest, the same
 #                   on the backports kernel, and check-debug; then the
 #                   summary. SUITES="hosted guest ..." runs only those layers
-#                   (module uapi docs summary hosted kunit lib dkms guest igt
-#                   debug module-backports kunit-backports guest-backports
+#                   (module uapi docs summary hosted fuzz kunit lib dkms guest
+#                   igt debug module-backports kunit-backports guest-backports
 #                   igt-backports novainfo-kernels)
 #   V=1             show the build's full commands
 #   make bench      nova-bench in a guest: nova next to vgem and the ioctl floor
@@ -26,6 +26,10 @@
 #   make check-debug  the debug-kernel suite (KASAN, lockdep, kmemleak, UBSAN:
 #                   fuzzer, stress, isolation, load cycles; builds the kernel
 #                   when cold)
+#   make fuzz       the libFuzzer targets of tests/fuzz (the ioctl sequence,
+#                   the command engine), both at once for FUZZ_SECONDS
+#                   (default 600) each; make check-fuzz runs each for a fixed
+#                   number of executions (Documentation/fuzzing.rst)
 #   make docs       HTML documentation (Sphinx) in build/docs/html
 #   make deb        the nova-dkms Debian package (DKMS source) in build/deb
 #   make deps       install what the above need (apt-get, as root)
@@ -181,11 +185,12 @@ coverage:
 # layers, e.g. make check SUITES="hosted guest".
 
 CHECK := $(BUILD)/check
-CHECK_LAYERS := module uapi docs summary hosted kunit lib dkms guest igt debug
+CHECK_LAYERS := module uapi docs summary hosted fuzz kunit lib dkms guest igt debug
 SUITES ?= $(CHECK_LAYERS)
 # The suites each layer reports (none: only its exit status counts).
 SUITES_summary := summary-selftest
 SUITES_hosted := hosted
+SUITES_fuzz := fuzz-ioctl fuzz-engine
 SUITES_kunit := kunit
 SUITES_lib := vaheap bocache fakedrm cmdstream install
 SUITES_guest := functions libnova nova.hpp nova-demo novainfo-json bo-churn uapi-errors bench-smoke isolation limits unplug
@@ -197,13 +202,14 @@ space := $(empty) $(empty)
 
 # Two at a time, on two cores: the layers of CHECK_BESIDE (the debug
 # kernel's suite, one TCG guest of about 15 minutes, and its kernel build
-# when cold; the hosted tests, whose build is theirs alone) run in a second
+# when cold; the hosted tests and the fuzz targets, whose builds are theirs
+# alone) run in a second
 # stream beside the others, which run one after another in the first,
 # about as long. The builds both streams use are made before they split,
 # so that no two makes build the same thing at once. The second stream's
 # output goes to $(CHECK)/beside.log only (each layer's to its own log as
 # always); its results join the summary.
-CHECK_BESIDE := hosted debug
+CHECK_BESIDE := hosted debug fuzz
 check_beside = $(filter $(CHECK_BESIDE),$(SUITES))
 check_in_turn = $(filter-out $(CHECK_BESIDE),$(SUITES))
 
@@ -259,6 +265,23 @@ check-hosted: hosted
 	@echo "[check] hosted C++ logic tests (GoogleTest, ASan, UBSan)"
 	$(call layer,hosted,GTEST_OUTPUT=json:$(CHECK)/hosted/hosted.json \
 		$(MAKE) --no-print-directory -C tests/hosted O=$(BUILD)/hosted check)
+
+# The libFuzzer targets (tests/fuzz), each for a fixed number of
+# executions on its seed corpus, one after the other on one core (the layer
+# runs beside the others); a finding fails the layer, its reproducer in
+# $(BUILD)/fuzz/TARGET/artifacts/ and the command that replays it printed.
+# make fuzz runs them as long as FUZZ_SECONDS says, new inputs in
+# $(BUILD)/fuzz/TARGET/corpus (make -C tests/fuzz merge keeps them).
+FUZZ_SECONDS ?= 600
+.PHONY: fuzz check-fuzz
+fuzz:
+	@echo "[fuzz] tests/fuzz targets for $(FUZZ_SECONDS) s each, two at once"
+	$(Q)$(MAKE) -C tests/fuzz O=$(BUILD)/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz
+
+check-fuzz:
+	@echo "[check] libFuzzer targets: ioctl sequences and the command engine (ASan, UBSan)"
+	$(call layer,fuzz,$(MAKE) --no-print-directory -C tests/fuzz O=$(BUILD)/fuzz check | \
+		scripts/check-summary.py record $(CHECK)/fuzz $(SUITES_fuzz))
 
 # libnova without a device: the VA heap and buffer cache unit tests, the
 # library on a fake kernel, the C++ wrapper's build, and the ABI: abidiff

@@ -5,8 +5,7 @@
 // the fake syncobjs its submit resolves.
 #include <atomic>
 
-#include <gtest/gtest.h>
-
+#include "failure.hpp"
 #include "hosted_internal.hpp"
 #include "hosted_services.hpp"
 
@@ -30,13 +29,13 @@ std::map<std::uint32_t, bool> syncobjs;
 bool check_alive(const nova_svc_bind_queue *queue, const char *what)
 {
 	if (holds_any_lock())
-		ADD_FAILURE() << what << " under a lock of the logic";
+		HOSTED_FAILURE() << what << " under a lock of the logic";
 	if (!queue) {
-		ADD_FAILURE() << what << " on a null bind queue";
+		HOSTED_FAILURE() << what << " on a null bind queue";
 		return false;
 	}
 	if (queue->destroyed) {
-		ADD_FAILURE() << what << " on a destroyed bind queue";
+		HOSTED_FAILURE() << what << " on a destroyed bind queue";
 		return false;
 	}
 	return true;
@@ -77,7 +76,7 @@ void release(hosted::FakeBindQueue::Bind &bind, hosted::FakeBindQueue::Bind::Sta
 	// In the glue, free runs in a worker that may sleep and allocate.
 	nova_logic_bind_free(bind.logic);
 	if (holds_any_lock())
-		ADD_FAILURE() << "nova_logic_bind_free() returned with a lock of the logic held";
+		HOSTED_FAILURE() << "nova_logic_bind_free() returned with a lock of the logic held";
 	bind.logic = nullptr;
 	bind.state = state;
 	binds_live--;
@@ -98,7 +97,7 @@ bool FakeBindQueue::run_next()
 	std::lock_guard<std::mutex> guard(lock);
 
 	if (destroyed) {
-		ADD_FAILURE() << "run_next() on a destroyed bind queue";
+		HOSTED_FAILURE() << "run_next() on a destroyed bind queue";
 		return false;
 	}
 	if (next == binds.size())
@@ -109,9 +108,9 @@ bool FakeBindQueue::run_next()
 		bind.result = nova_logic_bind_run(bind.logic);
 	}
 	if (holds_any_lock())
-		ADD_FAILURE() << "nova_logic_bind_run() returned with a lock of the logic held";
+		HOSTED_FAILURE() << "nova_logic_bind_run() returned with a lock of the logic held";
 	if (bind.result != 0 && bind.result != -ENOSPC)
-		ADD_FAILURE() << "nova_logic_bind_run() returned " << bind.result;
+		HOSTED_FAILURE() << "nova_logic_bind_run() returned " << bind.result;
 	release(bind, Bind::kRan);
 	return true;
 }
@@ -184,9 +183,9 @@ extern "C" nova_svc_status nova_svc_bind_queue_create(nova_svc_file *file,
 						      nova_svc_bind_queue **queue)
 {
 	if (holds_any_lock())
-		ADD_FAILURE() << "nova_svc_bind_queue_create() under a lock of the logic";
+		HOSTED_FAILURE() << "nova_svc_bind_queue_create() under a lock of the logic";
 	if (!file)
-		ADD_FAILURE() << "a bind queue without its file";
+		HOSTED_FAILURE() << "a bind queue without its file";
 	if (int err = bind_queue_create_error.exchange(0))
 		return nova_svc_errno(err);
 	// The glue allocates the queue and its scheduler.
@@ -223,9 +222,9 @@ extern "C" nova_svc_status nova_svc_bind_queue_submit(nova_svc_bind_queue *queue
 	if (!check_alive(queue, "nova_svc_bind_queue_submit()"))
 		return nova_svc_errno(-EINVAL);
 	if (!bind)
-		ADD_FAILURE() << "nova_svc_bind_queue_submit() without a bind";
+		HOSTED_FAILURE() << "nova_svc_bind_queue_submit() without a bind";
 	if (sync_count && !syncs)
-		ADD_FAILURE() << "nova_svc_bind_queue_submit() with a count but no array";
+		HOSTED_FAILURE() << "nova_svc_bind_queue_submit() with a count but no array";
 	if (queue->during_submit)
 		queue->during_submit();
 	if (!check_alive(queue, "nova_svc_bind_queue_submit()"))

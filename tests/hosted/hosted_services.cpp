@@ -11,9 +11,8 @@
 #include <new>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "cxx/alloc.hpp"
+#include "failure.hpp"
 #include "hosted_internal.hpp"
 
 namespace {
@@ -53,9 +52,9 @@ bool holds_any_lock()
 bool should_fail()
 {
 	if (holds_any_lock())
-		ADD_FAILURE() << "the logic allocates while holding one of its locks";
+		HOSTED_FAILURE() << "the logic allocates while holding one of its locks";
 	if (on_fence_path)
-		ADD_FAILURE() << "an allocation on the fence path (nova_logic_bind_run())";
+		HOSTED_FAILURE() << "an allocation on the fence path (nova_logic_bind_run())";
 
 	long index = seen.fetch_add(1);
 	long target = fail_at.load();
@@ -68,7 +67,7 @@ bool should_fail()
 FencePath::FencePath()
 {
 	if (on_fence_path)
-		ADD_FAILURE() << "the fence path entered twice";
+		HOSTED_FAILURE() << "the fence path entered twice";
 	on_fence_path = true;
 }
 
@@ -168,7 +167,7 @@ struct nova_svc_mutex {
 extern "C" nova_svc_mutex *nova_svc_mutex_create(nova_svc_lock_class lock_class)
 {
 	if (lock_class >= NOVA_LOCK_CLASS_COUNT) {
-		ADD_FAILURE() << "bad lock class " << lock_class;
+		HOSTED_FAILURE() << "bad lock class " << lock_class;
 		return nullptr;
 	}
 	if (should_fail())
@@ -217,7 +216,7 @@ extern "C" void nova_svc_refcount_inc(nova_svc_refcount *ref)
 {
 	if (counter(ref).fetch_add(1) <= 0) {
 		refcount_misuse++;
-		ADD_FAILURE() << "refcount increment from zero";
+		HOSTED_FAILURE() << "refcount increment from zero";
 	}
 }
 
@@ -227,7 +226,7 @@ extern "C" int nova_svc_refcount_dec_and_test(nova_svc_refcount *ref)
 
 	if (old <= 0) {
 		refcount_misuse++;
-		ADD_FAILURE() << "refcount underflow";
+		HOSTED_FAILURE() << "refcount underflow";
 		return 0;
 	}
 	return old == 1;
@@ -238,7 +237,7 @@ extern "C" int nova_svc_refcount_dec_and_test(nova_svc_refcount *ref)
 extern "C" void nova_svc_invariant_failed(const char *file, int line, const char *expr)
 {
 	invariants++;
-	ADD_FAILURE_AT(file, line) << "logic invariant broken: " << expr;
+	HOSTED_FAILURE_AT(file, line) << "logic invariant broken: " << expr;
 }
 
 // --- GEM objects: a refcounted fake object and a per-file handle table --------
@@ -265,15 +264,15 @@ struct hosted::File::State {
 static void gem_get(nova_svc_gem *gem)
 {
 	if (gem->refs++ <= 0)
-		ADD_FAILURE() << "GEM reference taken on a freed object";
+		HOSTED_FAILURE() << "GEM reference taken on a freed object";
 }
 
 static void gem_put(nova_svc_gem *gem)
 {
 	if (locks_held[NOVA_LOCK_FILE])
-		ADD_FAILURE() << "GEM reference dropped under a VA space lock";
+		HOSTED_FAILURE() << "GEM reference dropped under a VA space lock";
 	if (on_fence_path)
-		ADD_FAILURE() << "GEM reference dropped on the fence path (nova_logic_bind_run())";
+		HOSTED_FAILURE() << "GEM reference dropped on the fence path (nova_logic_bind_run())";
 	if (--gem->refs == 0) {
 		nova_logic_gem_release(gem->logic);
 		delete gem;
@@ -333,9 +332,9 @@ extern "C" nova_svc_status nova_svc_gem_mmap_offset(nova_svc_gem *gem, __u64 *of
 extern "C" nova_svc_status nova_svc_gem_make_resident(nova_svc_gem *gem)
 {
 	if (holds_any_lock())
-		ADD_FAILURE() << "nova_svc_gem_make_resident() under a lock of the logic";
+		HOSTED_FAILURE() << "nova_svc_gem_make_resident() under a lock of the logic";
 	if (gem->refs <= 0)
-		ADD_FAILURE() << "nova_svc_gem_make_resident() on a freed object";
+		HOSTED_FAILURE() << "nova_svc_gem_make_resident() on a freed object";
 	resident_calls++;
 	if (make_resident_error && make_resident_skip-- == 0)
 		return nova_svc_errno(make_resident_error.exchange(0));
@@ -356,11 +355,11 @@ std::vector<std::unique_ptr<nova_svc_queue>> queue_registry;
 bool check_alive(const nova_svc_queue *queue, const char *what)
 {
 	if (!queue) {
-		ADD_FAILURE() << what << " on a null queue";
+		HOSTED_FAILURE() << what << " on a null queue";
 		return false;
 	}
 	if (queue->destroyed) {
-		ADD_FAILURE() << what << " on a destroyed queue";
+		HOSTED_FAILURE() << what << " on a destroyed queue";
 		return false;
 	}
 	return true;
@@ -421,11 +420,11 @@ extern "C" nova_svc_status nova_svc_queue_create(nova_svc_file *file, nova_logic
 						 __u32 priority, nova_svc_queue **queue)
 {
 	if (holds_any_lock())
-		ADD_FAILURE() << "nova_svc_queue_create() under a lock of the logic";
+		HOSTED_FAILURE() << "nova_svc_queue_create() under a lock of the logic";
 	if (!owner)
-		ADD_FAILURE() << "a queue without the logic file that owns it";
+		HOSTED_FAILURE() << "a queue without the logic file that owns it";
 	if (priority > NOVA_QUEUE_PRIORITY_HIGH)
-		ADD_FAILURE() << "nova_svc_queue_create() with unchecked priority " << priority;
+		HOSTED_FAILURE() << "nova_svc_queue_create() with unchecked priority " << priority;
 	if (int err = queue_create_error.exchange(0))
 		return nova_svc_errno(err);
 	if (should_fail())
@@ -446,7 +445,7 @@ extern "C" void nova_svc_queue_destroy(nova_svc_queue *queue)
 {
 	// Stopping a queue waits for its running job: never under a lock.
 	if (holds_any_lock())
-		ADD_FAILURE() << "nova_svc_queue_destroy() under a lock of the logic";
+		HOSTED_FAILURE() << "nova_svc_queue_destroy() under a lock of the logic";
 	if (!check_alive(queue, "nova_svc_queue_destroy()"))
 		return;
 	if (queue->during_destroy)
@@ -475,7 +474,7 @@ extern "C" nova_svc_status nova_svc_queue_exec(nova_svc_queue *queue, const nova
 {
 	// It may wait for room in the queue: never under a lock.
 	if (holds_any_lock())
-		ADD_FAILURE() << "nova_svc_queue_exec() under a lock of the logic";
+		HOSTED_FAILURE() << "nova_svc_queue_exec() under a lock of the logic";
 	if (!check_alive(queue, "nova_svc_queue_exec()"))
 		return nova_svc_errno(-EINVAL);
 	if (queue->during_exec)
@@ -489,7 +488,7 @@ extern "C" nova_svc_status nova_svc_queue_exec(nova_svc_queue *queue, const nova
 		return nova_svc_errno(err);
 	}
 	if ((exec->cmdbuf_count && !exec->cmdbufs) || (exec->sync_count && !exec->syncs))
-		ADD_FAILURE() << "nova_svc_queue_exec() with a count but no array";
+		HOSTED_FAILURE() << "nova_svc_queue_exec() with a count but no array";
 	if (should_fail())
 		return nova_svc_errno(-ENOMEM);
 
@@ -564,7 +563,7 @@ std::uint32_t File::import_foreign(std::uint64_t size)
 	std::uint32_t handle = 0;
 
 	if (nova_svc_gem_create(&state_->svc, size, nullptr, &handle).error < 0)
-		ADD_FAILURE() << "could not import a foreign object";
+		HOSTED_FAILURE() << "could not import a foreign object";
 	return handle;
 }
 

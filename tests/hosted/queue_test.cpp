@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "fixture.hpp"
 #include "sync_fixture.hpp"
 #include "vm_fixture.hpp"
 

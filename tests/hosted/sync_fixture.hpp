@@ -9,7 +9,7 @@
 #include <ostream>
 #include <vector>
 
-#include "fixture.hpp"
+#include "hosted_services.hpp"
 
 // Next to the uAPI's structs (the global namespace), where the standard
 // library's comparisons and GoogleTest's printer look for them.

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "fixture.hpp"
 #include "sync_fixture.hpp"
 #include "vm_fixture.hpp"
 

@@ -7,6 +7,7 @@
 #include <thread>
 #include <utility>
 
+#include "fixture.hpp"
 #include "vm_fixture.hpp"
 
 namespace hosted {

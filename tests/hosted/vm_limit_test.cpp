@@ -4,6 +4,7 @@
 // judged on the state after the whole batch, -ENOSPC with the VA space
 // untouched when a batch would end above it, per file, and free again once
 // mappings go or the file closes.
+#include "fixture.hpp"
 #include "vm_fixture.hpp"
 
 namespace hosted {

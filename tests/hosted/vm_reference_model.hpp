@@ -11,6 +11,8 @@
 
 #include <array>
 #include <map>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "sync_fixture.hpp"
@@ -28,6 +30,20 @@ constexpr std::uint64_t kMaxObjectPages = 9;  // odd sizes end mid-granule
 constexpr std::uint32_t kDiffLimit = 14;      // mappings per file
 
 using u128 = unsigned __int128;
+
+// The device the model describes: the hosted limits, with the window, the
+// granule, the batch size and the mapping limit above.
+inline nova_logic_device_config device_config()
+{
+	nova_logic_device_config config = small_config();
+
+	config.va_start = kStart;
+	config.va_size = kWindow * kGranule;
+	config.va_alignment = kGranule;
+	config.vm_bind_max_ops = kDiffMaxOps;
+	config.max_mappings = kDiffLimit;
+	return config;
+}
 
 struct Granule {
 	std::uint64_t origin = 0; // 0: a hole
@@ -108,6 +124,18 @@ public:
 		return 0;
 	}
 
+	// A sync element as EXEC takes it: known flags, one direction, a
+	// point exactly when it names a timeline.
+	static bool sync_ok(const drm_nova_sync &sync)
+	{
+		std::uint32_t direction = sync.flags & (NOVA_SYNC_WAIT | NOVA_SYNC_SIGNAL);
+		bool timeline = sync.flags & NOVA_SYNC_TIMELINE;
+
+		return !(sync.flags & ~std::uint32_t(NOVA_SYNC_FLAGS)) &&
+		       (direction == NOVA_SYNC_WAIT || direction == NOVA_SYNC_SIGNAL) &&
+		       timeline == (sync.point != 0);
+	}
+
 	// What the call deserves when it is made, in the logic's order: the
 	// header, then (an asynchronous call: after its pending bind) the ops
 	// array, each operation, the nodes, then the sync elements, the bind
@@ -122,7 +150,7 @@ public:
 			return { -EINVAL };
 		if (!call.syncs.empty() && !call.async())
 			return { -EINVAL };
-		if (call.count > kDiffMaxOps)
+		if (call.count > kDiffMaxOps || call.syncs.size() > kExecMaxSyncs)
 			return { -E2BIG };
 		if (call.count == 0 && !call.async())
 			return {};
@@ -153,7 +181,7 @@ public:
 			if (!call.syncs.empty() && fails())
 				return { -ENOMEM };
 			for (const drm_nova_sync &sync : call.syncs)
-				if (sync.flags != NOVA_SYNC_WAIT && sync.flags != NOVA_SYNC_SIGNAL)
+				if (!sync_ok(sync))
 					return { -EINVAL };
 			if (!has_queue) {
 				if (fails())
@@ -231,27 +259,84 @@ public:
 		return out;
 	}
 
-	// Objects alive: an open handle, a mapping or a pending MAP holds them.
-	long live_objects() const
+	// Objects alive, id -> size: an open handle, a mapping or a pending
+	// MAP holds them.
+	std::map<std::uint64_t, std::uint64_t> live() const
 	{
-		std::map<std::uint64_t, bool> alive;
+		std::map<std::uint64_t, std::uint64_t> size, alive;
 
-		for (auto &entry : handles)
+		for (auto &entry : handles) {
+			size[entry.second.id] = entry.second.size;
 			if (entry.second.open)
-				alive[entry.second.id] = true;
+				alive[entry.second.id] = entry.second.size;
+		}
 		for (const Granule &gr : va)
 			if (gr.origin)
-				alive[gr.object] = true;
+				alive[gr.object] = size.at(gr.object);
 		for (const Call &call : pending)
 			for (const drm_nova_vm_bind_op &op : call.ops)
 				if (op.op == NOVA_VM_BIND_OP_MAP)
-					alive[handles.at(op.handle).id] = true;
-		return long(alive.size());
+					alive[handles.at(op.handle).id] = handles.at(op.handle).size;
+		return alive;
+	}
+
+	long live_objects() const { return long(live().size()); }
+
+	std::uint64_t live_bytes() const
+	{
+		std::uint64_t bytes = 0;
+
+		for (auto &entry : live())
+			bytes += entry.second;
+		return bytes;
 	}
 
 private:
 	std::uint64_t origins_ = 0;
 };
+
+// The bind queue the logic made for @file and has not destroyed (nullptr:
+// none yet).
+inline FakeBindQueue *bind_queue_of(File &file)
+{
+	for (std::size_t i = 0; FakeBindQueue *queue = bind_queue_created(i); i++)
+		if (queue->file == file.svc() && !queue->destroyed)
+			return queue;
+	return nullptr;
+}
+
+// What the logic shows of @file and the model does not: its mappings entry
+// for entry, their count, the binds pending on its bind queue and the
+// results of those that ran. Empty when they agree.
+inline std::string mismatch(File &file, const Model &model)
+{
+	std::ostringstream out;
+	std::vector<Mapped> want = model.runs(), got = mappings(file);
+	nova_logic_file_stats stats{};
+	FakeBindQueue *queue = bind_queue_of(file);
+	std::size_t pending = queue ? queue->pending() : 0;
+	std::size_t ran = queue ? queue->binds.size() - pending : 0;
+
+	if (got != want) {
+		out << "mappings differ; the logic's:\n";
+		for (const Mapped &m : got)
+			out << "  " << m << "\n";
+		out << "the model's:\n";
+		for (const Mapped &m : want)
+			out << "  " << m << "\n";
+	}
+	nova_logic_file_get_stats(file.logic(), &stats);
+	if (stats.mappings != want.size())
+		out << "file stats: " << stats.mappings << " mappings, model " << want.size() << "\n";
+	if (pending != model.pending.size() || ran != model.results.size())
+		out << "binds pending " << pending << ", ran " << ran << "; model "
+		    << model.pending.size() << ", " << model.results.size() << "\n";
+	for (std::size_t i = 0; i < ran && i < model.results.size(); i++)
+		if (queue->binds[i].result != model.results[i])
+			out << "bind " << i << " ended " << queue->binds[i].result << ", model "
+			    << model.results[i] << "\n";
+	return out.str();
+}
 
 } // namespace diff
 } // namespace hosted
