@@ -29,7 +29,7 @@ BUILD_PKGS=(
 	libbenchmark-dev
 	clang                 # clang++: tests/hosted's thread-safety analysis, tests/fuzz's targets
 	libclang-rt-14-dev    # libFuzzer and clang's sanitizer runtimes (-fsanitize=fuzzer)
-	llvm                  # llvm-profdata and llvm-cov: make coverage
+	llvm                  # llvm-symbolizer: source lines in the fuzz targets' sanitizer reports
 	intel-gpu-tools    # libigt.so.0, the igt runtime tests/igt links against (no headers)
 	python3 dwarves    # uAPI layout baseline: pahole reads struct layouts from DWARF
 	abigail-tools      # libnova ABI baseline: abidw records it, abidiff checks it (make check-abi)
