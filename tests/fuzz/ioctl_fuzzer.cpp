@@ -392,59 +392,13 @@ private:
 	void vm_bind(FileState &f)
 	{
 		Call call = bind_call(f);
-		Model &model = f.model;
-		Expected e = model.expect(call);
-		drm_nova_vm_bind args{};
-		const std::uint8_t *ops = call.bytes.data() + call.ops_at;
+		Outcome out = run_call(*f.file, f.model, call);
 
-		args.vm_id = call.vm_id;
-		args.flags = call.flags;
-		args.op_count = call.count;
-		args.op_stride = call.stride;
-		args.ops = user_ptr(ops);
-		args.sync_count = std::uint32_t(call.syncs.size());
-		args.sync_stride = kSyncSize;
-		args.syncs = user_ptr(call.bytes.data());
-		fail_copies_from(call.fault_at >= 0 ? user_ptr(ops) + call.fault_at : 0);
-		fail_allocation(call.fail_alloc);
-		int ret = nova_logic_ioctl_vm_bind(f.file->logic(), &args);
-		long allocations = allocations_seen();
-		fail_allocation(-1);
-		fail_copies_from(0);
-
-		if (e.makes_queue)
-			model.has_queue = true;
-		if (e.err == 0 && call.async()) {
-			model.pending.push_back(call);
-		} else if (e.err == 0) {
-			// Past its checks: the pending binds go first.
-			while (!model.pending.empty())
-				model.run_next();
-			e.err = model.commit(call);
-		}
-		CHECK(ret == e.err) << "VM_BIND returned " << ret << ", the model " << e.err << "\n"
-				    << describe(call);
-		if (ret == 0 && call.fail_alloc < 0 && (call.count || call.async()))
-			CHECK(allocations == e.allocations)
-				<< "a clean call allocated " << allocations << ", the model "
-				<< e.allocations << "\n"
-				<< describe(call);
-	}
-
-	static std::string describe(const Call &call)
-	{
-		std::ostringstream out;
-
-		out << "vm_id " << call.vm_id << " flags " << call.flags << " count " << call.count
-		    << " stride " << call.stride << " fault_at " << call.fault_at << " fail_alloc "
-		    << call.fail_alloc << " syncs";
-		for (const drm_nova_sync &sync : call.syncs)
-			out << " " << sync;
-		for (const drm_nova_vm_bind_op &op : call.ops)
-			out << "\n  op " << op.op << " flags " << op.flags << " handle " << op.handle
-			    << " pad " << op.pad << std::hex << " bo 0x" << op.bo_offset << " va 0x"
-			    << op.va << " range 0x" << op.range << std::dec;
-		return out.str();
+		CHECK(out.ret == out.want.err) << "VM_BIND returned " << out.ret << ", the model "
+					       << out.want.err << "\n" << call;
+		CHECK(allocations_agree(call, out))
+			<< "a clean call allocated " << out.allocations << ", the model "
+			<< out.want.allocations << "\n" << call;
 	}
 
 	void run_binds(FileState &f)

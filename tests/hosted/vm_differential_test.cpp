@@ -208,23 +208,6 @@ protected:
 		return call;
 	}
 
-	static std::string describe(const Call &call)
-	{
-		std::ostringstream out;
-
-		out << "vm_id " << call.vm_id << " flags " << call.flags << " count " << call.count
-		    << " stride " << call.stride << " fault_at " << call.fault_at << " fail_alloc "
-		    << call.fail_alloc << " syncs";
-		for (const auto &sync : call.syncs)
-			out << " " << sync;
-		out << "\n";
-		for (const auto &op : call.ops)
-			out << "  op " << op.op << " flags " << op.flags << " handle " << op.handle
-			    << " pad " << op.pad << " bo 0x" << std::hex << op.bo_offset << " va 0x"
-			    << op.va << " range 0x" << op.range << std::dec << "\n";
-		return out.str();
-	}
-
 	// Everything the logic shows must be the model's.
 	void check_state(const std::string &what)
 	{
@@ -240,48 +223,22 @@ protected:
 	void step(std::uint64_t index)
 	{
 		Call call = random_call();
-		Expected e = model_.expect(call);
-		drm_nova_vm_bind args{};
-		const std::uint8_t *ops = call.bytes.data() + call.ops_at;
+		Outcome out = run_call(*file_, model_, call);
+		std::ostringstream what;
 
-		args.vm_id = call.vm_id;
-		args.flags = call.flags;
-		args.op_count = call.count;
-		args.op_stride = call.stride;
-		args.ops = user_ptr(ops);
-		args.sync_count = std::uint32_t(call.syncs.size());
-		args.sync_stride = kSyncSize;
-		args.syncs = user_ptr(call.bytes.data());
-		fail_copies_from(call.fault_at >= 0 ? user_ptr(ops) + call.fault_at : 0);
-		fail_allocation(call.fail_alloc);
-		int ret = nova_logic_ioctl_vm_bind(file_->logic(), &args);
-		long allocations = allocations_seen();
-		fail_allocation(-1);
-		fail_copies_from(0);
-
-		if (e.makes_queue)
-			model_.has_queue = true;
-		if (e.err == 0 && call.async()) {
-			model_.pending.push_back(call);
+		what << "call " << index << ": " << call;
+		if (out.want.err == 0 && call.async())
 			async_calls_++;
-		} else if (e.err == 0) {
-			// Passed its checks: the pending binds go first (also
-			// for a call with no operations).
-			while (!model_.pending.empty())
-				model_.run_next();
-			e.err = model_.commit(call);
-		}
-		ASSERT_EQ(ret, e.err) << "call " << index << ": " << describe(call);
-		ASSERT_NO_FATAL_FAILURE(check_state("call " + std::to_string(index) + ": " +
-						    describe(call)));
-		if (ret == 0 && call.fail_alloc < 0 && (call.count || call.async())) {
-			ASSERT_EQ(allocations, e.allocations) << "allocations of a clean call";
-		}
+		ASSERT_EQ(out.ret, out.want.err) << what.str();
+		ASSERT_NO_FATAL_FAILURE(check_state(what.str()));
+		ASSERT_TRUE(allocations_agree(call, out))
+			<< "allocations of a clean call: " << out.allocations << ", the model "
+			<< out.want.allocations;
 
 		calls_++;
 		ops_ += call.count;
-		results_[ret]++;
-		if (ret == 0)
+		results_[out.ret]++;
+		if (out.ret == 0)
 			applied_ops_ += call.count;
 
 		// Now and then some of the pending binds take effect.

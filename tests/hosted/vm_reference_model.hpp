@@ -338,5 +338,74 @@ inline std::string mismatch(File &file, const Model &model)
 	return out.str();
 }
 
+// @call as a failure message shows it.
+inline std::ostream &operator<<(std::ostream &out, const Call &call)
+{
+	out << "vm_id " << call.vm_id << " flags " << call.flags << " count " << call.count
+	    << " stride " << call.stride << " fault_at " << call.fault_at << " fail_alloc "
+	    << call.fail_alloc << " syncs";
+	for (const drm_nova_sync &sync : call.syncs)
+		out << " " << sync;
+	for (const drm_nova_vm_bind_op &op : call.ops)
+		out << "\n  op " << op.op << " flags " << op.flags << " handle " << op.handle
+		    << " pad " << op.pad << std::hex << " bo 0x" << op.bo_offset << " va 0x"
+		    << op.va << " range 0x" << op.range << std::dec;
+	return out;
+}
+
+// A call made through the logic and through the model.
+struct Outcome {
+	int ret;	  // the logic's
+	Expected want;	  // the model's, its errno final
+	long allocations; // the logic made
+};
+
+// Makes @call on @file's logic, with its user-memory fault and failing
+// allocation, and on @model: an accepted asynchronous call joins the
+// model's pending ones, a synchronous one runs them first, then itself.
+// The caller compares the outcome and the state with its own asserts.
+inline Outcome run_call(File &file, Model &model, const Call &call)
+{
+	Expected want = model.expect(call);
+	drm_nova_vm_bind args{};
+	const std::uint8_t *ops = call.bytes.data() + call.ops_at;
+
+	args.vm_id = call.vm_id;
+	args.flags = call.flags;
+	args.op_count = call.count;
+	args.op_stride = call.stride;
+	args.ops = user_ptr(ops);
+	args.sync_count = std::uint32_t(call.syncs.size());
+	args.sync_stride = kSyncSize;
+	args.syncs = user_ptr(call.bytes.data());
+	fail_copies_from(call.fault_at >= 0 ? user_ptr(ops) + call.fault_at : 0);
+	fail_allocation(call.fail_alloc);
+	int ret = nova_logic_ioctl_vm_bind(file.logic(), &args);
+	long allocations = allocations_seen();
+	fail_allocation(-1);
+	fail_copies_from(0);
+
+	if (want.makes_queue)
+		model.has_queue = true;
+	if (want.err == 0 && call.async()) {
+		model.pending.push_back(call);
+	} else if (want.err == 0) {
+		// Past its checks: the pending binds go first (also for a
+		// call with no operations).
+		while (!model.pending.empty())
+			model.run_next();
+		want.err = model.commit(call);
+	}
+	return { ret, want, allocations };
+}
+
+// A clean call (no injected failure) that succeeded and did something must
+// have allocated what the model says: everything before the commit.
+inline bool allocations_agree(const Call &call, const Outcome &out)
+{
+	return out.ret || call.fail_alloc >= 0 || (!call.count && !call.async()) ||
+	       out.allocations == out.want.allocations;
+}
+
 } // namespace diff
 } // namespace hosted
