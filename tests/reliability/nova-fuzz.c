@@ -608,6 +608,8 @@ static bool authenticate(struct fuzz *fz, struct file *f)
 
 static void do_open(struct fuzz *fz)
 {
+	/* Not the file the action was drawn with: an open is judged on its own. */
+	fz->cur = NULL;
 	for (int i = 0; i < MAX_FILES; i++) {
 		struct file *f = &fz->files[i];
 		uint64_t gen = gen_now(fz);
