@@ -2853,6 +2853,15 @@ static void do_random_ioctl(struct fuzz *fz, struct file *f)
 	if (!err && (nr == 0x09 || nr == 0x0b || nr == DRM_COMMAND_BASE + 1))
 		f->tainted = true;
 	/*
+	 * A GEM_CLOSE that succeeded closed the handle in its first 32 bits
+	 * (from raw[]: a bad pointer fails; the DRM core zero-fills past
+	 * @size): often 1, a hostile value and the file's first handle. The
+	 * model must forget it, or it calls the handle live and every later
+	 * use of it a finding.
+	 */
+	if (!err && nr == 0x09)
+		forget_obj(f, (uint32_t)(raw[0] & (size >= 4 ? 0xffffffffull : (1ull << (8 * size)) - 1)));
+	/*
 	 * A bind, queue or EXEC the model did not make. Also when the call
 	 * "failed" with EFAULT: the DRM core copies the result out after the
 	 * ioctl ran, so a QUEUE_CREATE may have made a queue nobody knows of.
@@ -3241,6 +3250,9 @@ static int run_jobs(struct fuzz *fz, uint64_t seed, uint64_t iterations, int job
 			return 2;
 		}
 		if (!pid[k]) {
+			/* The earlier jobs' pipes are the parent's to read. */
+			for (int j = 0; j < k; j++)
+				close(pfd[j].fd);
 			dup2(fds[1], STDOUT_FILENO);
 			dup2(fds[1], STDERR_FILENO);
 			close(fds[0]);
