@@ -208,6 +208,7 @@ struct fuzz {
 	struct cpu_map maps[MAX_MAPS];
 	int dmabufs[MAX_DMABUFS];	/* -1: slot free */
 	uint64_t dmabuf_oid[MAX_DMABUFS];
+	uint64_t dmabuf_gen[MAX_DMABUFS];	/* the unplug generation of its exporter */
 	uint64_t next_oid;
 	bool prime;		/* PRIME_HANDLE_TO_FD works on this kernel */
 	/* A page that is never accessible: its address is a bad user pointer. */
@@ -2757,6 +2758,7 @@ static void do_prime_export(struct fuzz *fz, struct file *f)
 	} else {
 		fz->dmabufs[slot] = args.fd;
 		fz->dmabuf_oid[slot] = live == 1 ? find_obj(f, args.handle)->oid : 0;
+		fz->dmabuf_gen[slot] = f->gen;
 	}
 }
 
@@ -2800,6 +2802,15 @@ static void do_prime_import(struct fuzz *fz, struct file *f)
 	err = call(fz, f->fd, DRM_IOCTL_NOVA_GEM_INFO, &info);
 	if (err)
 		finding(fz, "GEM_INFO of imported handle %u failed: %s", args.handle, nova_errno_name(err));
+	else if (fz->dmabuf_oid[slot] && fz->dmabuf_gen[slot] != f->gen)
+		/*
+		 * Exported by a device an unplug removed: another device's
+		 * dma-buf, imported as an object of this device's own (its
+		 * mmap offset is not the exporter's); imported again, the
+		 * same handle.
+		 */
+		remember_obj(fz, f, args.handle, info.size,
+			     find_obj(f, args.handle) ? find_obj(f, args.handle)->oid : ++fz->next_oid);
 	else if (fz->dmabuf_oid[slot])
 		remember_obj(fz, f, args.handle, info.size, fz->dmabuf_oid[slot]);
 	else
