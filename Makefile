@@ -25,8 +25,9 @@
 #   make check-long the same suite, nightly-style and not part of make check:
 #                   1 million fuzz iterations (NOVA_LONG_FUZZ_ITERATIONS, in
 #                   NOVA_LONG_FUZZ_JOBS parallel processes, default 2) and 10
-#                   minutes of racing clients (NOVA_LONG_STRESS_SECONDS); about
-#                   1.5 hours on two quiet cores, then the debug report
+#                   minutes of racing clients (NOVA_LONG_STRESS_SECONDS), then
+#                   the debug report; about an hour on two quiet cores (two on
+#                   busy ones)
 #   make docs       HTML documentation (Sphinx) in build/docs/html
 #   make deb        the nova-dkms Debian package (DKMS source) in build/deb
 #   make deps       install what the above need (apt-get, as root)
