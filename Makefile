@@ -24,8 +24,14 @@
 #                   build/coverage/html (Documentation/coverage.rst)
 #   make abi-baseline  record libnova's ABI (userspace/libnova/libnova.abixml)
 #   make check-debug  the debug-kernel suite (KASAN, lockdep, kmemleak, UBSAN:
-#                   fuzzer, stress, isolation, load cycles; builds the kernel
-#                   when cold)
+#                   fuzzer with unplug events, stress, isolation, load cycles;
+#                   builds the kernel when cold)
+#   make check-long the same suite, nightly-style and not part of make check:
+#                   1 million fuzz iterations (NOVA_LONG_FUZZ_ITERATIONS, in
+#                   NOVA_LONG_FUZZ_JOBS parallel processes, default 2) and 10
+#                   minutes of racing clients (NOVA_LONG_STRESS_SECONDS), then
+#                   the debug report; about an hour on two quiet cores (two on
+#                   busy ones)
 #   make fuzz       the libFuzzer targets of tests/fuzz (the ioctl sequence,
 #                   the command engine), both at once for FUZZ_SECONDS
 #                   (default 600) each; make check-fuzz runs each for a fixed
@@ -387,6 +393,11 @@ DEBUG_NOVA_PARAMS := max_mappings=32768
 # unbind, PCI remove, device_del, rmmod; about 10 s a cycle).
 DEBUG_UNPLUG_CYCLES ?= 20
 DEBUG_UNPLUG_FUNCTION_CYCLES ?= 2
+# nova-fuzz's unplug events: about one per 1000 iterations (aux unbind and
+# bind, about a second each), one in twenty of them nova_core's unbind
+# from the PCI function (a probe of the function, about 10 s).
+DEBUG_FUZZ_UNPLUG_EVERY ?= 1000
+DEBUG_FUZZ_UNPLUG_FUNCTION ?= 5
 # Under KASAN and TCG, evaluating QEMU's ACPI _PRT (interrupt routing) runs
 # its AML loop into ACPI's 30 s loop timeout (AE_AML_LOOP_TIMEOUT): four
 # times at boot, and once at every pci_enable_device(). Every device of the
@@ -407,20 +418,53 @@ module-debug: debug-kernel
 	@scripts/check-module.sh $(DEBUG_MODULE)/nova.ko $(DEBUG_MODULE)/nova_core.ko
 	@scripts/check-instrumented.sh $(DEBUG_MODULE)
 
+# $(call DEBUG_GUEST,LAYER,TIMEOUT,FUZZ_ITERATIONS,FUZZ_JOBS,STRESS_SECONDS):
+# the debug suite's boot and its report, for check-debug and check-long.
 # The guest's output dir is the layer's: debug-report reads its dmesg.
+DEBUG_GUEST = $(GUEST_RUN) --kernel $$(scripts/debug-kernel.sh --print-dir) \
+	--out $(CHECK)/$(1) --timeout $(2) --memory 2048 --monitor --append $(DEBUG_GUEST_CMDLINE) \
+	--module $(DEBUG_MODULE)/nova_core.ko --module $(DEBUG_MODULE)/nova.ko:$(DEBUG_NOVA_PARAMS) \
+	$(call GUEST_ENV,$(1),$(DEBUG_MODULE)/nova.ko) --env NOVA_KO_PARAMS=$(DEBUG_NOVA_PARAMS) \
+	--env NOVA_UNPLUG_CYCLES=$(DEBUG_UNPLUG_CYCLES) \
+	--env NOVA_UNPLUG_FUNCTION_CYCLES=$(DEBUG_UNPLUG_FUNCTION_CYCLES) \
+	--env NOVA_FUZZ_ITERATIONS=$(3) --env NOVA_FUZZ_JOBS=$(4) \
+	--env NOVA_FUZZ_UNPLUG_EVERY=$(DEBUG_FUZZ_UNPLUG_EVERY) \
+	--env NOVA_FUZZ_UNPLUG_FUNCTION=$(DEBUG_FUZZ_UNPLUG_FUNCTION) \
+	--env NOVA_STRESS_SECONDS=$(5) \
+	--env NOVA_LOAD_CYCLES=$(NOVA_LOAD_CYCLES) \
+	--script tests/reliability/guest-suite.sh; rc=$$?; \
+	scripts/debug-report.sh $(CHECK)/$(1) $(CHECK)/$(1).log || rc=1; exit $$rc
+
 check-debug: deps module-debug userspace
 	@echo "[check] in-guest suite on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)"
-	$(call layer,debug,$(GUEST_RUN) --kernel $$(scripts/debug-kernel.sh --print-dir) \
-		--out $(CHECK)/debug --timeout 2400 --memory 2048 --monitor --append $(DEBUG_GUEST_CMDLINE) \
-		--module $(DEBUG_MODULE)/nova_core.ko --module $(DEBUG_MODULE)/nova.ko:$(DEBUG_NOVA_PARAMS) \
-		$(call GUEST_ENV,debug,$(DEBUG_MODULE)/nova.ko) --env NOVA_KO_PARAMS=$(DEBUG_NOVA_PARAMS) \
-		--env NOVA_UNPLUG_CYCLES=$(DEBUG_UNPLUG_CYCLES) \
-		--env NOVA_UNPLUG_FUNCTION_CYCLES=$(DEBUG_UNPLUG_FUNCTION_CYCLES) \
-		--env NOVA_FUZZ_ITERATIONS=$(NOVA_FUZZ_ITERATIONS) \
-		--env NOVA_STRESS_SECONDS=$(NOVA_STRESS_SECONDS) \
-		--env NOVA_LOAD_CYCLES=$(NOVA_LOAD_CYCLES) \
-		--script tests/reliability/guest-suite.sh; rc=$$?; \
-		scripts/debug-report.sh $(CHECK)/debug $(CHECK)/debug.log || rc=1; exit $$rc)
+	$(call layer,debug,$(call DEBUG_GUEST,debug,2400,$(NOVA_FUZZ_ITERATIONS),1,$(NOVA_STRESS_SECONDS)))
+
+# --- the long run on the debug kernel -------------------------------------------
+#
+# Nightly-style, never part of make check: the debug suite with a million
+# fuzz iterations and ten minutes of nova-stress's racing clients, then the
+# debug report, its results summarised like make check's (layer "long",
+# in $(CHECK)/long). The fuzzer runs as NOVA_LONG_FUZZ_JOBS processes,
+# seeds one apart, sharing out the iterations: the guest's two vCPUs run
+# them in parallel (QEMU's multi-threaded TCG). The guest's timeout allows
+# 100 iterations a second (half what they do on two quiet cores) besides
+# the rest of the suite. The knobs scale it down for a quick try, e.g.
+#   make check-long NOVA_LONG_FUZZ_ITERATIONS=20000 NOVA_LONG_STRESS_SECONDS=30
+NOVA_LONG_FUZZ_ITERATIONS ?= 1000000
+NOVA_LONG_FUZZ_JOBS ?= 2
+NOVA_LONG_STRESS_SECONDS ?= 600
+LONG_TIMEOUT = $$((2400 + $(NOVA_LONG_FUZZ_ITERATIONS) / 100 + 2 * $(NOVA_LONG_STRESS_SECONDS)))
+SUITES_long = $(SUITES_debug)
+
+.PHONY: check-long check-long-guest
+check-long: deps module-debug userspace
+	@echo "[check] the long run: $(NOVA_LONG_FUZZ_ITERATIONS) fuzz iterations in" \
+		"$(NOVA_LONG_FUZZ_JOBS) jobs, $(NOVA_LONG_STRESS_SECONDS) s of stress, on the debug kernel"
+	$(Q)$(MAKE) --no-print-directory check-long-guest; \
+	scripts/check-summary.py report $(CHECK) long=$(subst $(space),$(comma),$(strip $(SUITES_long)))
+
+check-long-guest:
+	$(call layer,long,$(call DEBUG_GUEST,long,$(LONG_TIMEOUT),$(NOVA_LONG_FUZZ_ITERATIONS),$(NOVA_LONG_FUZZ_JOBS),$(NOVA_LONG_STRESS_SECONDS)))
 
 # igt tests (tests/igt) on the real igt runtime, libigt.so.0 of Debian's
 # intel-gpu-tools: their igt API declarations checked on the host, then one

@@ -44,7 +44,9 @@ scanned=no
 
 checkers=$(grep -oE 'KernelAddressSanitizer initialized|kmemleak: Kernel memory leak detector initialized|Lock dependency validator' "$dmesg" | sort -u | tr '\n' ' ' || true)
 echo "debug-report: kernel $(sed -n 's/^.*Linux version \([^ ]*\).*$/\1/p' "$dmesg" | head -n1), checkers seen at boot: ${checkers:-none}"
-grep -E '^nova-fuzz: [0-9]+ iterations, ' "$log" | tail -n 1 | sed 's/^/debug-report: /' || true
+# The fuzzer's figures: its run's, or each job's ("[k] ...") and their total (--jobs).
+grep -E '^(\[[0-9]+\] )?nova-fuzz: ([0-9]+ iterations, |[0-9]+ jobs, [0-9]+ iterations in |unplug events: [0-9]+ of)' \
+	"$log" | sed 's/^/debug-report: /' || true
 grep -E '^nova-stress: (ran|[0-9]+ operations)' "$log" | tail -n 2 | sed 's/^/debug-report: /' || true
 # What a failed stress run objected to: a CI log shows only this summary.
 grep -E '^nova-stress\[[0-9]+\]: ' "$log" | sort | uniq -c | sort -rn | head -n 10 |

@@ -1,23 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
+/* What nova's reliability tools share (common.h says what). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
 
-static int node_is_nova(const char *path)
+bool nova_node_is_nova(const char *path)
 {
 	drmVersionPtr version;
-	int fd, nova;
+	bool nova;
+	int fd;
 
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
+		return false;
 	version = drmGetVersion(fd);
 	nova = version && version->name && !strcmp(version->name, "nova");
 	drmFreeVersion(version);
@@ -57,7 +61,7 @@ int nova_node_path(enum nova_node node, char *path, size_t len)
 		if (strncmp(entry->d_name, prefix, strlen(prefix)))
 			continue;
 		snprintf(path, len, "/dev/dri/%s", entry->d_name);
-		if (node_is_nova(path)) {
+		if (nova_node_is_nova(path)) {
 			snprintf(found_path[node], sizeof(found_path[node]), "%s", path);
 			ret = 0;
 			break;
@@ -66,6 +70,13 @@ int nova_node_path(enum nova_node node, char *path, size_t len)
 	closedir(dir);
 	pthread_mutex_unlock(&found_lock);
 	return ret;
+}
+
+void nova_node_forget(void)
+{
+	pthread_mutex_lock(&found_lock);
+	memset(found_path, 0, sizeof(found_path));
+	pthread_mutex_unlock(&found_lock);
 }
 
 int nova_node_open(enum nova_node node)
@@ -204,4 +215,115 @@ int nova_read_stats(struct nova_stats *stats)
 	}
 	closedir(dir);
 	return ret;
+}
+
+double nova_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int nova_sysfs_write(const char *path, const char *text)
+{
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (write(fd, text, strlen(text)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* Copies @src into @dst of @len bytes; false if it does not fit. */
+static bool copy_name(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= len)
+		return false;
+	memcpy(dst, src, n + 1);
+	return true;
+}
+
+/*
+ * Walks the render nodes in /sys/class/drm: the one whose device is a PCI
+ * function (@pci, if given) with nova's auxiliary device under it.
+ */
+bool nova_dev_find(struct nova_dev *dev, const char *pci)
+{
+	char link[PATH_MAX], path[PATH_MAX + 64], name[300];
+	struct dirent *e, *c;
+	bool found = false;
+	DIR *d, *cd;
+
+	d = opendir("/sys/class/drm");
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		ssize_t n;
+		char *base;
+
+		if (strncmp(e->d_name, "renderD", 7))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/drm/%s/device", e->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n < 0)
+			continue;
+		link[n] = 0;
+		base = strrchr(link, '/');
+		base = base ? base + 1 : link;
+		if (!copy_name(name, sizeof(name), base))
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", name);
+		if (access(path, F_OK) || (pci && strcmp(pci, base)))
+			continue;	/* not a PCI function, or not that one */
+		if (!copy_name(name, sizeof(dev->render) - 10, e->d_name))
+			continue;
+		snprintf(dev->render, sizeof(dev->render), "/dev/dri/%s", name);
+		if (!nova_node_is_nova(dev->render) || !copy_name(dev->pci, sizeof(dev->pci), base))
+			continue;
+		dev->aux[0] = 0;
+		cd = opendir(path);
+		while (cd && (c = readdir(cd)))
+			if (!strncmp(c->d_name, "nova_core.drm.", 14))
+				copy_name(dev->aux, sizeof(dev->aux), c->d_name);
+		if (cd)
+			closedir(cd);
+		found = dev->aux[0] != 0;
+	}
+	closedir(d);
+	return found;
+}
+
+bool nova_dev_wait(struct nova_dev *dev, const char *pci, double seconds)
+{
+	double end = nova_now() + seconds;
+	char want[sizeof(dev->pci)];
+
+	/* @pci may be dev->pci itself, which each attempt overwrites. */
+	if (pci)
+		pci = copy_name(want, sizeof(want), pci) ? want : NULL;
+	while (nova_now() < end) {
+		if (nova_dev_find(dev, pci))
+			return true;
+		usleep(50 * 1000);
+	}
+	return false;
+}
+
+int nova_dev_set_bound(const struct nova_dev *dev, enum nova_dev_level level, bool bound)
+{
+	char path[128];
+
+	if (level == NOVA_DEV_AUX) {
+		snprintf(path, sizeof(path), "/sys/bus/auxiliary/drivers/nova/%s",
+			 bound ? "bind" : "unbind");
+		return nova_sysfs_write(path, dev->aux);
+	}
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/nova_core/%s", bound ? "bind" : "unbind");
+	return nova_sysfs_write(path, dev->pci);
 }

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What nova's reliability tools (fuzzer, stress, isolation) share: finding
- * nova's DRM nodes, raw ioctls that return the errno, the device's limits, a
- * small reproducible PRNG and errno names.
+ * What nova's reliability tools (fuzzer, stress, isolation, unplug) share:
+ * finding nova's DRM nodes and its device in sysfs, unbinding and binding
+ * it again, raw ioctls that return the errno, the device's limits, a small
+ * reproducible PRNG and errno names.
  */
 #ifndef NOVA_RELIABILITY_COMMON_H
 #define NOVA_RELIABILITY_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +26,47 @@ int nova_node_path(enum nova_node node, char *path, size_t len);
 
 /* open(2) of that node, O_RDWR | O_CLOEXEC; -errno on failure. */
 int nova_node_open(enum nova_node node);
+
+/*
+ * Forgets the nodes nova_node_path() found: after an unplug and a rebind
+ * the new device has new minors while a file of the old one is open.
+ */
+void nova_node_forget(void);
+
+/* Whether the DRM node at @path is nova's (its driver name). */
+bool nova_node_is_nova(const char *path);
+
+/* A nova DRM device on a PCI function, and where sysfs has it. */
+struct nova_dev {
+	char render[64];	/* /dev/dri/renderDN */
+	char pci[32];		/* 0000:00:05.0 */
+	char aux[64];		/* nova_core.drm.N, the auxiliary device nova binds */
+};
+
+/* The first nova device on a PCI function (the one at @pci, unless NULL). */
+bool nova_dev_find(struct nova_dev *dev, const char *pci);
+
+/* nova_dev_find() until it succeeds (a probe takes its time), or @seconds. */
+bool nova_dev_wait(struct nova_dev *dev, const char *pci, double seconds);
+
+/* Which driver's binding an unplug cuts. */
+enum nova_dev_level {
+	NOVA_DEV_AUX,		/* nova from nova_core.drm.N */
+	NOVA_DEV_FUNCTION,	/* nova_core from the PCI function */
+};
+
+/*
+ * Unbinds (@bound false) or binds again the driver of @level through
+ * sysfs; 0 or the errno. Binding nova_core makes a new auxiliary device:
+ * find the device again (nova_dev_wait) before its next unbind.
+ */
+int nova_dev_set_bound(const struct nova_dev *dev, enum nova_dev_level level, bool bound);
+
+/* Writes @text to the sysfs file @path; 0 or the errno. */
+int nova_sysfs_write(const char *path, const char *text);
+
+/* CLOCK_MONOTONIC in seconds. */
+double nova_now(void);
 
 /* ioctl(2) retried on EINTR/EAGAIN like drmIoctl; 0 or the errno. */
 int nova_ioctl(int fd, unsigned long request, void *arg);

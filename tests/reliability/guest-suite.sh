@@ -18,7 +18,12 @@
 #   NOVA_RELIABILITY      build/reliability (nova-fuzz, nova-stress, nova-isolation,
 #                         nova-limits)
 #   NOVA_IGT              build/igt: also run the igt tests (optional)
-#   NOVA_FUZZ_ITERATIONS  default 20000
+#   NOVA_FUZZ_ITERATIONS  default 20000 (in all, when shared out between jobs)
+#   NOVA_FUZZ_JOBS        nova-fuzz processes at once (--jobs), default 1
+#   NOVA_FUZZ_UNPLUG_EVERY  nova-fuzz's unplug events, about one per that many
+#                         iterations (--unplug-every), default 0: none
+#   NOVA_FUZZ_UNPLUG_FUNCTION  the percentage of them that unbind nova_core
+#                         from the PCI function (--unplug-function), default 0
 #   NOVA_STRESS_SECONDS   default 30
 #   NOVA_LOAD_CYCLES      default 50
 #   NOVA_CORE_KO          nova_core.ko, for nova-unplug's rmmod scenario
@@ -64,7 +69,8 @@ suite debug-isolation "$rel/nova-isolation"
 # The charge is measured over fewer mappings than on Debian's kernel, within
 # the debug run's smaller mapping limit (DEBUG_NOVA_PARAMS in the Makefile).
 suite debug-limits "$rel/nova-limits" --module "$NOVA_KO" --mappings 10000
-suite debug-fuzz "$rel/nova-fuzz" --iterations "$iterations"
+suite debug-fuzz "$rel/nova-fuzz" --iterations "$iterations" --jobs "${NOVA_FUZZ_JOBS:-1}" \
+	--unplug-every "${NOVA_FUZZ_UNPLUG_EVERY:-0}" --unplug-function "${NOVA_FUZZ_UNPLUG_FUNCTION:-0}"
 suite debug-stress "$rel/nova-stress" --seconds "$seconds"
 # Unplug: nova's own unbind every cycle it is asked for; the scenarios that
 # probe the function again (nova_core's unbind, PCI remove, device_del,

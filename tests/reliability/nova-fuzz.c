@@ -32,6 +32,32 @@
  * well), and files are closed with binds still pending behind a job that
  * never ends by itself. The old 24-byte DRM_IOW request is mixed in.
  *
+ * Unplug events (--unplug-every N, about one per N iterations): the
+ * fuzzer unbinds nova from its auxiliary device (or, --unplug-function
+ * percent of the time, nova_core from the PCI function) through sysfs, as
+ * nova-unplug does, with its files, objects, CPU mappings, dma-bufs, jobs
+ * and binds as they are. Until it binds the device again it checks the
+ * unplug contract (Documentation/unplug.rst) on every file it holds: each
+ * of nova's ioctls, VM_BIND synchronous, asynchronous and the old request,
+ * GEM_CLOSE, PRIME both ways, the syncobj calls and a new mmap() fail with
+ * ENODEV, and the node cannot be opened. After the rebind the old files
+ * linger for a while among the new ones, the actions keep picking them and
+ * every ioctl on them must still fail with ENODEV, then they are closed and
+ * new files opened on the new device; the old dma-bufs and CPU mappings
+ * stay in use (importing into the new device, touching). An ENODEV from a
+ * file of an unplugged device is never a finding; the model's predictions
+ * for such a file are not judged.
+ *
+ * --jobs N runs N fuzzing processes at once (seeds seed .. seed + N - 1,
+ * the iterations shared out), their output relayed line by line with a
+ * "[k] " prefix: a guest with several vCPUs runs them in parallel. An
+ * unplug one of them makes is everybody's: they share a generation counter,
+ * bumped when an unplug starts and when the device is back, and a file
+ * opened in an earlier generation than the current one belongs to a device
+ * that may be gone (ENODEV allowed) or, two generations on, surely is
+ * (ENODEV required). A finding of one job is reproduced alone with that
+ * job's seed and iteration count, without the siblings' unplugs.
+ *
  * Three kinds of finding fail the run (exit 1):
  *   - a call the model says is valid fails, or returns what the model does
  *     not predict (a size, a handle's object);
@@ -48,6 +74,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -57,6 +85,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -84,6 +113,10 @@
 #define MAX_BINDS		8
 #define MAX_USYNCS		4
 #define MAX_BIND_SYNCS		8
+/* --jobs: at most this many fuzzing processes. */
+#define MAX_JOBS_PARALLEL	16
+/* How long a rebound device may take to show its nodes again. */
+#define REBIND_SECONDS		60
 
 struct obj {
 	uint32_t handle;
@@ -128,6 +161,7 @@ struct usync {
 struct file {
 	int fd;			/* -1: slot free */
 	enum nova_node node;
+	uint64_t gen;		/* the unplug generation it was opened in */
 	struct obj objs[MAX_OBJS];
 	int nobjs;
 	/* A random ioctl succeeded on it: its handle table may hold unknowns. */
@@ -152,6 +186,16 @@ struct file {
 	int nusyncs;
 };
 
+/*
+ * What the jobs of --jobs share (one job alone has it too): the unplug
+ * generation, even while the device is bound, odd from the start of an
+ * unplug until the device is back; and the lock that keeps unplugs apart.
+ */
+struct shared {
+	uint64_t gen;
+	pthread_mutex_t lock;
+};
+
 struct cpu_map {
 	uint8_t *ptr;		/* NULL: slot free */
 	size_t len;
@@ -164,12 +208,24 @@ struct fuzz {
 	struct cpu_map maps[MAX_MAPS];
 	int dmabufs[MAX_DMABUFS];	/* -1: slot free */
 	uint64_t dmabuf_oid[MAX_DMABUFS];
+	uint64_t dmabuf_gen[MAX_DMABUFS];	/* the unplug generation of its exporter */
 	uint64_t next_oid;
 	bool prime;		/* PRIME_HANDLE_TO_FD works on this kernel */
 	/* A page that is never accessible: its address is a bad user pointer. */
 	uint8_t *guard;
 	bool verbose;
 	uint64_t iteration;
+	/* Unplug events: about one per unplug_every iterations (0: none). */
+	struct shared *sh;
+	uint64_t unplug_every;
+	unsigned int unplug_function;	/* percent of them that unbind nova_core */
+	struct nova_dev dev;
+	uint64_t node_gen;		/* the generation nova_node_path() was found in */
+	bool device_lost;		/* a rebind did not bring the device back */
+	/* The file of the running action: its findings wait if it may be dead. */
+	const struct file *cur;
+	uint64_t unplugs[2], dead_calls, dead_checks, unjudged, dead_closes, opens_waited, opens_refused;
+	double unplug_seconds;
 	/* Figures. */
 	uint64_t calls, mutated, random_calls, findings;
 	uint64_t errno_count[160];
@@ -221,26 +277,95 @@ static void trace(struct fuzz *fz, const char *fmt, ...)
 	putchar('\n');
 }
 
-static void finding(struct fuzz *fz, const char *fmt, ...)
+static void vreport(struct fuzz *fz, const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	fz->findings++;
 	printf("nova-fuzz: FINDING at iteration %" PRIu64 ": ", fz->iteration);
-	va_start(ap, fmt);
 	vprintf(fmt, ap);
-	va_end(ap);
 	putchar('\n');
 	fflush(stdout);
 }
 
+static void report(struct fuzz *fz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(fz, fmt, ap);
+	va_end(ap);
+}
+
+/* --- unplug generations ------------------------------------------------- */
+
+static uint64_t gen_now(const struct fuzz *fz)
+{
+	return __atomic_load_n(&fz->sh->gen, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * The shared lock. A job that died holding it may have left the device
+ * unbound: the next unplug then finds no device and says so.
+ */
+static void shared_lock(struct fuzz *fz)
+{
+	if (pthread_mutex_lock(&fz->sh->lock) == EOWNERDEAD)
+		pthread_mutex_consistent(&fz->sh->lock);
+}
+
+/* An unplug started since @f was opened: its device may be gone. */
+static bool file_maybe_dead(const struct fuzz *fz, const struct file *f)
+{
+	return gen_now(fz) != f->gen;
+}
+
+/* An unplug ended since: its device is gone, every ioctl must say ENODEV. */
+static bool file_dead(const struct fuzz *fz, const struct file *f)
+{
+	return gen_now(fz) >= f->gen + 2;
+}
+
+static struct file *file_of(struct fuzz *fz, int fd)
+{
+	for (int i = 0; i < MAX_FILES; i++)
+		if (fz->files[i].fd >= 0 && fz->files[i].fd == fd)
+			return &fz->files[i];
+	return NULL;
+}
+
+/*
+ * What the model did not predict. Not judged when the action's file may
+ * belong to an unplugged device: its ioctls fail with ENODEV from the
+ * unplug on, which call() checks, and whatever the model expected next
+ * is moot.
+ */
+static void finding(struct fuzz *fz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fz->cur && file_maybe_dead(fz, fz->cur)) {
+		fz->unjudged++;
+		return;
+	}
+	va_start(ap, fmt);
+	vreport(fz, fmt, ap);
+	va_end(ap);
+}
+
 static int call(struct fuzz *fz, int fd, unsigned long request, void *arg)
 {
+	struct file *f = file_of(fz, fd);
+	bool dead = f && file_dead(fz, f);
 	int err = nova_ioctl(fd, request, arg);
 
 	fz->calls++;
 	if (err >= 0 && err < (int)(sizeof(fz->errno_count) / sizeof(fz->errno_count[0])))
 		fz->errno_count[err]++;
+	if (dead) {
+		fz->dead_calls++;
+		if (err != ENODEV)
+			report(fz, "ioctl 0x%lx on a file of an unplugged device gave %s, not ENODEV",
+			       request, nova_errno_name(err));
+	}
 	return err;
 }
 
@@ -484,20 +609,44 @@ static bool authenticate(struct fuzz *fz, struct file *f)
 
 static void do_open(struct fuzz *fz)
 {
+	/* Not the file the action was drawn with: an open is judged on its own. */
+	fz->cur = NULL;
 	for (int i = 0; i < MAX_FILES; i++) {
 		struct file *f = &fz->files[i];
+		uint64_t gen = gen_now(fz);
 		int fd;
 
 		if (f->fd >= 0)
 			continue;
 		f->node = chance(fz, 50) ? NOVA_NODE_RENDER : NOVA_NODE_PRIMARY;
+		/*
+		 * A sibling job's unplug is on: the nodes come and go. Wait
+		 * for it to end (it holds the lock), or actions that need a
+		 * file would all be spent here.
+		 */
+		if (gen & 1) {
+			fz->opens_waited++;
+			shared_lock(fz);
+			pthread_mutex_unlock(&fz->sh->lock);
+			gen = gen_now(fz);
+		}
+		/* The device was rebound since the nodes were found: new minors. */
+		if (gen != fz->node_gen) {
+			nova_node_forget();
+			fz->node_gen = gen;
+		}
 		fd = nova_node_open(f->node);
 		if (fd < 0) {
-			finding(fz, "cannot open nova's %s node: %s",
-				f->node == NOVA_NODE_RENDER ? "render" : "primary", nova_errno_name(-fd));
+			if (gen_now(fz) != gen)
+				fz->opens_refused++;
+			else
+				finding(fz, "cannot open nova's %s node: %s",
+					f->node == NOVA_NODE_RENDER ? "render" : "primary",
+					nova_errno_name(-fd));
 			return;
 		}
 		f->fd = fd;
+		f->gen = gen;
 		f->nobjs = 0;
 		f->tainted = false;
 		f->nqueues = 0;
@@ -514,13 +663,16 @@ static void do_open(struct fuzz *fz)
 			f->node = NOVA_NODE_RENDER;
 			f->fd = nova_node_open(f->node);
 			if (f->fd < 0) {
-				finding(fz, "cannot open nova's render node");
+				if (gen_now(fz) == gen)
+					finding(fz, "cannot open nova's render node");
 				return;
 			}
 		}
+		fz->cur = f;
 		if (fz->lim.uapi_version >= 4 &&
 		    drmSyncobjCreate(f->fd, 0, &f->timeline))
 			finding(fz, "SYNCOBJ_CREATE failed: %s", nova_errno_name(errno));
+		fz->cur = NULL;
 		trace(fz, "open %s node: fd %d", f->node == NOVA_NODE_RENDER ? "render" : "primary", fd);
 		return;
 	}
@@ -2386,6 +2538,7 @@ static void do_close_file(struct fuzz *fz)
 	/* Keep at least one file most of the time: most actions need one. */
 	if (!f || !(chance(fz, 30) || fz->files[(f - fz->files + 1) % MAX_FILES].fd >= 0))
 		return;
+	fz->cur = f;
 	plugged = chance(fz, 40) && plug_binds(fz, f);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	close_file(fz, f);
@@ -2605,6 +2758,7 @@ static void do_prime_export(struct fuzz *fz, struct file *f)
 	} else {
 		fz->dmabufs[slot] = args.fd;
 		fz->dmabuf_oid[slot] = live == 1 ? find_obj(f, args.handle)->oid : 0;
+		fz->dmabuf_gen[slot] = f->gen;
 	}
 }
 
@@ -2648,6 +2802,15 @@ static void do_prime_import(struct fuzz *fz, struct file *f)
 	err = call(fz, f->fd, DRM_IOCTL_NOVA_GEM_INFO, &info);
 	if (err)
 		finding(fz, "GEM_INFO of imported handle %u failed: %s", args.handle, nova_errno_name(err));
+	else if (fz->dmabuf_oid[slot] && fz->dmabuf_gen[slot] != f->gen)
+		/*
+		 * Exported by a device an unplug removed: another device's
+		 * dma-buf, imported as an object of this device's own (its
+		 * mmap offset is not the exporter's); imported again, the
+		 * same handle.
+		 */
+		remember_obj(fz, f, args.handle, info.size,
+			     find_obj(f, args.handle) ? find_obj(f, args.handle)->oid : ++fz->next_oid);
 	else if (fz->dmabuf_oid[slot])
 		remember_obj(fz, f, args.handle, info.size, fz->dmabuf_oid[slot]);
 	else
@@ -2701,6 +2864,15 @@ static void do_random_ioctl(struct fuzz *fz, struct file *f)
 	if (!err && (nr == 0x09 || nr == 0x0b || nr == DRM_COMMAND_BASE + 1))
 		f->tainted = true;
 	/*
+	 * A GEM_CLOSE that succeeded closed the handle in its first 32 bits
+	 * (from raw[]: a bad pointer fails; the DRM core zero-fills past
+	 * @size): often 1, a hostile value and the file's first handle. The
+	 * model must forget it, or it calls the handle live and every later
+	 * use of it a finding.
+	 */
+	if (!err && nr == 0x09)
+		forget_obj(f, (uint32_t)(raw[0] & (size >= 4 ? 0xffffffffull : (1ull << (8 * size)) - 1)));
+	/*
 	 * A bind, queue or EXEC the model did not make. Also when the call
 	 * "failed" with EFAULT: the DRM core copies the result out after the
 	 * ioctl ran, so a QUEUE_CREATE may have made a queue nobody knows of.
@@ -2713,6 +2885,179 @@ static void do_random_ioctl(struct fuzz *fz, struct file *f)
 		for (int i = 0; i < f->nqueues; i++) {
 			f->queues[i].dirty = true;
 			f->queues[i].first_risky = 1;
+		}
+	}
+}
+
+/* --- unplug events ------------------------------------------------------ */
+
+/* One call of the contract's list, on a file of a device that is gone. */
+static void expect_enodev(struct fuzz *fz, struct file *f, const char *what, unsigned long request,
+			  void *arg)
+{
+	int err = nova_ioctl(f->fd, request, arg);
+
+	fz->calls++;
+	fz->dead_checks++;
+	if (err != ENODEV)
+		report(fz, "%s on a file of the unplugged device gave %s, not ENODEV", what,
+		       nova_errno_name(err));
+}
+
+/*
+ * Documentation/unplug.rst, between the unbind and the rebind: every ioctl
+ * on @f, nova's and the DRM core's, fails with ENODEV, so does a new mmap().
+ * The arguments are the model's (a live handle, queue, syncobj) where it
+ * has them, so that only the unplug can make the calls fail.
+ */
+static void check_dead_file(struct fuzz *fz, struct file *f)
+{
+	uint32_t handle = f->nobjs ? f->objs[pick(fz, f->nobjs)].handle : 1;
+	uint32_t queue = f->nqueues ? f->queues[pick(fz, f->nqueues)].id : 1;
+	struct drm_nova_vm_bind_op op = {
+		.op = NOVA_VM_BIND_OP_MAP, .handle = handle, .va = fz->lim.va_start,
+		.range = fz->lim.page,
+	};
+	struct drm_nova_vm_bind_op sync_only = { .op = NOVA_VM_BIND_OP_SYNC_ONLY };
+	struct drm_nova_exec_cmdbuf cb = { .va = fz->lim.va_start, .size = 8 };
+	union {
+		struct drm_nova_getparam getparam;
+		struct drm_nova_gem_create create;
+		struct drm_nova_gem_info info;
+		struct drm_nova_gem_mmap_offset mmap_offset;
+		struct drm_nova_vm_bind bind;
+		struct drm_nova_queue_create queue_create;
+		struct drm_nova_queue_destroy queue_destroy;
+		struct drm_nova_queue_get_state queue_state;
+		struct drm_nova_exec exec;
+		struct drm_gem_close close;
+		struct drm_prime_handle prime;
+		struct drm_syncobj_create sync_create;
+		struct drm_syncobj_destroy sync_destroy;
+		struct drm_syncobj_wait sync_wait;
+	} a;
+	void *p;
+
+#define ARGS(field, ...) (memset(&a, 0, sizeof(a)), a.field = (typeof(a.field)){ __VA_ARGS__ }, &a)
+	expect_enodev(fz, f, "GETPARAM", DRM_IOCTL_NOVA_GETPARAM,
+		      ARGS(getparam, .param = NOVA_GETPARAM_UAPI_VERSION));
+	expect_enodev(fz, f, "GEM_CREATE", DRM_IOCTL_NOVA_GEM_CREATE,
+		      ARGS(create, .size = fz->lim.page));
+	expect_enodev(fz, f, "GEM_INFO", DRM_IOCTL_NOVA_GEM_INFO, ARGS(info, .handle = handle));
+	expect_enodev(fz, f, "GEM_MMAP_OFFSET", DRM_IOCTL_NOVA_GEM_MMAP_OFFSET,
+		      ARGS(mmap_offset, .handle = handle));
+	expect_enodev(fz, f, "VM_BIND", DRM_IOCTL_NOVA_VM_BIND,
+		      ARGS(bind, .op_count = 1, .op_stride = sizeof(op), .ops = (uintptr_t)&op));
+	expect_enodev(fz, f, "the old VM_BIND request", DRM_IOCTL_NOVA_VM_BIND_V2,
+		      ARGS(bind, .op_count = 1, .op_stride = sizeof(op), .ops = (uintptr_t)&op));
+	if (fz->lim.uapi_version >= 5)
+		expect_enodev(fz, f, "asynchronous VM_BIND", DRM_IOCTL_NOVA_VM_BIND,
+			      ARGS(bind, .flags = NOVA_VM_BIND_ASYNC, .op_count = 1,
+				   .op_stride = sizeof(sync_only), .ops = (uintptr_t)&sync_only));
+	if (fz->lim.uapi_version >= 4) {
+		expect_enodev(fz, f, "QUEUE_CREATE", DRM_IOCTL_NOVA_QUEUE_CREATE,
+			      ARGS(queue_create, .priority = NOVA_QUEUE_PRIORITY_NORMAL));
+		expect_enodev(fz, f, "QUEUE_GET_STATE", DRM_IOCTL_NOVA_QUEUE_GET_STATE,
+			      ARGS(queue_state, .queue_id = queue));
+		expect_enodev(fz, f, "EXEC", DRM_IOCTL_NOVA_EXEC,
+			      ARGS(exec, .queue_id = queue, .cmdbuf_count = 1,
+				   .cmdbuf_stride = sizeof(cb), .cmdbufs = (uintptr_t)&cb));
+		expect_enodev(fz, f, "QUEUE_DESTROY", DRM_IOCTL_NOVA_QUEUE_DESTROY,
+			      ARGS(queue_destroy, .queue_id = queue));
+		expect_enodev(fz, f, "SYNCOBJ_WAIT", DRM_IOCTL_SYNCOBJ_WAIT,
+			      ARGS(sync_wait, .handles = (uintptr_t)&f->timeline, .count_handles = 1));
+		expect_enodev(fz, f, "SYNCOBJ_DESTROY", DRM_IOCTL_SYNCOBJ_DESTROY,
+			      ARGS(sync_destroy, .handle = f->timeline));
+	}
+	expect_enodev(fz, f, "SYNCOBJ_CREATE", DRM_IOCTL_SYNCOBJ_CREATE, ARGS(sync_create, 0));
+	expect_enodev(fz, f, "PRIME_HANDLE_TO_FD", DRM_IOCTL_PRIME_HANDLE_TO_FD,
+		      ARGS(prime, .handle = handle, .flags = DRM_CLOEXEC, .fd = -1));
+	for (int i = 0; i < MAX_DMABUFS; i++)
+		if (fz->dmabufs[i] >= 0) {
+			expect_enodev(fz, f, "PRIME_FD_TO_HANDLE", DRM_IOCTL_PRIME_FD_TO_HANDLE,
+				      ARGS(prime, .fd = fz->dmabufs[i]));
+			break;
+		}
+	expect_enodev(fz, f, "GEM_CLOSE", DRM_IOCTL_GEM_CLOSE, ARGS(close, .handle = handle));
+#undef ARGS
+	/* Any offset: the unplug is checked before the offset is looked up. */
+	p = mmap(NULL, fz->lim.page, PROT_READ, MAP_SHARED, f->fd, 1ll << 32);
+	fz->dead_checks++;
+	if (p != MAP_FAILED) {
+		report(fz, "mmap() of a file of the unplugged device succeeded");
+		munmap(p, fz->lim.page);
+	} else if (errno != ENODEV) {
+		report(fz, "mmap() of a file of the unplugged device gave %s, not ENODEV",
+		       nova_errno_name(errno));
+	}
+}
+
+/*
+ * Unbinds the device under the files as they are, checks the contract on
+ * each while it is gone, binds it again and waits for its nodes. Under
+ * the shared lock, so that the jobs of --jobs unplug one at a time; the
+ * generation tells the others (and this job's own actions) which files
+ * are of the old device.
+ */
+static void do_unplug(struct fuzz *fz)
+{
+	enum nova_dev_level level = chance(fz, fz->unplug_function) ? NOVA_DEV_FUNCTION : NOVA_DEV_AUX;
+	const char *what = level == NOVA_DEV_AUX ? "nova from its auxiliary device" :
+			   "nova_core from the PCI function";
+	double t0 = nova_now();
+	int err, fd;
+
+	shared_lock(fz);
+	/* A sibling's unplug may have made a new auxiliary device. */
+	if (!nova_dev_find(&fz->dev, fz->dev.pci)) {
+		report(fz, "before an unplug: no nova device at %s", fz->dev.pci);
+		fz->device_lost = true;
+		goto out;
+	}
+	trace(fz, "unplug: unbinding %s (%s)", what, fz->dev.aux);
+	__atomic_add_fetch(&fz->sh->gen, 1, __ATOMIC_ACQ_REL);
+	err = nova_dev_set_bound(&fz->dev, level, false);
+	if (err) {
+		report(fz, "unbinding %s failed: %s", what, nova_errno_name(err));
+	} else {
+		for (int i = 0; i < MAX_FILES; i++)
+			if (fz->files[i].fd >= 0)
+				check_dead_file(fz, &fz->files[i]);
+		/* The node is gone from /dev/dri (or names nobody, if cached). */
+		fd = nova_node_open(NOVA_NODE_RENDER);
+		fz->dead_checks++;
+		if (fd >= 0) {
+			report(fz, "nova's render node opened while the device is unbound");
+			close(fd);
+		}
+		err = nova_dev_set_bound(&fz->dev, level, true);
+		if (err)
+			report(fz, "binding %s again failed: %s", what, nova_errno_name(err));
+	}
+	if (!nova_dev_wait(&fz->dev, fz->dev.pci, REBIND_SECONDS)) {
+		report(fz, "no nova device at %s %d s after the rebind", fz->dev.pci, REBIND_SECONDS);
+		fz->device_lost = true;
+	}
+	__atomic_add_fetch(&fz->sh->gen, 1, __ATOMIC_ACQ_REL);
+	fz->unplugs[level]++;
+out:
+	pthread_mutex_unlock(&fz->sh->lock);
+	fz->unplug_seconds += nova_now() - t0;
+	trace(fz, "unplug: %s back as %s after %.2f s", fz->dev.pci, fz->dev.render, nova_now() - t0);
+}
+
+/*
+ * Files of an unplugged device linger among the new ones for a few
+ * actions (about ten), then go: their slots are for files of the new one.
+ */
+static void close_dead_files(struct fuzz *fz)
+{
+	for (int i = 0; i < MAX_FILES; i++) {
+		struct file *f = &fz->files[i];
+
+		if (f->fd >= 0 && file_dead(fz, f) && chance(fz, 10)) {
+			fz->dead_closes++;
+			close_file(fz, f);
 		}
 	}
 }
@@ -2743,8 +3088,14 @@ static void run(struct fuzz *fz, uint64_t iterations)
 
 		while (w >= action_weight[a])
 			w -= action_weight[a++];
+		if (fz->unplug_every && !pick(fz, fz->unplug_every)) {
+			do_unplug(fz);
+			if (fz->device_lost)
+				break;
+		}
 		fz->action_count[a]++;
 		f = any_file(fz);
+		fz->cur = f;
 		if (!f && a != A_MUNMAP && a != A_TOUCH && a != A_DMABUF_CLOSE)
 			a = A_OPEN;
 		switch (a) {
@@ -2773,6 +3124,8 @@ static void run(struct fuzz *fz, uint64_t iterations)
 		case A_SYNCOBJ: do_syncobj(fz, f); break;
 		default: break;
 		}
+		fz->cur = NULL;
+		close_dead_files(fz);
 		if (fz->iteration % 500 == 499)
 			check_taint(fz);
 		if (fz->iteration && fz->iteration % 5000 == 0) {
@@ -2809,7 +3162,8 @@ static bool probe_prime(const struct nova_limits *lim)
 static void usage(FILE *out, const char *argv0)
 {
 	fprintf(out,
-		"Usage: %s [--seed N] [--iterations N] [--verbose] [--help]\n"
+		"Usage: %s [--seed N] [--iterations N] [--jobs N] [--unplug-every N]\n"
+		"       [--unplug-function PERCENT] [--verbose] [--help]\n"
 		"\n"
 		"Structure-aware fuzzer of nova's ioctls and the DRM core calls around\n"
 		"them (GEM_CLOSE, PRIME, mmap/munmap, file close and reopen), on the\n"
@@ -2821,6 +3175,16 @@ static void usage(FILE *out, const char *argv0)
 		"\n"
 		"  --seed N         PRNG seed (default 0x%x; printed, so runs reproduce)\n"
 		"  --iterations N   actions to run (default %u)\n"
+		"  --jobs N         N fuzzing processes at once (at most 16), seeds N..N+J-1,\n"
+		"                   the iterations shared out; their output prefixed [k]\n"
+		"  --unplug-every N an unplug event about once per N iterations (default 0:\n"
+		"                   none): the device unbound under the open files, every\n"
+		"                   ioctl on them checked for ENODEV, bound again, the old\n"
+		"                   files closed over the next actions, new ones opened\n"
+		"  --unplug-function PERCENT\n"
+		"                   that share of the unplugs unbinds nova_core from the PCI\n"
+		"                   function rather than nova from its auxiliary device\n"
+		"                   (default 0; a probe of the function is slow under TCG)\n"
 		"  --verbose        print every call\n"
 		"  --no-dead-queue-status\n"
 		"                   do not read the fence status of jobs whose queue was\n"
@@ -2834,38 +3198,171 @@ static void usage(FILE *out, const char *argv0)
 		argv0, DEFAULT_SEED, DEFAULT_ITERATIONS);
 }
 
+/* A number option's value; false (and a message) if it is not one. */
+static bool number_arg(const char *name, uint64_t *value)
+{
+	char *end;
+
+	*value = strtoull(optarg, &end, 0);
+	if (*end || !*optarg) {
+		fprintf(stderr, "nova-fuzz: --%s wants a number, not '%s'\n", name, optarg);
+		return false;
+	}
+	return true;
+}
+
+/* What the jobs share, in memory their fork()s keep shared. */
+static struct shared *shared_new(void)
+{
+	struct shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pthread_mutexattr_t attr;
+
+	if (sh == MAP_FAILED)
+		return NULL;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(&sh->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	return sh;
+}
+
+static int fuzz_run(struct fuzz *fz, uint64_t seed, uint64_t iterations);
+
+/*
+ * --jobs: @jobs fuzzing processes, job k with seed + k and its share of
+ * the iterations, their output relayed line by line as "[k] line". One
+ * test: passed if every job passed.
+ */
+static int run_jobs(struct fuzz *fz, uint64_t seed, uint64_t iterations, int jobs)
+{
+	static char partial[MAX_JOBS_PARALLEL][1024];
+	struct pollfd pfd[MAX_JOBS_PARALLEL];
+	size_t used[MAX_JOBS_PARALLEL] = { 0 };
+	pid_t pid[MAX_JOBS_PARALLEL];
+	int open_pipes = 0, failed = 0, setup = 0;
+	double t0 = nova_now(), secs;
+
+	printf("nova-fuzz: %d jobs, seeds 0x%" PRIx64 " to 0x%" PRIx64 ", %" PRIu64
+	       " iterations in all\n", jobs, seed, seed + (uint64_t)jobs - 1, iterations);
+	fflush(stdout);
+	for (int k = 0; k < jobs; k++) {
+		uint64_t share = iterations / (uint64_t)jobs + ((uint64_t)k < iterations % (uint64_t)jobs);
+		int fds[2];
+
+		if (pipe(fds)) {
+			perror("nova-fuzz: pipe");
+			return 2;
+		}
+		pid[k] = fork();
+		if (pid[k] < 0) {
+			perror("nova-fuzz: fork");
+			return 2;
+		}
+		if (!pid[k]) {
+			/* The earlier jobs' pipes are the parent's to read. */
+			for (int j = 0; j < k; j++)
+				close(pfd[j].fd);
+			dup2(fds[1], STDOUT_FILENO);
+			dup2(fds[1], STDERR_FILENO);
+			close(fds[0]);
+			close(fds[1]);
+			setvbuf(stdout, NULL, _IOLBF, 0);
+			exit(fuzz_run(fz, seed + (uint64_t)k, share));
+		}
+		close(fds[1]);
+		pfd[k] = (struct pollfd){ .fd = fds[0], .events = POLLIN };
+		open_pipes++;
+	}
+	while (open_pipes) {
+		if (poll(pfd, (nfds_t)jobs, -1) < 0)
+			continue;
+		for (int k = 0; k < jobs; k++) {
+			char buf[512];
+			ssize_t n;
+
+			if (pfd[k].fd < 0 || !(pfd[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(pfd[k].fd, buf, sizeof(buf));
+			if (n <= 0) {
+				if (used[k])
+					printf("[%d] %.*s\n", k, (int)used[k], partial[k]);
+				close(pfd[k].fd);
+				pfd[k].fd = -1;
+				open_pipes--;
+				continue;
+			}
+			for (ssize_t i = 0; i < n; i++) {
+				if (buf[i] != '\n' && used[k] < sizeof(partial[k]))
+					partial[k][used[k]++] = buf[i];
+				if (buf[i] == '\n' || used[k] == sizeof(partial[k])) {
+					printf("[%d] %.*s\n", k, (int)used[k], partial[k]);
+					used[k] = 0;
+				}
+			}
+			fflush(stdout);
+		}
+	}
+	for (int k = 0; k < jobs; k++) {
+		int status = 0;
+
+		waitpid(pid[k], &status, 0);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+			setup++;
+		else if (!WIFEXITED(status) || WEXITSTATUS(status))
+			failed++;
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			printf("nova-fuzz: job %d (--seed 0x%" PRIx64 ") %s %d\n", k, seed + (uint64_t)k,
+			       WIFEXITED(status) ? "exited with" : "was killed by signal",
+			       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	}
+	secs = nova_now() - t0;
+	printf("nova-fuzz: %d jobs, %" PRIu64 " iterations in %.1f s: %.0f iterations/s\n", jobs,
+	       iterations, secs, secs > 0 ? (double)iterations / secs : 0.0);
+	printf("fuzz: %d passed, %d failed (%" PRIu64 " iterations in %d jobs, %d failed)\n",
+	       !failed && !setup, failed || setup, iterations, jobs, failed + setup);
+	return failed ? 1 : setup ? 2 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "seed", required_argument, NULL, 's' },
 		{ "iterations", required_argument, NULL, 'n' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "unplug-every", required_argument, NULL, 'u' },
+		{ "unplug-function", required_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-dead-queue-status", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static struct fuzz fz;
-	uint64_t seed = DEFAULT_SEED, iterations = DEFAULT_ITERATIONS;
-	struct timespec t0, t1;
-	char *end;
-	int opt, fd, err;
-	double secs;
+	uint64_t seed = DEFAULT_SEED, iterations = DEFAULT_ITERATIONS, jobs = 1, percent = 0;
+	int opt;
 
-	while ((opt = getopt_long(argc, argv, "s:n:vhD", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:n:j:u:F:vhD", options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
-			seed = strtoull(optarg, &end, 0);
-			if (*end) {
-				fprintf(stderr, "nova-fuzz: --seed wants a number, not '%s'\n", optarg);
+			if (!number_arg("seed", &seed))
 				return 2;
-			}
 			break;
 		case 'n':
-			iterations = strtoull(optarg, &end, 0);
-			if (*end) {
-				fprintf(stderr, "nova-fuzz: --iterations wants a number, not '%s'\n", optarg);
+			if (!number_arg("iterations", &iterations))
 				return 2;
-			}
+			break;
+		case 'j':
+			if (!number_arg("jobs", &jobs))
+				return 2;
+			break;
+		case 'u':
+			if (!number_arg("unplug-every", &fz.unplug_every))
+				return 2;
+			break;
+		case 'F':
+			if (!number_arg("unplug-function", &percent))
+				return 2;
 			break;
 		case 'v':
 			fz.verbose = true;
@@ -2881,23 +3378,64 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || !jobs || jobs > MAX_JOBS_PARALLEL || percent > 100) {
 		usage(stderr, argv[0]);
 		return 2;
 	}
+	fz.unplug_function = (unsigned int)percent;
+	fz.sh = shared_new();
+	if (!fz.sh) {
+		perror("nova-fuzz: mmap");
+		return 2;
+	}
+	if (jobs > 1)
+		return run_jobs(&fz, seed, iterations, (int)jobs);
+	return fuzz_run(&fz, seed, iterations);
+}
+
+/*
+ * What a run needs of the device: its limits, whether PRIME works, where
+ * it is for unplug events. 0, or 2 (a setup error).
+ */
+static int fuzz_setup(struct fuzz *fz)
+{
+	int fd, err;
 
 	fd = nova_node_open(NOVA_NODE_RENDER);
 	if (fd < 0) {
 		fprintf(stderr, "nova-fuzz: no nova render node: %s\n", nova_errno_name(-fd));
 		return 2;
 	}
-	err = nova_read_limits(fd, &fz.lim);
+	err = nova_read_limits(fd, &fz->lim);
 	close(fd);
-	if (err || fz.lim.uapi_version < 2) {
+	if (err || fz->lim.uapi_version < 2) {
 		fprintf(stderr, "nova-fuzz: cannot read the device's limits (%s, uAPI %" PRIu64 ")\n",
-			nova_errno_name(err), fz.lim.uapi_version);
+			nova_errno_name(err), fz->lim.uapi_version);
 		return 2;
 	}
+	fz->prime = probe_prime(&fz->lim);
+	fz->node_gen = gen_now(fz);
+	if (fz->unplug_every && !nova_dev_find(&fz->dev, NULL)) {
+		fprintf(stderr, "nova-fuzz: --unplug-every: no nova device on a PCI function\n");
+		return 2;
+	}
+	return 0;
+}
+
+/* One fuzzing run on @fz (its options set): 0, 1 on findings, 2 on a setup error. */
+static int fuzz_run(struct fuzz *fz_, uint64_t seed, uint64_t iterations)
+{
+	struct fuzz fz = *fz_;
+	struct timespec t0, t1;
+	double secs;
+	int err;
+
+	/* Not while a sibling job's unplug has the device away. */
+	shared_lock(&fz);
+	err = fuzz_setup(&fz);
+	pthread_mutex_unlock(&fz.sh->lock);
+	if (err)
+		return err;
 	fz.guard = mmap(NULL, 2 * fz.lim.page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (fz.guard == MAP_FAILED) {
 		perror("nova-fuzz: mmap");
@@ -2911,7 +3449,6 @@ int main(int argc, char **argv)
 	for (int i = 0; i < MAX_DMABUFS; i++)
 		fz.dmabufs[i] = -1;
 	fz.rng = seed;
-	fz.prime = probe_prime(&fz.lim);
 	fz.taint = nova_kernel_taint();
 	fz.tight_mappings = fz.lim.max_mappings && fz.lim.max_mappings <= 4 * VA_WINDOW_PAGES;
 	if (fz.lim.uapi_version < 4)
@@ -2927,8 +3464,16 @@ int main(int argc, char **argv)
 	       seed == DEFAULT_SEED ? " (default)" : "", iterations,
 	       fz.prime ? "supported" : "not supported",
 	       fz.tight_mappings ? ", the mapping limit within reach" : "");
-	printf("nova-fuzz: reproduce with: nova-fuzz --seed 0x%" PRIx64 " --iterations %" PRIu64 "\n",
+	if (fz.unplug_every)
+		printf("nova-fuzz: unplug events: about one per %" PRIu64 " iterations, of %s (%s), %u%% of them nova_core's unbind from the PCI function\n",
+		       fz.unplug_every,
+		       fz.dev.pci, fz.dev.aux, fz.unplug_function);
+	printf("nova-fuzz: reproduce with: nova-fuzz --seed 0x%" PRIx64 " --iterations %" PRIu64,
 	       seed, iterations);
+	if (fz.unplug_every)
+		printf(" --unplug-every %" PRIu64 " --unplug-function %u", fz.unplug_every,
+		       fz.unplug_function);
+	printf("%s\n", fz.no_dead_queue_status ? " --no-dead-queue-status" : "");
 	fflush(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	run(&fz, iterations);
@@ -2936,12 +3481,14 @@ int main(int argc, char **argv)
 
 	/* Every job and bind still out ends, as the model says. */
 	for (int i = 0; i < MAX_FILES; i++) {
+		fz.cur = &fz.files[i];
 		while (fz.files[i].fd >= 0 && fz.files[i].njobs)
 			reap_job(&fz, &fz.files[i]);
 		while (fz.files[i].fd >= 0 && fz.files[i].nbinds)
 			reap_bind(&fz, &fz.files[i]);
 	}
 	/* Tear down in an order that leaves mappings to outlive their files. */
+	fz.cur = NULL;
 	for (int i = 0; i < MAX_FILES; i++)
 		if (fz.files[i].fd >= 0)
 			close_file(&fz, &fz.files[i]);
@@ -2956,7 +3503,8 @@ int main(int argc, char **argv)
 
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	printf("nova-fuzz: %" PRIu64 " iterations, %" PRIu64 " calls (%" PRIu64 " mutated, %" PRIu64
-	       " random) in %.1f s\n", iterations, fz.calls, fz.mutated, fz.random_calls, secs);
+	       " random) in %.1f s: %.0f iterations/s\n", fz.iteration, fz.calls, fz.mutated,
+	       fz.random_calls, secs, secs > 0 ? (double)fz.iteration / secs : 0.0);
 	printf("nova-fuzz: actions:");
 	for (int a = 0; a < A_COUNT; a++)
 		printf(" %s %" PRIu64, action_names[a], fz.action_count[a]);
@@ -2982,6 +3530,14 @@ int main(int argc, char **argv)
 				printf(" %s %" PRIu64, e == 0 ? "ok" : e == 1 ? "other" : nova_errno_name(e),
 				       fz.bind_status[e]);
 	}
+	if (fz.unplug_every)
+		printf("\nnova-fuzz: unplug events: %" PRIu64 " of nova, %" PRIu64 " of nova_core (%.1f s); %" PRIu64
+		       " contract checks on unplugged files, %" PRIu64 " ioctls of the actions on them, %" PRIu64
+		       " predictions on them not judged, %" PRIu64 " of them closed; %" PRIu64
+		       " opens waited for a sibling's unplug, %" PRIu64 " failed in one",
+		       fz.unplugs[NOVA_DEV_AUX], fz.unplugs[NOVA_DEV_FUNCTION], fz.unplug_seconds,
+		       fz.dead_checks, fz.dead_calls, fz.unjudged, fz.dead_closes, fz.opens_waited,
+		       fz.opens_refused);
 	check_taint(&fz);
 	printf("\nnova-fuzz: results:");
 	for (int e = 0; e < (int)(sizeof(fz.errno_count) / sizeof(fz.errno_count[0])); e++)
@@ -2989,6 +3545,6 @@ int main(int argc, char **argv)
 			printf(" %s %" PRIu64, nova_errno_name(e), fz.errno_count[e]);
 	/* One run is one test, so that the summary's total counts tests. */
 	printf("\nfuzz: %d passed, %d failed (%" PRIu64 " iterations, %" PRIu64 " findings)\n",
-	       !fz.findings, !!fz.findings, iterations, fz.findings);
+	       !fz.findings, !!fz.findings, fz.iteration, fz.findings);
 	return fz.findings ? 1 : 0;
 }

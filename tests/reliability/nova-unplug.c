@@ -76,7 +76,7 @@
 
 #include <linux/sync_file.h>
 
-#include "nova_drm.h"
+#include "common.h"
 
 /* A VM_BIND succeeding this long after the trigger held the removal off. */
 #define HELD_OFF_SECONDS	0.25
@@ -97,14 +97,6 @@ static int opt_delay_ms = 500;
 
 /* ------------------------------------------------------------ helpers */
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static __attribute__((format(printf, 1, 2))) void say(const char *fmt, ...)
 {
 	va_list ap;
@@ -115,30 +107,6 @@ static __attribute__((format(printf, 1, 2))) void say(const char *fmt, ...)
 	va_end(ap);
 	putchar('\n');
 	fflush(stdout);
-}
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int ret;
-
-	do {
-		ret = ioctl(fd, req, arg);
-	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
-	return ret ? errno : 0;
-}
-
-/* Writes @text to the sysfs file @path; 0 or the errno. */
-static int sysfs_write(const char *path, const char *text)
-{
-	int fd, err = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	if (write(fd, text, strlen(text)) < 0)
-		err = errno;
-	close(fd);
-	return err;
 }
 
 static long sysfs_read_long(const char *path)
@@ -152,104 +120,6 @@ static long sysfs_read_long(const char *path)
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	return n > 0 ? strtol(buf, NULL, 10) : -1;
-}
-
-/* ------------------------------------------------------------ the device */
-
-/* A nova DRM device: its render node and where it sits. */
-struct nova_dev {
-	char render[64];	/* /dev/dri/renderDN */
-	char pci[32];		/* 0000:00:05.0, or "" for a virtual function */
-	char aux[64];		/* nova_core.drm.N */
-};
-
-/* Copies @src into @dst of @len bytes; false if it does not fit. */
-static bool copy_name(char *dst, size_t len, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= len)
-		return false;
-	memcpy(dst, src, n + 1);
-	return true;
-}
-
-static bool is_nova(const char *node)
-{
-	drmVersionPtr v;
-	bool nova;
-	int fd;
-
-	fd = open(node, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	v = drmGetVersion(fd);
-	nova = v && v->name && !strcmp(v->name, "nova");
-	drmFreeVersion(v);
-	close(fd);
-	return nova;
-}
-
-/* The first nova device on a PCI function (at @want, unless NULL). */
-static bool find_dev(struct nova_dev *dev, const char *want)
-{
-	char link[PATH_MAX], path[PATH_MAX + 64], name[300];
-	struct dirent *e, *c;
-	bool found = false;
-	DIR *d, *cd;
-
-	d = opendir("/sys/class/drm");
-	if (!d)
-		return false;
-	while (!found && (e = readdir(d))) {
-		ssize_t n;
-		char *base;
-
-		if (strncmp(e->d_name, "renderD", 7))
-			continue;
-		snprintf(path, sizeof(path), "/sys/class/drm/%s/device", e->d_name);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n < 0)
-			continue;
-		link[n] = 0;
-		base = strrchr(link, '/');
-		base = base ? base + 1 : link;
-		if (!copy_name(name, sizeof(name), base))
-			continue;
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", name);
-		if (access(path, F_OK) || (want && strcmp(want, base)))
-			continue;	/* not a PCI function, or not that one */
-		if (!copy_name(name, sizeof(dev->render) - 10, e->d_name))
-			continue;
-		snprintf(dev->render, sizeof(dev->render), "/dev/dri/%s", name);
-		if (!is_nova(dev->render) || !copy_name(dev->pci, sizeof(dev->pci), base))
-			continue;
-		dev->aux[0] = 0;
-		cd = opendir(path);
-		while (cd && (c = readdir(cd)))
-			if (!strncmp(c->d_name, "nova_core.drm.", 14))
-				copy_name(dev->aux, sizeof(dev->aux), c->d_name);
-		if (cd)
-			closedir(cd);
-		found = dev->aux[0] != 0;
-	}
-	closedir(d);
-	return found;
-}
-
-static bool wait_dev(struct nova_dev *dev, const char *want, double seconds)
-{
-	double end = now() + seconds;
-	char w[32];
-
-	if (want)
-		want = strcpy(w, want);
-	while (now() < end) {
-		if (find_dev(dev, want))
-			return true;
-		usleep(50 * 1000);
-	}
-	return false;
 }
 
 /* ------------------------------------------------------------ clients */
@@ -310,13 +180,13 @@ static int vm_bind1(int fd, uint32_t op, uint32_t handle, uint64_t va, uint64_t 
 		.op_count = 1, .op_stride = sizeof(o), .ops = (uintptr_t)&o,
 	};
 
-	return xioctl(fd, DRM_IOCTL_NOVA_VM_BIND, &b);
+	return nova_ioctl(fd, DRM_IOCTL_NOVA_VM_BIND, &b);
 }
 
 static int gem_create(int fd, uint32_t *handle)
 {
 	struct drm_nova_gem_create c = { .size = BO_SIZE };
-	int err = xioctl(fd, DRM_IOCTL_NOVA_GEM_CREATE, &c);
+	int err = nova_ioctl(fd, DRM_IOCTL_NOVA_GEM_CREATE, &c);
 
 	*handle = c.handle;
 	return err;
@@ -326,7 +196,7 @@ static int gem_close(int fd, uint32_t handle)
 {
 	struct drm_gem_close c = { .handle = handle };
 
-	return xioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+	return nova_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
 }
 
 /* One round of every kind of ioctl; 0 or the first errno. */
@@ -337,8 +207,8 @@ static int ioctl_round(struct client *c, uint64_t va)
 	uint32_t h;
 	int err;
 
-	if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_GETPARAM, &gp)) ||
-	    (err = xioctl(c->fd, DRM_IOCTL_NOVA_GEM_INFO, &gi)) ||
+	if ((err = nova_ioctl(c->fd, DRM_IOCTL_NOVA_GETPARAM, &gp)) ||
+	    (err = nova_ioctl(c->fd, DRM_IOCTL_NOVA_GEM_INFO, &gi)) ||
 	    (err = vm_bind1(c->fd, NOVA_VM_BIND_OP_MAP, c->bo[1], va, BO_SIZE)) ||
 	    (err = vm_bind1(c->fd, NOVA_VM_BIND_OP_UNMAP, 0, va, BO_SIZE)) ||
 	    (err = gem_create(c->fd, &h)))
@@ -353,9 +223,9 @@ static int core_round(struct client *c)
 	struct drm_prime_handle ph = { .handle = c->bo[1], .flags = DRM_CLOEXEC };
 	int err;
 
-	err = xioctl(c->fd, DRM_IOCTL_VERSION, &v);
+	err = nova_ioctl(c->fd, DRM_IOCTL_VERSION, &v);
 	if (!err)
-		err = xioctl(c->fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph);
+		err = nova_ioctl(c->fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph);
 	if (err)
 		return err;
 	close(ph.fd);
@@ -379,7 +249,7 @@ static void *thread_main(void *arg)
 		}
 		if (err) {
 			t->first_error = err;
-			t->t_enodev = now();
+			t->t_enodev = nova_now();
 			break;
 		}
 		atomic_fetch_add(&t->ops, 1);
@@ -401,7 +271,7 @@ static void *blocker_main(void *arg)
 	struct client *c = arg;
 
 	c->blocker_err = vm_bind1(c->bind_fd, NOVA_VM_BIND_OP_UNMAP, 0, c->blocker_va, BO_SIZE);
-	c->blocker_end = now();
+	c->blocker_end = nova_now();
 	return NULL;
 }
 
@@ -419,7 +289,7 @@ static int client_binds_pending(struct client *c, uint64_t va)
 	char path[64];
 	int err;
 
-	if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_GETPARAM, &gp)) || gp.value < 5)
+	if ((err = nova_ioctl(c->fd, DRM_IOCTL_NOVA_GETPARAM, &gp)) || gp.value < 5)
 		return err;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", c->fd);
 	c->bind_fd = open(path, O_RDWR | O_CLOEXEC);
@@ -443,7 +313,7 @@ static int client_binds_pending(struct client *c, uint64_t va)
 			.syncs = (uintptr_t)&sync,
 		};
 
-		err = xioctl(c->bind_fd, DRM_IOCTL_NOVA_VM_BIND, &b);
+		err = nova_ioctl(c->bind_fd, DRM_IOCTL_NOVA_VM_BIND, &b);
 	}
 	if (!err)
 		err = -drmSyncobjExportSyncFile(c->bind_fd, out, &c->bind_fence_fd);
@@ -472,7 +342,7 @@ static int client_exec_wait(struct client *c)
 	    (err = vm_bind1(c->fd, NOVA_VM_BIND_OP_MAP, c->cmd_bo, cmd_va, BO_SIZE)))
 		return err;
 	mo.handle = c->cmd_bo;
-	if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &mo)))
+	if ((err = nova_ioctl(c->fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &mo)))
 		return err;
 	cmd = mmap(NULL, BO_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, (off_t)mo.offset);
 	if (cmd == MAP_FAILED)
@@ -485,12 +355,12 @@ static int client_exec_wait(struct client *c)
 	cmd[1] = cmd_va + 64;
 	cmd[2] = 0x12345678;
 	munmap(cmd, BO_SIZE);
-	if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_QUEUE_CREATE, &qc)))
+	if ((err = nova_ioctl(c->fd, DRM_IOCTL_NOVA_QUEUE_CREATE, &qc)))
 		return err;
 	if ((err = -drmSyncobjCreate(c->fd, 0, &sync.handle)))
 		return err;
 	ex.queue_id = qc.queue_id;
-	if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_EXEC, &ex)))
+	if ((err = nova_ioctl(c->fd, DRM_IOCTL_NOVA_EXEC, &ex)))
 		return err;
 	if ((err = -drmSyncobjExportSyncFile(c->fd, sync.handle, &c->fence_fd)))
 		return err;
@@ -509,7 +379,7 @@ static int fence_status(int fence_fd)
 
 	if (fence_fd < 0)
 		return 0;
-	if (poll(&pfd, 1, 5000) != 1 || xioctl(fence_fd, SYNC_IOC_FILE_INFO, &info))
+	if (poll(&pfd, 1, 5000) != 1 || nova_ioctl(fence_fd, SYNC_IOC_FILE_INFO, &info))
 		return 0;
 	return info.status;
 }
@@ -532,13 +402,13 @@ static int client_start(struct client *c, const char *node, int index)
 	c->fd = open(node, O_RDWR | O_CLOEXEC);
 	if (c->fd < 0)
 		return errno;
-	if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_GETPARAM, &gp)))
+	if ((err = nova_ioctl(c->fd, DRM_IOCTL_NOVA_GETPARAM, &gp)))
 		return err;
 	c->va = gp.value + (uint64_t)index * 64 * BO_SIZE;
 	if ((err = gem_create(c->fd, &c->bo[0])) || (err = gem_create(c->fd, &c->bo[1])))
 		return err;
 	mo.handle = c->bo[0];
-	if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &mo)))
+	if ((err = nova_ioctl(c->fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &mo)))
 		return err;
 	c->map = mmap(NULL, BO_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, (off_t)mo.offset);
 	if (c->map == MAP_FAILED) {
@@ -714,25 +584,25 @@ struct scenario {
 static int aux_unbind(const struct scenario *s, struct nova_dev *dev)
 {
 	(void)s;
-	return sysfs_write("/sys/bus/auxiliary/drivers/nova/unbind", dev->aux);
+	return nova_dev_set_bound(dev, NOVA_DEV_AUX, false);
 }
 
 static int aux_bind(const struct scenario *s, struct nova_dev *dev)
 {
 	(void)s;
-	return sysfs_write("/sys/bus/auxiliary/drivers/nova/bind", dev->aux);
+	return nova_dev_set_bound(dev, NOVA_DEV_AUX, true);
 }
 
 static int core_unbind(const struct scenario *s, struct nova_dev *dev)
 {
 	(void)s;
-	return sysfs_write("/sys/bus/pci/drivers/nova_core/unbind", dev->pci);
+	return nova_dev_set_bound(dev, NOVA_DEV_FUNCTION, false);
 }
 
 static int core_bind(const struct scenario *s, struct nova_dev *dev)
 {
 	(void)s;
-	return sysfs_write("/sys/bus/pci/drivers/nova_core/bind", dev->pci);
+	return nova_dev_set_bound(dev, NOVA_DEV_FUNCTION, true);
 }
 
 static int pci_remove(const struct scenario *s, struct nova_dev *dev)
@@ -741,14 +611,14 @@ static int pci_remove(const struct scenario *s, struct nova_dev *dev)
 
 	(void)s;
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", dev->pci);
-	return sysfs_write(path, "1");
+	return nova_sysfs_write(path, "1");
 }
 
 static int pci_rescan(const struct scenario *s, struct nova_dev *dev)
 {
 	(void)s;
 	(void)dev;
-	return sysfs_write("/sys/bus/pci/rescan", "1");
+	return nova_sysfs_write("/sys/bus/pci/rescan", "1");
 }
 
 /*
@@ -762,7 +632,7 @@ static int monitor(char *out, size_t len, const char *json)
 	const char *dir = getenv("NOVA_MONITOR");
 	char tmp[PATH_MAX], req[PATH_MAX], rsp[PATH_MAX];
 	static int seq;
-	double end = now() + WAIT_SECONDS;
+	double end = nova_now() + WAIT_SECONDS;
 	ssize_t n;
 	int fd;
 
@@ -780,7 +650,7 @@ static int monitor(char *out, size_t len, const char *json)
 	if (n < 0 || rename(tmp, req))
 		return EIO;
 	while ((fd = open(rsp, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (now() > end) {
+		if (nova_now() > end) {
 			unlink(req);
 			return ETIMEDOUT;
 		}
@@ -885,7 +755,7 @@ static int device_find(const struct scenario *s, struct nova_dev *dev)
 static int device_del(const struct scenario *s, struct nova_dev *dev)
 {
 	char cmd[160], out[512], path[128];
-	double end = now() + WAIT_SECONDS;
+	double end = nova_now() + WAIT_SECONDS;
 	int err;
 
 	(void)s;
@@ -897,7 +767,7 @@ static int device_del(const struct scenario *s, struct nova_dev *dev)
 	}
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", dev->pci);
 	while (!access(path, F_OK)) {
-		if (now() > end)
+		if (nova_now() > end)
 			return ETIMEDOUT;
 		usleep(10 * 1000);
 	}
@@ -907,13 +777,13 @@ static int device_del(const struct scenario *s, struct nova_dev *dev)
 static int device_add(const struct scenario *s, struct nova_dev *dev)
 {
 	char id[32], cmd[160], out[512];
-	double end = now() + WAIT_SECONDS;
+	double end = nova_now() + WAIT_SECONDS;
 	int err, slot = -1;
 
 	(void)s;
 	/* The old one's slot is free once QEMU has deleted it. */
 	while (!device_deleted(del_id)) {
-		if (now() > end)
+		if (nova_now() > end)
 			return ETIMEDOUT;
 		usleep(20 * 1000);
 	}
@@ -962,7 +832,7 @@ static bool start_clients(const struct nova_dev *dev)
 			FAIL("client %d on %s: %s", i, dev->render, strerror(err));
 	}
 	/* Every thread has completed a round: ioctls are in flight. */
-	for (double end = now() + WAIT_SECONDS; ok && now() < end; usleep(1000)) {
+	for (double end = nova_now() + WAIT_SECONDS; ok && nova_now() < end; usleep(1000)) {
 		bool all = true;
 
 		for (i = 0; i < opt_clients; i++)
@@ -985,7 +855,7 @@ static bool new_client_works(const struct nova_dev *dev)
 	atomic_store(&stop_threads, 0);
 	err = client_start(&c, dev->render, 0);
 	/* Its threads each complete a few rounds of every ioctl. */
-	for (double end = now() + WAIT_SECONDS; !err && now() < end; usleep(1000)) {
+	for (double end = nova_now() + WAIT_SECONDS; !err && nova_now() < end; usleep(1000)) {
 		bool all = true;
 
 		for (int t = 0; t < c.nthreads; t++)
@@ -1030,19 +900,19 @@ static void *probe_main(void *arg)
 	struct drm_nova_getparam gp = { .param = NOVA_GETPARAM_UAPI_VERSION };
 	struct probe *p = arg;
 
-	p->t_call = now();
+	p->t_call = nova_now();
 	atomic_store(&p->started, 1);
 	if (!strcmp(p->name, "GETPARAM")) {
-		p->err = xioctl(p->fd, DRM_IOCTL_NOVA_GETPARAM, &gp);
+		p->err = nova_ioctl(p->fd, DRM_IOCTL_NOVA_GETPARAM, &gp);
 	} else if (!strcmp(p->name, "GEM_INFO")) {
 		struct drm_nova_gem_info gi = { .handle = p->handle };
 
-		p->err = xioctl(p->fd, DRM_IOCTL_NOVA_GEM_INFO, &gi);
+		p->err = nova_ioctl(p->fd, DRM_IOCTL_NOVA_GEM_INFO, &gi);
 	} else {
 		/* Unmapping a hole succeeds and changes nothing. */
 		p->err = vm_bind1(p->fd, NOVA_VM_BIND_OP_UNMAP, 0, p->va, BO_SIZE);
 	}
-	p->t_ret = now();
+	p->t_ret = nova_now();
 	return NULL;
 }
 
@@ -1054,7 +924,7 @@ static int set_ioctl_delay(const struct nova_dev *dev, long us)
 
 	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%s/nova_ioctl_delay_us", minor);
 	snprintf(text, sizeof(text), "%ld", us);
-	return sysfs_write(path, text);
+	return nova_sysfs_write(path, text);
 }
 
 /*
@@ -1072,7 +942,7 @@ static bool probe_start(struct probe *p, const struct nova_dev *dev, unsigned in
 	int i, t, err;
 
 	atomic_store(&core_only_rounds, 1);
-	for (double end = now() + WAIT_SECONDS; now() < end; usleep(1000)) {
+	for (double end = nova_now() + WAIT_SECONDS; nova_now() < end; usleep(1000)) {
 		bool all = true;
 
 		for (i = 0; i < opt_clients; i++)
@@ -1157,10 +1027,10 @@ static bool unplug_cycle(struct scenario *s, struct nova_dev *dev, long refcnt0,
 	if (ok && opt_delay_ms && !probe_start(&probe, dev, (cycle - 1) % NPROBE_KINDS))
 		ok = false;
 
-	t0 = now();
+	t0 = nova_now();
 	err = s->remove(s, dev);
 	/* The trigger returns when the device's remove has run. */
-	t_removed = now();
+	t_removed = nova_now();
 	if (err) {
 		FAIL("%s: removal of %s failed: %s", s->name, dev->pci, strerror(err));
 		if (opt_delay_ms)
@@ -1177,7 +1047,7 @@ static bool unplug_cycle(struct scenario *s, struct nova_dev *dev, long refcnt0,
 		s->t_remove_sum += t_removed - t0;
 	}
 	/* The threads end at their first error, which must be -ENODEV. */
-	for (double end = now() + (err ? 0 : WAIT_SECONDS); now() < end; usleep(1000)) {
+	for (double end = nova_now() + (err ? 0 : WAIT_SECONDS); nova_now() < end; usleep(1000)) {
 		bool all = true;
 
 		for (i = 0; i < opt_clients; i++)
@@ -1245,9 +1115,9 @@ static bool unplug_cycle(struct scenario *s, struct nova_dev *dev, long refcnt0,
 		}
 		gi.handle = c->bo[0];
 		mo.handle = c->bo[0];
-		if ((err = xioctl(c->fd, DRM_IOCTL_NOVA_GETPARAM, &gp)) != ENODEV ||
-		    (err = xioctl(c->fd, DRM_IOCTL_NOVA_GEM_INFO, &gi)) != ENODEV ||
-		    (err = xioctl(c->fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &mo)) != ENODEV ||
+		if ((err = nova_ioctl(c->fd, DRM_IOCTL_NOVA_GETPARAM, &gp)) != ENODEV ||
+		    (err = nova_ioctl(c->fd, DRM_IOCTL_NOVA_GEM_INFO, &gi)) != ENODEV ||
+		    (err = nova_ioctl(c->fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &mo)) != ENODEV ||
 		    (err = vm_bind1(c->fd, NOVA_VM_BIND_OP_UNMAP, 0, c->va, BO_SIZE)) != ENODEV ||
 		    (err = gem_create(c->fd, &h)) != ENODEV ||
 		    (err = gem_close(c->fd, c->bo[1])) != ENODEV)
@@ -1267,7 +1137,7 @@ static bool unplug_cycle(struct scenario *s, struct nova_dev *dev, long refcnt0,
 		}
 		client_close(c);
 	}
-	t_release = now() - t0;
+	t_release = nova_now() - t0;
 	/* The files' release dropped the module references they held. */
 	if (refcnt0 >= 0 && nova_refcnt() != refcnt0)
 		FAIL("nova's refcnt is %ld after every file closed, was %ld", nova_refcnt(), refcnt0);
@@ -1276,7 +1146,7 @@ static bool unplug_cycle(struct scenario *s, struct nova_dev *dev, long refcnt0,
 		if (err)
 			FAIL("%s: restoring failed: %s", s->name, strerror(err));
 	}
-	if (!wait_dev(dev, dev->pci, WAIT_SECONDS))
+	if (!nova_dev_wait(dev, dev->pci, WAIT_SECONDS))
 		FAIL("no nova device on %s %d s after restoring", dev->pci, WAIT_SECONDS);
 	else if (!new_client_works(dev))
 		ok = false;
@@ -1314,7 +1184,7 @@ static bool rmmod_cycle(struct scenario *s, struct nova_dev *dev, int cycle)
 			FAIL("rmmod nova_core with clients: %s, not refused", strerror(err));
 	}
 	ops = atomic_load(&clients[0].threads[0].ops);
-	for (double end = now() + WAIT_SECONDS; now() < end; usleep(1000))
+	for (double end = nova_now() + WAIT_SECONDS; nova_now() < end; usleep(1000))
 		if (atomic_load(&clients[0].threads[0].ops) > ops + 1 ||
 		    clients[0].threads[0].first_error)
 			break;
@@ -1346,7 +1216,7 @@ static bool rmmod_cycle(struct scenario *s, struct nova_dev *dev, int cycle)
 	}
 	if ((err = module_load(opt_nova_ko, opt_ko_params)))
 		FAIL("insmod %s: %s", opt_nova_ko, strerror(err));
-	if (!wait_dev(dev, dev->pci, WAIT_SECONDS))
+	if (!nova_dev_wait(dev, dev->pci, WAIT_SECONDS))
 		FAIL("no nova device on %s %d s after loading the modules again", dev->pci, WAIT_SECONDS);
 	else if (!new_client_works(dev))
 		ok = false;
@@ -1451,7 +1321,7 @@ int main(int argc, char **argv)
 		want[i] = true;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!wait_dev(&dev, NULL, 5)) {
+	if (!nova_dev_wait(&dev, NULL, 5)) {
 		say("no nova device on a PCI function (nova_core.ko and nova.ko loaded? an edu function?)");
 		printf("nova-unplug: 0 passed, 1 failed, 0 skipped\n");
 		return 1;
@@ -1479,7 +1349,7 @@ int main(int argc, char **argv)
 			long refcnt0 = nova_refcnt();
 			bool ok;
 
-			if (!wait_dev(&dev, NULL, WAIT_SECONDS)) {
+			if (!nova_dev_wait(&dev, NULL, WAIT_SECONDS)) {
 				say("%s: cycle %d: no nova device", s->name, cyc);
 				s->failed += opt_cycles - cyc + 1;
 				break;
