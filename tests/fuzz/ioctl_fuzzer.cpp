@@ -371,13 +371,7 @@ private:
 		for (std::uint32_t i = 0; i < laid; i++)
 			call.ops.push_back(bind_op(f));
 		std::uint32_t stride = std::max(call.stride, kOpSize);
-		call.ops_at = call.syncs.size() * kSyncSize;
-		call.bytes.assign(call.ops_at + std::size_t(laid) * stride + 1, 0);
-		if (!call.syncs.empty())
-			std::memcpy(call.bytes.data(), call.syncs.data(), call.ops_at);
-		std::uint8_t *ops = call.bytes.data() + call.ops_at;
-		for (std::uint32_t i = 0; i < laid; i++)
-			std::memcpy(&ops[std::size_t(i) * stride], &call.ops[i], kOpSize);
+		std::uint8_t *ops = call.lay_out();
 		std::uint8_t trouble = in_.u8();
 		if (stride > kOpSize && laid && (trouble & 3) == 1) // a newer field set
 			ops[in_.below(laid) * stride + kOpSize + in_.below(stride - kOpSize)] =

@@ -191,13 +191,7 @@ protected:
 		for (std::uint32_t i = 0; i < laid; i++)
 			call.ops.push_back(random_op());
 		std::uint32_t stride = std::max(call.stride, kOpSize);
-		call.ops_at = call.syncs.size() * kSyncSize;
-		call.bytes.assign(call.ops_at + std::size_t(laid) * stride + 1, 0);
-		if (!call.syncs.empty())
-			std::memcpy(call.bytes.data(), call.syncs.data(), call.ops_at);
-		std::uint8_t *ops = call.bytes.data() + call.ops_at;
-		for (std::uint32_t i = 0; i < laid; i++)
-			std::memcpy(&ops[std::size_t(i) * stride], &call.ops[i], kOpSize);
+		std::uint8_t *ops = call.lay_out();
 		if (stride > kOpSize && laid && chance(10)) // a newer field set
 			ops[below(laid) * stride + kOpSize + below(stride - kOpSize)] =
 				std::uint8_t(1 + below(255));

@@ -9,7 +9,9 @@
 // disagree, read this one first.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 #include <map>
 #include <sstream>
 #include <string>
@@ -72,6 +74,23 @@ struct Call {
 	long fail_alloc = -1; // the allocation that fails
 
 	bool async() const { return flags & NOVA_VM_BIND_ASYNC; }
+
+	// Lays @syncs and @ops out in @bytes, the operations at the stride
+	// (at least an operation's size) and one byte past the last; returns
+	// where the operations start, for a generator's own damage.
+	std::uint8_t *lay_out()
+	{
+		std::size_t stride = std::max(this->stride, kOpSize);
+
+		ops_at = syncs.size() * kSyncSize;
+		bytes.assign(ops_at + ops.size() * stride + 1, 0);
+		if (!syncs.empty())
+			std::memcpy(bytes.data(), syncs.data(), ops_at);
+		std::uint8_t *laid = bytes.data() + ops_at;
+		for (std::size_t i = 0; i < ops.size(); i++)
+			std::memcpy(&laid[i * stride], &ops[i], kOpSize);
+		return laid;
+	}
 };
 
 // What the model expects of a call when it is made.
