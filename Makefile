@@ -206,16 +206,15 @@ comma := ,
 empty :=
 space := $(empty) $(empty)
 
-# Two at a time, on two cores: the layers of CHECK_BESIDE (the debug
-# kernel's suite, one TCG guest of about 15 minutes, and its kernel build
-# when cold; the hosted tests and the fuzz targets, whose builds are theirs
-# alone) run in a second
-# stream beside the others, which run one after another in the first,
-# about as long. The builds both streams use are made before they split,
+# Two at a time, on two cores: the layers of CHECK_BESIDE (the fuzz
+# targets, about 6 minutes with their build, which is theirs alone; then
+# the debug kernel's suite, one TCG guest of about 13 minutes, and its
+# kernel build when cold) run in a second stream beside the others, which
+# run one after another in the first, about as long. The builds both streams use are made before they split,
 # so that no two makes build the same thing at once. The second stream's
 # output goes to $(CHECK)/beside.log only (each layer's to its own log as
 # always); its results join the summary.
-CHECK_BESIDE := hosted debug fuzz
+CHECK_BESIDE := fuzz debug
 check_beside = $(filter $(CHECK_BESIDE),$(SUITES))
 check_in_turn = $(filter-out $(CHECK_BESIDE),$(SUITES))
 
@@ -375,23 +374,27 @@ check-dkms: deb
 # 13 minutes on 2 quiet cores, 45 on busy ones). nova.ko is built against
 # it from a copy of the sources in build/debug/module (Kbuild in 6.1 has no
 # MO=, and an in-tree M= build would overwrite the Debian-kernel nova.ko). The whole in-guest
-# suite, the fuzzer, the stress test and 20 load/unload cycles then run on
+# suite, the fuzzer, the stress test and 10 load/unload cycles then run on
 # it; any kernel report fails the run (scripts/debug-report.sh).
 
 DEBUG_MODULE := $(BUILD)/debug/module
 NOVA_FUZZ_ITERATIONS ?= 20000
 NOVA_STRESS_SECONDS ?= 20
-NOVA_LOAD_CYCLES ?= 20
+NOVA_LOAD_CYCLES ?= 10
 DEBUG_SUITES := libnova uapi-errors isolation limits fuzz stress unplug-aux unplug-function load-cycles
 # Under KASAN and TCG a million mappings per file (the default limit, which
 # uapi-errors and limits fill on Debian's kernel in seconds) take many
 # minutes: the debug run loads nova with a smaller limit, every reload too
 # (eight full VM_BIND batches, and room for nova-limits' 2 x 10000 mappings).
 DEBUG_NOVA_PARAMS := max_mappings=32768
-# nova-unplug on the debug kernel: 20 cycles of nova's own unbind (about
+# nova-unplug on the debug kernel: 10 cycles of nova's own unbind (about
 # 1.5 s each), 2 of each scenario that probes the function again (nova_core's
-# unbind, PCI remove, device_del, rmmod; about 10 s a cycle).
-DEBUG_UNPLUG_CYCLES ?= 20
+# unbind, PCI remove, device_del, rmmod; about 10 s a cycle). make check-long
+# runs twice as many unplug and load cycles (LONG_CYCLES_FACTOR): make check's
+# counts were halved when the fuzz layer joined it, to keep it within 20
+# minutes warm.
+DEBUG_UNPLUG_CYCLES ?= 10
+LONG_CYCLES_FACTOR := 2
 DEBUG_UNPLUG_FUNCTION_CYCLES ?= 2
 # nova-fuzz's unplug events: about one per 1000 iterations (aux unbind and
 # bind, about a second each), one in twenty of them nova_core's unbind
@@ -418,26 +421,27 @@ module-debug: debug-kernel
 	@scripts/check-module.sh $(DEBUG_MODULE)/nova.ko $(DEBUG_MODULE)/nova_core.ko
 	@scripts/check-instrumented.sh $(DEBUG_MODULE)
 
-# $(call DEBUG_GUEST,LAYER,TIMEOUT,FUZZ_ITERATIONS,FUZZ_JOBS,STRESS_SECONDS):
-# the debug suite's boot and its report, for check-debug and check-long.
+# $(call DEBUG_GUEST,LAYER,TIMEOUT,FUZZ_ITERATIONS,FUZZ_JOBS,STRESS_SECONDS,CYCLES_FACTOR):
+# the debug suite's boot and its report, for check-debug and check-long;
+# CYCLES_FACTOR multiplies the unplug-aux and load cycles.
 # The guest's output dir is the layer's: debug-report reads its dmesg.
 DEBUG_GUEST = $(GUEST_RUN) --kernel $$(scripts/debug-kernel.sh --print-dir) \
 	--out $(CHECK)/$(1) --timeout $(2) --memory 2048 --monitor --append $(DEBUG_GUEST_CMDLINE) \
 	--module $(DEBUG_MODULE)/nova_core.ko --module $(DEBUG_MODULE)/nova.ko:$(DEBUG_NOVA_PARAMS) \
 	$(call GUEST_ENV,$(1),$(DEBUG_MODULE)/nova.ko) --env NOVA_KO_PARAMS=$(DEBUG_NOVA_PARAMS) \
-	--env NOVA_UNPLUG_CYCLES=$(DEBUG_UNPLUG_CYCLES) \
+	--env NOVA_UNPLUG_CYCLES=$$(($(DEBUG_UNPLUG_CYCLES) * $(6))) \
 	--env NOVA_UNPLUG_FUNCTION_CYCLES=$(DEBUG_UNPLUG_FUNCTION_CYCLES) \
 	--env NOVA_FUZZ_ITERATIONS=$(3) --env NOVA_FUZZ_JOBS=$(4) \
 	--env NOVA_FUZZ_UNPLUG_EVERY=$(DEBUG_FUZZ_UNPLUG_EVERY) \
 	--env NOVA_FUZZ_UNPLUG_FUNCTION=$(DEBUG_FUZZ_UNPLUG_FUNCTION) \
 	--env NOVA_STRESS_SECONDS=$(5) \
-	--env NOVA_LOAD_CYCLES=$(NOVA_LOAD_CYCLES) \
+	--env NOVA_LOAD_CYCLES=$$(($(NOVA_LOAD_CYCLES) * $(6))) \
 	--script tests/reliability/guest-suite.sh; rc=$$?; \
 	scripts/debug-report.sh $(CHECK)/$(1) $(CHECK)/$(1).log || rc=1; exit $$rc
 
 check-debug: deps module-debug userspace
 	@echo "[check] in-guest suite on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)"
-	$(call layer,debug,$(call DEBUG_GUEST,debug,2400,$(NOVA_FUZZ_ITERATIONS),1,$(NOVA_STRESS_SECONDS)))
+	$(call layer,debug,$(call DEBUG_GUEST,debug,2400,$(NOVA_FUZZ_ITERATIONS),1,$(NOVA_STRESS_SECONDS),1))
 
 # --- the long run on the debug kernel -------------------------------------------
 #
@@ -464,7 +468,7 @@ check-long: deps module-debug userspace
 	scripts/check-summary.py report $(CHECK) long=$(subst $(space),$(comma),$(strip $(SUITES_long)))
 
 check-long-guest:
-	$(call layer,long,$(call DEBUG_GUEST,long,$(LONG_TIMEOUT),$(NOVA_LONG_FUZZ_ITERATIONS),$(NOVA_LONG_FUZZ_JOBS),$(NOVA_LONG_STRESS_SECONDS)))
+	$(call layer,long,$(call DEBUG_GUEST,long,$(LONG_TIMEOUT),$(NOVA_LONG_FUZZ_ITERATIONS),$(NOVA_LONG_FUZZ_JOBS),$(NOVA_LONG_STRESS_SECONDS),$(LONG_CYCLES_FACTOR)))
 
 # igt tests (tests/igt) on the real igt runtime, libigt.so.0 of Debian's
 # intel-gpu-tools: their igt API declarations checked on the host, then one

@@ -35,6 +35,9 @@ Options:
                           dmesg.txt, status (and kmemleak.txt on debug kernels).
   --timeout SEC           kill the guest after SEC seconds (default 300, or
                           $NOVA_GUEST_TIMEOUT); exit status 124
+                          A guest that has not started the command
+                          ($NOVA_GUEST_BOOT_TIMEOUT seconds, default 300,
+                          after QEMU started) is killed and booted once more
   --accel tcg|kvm|auto    default auto ($NOVA_ACCEL): KVM only if a cached probe
                           boot showed that KVM works here, else TCG
   --script FILE           run `sh FILE` in the guest instead of CMD
@@ -507,6 +510,14 @@ if [[ -n $script ]]; then
 else
 	log "running: ${cmd[*]}"
 fi
+# A boot that hangs before the guest starts the command (seen once under
+# TCG with two vCPUs: the console stayed empty for 18 minutes, QEMU nearly
+# idle) is the emulator's or the boot's, not the command's: such a guest is
+# killed and booted again, once, with a line saying so.
+boot_timeout=${NOVA_GUEST_BOOT_TIMEOUT:-300}
+[[ $boot_timeout =~ ^[0-9]+$ && $boot_timeout -gt 0 ]] ||
+	die "NOVA_GUEST_BOOT_TIMEOUT wants a positive number of seconds, not '$boot_timeout'"
+for attempt in 1 2; do
 t_qemu=$EPOCHREALTIME
 
 if [[ $interactive -eq 1 ]]; then
@@ -524,6 +535,7 @@ else
 	# the tty's CRLF, copies it to the terminal and console.log, and notes
 	# when the guest starts the command (for the boot time).
 	fifo=$rundir/console
+	rm -f "$fifo" "$rundir/t_run" "$rundir/qmp.sock"
 	mkfifo "$fifo"
 	{
 		while IFS= read -r line || [[ -n $line ]]; do
@@ -551,12 +563,17 @@ if [[ $monitor -eq 1 ]]; then
 fi
 
 deadline=$((SECONDS + timeout))
+boot_deadline=$((SECONDS + boot_timeout))
 timed_out=0
+boot_hung=0
 qrc=0
 # stderr silenced: bash would announce a QEMU killed by a signal ("Killed").
 {
 	while kill -0 "$qpid"; do
-		if [[ $SECONDS -ge $deadline ]]; then
+		if [[ $interactive -eq 0 && ! -f $rundir/t_run && $SECONDS -ge $boot_deadline ]]; then
+			boot_hung=1
+		fi
+		if [[ $SECONDS -ge $deadline || $boot_hung -eq 1 ]]; then
 			timed_out=1
 			kill -TERM "$qpid" || true
 			for _ in 1 2 3 4 5 6 7 8 9 10; do
@@ -581,6 +598,10 @@ if [[ -n $mpid ]]; then
 	wait "$mpid" 2>/dev/null || true
 	mpid=""
 fi
+[[ $boot_hung -eq 1 && $attempt -eq 1 ]] || break
+log "the guest did not start the command within ${boot_timeout}s of QEMU's start (console:" \
+	"$(wc -l <"$console_log") lines): killed, booting again (attempt 2 of 2)"
+done
 t_end=$EPOCHREALTIME
 
 # ---------------------------------------------------------------- verdict
@@ -590,6 +611,11 @@ if [[ -f $rundir/t_run ]]; then
 	timing="boot $(secs "$t_qemu" "$(cat "$rundir/t_run")") s (qemu start -> command), $timing"
 fi
 
+if [[ $boot_hung -eq 1 ]]; then
+	log "TIMEOUT: twice the guest did not start the command within ${boot_timeout}s ($timing);" \
+		"console: $console_log"
+	exit 124
+fi
 if [[ $timed_out -eq 1 ]]; then
 	log "TIMEOUT after ${timeout}s: guest killed ($timing); console: $console_log"
 	log "(no dmesg.txt: the guest never got to save it; console.log has error-level kernel messages only)"
