@@ -239,6 +239,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 	std::uint32_t got_ret = mmu.execute(bufs, &got, depth, max_size);
 	Reference model(*reference, depth, max_size);
 	std::uint32_t want_ret = model.run(bufs, &want);
+	if (model.undefined())
+		return 0;
 
 	std::uint64_t where = 0;
 	bool same_memory = mmu.same_memory(*reference, &where);

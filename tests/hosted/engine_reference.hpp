@@ -35,6 +35,12 @@ public:
 		return NOVA_FAULT_NONE;
 	}
 
+	// A COPY whose ranges overlap ran: the uAPI leaves what it writes, and
+	// so everything after it, undefined. A generator can keep its own
+	// COPYs apart, but a stream that rewrites itself (a TIMESTAMP landing
+	// on a later COPY's size) can make one as it runs.
+	bool undefined() const { return undefined_; }
+
 private:
 	using u64 = std::uint64_t;
 	using u32 = std::uint32_t;
@@ -193,6 +199,9 @@ private:
 						return set(t, NOVA_ACCESS_WRITE, op[0] + i);
 				break;
 			case NOVA_CMD_COPY:
+				if (static_cast<unsigned __int128>(op[0]) < static_cast<unsigned __int128>(op[1]) + op[2] &&
+				    static_cast<unsigned __int128>(op[1]) < static_cast<unsigned __int128>(op[0]) + op[2])
+					undefined_ = true;
 				for (u64 i = 0; i < op[2]; i++) {
 					std::uint8_t b;
 					if (u32 t = read_byte(op[1] + i, NOVA_ACCESS_READ, &b))
@@ -230,6 +239,7 @@ private:
 	FakeMmu &mmu_;
 	u32 max_depth_;
 	u64 max_size_;
+	bool undefined_ = false;
 	nova_engine_fault *fault_ = nullptr;
 };
 
