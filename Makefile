@@ -331,7 +331,10 @@ GUEST_ENV = --env NOVA_KO=$(2) --env NOVA_CORE_KO=$(dir $(2))nova_core.ko \
 	--env NOVA_USERSPACE=$(USERSPACE) \
 	--env NOVA_UAPI=$(BUILD)/uapi --env NOVA_RELIABILITY=$(BUILD)/reliability \
 	--env NOVA_RESULTS=$(CHECK)/$(1)
-NOVA_UNPLUG_CYCLES ?= 20
+# 10 cycles of each scenario (2 to 3 s a cycle under TCG): the unplug
+# bugs found so far failed nearly every cycle; make check stays within 20
+# minutes warm.
+NOVA_UNPLUG_CYCLES ?= 10
 # $(call GUEST_SUITE,LAYER,MODULE_DIR,UNPLUG_CYCLES): that boot, with the
 # modules of MODULE_DIR, for guest-run.sh's kernel (NOVA_KERNEL).
 GUEST_SUITE = $(GUEST_RUN) --timeout 900 --out $(CHECK)/$(1) --functions 2 --monitor \
