@@ -232,7 +232,7 @@ struct fuzz {
 	uint64_t action_count[32];
 	uint64_t exec_calls, exec_jobs, exec_hostile, exec_timeouts, queue_calls, reaped;
 	uint64_t async_binds, async_ok, binds_reaped, sync_only_ops, old_binds, syncobj_calls;
-	uint64_t plugged_closes, binds_dropped, full_queues;
+	uint64_t plugged_closes, plugged_releases, binds_dropped, full_queues;
 	/* How reaped binds ended, as job_status. */
 	uint64_t bind_status[160];
 	/* How reaped jobs ended: [0] success, [errno] that error, [1] other. */
@@ -2452,15 +2452,15 @@ static void fill_bind_queue(struct fuzz *fz, struct file *f, const struct timesp
  * Leaves asynchronous binds pending on @f, which is about to close (uAPI
  * 5): behind a job that waits for a semaphore nobody writes (only the
  * close, or the watchdog, ends it), binds that wait for that job, and more
- * queued behind them. Returns whether it did.
+ * queued behind them. Returns whether it did; then *@job_fence is a
+ * sync_file of the job's fence (or -1) and *@plugged when it was queued.
  */
-static bool plug_binds(struct fuzz *fz, struct file *f)
+static bool plug_binds(struct fuzz *fz, struct file *f, int *job_fence, struct timespec *plugged)
 {
 	struct drm_nova_exec_cmdbuf cb;
 	struct drm_nova_sync sy;
 	struct drm_nova_exec exec = { 0 };
 	uint32_t plug, n = (uint32_t)pick(fz, 4) + 1;
-	struct timespec plugged;
 	struct fqueue *q;
 	unsigned int slot;
 	uint64_t *cmd;
@@ -2487,9 +2487,15 @@ static bool plug_binds(struct fuzz *fz, struct file *f)
 	exec.sync_stride = sizeof(sy);
 	exec.syncs = (uintptr_t)&sy;
 	/* A lost queue says EIO: do_exec() checks that; no plug then. */
-	clock_gettime(CLOCK_MONOTONIC, &plugged);
+	clock_gettime(CLOCK_MONOTONIC, plugged);
 	if (call(fz, f->fd, DRM_IOCTL_NOVA_EXEC, &exec))
 		return false;
+	/* The fence outlives the file: how the job ended, seen after the close. */
+	fz->calls++;
+	if (drmSyncobjExportSyncFile(f->fd, plug, job_fence)) {
+		finding(fz, "sync_file export of a job's syncobj failed: %s", nova_errno_name(errno));
+		*job_fence = -1;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		uint8_t ops[3 * sizeof(struct drm_nova_vm_bind_op)];
 		uint32_t count = (uint32_t)pick(fz, 3) + 1, out = 0, nsync = 0;
@@ -2523,7 +2529,7 @@ static bool plug_binds(struct fuzz *fz, struct file *f)
 	}
 	/* Rare: it costs 200 ms, and the plug is gone for the binds behind. */
 	if (chance(fz, 5) && fz->lim.queue_max_jobs && !q->dirty && !q->lost && !f->tainted)
-		fill_bind_queue(fz, f, &plugged);
+		fill_bind_queue(fz, f, plugged);
 	fz->plugged_closes++;
 	return true;
 }
@@ -2531,22 +2537,50 @@ static bool plug_binds(struct fuzz *fz, struct file *f)
 static void do_close_file(struct fuzz *fz)
 {
 	struct file *f = any_file(fz);
-	struct timespec t0, t1;
-	bool plugged;
-	double ms;
+	struct timespec plugged, t0;
+	int job_fence = -1, before, after;
+	uint64_t gen;
+	double begun;
 
 	/* Keep at least one file most of the time: most actions need one. */
 	if (!f || !(chance(fz, 30) || fz->files[(f - fz->files + 1) % MAX_FILES].fd >= 0))
 		return;
 	fz->cur = f;
-	plugged = chance(fz, 40) && plug_binds(fz, f);
+	if (!chance(fz, 40) || !plug_binds(fz, f, &job_fence, &plugged)) {
+		close_file(fz, f);
+		return;
+	}
+	before = job_fence >= 0 ? sync_file_status(job_fence) : 1;
+	gen = f->gen;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	begun = ms_since(&plugged);
 	close_file(fz, f);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	/* The close stops the job: it must not have waited for the watchdog. */
-	if (plugged && fz->lim.job_timeout_ms >= 1000 && ms >= (double)fz->lim.job_timeout_ms)
-		finding(fz, "closing a file with binds pending behind a running job took %.0f ms", ms);
+	if (job_fence < 0)
+		return;
+	/*
+	 * A close that releases the file stops its queues' jobs and waits for
+	 * them (QUEUE_DESTROY's contract): the job's fence has signalled, with
+	 * the close's error (ECANCELED), or ESRCH if it never started. A job
+	 * still running means the file lives on (a CPU mapping of an object,
+	 * or a dup, holds it): nothing to judge. ETIMEDOUT is the watchdog's:
+	 * a finding when the job was still running as the close began, with at
+	 * least half the watchdog's time left (a TCG guest starved for that
+	 * long inside the close would be needed to make it honest). How long
+	 * the close took is no criterion: a KASAN guest on a busy host can take
+	 * seconds over a close that did stop the job. A sibling job's unplug
+	 * (--jobs) may have ended it first, with ENODEV.
+	 */
+	after = sync_file_status(job_fence);
+	close(job_fence);
+	if (!after)
+		return;
+	fz->plugged_releases++;
+	if (after == -ETIMEDOUT && !before && begun < (double)fz->lim.job_timeout_ms / 2)
+		finding(fz, "closing a file with binds pending behind a running job waited for the watchdog (ETIMEDOUT; the close began %.0f ms after the job, %.0f ms ago)",
+			begun, ms_since(&t0));
+	else if (after < 0 && after != -ECANCELED && after != -ESRCH && after != -ETIMEDOUT &&
+		 !(after == -ENODEV && gen_now(fz) != gen))
+		finding(fz, "a running job of a closed file ended with %s", nova_errno_name(-after));
 }
 
 static void do_vm_bind(struct fuzz *fz, struct file *f)
@@ -3521,10 +3555,11 @@ static int fuzz_run(struct fuzz *fz_, uint64_t seed, uint64_t iterations)
 	if (fz.lim.uapi_version >= 5) {
 		printf("\nnova-fuzz: asynchronous VM_BIND: %" PRIu64 " calls, %" PRIu64 " queued, %" PRIu64
 		       " SYNC_ONLY ops, %" PRIu64 " old requests, %" PRIu64 " syncobj calls, %" PRIu64
-		       " closes with binds pending (%" PRIu64 " binds dropped, %" PRIu64
-		       " with a full bind queue), %" PRIu64 " reaped:",
+		       " closes with binds pending (%" PRIu64 " releasing the file, %" PRIu64
+		       " binds dropped, %" PRIu64 " with a full bind queue), %" PRIu64 " reaped:",
 		       fz.async_binds, fz.async_ok, fz.sync_only_ops, fz.old_binds, fz.syncobj_calls,
-		       fz.plugged_closes, fz.binds_dropped, fz.full_queues, fz.binds_reaped);
+		       fz.plugged_closes, fz.plugged_releases, fz.binds_dropped, fz.full_queues,
+		       fz.binds_reaped);
 		for (int e = 0; e < 160; e++)
 			if (fz.bind_status[e])
 				printf(" %s %" PRIu64, e == 0 ? "ok" : e == 1 ? "other" : nova_errno_name(e),
