@@ -123,6 +123,13 @@ struct obj {
 	uint64_t size;
 	/* The object behind the handle: files that import a dma-buf share it. */
 	uint64_t oid;
+	/*
+	 * The unplug generation of the device whose object it is at bottom:
+	 * the file's own, or for an import of a dma-buf that a device since
+	 * unplugged exported, that device's. Exported, such an import gives
+	 * that dma-buf again, which stays foreign to the file's device.
+	 */
+	uint64_t home;
 };
 
 struct fqueue {
@@ -208,7 +215,7 @@ struct fuzz {
 	struct cpu_map maps[MAX_MAPS];
 	int dmabufs[MAX_DMABUFS];	/* -1: slot free */
 	uint64_t dmabuf_oid[MAX_DMABUFS];
-	uint64_t dmabuf_gen[MAX_DMABUFS];	/* the unplug generation of its exporter */
+	uint64_t dmabuf_gen[MAX_DMABUFS];	/* the unplug generation of its device */
 	uint64_t next_oid;
 	bool prime;		/* PRIME_HANDLE_TO_FD works on this kernel */
 	/* A page that is never accessible: its address is a bad user pointer. */
@@ -455,14 +462,14 @@ static void forget_obj(struct file *f, uint32_t handle)
 }
 
 static void remember_obj(struct fuzz *fz, struct file *f, uint32_t handle, uint64_t size,
-			 uint64_t oid)
+			 uint64_t oid, uint64_t home)
 {
 	struct obj *o = find_obj(f, handle);
 
 	if (o) {
 		/* A random GEM_CLOSE may have freed the handle the model had. */
 		if (f->tainted) {
-			*o = (struct obj){ handle, size, oid };
+			*o = (struct obj){ handle, size, oid, home };
 			return;
 		}
 		if (o->size != size || o->oid != oid)
@@ -471,7 +478,7 @@ static void remember_obj(struct fuzz *fz, struct file *f, uint32_t handle, uint6
 		return;
 	}
 	if (f->nobjs < MAX_OBJS)
-		f->objs[f->nobjs++] = (struct obj){ handle, size, oid };
+		f->objs[f->nobjs++] = (struct obj){ handle, size, oid, home };
 }
 
 /* Whether @f holds a handle on object @oid (its own, or imported). */
@@ -770,7 +777,7 @@ static void do_gem_create(struct fuzz *fz, struct file *f)
 		if (find_obj(f, args.handle) && !f->tainted)
 			finding(fz, "GEM_CREATE returned live handle %u again", args.handle);
 		if (f->nobjs < MAX_OBJS) {
-			remember_obj(fz, f, args.handle, args.size, ++fz->next_oid);
+			remember_obj(fz, f, args.handle, args.size, ++fz->next_oid, f->gen);
 		} else {
 			struct drm_gem_close close_args = { .handle = args.handle };
 
@@ -1102,7 +1109,7 @@ static int arena_ready(struct fuzz *fz, struct file *f)
 		f->arena_map = p;
 		f->arena_handle = create.handle;
 		f->arena_oid = ++fz->next_oid;
-		remember_obj(fz, f, create.handle, create.size, f->arena_oid);
+		remember_obj(fz, f, create.handle, create.size, f->arena_oid, f->gen);
 	}
 	err = vm_bind1(fz, f, NOVA_VM_BIND_OP_MAP, f->arena_handle, arena_va(fz), arena_size(fz));
 	trace(fz, "arena: MAP handle %u at 0x%" PRIx64 " -> %s", f->arena_handle, arena_va(fz),
@@ -2792,7 +2799,8 @@ static void do_prime_export(struct fuzz *fz, struct file *f)
 	} else {
 		fz->dmabufs[slot] = args.fd;
 		fz->dmabuf_oid[slot] = live == 1 ? find_obj(f, args.handle)->oid : 0;
-		fz->dmabuf_gen[slot] = f->gen;
+		/* An import's export is the dma-buf it imported. */
+		fz->dmabuf_gen[slot] = live == 1 ? find_obj(f, args.handle)->home : f->gen;
 	}
 }
 
@@ -2844,9 +2852,10 @@ static void do_prime_import(struct fuzz *fz, struct file *f)
 		 * same handle.
 		 */
 		remember_obj(fz, f, args.handle, info.size,
-			     find_obj(f, args.handle) ? find_obj(f, args.handle)->oid : ++fz->next_oid);
+			     find_obj(f, args.handle) ? find_obj(f, args.handle)->oid : ++fz->next_oid,
+			     fz->dmabuf_gen[slot]);
 	else if (fz->dmabuf_oid[slot])
-		remember_obj(fz, f, args.handle, info.size, fz->dmabuf_oid[slot]);
+		remember_obj(fz, f, args.handle, info.size, fz->dmabuf_oid[slot], fz->dmabuf_gen[slot]);
 	else
 		f->tainted = true; /* a handle on an object the model never knew */
 }
