@@ -975,6 +975,15 @@ static void do_mmap(struct fuzz *fz, struct file *f)
 	if (ptr == MAP_FAILED) {
 		int err = errno;
 
+		/*
+		 * Through another file, of a device an unplug may have taken:
+		 * ENODEV is its answer whatever the offset, and finding()
+		 * judges by the action's own file.
+		 */
+		if (via != f && file_maybe_dead(fz, via)) {
+			fz->unjudged++;
+			return;
+		}
 		if (valid && err != ENOMEM)
 			finding(fz, "mmap of a live object (len 0x%zx) failed: %s", len,
 				nova_errno_name(err));
