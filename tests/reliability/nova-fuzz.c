@@ -1261,7 +1261,7 @@ static void reap_job(struct fuzz *fz, struct file *f)
 	} else if (status == 1 && job.token && f->arena_map &&
 		   *(volatile uint64_t *)(f->arena_map + token_offset(fz, job.slot)) != job.token &&
 		   !job.maybe_cancelled) {
-		/* Slots are reused only after their job was reaped. */
+		/* free_slot() reuses a slot only after its job was reaped. */
 		finding(fz, "job %" PRIu64 " succeeded but its token is 0x%" PRIx64 ", not 0x%" PRIx64,
 			job.seqno, *(volatile uint64_t *)(f->arena_map + token_offset(fz, job.slot)),
 			job.token);
@@ -1353,6 +1353,27 @@ static void valid_command(struct fuzz *fz, struct stream *s)
 		emit(s, data_addr(fz, 8));
 		emit(s, 0);
 		break;
+	}
+}
+
+/*
+ * The next arena slot no outstanding job of @f holds: round-robin alone is
+ * not enough, as EXECs that fail (mutated ones) and the close's plug use
+ * slots too, and a job stays outstanding until it is reaped: rewriting
+ * its slot would change the commands of a job still queued, or clear the
+ * token of one that ended (check-long: "succeeded but its token is 0x0").
+ * At most MAX_JOBS are outstanding, fewer than ARENA_SLOTS.
+ */
+static unsigned int free_slot(struct file *f)
+{
+	for (;;) {
+		unsigned int slot = f->next_slot++ % ARENA_SLOTS;
+		int i = 0;
+
+		while (i < f->njobs && f->jobs[i].slot != slot)
+			i++;
+		if (i == f->njobs)
+			return slot;
 	}
 }
 
@@ -1742,7 +1763,7 @@ static void do_exec(struct fuzz *fz, struct file *f)
 	args.queue_id = pick_queue(fz, f, &live);
 	q = find_queue(f, args.queue_id);
 
-	slot = f->next_slot++ % ARENA_SLOTS;
+	slot = free_slot(f);
 	size = build_stream(fz, f, slot, &expect, &token, &risky);
 	cb.va = arena_va(fz) + slot * slot_size(fz);
 	cb.size = size;
@@ -2487,7 +2508,7 @@ static bool plug_binds(struct fuzz *fz, struct file *f, int *job_fence, struct t
 	plug = new_syncobj(fz, f);
 	if (!plug)
 		return false;
-	slot = f->next_slot++ % ARENA_SLOTS;
+	slot = free_slot(f);
 	cmd = (uint64_t *)(f->arena_map + slot * slot_size(fz));
 	cmd[0] = NOVA_CMD_HEADER(NOVA_CMD_WAIT, NOVA_CMD_WAIT_64BIT | NOVA_CMD_WAIT_EQUAL, 0);
 	cmd[1] = arena_va(fz) + token_offset(fz, ARENA_SLOTS);
