@@ -142,7 +142,20 @@ int nova_logic_file_va_translate(struct nova_logic_file *file, __u64 va, struct 
 int nova_logic_bind_run(struct nova_logic_bind *bind);
 void nova_logic_bind_free(struct nova_logic_bind *bind);
 
-/* Called by the glue when the GEM object carrying @gem is freed. */
+/*
+ * Room for the logic's record of a GEM object it creates, which the glue
+ * embeds in its object (nova_svc_gem_alloc()), so that a GEM_CREATE
+ * allocates nothing more than the object itself. The logic checks at
+ * compile time that its record fits.
+ */
+struct nova_logic_gem_storage {
+	__u64 words[5];
+};
+
+/*
+ * Called by the glue when the GEM object carrying @gem is freed, before its
+ * memory (and the record's storage in it) goes.
+ */
 void nova_logic_gem_release(struct nova_logic_gem *gem);
 
 /* ioctl handlers: @args is the kernel copy DRM made of the user's struct. */

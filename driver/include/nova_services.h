@@ -64,6 +64,8 @@ enum nova_svc_lock_class {
 	NOVA_LOCK_DEVICE = 0,
 	NOVA_LOCK_FILE = 1,
 	NOVA_LOCK_QUEUES = 2,
+	/* A client's list of objects: a leaf, nothing is taken under it. */
+	NOVA_LOCK_GEM_ACCOUNT = 3,
 	NOVA_LOCK_CLASS_COUNT
 };
 
@@ -103,16 +105,25 @@ void nova_svc_invariant_failed(const char *file, int line, const char *expr);
 struct nova_svc_file;
 struct nova_svc_gem;
 struct nova_logic_gem;
+struct nova_logic_gem_storage;
 
 /*
- * Creates a shmem-backed object of @size bytes (a multiple of the page size)
- * that carries @logic, and a handle for it in @file. On success @logic is
- * released through nova_logic_gem_release() when the object is freed; on
- * failure it stays the caller's.
+ * GEM_CREATE in two steps, so that the logic's record can live inside the
+ * object. nova_svc_gem_alloc() creates a shmem-backed object of @size bytes
+ * (a multiple of the page size) with no handle, gives the caller its only
+ * reference and the storage for the record. The caller builds its record
+ * there and hands it to nova_svc_gem_publish(), which attaches it (from then
+ * on nova_logic_gem_release() is called when the object is freed) and
+ * creates a handle for the object in @file. publish takes over the caller's
+ * reference whatever it returns: on failure the object is freed, the record
+ * released with it.
  */
 NOVA_SVC_MUST_CHECK struct nova_svc_status
-nova_svc_gem_create(struct nova_svc_file *file, __u64 size, struct nova_logic_gem *logic,
-		    __u32 *handle);
+nova_svc_gem_alloc(struct nova_svc_file *file, __u64 size, struct nova_svc_gem **gem,
+		   struct nova_logic_gem_storage **storage);
+NOVA_SVC_MUST_CHECK struct nova_svc_status
+nova_svc_gem_publish(struct nova_svc_file *file, struct nova_svc_gem *gem,
+		     struct nova_logic_gem *logic, __u32 *handle);
 
 /*
  * Reads an extensible struct from the user address @user_ptr (a uapi __u64

@@ -22,6 +22,7 @@ protected:
 		reset_error_counts();
 		fail_allocation(-1);
 		fail_next_gem_create(0);
+		fail_next_gem_publish(0);
 		fail_copies_from(0);
 		reset_queues();
 		ASSERT_EQ(nova_logic_device_create(&config_, &device_), 0);

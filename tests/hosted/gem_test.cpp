@@ -109,6 +109,10 @@ TEST_F(GemTest, AllocationFailureLeavesNoTrace)
 	EXPECT_EQ(create(file, kPage), -ENOMEM);
 	fail_next_gem_create(-EMFILE);
 	EXPECT_EQ(create(file, kPage), -EMFILE);
+	// The object and the record in it go together.
+	fail_next_gem_publish(-ENOMEM);
+	EXPECT_EQ(create(file, kPage), -ENOMEM);
+	EXPECT_EQ(live_objects(), 0);
 
 	EXPECT_EQ(device_stats().objects, 0u);
 	EXPECT_EQ(device_stats().object_bytes, 0u);

@@ -25,6 +25,7 @@ std::atomic<int> refcount_misuse{ 0 };
 std::atomic<long> objects{ 0 };
 std::atomic<long> mutexes{ 0 };
 std::atomic<int> gem_create_error{ 0 };
+std::atomic<int> gem_publish_error{ 0 };
 std::atomic<std::uint64_t> copy_fault_from{ 0 };
 std::atomic<long> resident_calls{ 0 };
 std::atomic<int> make_resident_error{ 0 };
@@ -100,6 +101,7 @@ void reset_error_counts()
 long live_objects() { return objects; }
 long live_mutexes() { return mutexes; }
 void fail_next_gem_create(int err) { gem_create_error = err; }
+void fail_next_gem_publish(int err) { gem_publish_error = err; }
 void fail_copies_from(std::uint64_t address) { copy_fault_from = address; }
 
 } // namespace hosted
@@ -189,6 +191,8 @@ extern "C" void nova_svc_mutex_destroy(nova_svc_mutex *mutex)
 
 extern "C" void nova_svc_mutex_lock(nova_svc_mutex *mutex)
 {
+	if (locks_held[NOVA_LOCK_GEM_ACCOUNT])
+		HOSTED_FAILURE() << "a lock taken under a GEM account's lock, which is a leaf";
 	mutex->lock.lock();
 	locks_held[mutex->lock_class]++;
 }
@@ -246,8 +250,9 @@ struct nova_svc_gem {
 	std::atomic<int> refs{ 1 };
 	std::atomic<bool> resident{ false };
 	std::uint64_t size = 0;
-	nova_logic_gem *logic = nullptr;
+	nova_logic_gem *logic = nullptr; // in @record, or none
 	std::uint64_t mmap_offset = 0;
+	nova_logic_gem_storage record{};
 };
 
 struct nova_svc_file {
@@ -280,22 +285,56 @@ static void gem_put(nova_svc_gem *gem)
 	}
 }
 
-extern "C" nova_svc_status nova_svc_gem_create(nova_svc_file *file, __u64 size,
-					       nova_logic_gem *logic, __u32 *handle)
+// An object with no handle yet, and its only reference.
+static nova_svc_gem *gem_new(__u64 size)
+{
+	auto *gem = new nova_svc_gem;
+
+	gem->size = size;
+	objects++;
+	return gem;
+}
+
+// The handle owns the creation reference.
+static __u32 gem_add_handle(nova_svc_file *file, nova_svc_gem *gem)
+{
+	std::lock_guard<std::mutex> guard(file->state->lock);
+	__u32 handle = file->state->next_handle++;
+
+	file->state->handles[handle] = gem;
+	return handle;
+}
+
+extern "C" nova_svc_status nova_svc_gem_alloc(nova_svc_file *, __u64 size, nova_svc_gem **gem,
+					      nova_logic_gem_storage **storage)
 {
 	if (int err = gem_create_error.exchange(0))
 		return nova_svc_errno(err);
 	if (should_fail())
 		return nova_svc_errno(-ENOMEM);
+	*gem = gem_new(size);
+	*storage = &(*gem)->record;
+	return nova_svc_errno(0);
+}
 
-	auto *gem = new nova_svc_gem;
-	gem->size = size;
+extern "C" nova_svc_status nova_svc_gem_publish(nova_svc_file *file, nova_svc_gem *gem,
+						nova_logic_gem *logic, __u32 *handle)
+{
+	const void *record = &gem->record;
+
+	if (static_cast<const void *>(logic) < record ||
+	    static_cast<const void *>(logic) >= static_cast<const void *>(&gem->record + 1))
+		HOSTED_FAILURE() << "the logic's record is not in the object's storage";
 	gem->logic = logic;
-	objects++;
-
-	std::lock_guard<std::mutex> guard(file->state->lock);
-	*handle = file->state->next_handle++;
-	file->state->handles[*handle] = gem; // the handle owns the creation reference
+	// The handle table's allocation, as in DRM; then the object is freed.
+	int err = gem_publish_error.exchange(0);
+	if (!err && should_fail())
+		err = -ENOMEM;
+	if (err) {
+		gem_put(gem);
+		return nova_svc_errno(err);
+	}
+	*handle = gem_add_handle(file, gem);
 	return nova_svc_errno(0);
 }
 
@@ -562,8 +601,7 @@ std::uint32_t File::import_foreign(std::uint64_t size)
 {
 	std::uint32_t handle = 0;
 
-	if (nova_svc_gem_create(&state_->svc, size, nullptr, &handle).error < 0)
-		HOSTED_FAILURE() << "could not import a foreign object";
+	handle = gem_add_handle(&state_->svc, gem_new(size));
 	return handle;
 }
 

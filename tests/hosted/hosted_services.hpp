@@ -38,8 +38,11 @@ void reset_error_counts();
 long live_objects();
 long live_mutexes();
 
-// Makes nova_svc_gem_create() fail with @err once (0 disables).
+// Makes nova_svc_gem_alloc() fail with @err once (0 disables).
 void fail_next_gem_create(int err);
+// Makes nova_svc_gem_publish() fail with @err once, after it took the
+// record: the object is freed with it (0 disables).
+void fail_next_gem_publish(int err);
 
 // nova_svc_copy_struct_from_user() treats the __u64 as a host pointer.
 // Addresses below 4096 (NULL and its neighbourhood) or beyond user space

@@ -32,8 +32,12 @@
 struct nova_gem_object {
 	/* First member: the shmem helper kfree()s the object through it. */
 	struct drm_gem_shmem_object shmem;
-	/* The logic's record; NULL for objects the logic did not create. */
+	/*
+	 * The logic's record, built in @record by the logic; NULL for objects
+	 * the logic did not create.
+	 */
 	struct nova_logic_gem *logic;
+	struct nova_logic_gem_storage record;
 	/*
 	 * The pages the engine reaches the object through, once VM_BIND made
 	 * it resident (nova_svc_gem_make_resident()); NULL before. Our own
@@ -78,8 +82,9 @@ static void nova_gem_free(struct drm_gem_object *obj)
 			drm_gem_shmem_unpin(&nobj->shmem);
 	}
 	mutex_destroy(&nobj->resident_lock);
-	drm_gem_shmem_free(&nobj->shmem);
+	/* The record lives in @nobj: released before the helper frees it. */
 	nova_logic_gem_release(logic);
+	drm_gem_shmem_free(&nobj->shmem);
 }
 
 static const struct drm_gem_object_funcs nova_gem_funcs = {
@@ -119,24 +124,31 @@ struct drm_gem_object *nova_gem_prime_import(struct drm_device *drm, struct dma_
 	return drm_gem_prime_import_dev(drm, dma_buf, to_nova_device(drm)->dma_dev);
 }
 
-struct nova_svc_status nova_svc_gem_create(struct nova_svc_file *svc_file, __u64 size,
-					   struct nova_logic_gem *logic, __u32 *handle)
+struct nova_svc_status nova_svc_gem_alloc(struct nova_svc_file *svc_file, __u64 size,
+					  struct nova_svc_gem **gem,
+					  struct nova_logic_gem_storage **storage)
 {
-	struct drm_file *file = nova_drm_file(svc_file);
 	struct drm_gem_shmem_object *shmem;
-	int ret;
 
-	shmem = drm_gem_shmem_create(file->minor->dev, size);
+	shmem = drm_gem_shmem_create(nova_drm_file(svc_file)->minor->dev, size);
 	if (IS_ERR(shmem))
 		return nova_svc_errno(nova_helper_alloc_errno(PTR_ERR(shmem)));
+	*gem = (struct nova_svc_gem *)&shmem->base;
+	*storage = &to_nova_gem(&shmem->base)->record;
+	return nova_svc_errno(0);
+}
 
-	to_nova_gem(&shmem->base)->logic = logic;
-	ret = drm_gem_handle_create(file, &shmem->base, handle);
-	if (ret)
-		/* On failure the record stays the caller's: do not release it. */
-		to_nova_gem(&shmem->base)->logic = NULL;
-	/* On success the handle holds the object; drop the creation reference. */
-	drm_gem_object_put(&shmem->base);
+struct nova_svc_status nova_svc_gem_publish(struct nova_svc_file *svc_file,
+					    struct nova_svc_gem *gem,
+					    struct nova_logic_gem *logic, __u32 *handle)
+{
+	struct drm_gem_object *obj = nova_gem_of(gem);
+	int ret;
+
+	to_nova_gem(obj)->logic = logic;
+	ret = drm_gem_handle_create(nova_drm_file(svc_file), obj, handle);
+	/* The handle holds the object now; on failure this frees it. */
+	drm_gem_object_put(obj);
 	return nova_svc_errno(nova_helper_alloc_errno(ret));
 }
 

@@ -69,6 +69,7 @@ static const char *const nova_lock_names[NOVA_LOCK_CLASS_COUNT] = {
 	[NOVA_LOCK_DEVICE] = "nova_device_lock",
 	[NOVA_LOCK_FILE] = "nova_file_lock",
 	[NOVA_LOCK_QUEUES] = "nova_queues_lock",
+	[NOVA_LOCK_GEM_ACCOUNT] = "nova_gem_account_lock",
 };
 
 struct nova_svc_mutex *nova_svc_mutex_create(enum nova_svc_lock_class lock_class)

@@ -46,7 +46,6 @@ Result<RefPtr<Device>> Device::create(const nova_logic_device_config &config)
 	RefPtr<Device> device = adopt_ref(new (may_fail) Device(config));
 	if (!device)
 		return error(-ENOMEM);
-	NOVA_TRY(device->gem_.init());
 	NOVA_TRY(device->files_lock_.init(NOVA_LOCK_DEVICE));
 	return device;
 }
@@ -113,7 +112,7 @@ void Device::file_closed(File &file)
 nova_logic_device_stats Device::stats()
 {
 	nova_logic_device_stats stats{};
-	GemManager::Totals totals = gem_.totals();
+	GemTotals totals = gem_.totals();
 
 	stats.objects = totals.objects;
 	stats.object_bytes = totals.bytes;

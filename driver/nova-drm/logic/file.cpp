@@ -19,6 +19,7 @@ Result<RefPtr<File>> File::open(Device &device, nova_svc_file *svc_file)
 
 	if (!file)
 		return error(-ENOMEM);
+	file->gem_ = NOVA_TRY(GemFileAccount::create(device));
 	NOVA_TRY(file->va_.init());
 	NOVA_TRY(file->queues_.init(device.config().max_queues));
 	file->client_id_ = device.file_opened(*file);
@@ -32,12 +33,11 @@ void File::close()
 	// would see that job's fence signal (cancelled) and be applied before
 	// the bind queue is told it is dying. Then the queues: stopping them
 	// ends every job that could still read the VA space. Then the
-	// mappings: the objects only they kept alive are freed now, while the
-	// file can still take them off its account.
+	// mappings: the objects only they kept alive are freed now. The objects
+	// still alive keep the file's account alive, and stay on it.
 	binds_.destroy();
 	queues_.destroy_all();
 	va_.teardown();
-	device_->gem().detach(gem_);
 }
 
 File::~File()
@@ -68,14 +68,17 @@ Status File::gem_create(drm_nova_gem_create &args)
 	if (!align_up(args.size, config.page_size, &size))
 		return error(-E2BIG);
 
-	Box<GemObject> object = NOVA_TRY(device_->gem().create(*device_, gem_, size));
+	GemManager::Reservation reservation = NOVA_TRY(device_->gem().reserve(size));
+	nova_svc_gem *gem;
+	nova_logic_gem_storage *storage;
+	NOVA_TRY(nova_svc_gem_alloc(svc_file_, size, &gem, &storage));
+	// Cannot fail: from here on the object owns the record, and publish
+	// owns the object.
+	GemObject *object = new (storage) GemObject(gem_, move(reservation));
 	u32 handle;
-	// On success the glue's object owns the record until it is freed
-	// (nova_logic_gem_release()); on failure @object still does.
-	NOVA_TRY(nova_svc_gem_create(svc_file_, size, object.get(), &handle));
-	object.leak();
+	NOVA_TRY(nova_svc_gem_publish(svc_file_, gem, object, &handle));
 	// The handle is visible to userspace from here on: another thread may
-	// already have closed it, so @object must not be touched again.
+	// already have closed it, so the object must not be touched again.
 	args.handle = handle;
 	args.size = size;
 	return {};
@@ -132,7 +135,7 @@ Status File::queue_get_state(drm_nova_queue_get_state &args)
 
 nova_logic_file_stats File::stats()
 {
-	GemManager::Totals totals = device_->gem().totals(gem_);
+	GemTotals totals = gem_->totals();
 
 	return { totals.objects, totals.bytes, mappings(), client_id_,
 		 __atomic_load_n(&busy_ns_, __ATOMIC_RELAXED) };

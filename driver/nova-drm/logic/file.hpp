@@ -64,7 +64,7 @@ private:
 
 	const RefPtr<Device> device_;
 	nova_svc_file *const svc_file_;
-	GemFileAccount gem_;
+	RefPtr<GemFileAccount> gem_;
 	VaSpace va_;
 	// Declared after the VA space: a queue's jobs and a pending bind use
 	// it, so they go first (close() destroys them before it tears the VA

@@ -6,74 +6,79 @@
 
 namespace nova {
 
-Result<Box<GemObject>> GemManager::create(Device &device, GemFileAccount &account, u64 size)
+Result<GemManager::Reservation> GemManager::reserve(u64 size)
 {
-	// Allocate before taking the lock: nothing sleeps for memory under it.
-	Box<GemObject> object(new (may_fail) GemObject(device, size));
-	if (!object)
-		return error(-ENOMEM);
+	u64 bytes = load(bytes_);
 
-	{
-		Guard guard(lock_);
-
-		if (size > budget_ - bytes_)
+	// Held only if it fits against what the others hold at that moment.
+	do {
+		if (size > budget_ - bytes)
 			return error(-ENOSPC);
-		objects_++;
-		bytes_ += size;
-		object->id_ = ++last_id_;
-		account.objects.push_back(*object);
-	}
-	return object;
+	} while (!__atomic_compare_exchange_n(&bytes_, &bytes, bytes + size, true, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	__atomic_fetch_add(&objects_, 1, __ATOMIC_RELAXED);
+	return Reservation(*this, size);
 }
 
-void GemManager::unaccount(GemObject &object)
+void GemManager::unaccount(u64 size)
 {
+	u64 objects = __atomic_fetch_sub(&objects_, 1, __ATOMIC_RELAXED);
+	u64 bytes = __atomic_fetch_sub(&bytes_, size, __ATOMIC_RELAXED);
+
+	NOVA_ASSERT(objects > 0 && bytes >= size);
+}
+
+Result<RefPtr<GemFileAccount>> GemFileAccount::create(Device &device)
+{
+	RefPtr<GemFileAccount> account = adopt_ref(new (may_fail) GemFileAccount(device));
+
+	if (!account)
+		return error(-ENOMEM);
+	NOVA_TRY(account->lock_.init(NOVA_LOCK_GEM_ACCOUNT));
+	return account;
+}
+
+// Out of line: a RefPtr<Device> needs the whole Device, whose header
+// includes this one.
+GemFileAccount::GemFileAccount(Device &device) : device_(&device) {}
+
+GemFileAccount::~GemFileAccount()
+{
+	// Each object holds a reference: none can be left.
+	NOVA_ASSERT(objects_.empty());
+}
+
+GemTotals GemFileAccount::totals()
+{
+	GemTotals totals{};
 	Guard guard(lock_);
 
-	NOVA_ASSERT(objects_ > 0 && bytes_ >= object.size_);
-	objects_--;
-	bytes_ -= object.size_;
-	if (object.linked())
-		IntrusiveList<GemObject, GemFileTag>::unlink(object);
+	objects_.for_each([&totals](GemObject &object) {
+		totals.objects++;
+		totals.bytes += object.size();
+	});
+	return totals;
 }
 
-GemObject::GemObject(Device &device, u64 size)
-	: device_(&device), size_(size)
+GemObject::GemObject(RefPtr<GemFileAccount> account, GemManager::Reservation reservation)
+	: account_(move(account)), size_(reservation.size_),
+	  id_(__atomic_add_fetch(&reservation.gem_->last_id_, 1, __ATOMIC_RELAXED))
 {
+	// The record holds the bytes now: its destructor gives them back.
+	reservation.gem_ = nullptr;
+	Guard guard(account_->lock_);
+
+	account_->objects_.push_back(*this);
 }
 
 GemObject::~GemObject()
 {
-	// A record the budget refused was never accounted.
-	if (id_)
-		device_->gem().unaccount(*this);
-}
+	{
+		Guard guard(account_->lock_);
 
-void GemManager::detach(GemFileAccount &account)
-{
-	Guard guard(lock_);
-
-	while (account.objects.pop_front())
-		continue;
-}
-
-GemManager::Totals GemManager::totals()
-{
-	Guard guard(lock_);
-
-	return { objects_, bytes_ };
-}
-
-GemManager::Totals GemManager::totals(GemFileAccount &account)
-{
-	Totals totals{};
-	Guard guard(lock_);
-
-	account.objects.for_each([&totals](GemObject &object) {
-		totals.objects++;
-		totals.bytes += object.size_;
-	});
-	return totals;
+		account_->objects_.remove(*this);
+	}
+	account_->device_->gem().unaccount(size_);
 }
 
 Result<GemRef> GemRef::lookup(nova_svc_file *file, u32 handle)
@@ -95,6 +100,7 @@ u64 GemRef::object_id() const
 
 extern "C" void nova_logic_gem_release(nova_logic_gem *gem)
 {
+	// Destroyed in place: the memory is the glue's object's.
 	if (gem)
-		delete &nova::GemObject::from(gem);
+		nova::GemObject::from(gem).~GemObject();
 }

@@ -3,12 +3,16 @@
 // The GEM object manager's bookkeeping.
 //
 // The glue owns the objects themselves (shmem-backed drm_gem_object); the
-// logic keeps one GemObject record per object it created, which carries the
-// accounting: how many objects and bytes each device and each client holds,
-// and the device's byte budget. A record lives exactly as long as its GEM
-// object: the glue calls nova_logic_gem_release() when the object is freed,
-// which may be long after the creating file closed (an mmap or a dma-buf can
-// keep an object alive).
+// logic keeps one GemObject record per object it created, inside the glue's
+// object, which carries the accounting: how many objects and bytes each
+// device and each client holds, and the device's byte budget. A record lives
+// exactly as long as its GEM object: the glue calls nova_logic_gem_release()
+// when the object is freed, which may be long after the creating file closed
+// (an mmap or a dma-buf can keep an object alive).
+//
+// Creating and freeing an object takes no device-wide lock: the device's
+// totals and its budget are atomic counters, and a client's objects are on
+// a list of its own, under a lock of its own.
 #pragma once
 
 #include "nova_logic.h"
@@ -22,78 +26,112 @@ struct nova_logic_gem {};
 namespace nova {
 
 class Device;
-struct GemFileTag {};
 class GemObject;
+struct GemFileTag {};
 
-// A client's objects, guarded by the manager's lock (which the analysis
-// cannot name from here: only GemManager touches the list, always under
-// lock_). Its totals are summed over the list when asked.
-struct GemFileAccount {
-	IntrusiveList<GemObject, GemFileTag> objects;
+struct GemTotals {
+	u64 objects;
+	u64 bytes;
 };
 
-// Owned by the glue's GEM object from nova_svc_gem_create() on, until
-// nova_logic_gem_release() deletes it. It is accounted exactly as long as it
-// lives (the destructor takes it off the accounts), and holds a reference
-// on its device, whose accounting it needs until then. It is on its
-// creating file's account (linked()) until that file closes.
+// The device's side: its budget, its totals and the objects' ids.
+class GemManager : NoCopy {
+public:
+	explicit GemManager(u64 budget) : budget_(budget) {}
+	// No object is left: each held a reference on the device.
+	~GemManager() { NOVA_ASSERT(load(objects_) == 0 && load(bytes_) == 0); }
+
+	// Bytes of the budget held for an object being made: given back when
+	// it goes out of scope, unless the object's record took them over.
+	class [[nodiscard]] Reservation : NoCopy {
+	public:
+		// Holds nothing (what a failed Result carries).
+		Reservation() = default;
+		Reservation(Reservation &&other) noexcept
+			: gem_(exchange(other.gem_, static_cast<GemManager *>(nullptr))),
+			  size_(other.size_)
+		{
+		}
+		~Reservation()
+		{
+			if (gem_)
+				gem_->unaccount(size_);
+		}
+
+	private:
+		friend class GemManager;
+		friend class GemObject;
+		Reservation(GemManager &gem, u64 size) : gem_(&gem), size_(size) {}
+
+		GemManager *gem_ = nullptr;
+		u64 size_ = 0;
+	};
+
+	// -ENOSPC when the budget cannot hold @size more bytes.
+	Result<Reservation> reserve(u64 size);
+
+	// Read one after the other: under concurrent creation the pair is
+	// not a snapshot, each number is.
+	GemTotals totals() const { return { load(objects_), load(bytes_) }; }
+
+private:
+	friend class GemObject;
+	static u64 load(const u64 &counter) { return __atomic_load_n(&counter, __ATOMIC_RELAXED); }
+	void unaccount(u64 size);
+
+	const u64 budget_;
+	u64 objects_ = 0;
+	u64 bytes_ = 0;
+	u64 last_id_ = 0;
+};
+
+// A client's objects. Reference counted: its file holds a reference, and so
+// does each object the file created, which takes itself off the list when
+// it is freed, also after the file closed. Totals are summed over the list
+// when asked.
+class GemFileAccount : public RefCounted<GemFileAccount> {
+public:
+	static Result<RefPtr<GemFileAccount>> create(Device &device);
+
+	GemTotals totals();
+
+private:
+	friend class GemObject;
+	friend class RefPtr<GemFileAccount>;
+	explicit GemFileAccount(Device &device);
+	~GemFileAccount();
+
+	const RefPtr<Device> device_;
+	Mutex lock_;
+	IntrusiveList<GemObject, GemFileTag> objects_ TA_GUARDED(lock_);
+};
+
+// Built by the logic in the storage the glue's object has for it
+// (nova_svc_gem_alloc()), destroyed in place by nova_logic_gem_release().
+// It is accounted exactly as long as it lives, to the device and on the
+// creating file's list, and holds a reference on that file's account,
+// which holds one on the device.
 class GemObject : public nova_logic_gem, public ListNode<GemFileTag> {
 public:
-	// Out of line, like the destructor: a RefPtr<Device> needs the whole
-	// Device, which includes this header.
-	GemObject(Device &device, u64 size);
+	GemObject(RefPtr<GemFileAccount> account, GemManager::Reservation reservation);
 	~GemObject();
 
 	static GemObject &from(nova_logic_gem *gem) { return *static_cast<GemObject *>(gem); }
 
-	Device &device() const { return *device_; }
 	u64 size() const { return size_; }
 	// Unique among the device's objects, never reused; debugfs names
 	// objects by it.
 	u64 id() const { return id_; }
 
 private:
-	friend class GemManager;
-
-	const RefPtr<Device> device_;
+	const RefPtr<GemFileAccount> account_;
 	const u64 size_;
-	u64 id_ = 0; // set once, when the manager accounts the object (0: not yet)
+	const u64 id_;
 };
 
-class GemManager : NoCopy {
-public:
-	struct Totals {
-		u64 objects;
-		u64 bytes;
-	};
-
-	explicit GemManager(u64 budget) : budget_(budget) {}
-	// No object is left: each held a reference on the device.
-	~GemManager() { NOVA_ASSERT(objects_ == 0 && bytes_ == 0); }
-	[[nodiscard]] Status init() { return lock_.init(NOVA_LOCK_DEVICE); }
-
-	// Accounts a new object of @size bytes to the device and to @account and
-	// returns its record, which holds a device reference. -ENOSPC when the
-	// budget cannot hold it, -ENOMEM when the record cannot be allocated.
-	Result<Box<GemObject>> create(Device &device, GemFileAccount &account, u64 size);
-
-	// The client behind @account goes away: its objects stay accounted to
-	// the device until they are freed.
-	void detach(GemFileAccount &account);
-
-	Totals totals();
-	Totals totals(GemFileAccount &account);
-
-private:
-	friend class GemObject;
-	void unaccount(GemObject &object);
-
-	Mutex lock_;
-	const u64 budget_;
-	u64 objects_ TA_GUARDED(lock_) = 0;
-	u64 bytes_ TA_GUARDED(lock_) = 0;
-	u64 last_id_ TA_GUARDED(lock_) = 0;
-};
+static_assert(sizeof(GemObject) <= sizeof(nova_logic_gem_storage),
+	      "the GEM record outgrew the storage the glue's object has for it");
+static_assert(alignof(GemObject) <= alignof(nova_logic_gem_storage));
 
 // A reference to a GEM object looked up by handle, dropped at scope exit.
 class GemRef : NoCopy {
