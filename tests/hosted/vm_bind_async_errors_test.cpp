@@ -193,8 +193,11 @@ TEST_F(VmBindAsyncTest, FailedOpNamesTheFirstFailingOperation)
 	EXPECT_EQ(unqueued.args.failed_op, NOVA_VM_BIND_NO_OP);
 	queue().run_all();
 
-	// The glue could not make an object resident: the MAP's failure.
-	std::vector<drm_nova_vm_bind_op> maps(3, map_op(a, va(0), kPage));
+	// The glue could not make an object resident: the MAP's failure (of
+	// another object each: a batch makes each object resident once).
+	std::vector<drm_nova_vm_bind_op> maps;
+	for (int i = 0; i < 3; i++)
+		maps.push_back(map_op(object(file, 1), va(0), kPage));
 	Call unresident(maps);
 	fail_next_make_resident(-ENOMEM, 1);
 	EXPECT_EQ(unresident(file), -ENOMEM);

@@ -288,8 +288,9 @@ TEST_F(VmBindAsyncTest, ClosingTheFileDropsPendingBindsAndReleasesEverything)
 // Every allocation of an asynchronous call fails in turn: -ENOMEM, nothing
 // queued, no reference held, the VA space as it was; past the last one the
 // call succeeds. The allocations: the pending bind, the array of
-// operations, the worst case of nodes, the array of sync elements, the bind
-// queue (the file's first asynchronous call only) and the glue's job.
+// operations and its one-copy read, the worst case of nodes, the array of
+// sync elements, the bind queue (the file's first asynchronous call only)
+// and the glue's job.
 TEST_F(VmBindAsyncTest, EveryAllocationFailureOfAnAsyncCallLeavesEverythingUnchanged)
 {
 	File file(device_);
@@ -307,8 +308,8 @@ TEST_F(VmBindAsyncTest, EveryAllocationFailureOfAnAsyncCallLeavesEverythingUncha
 	for (bool first : { true, false }) {
 		// The points of failure; the last one (the job) fails after the
 		// queue was made, so the call that succeeds makes none.
-		const long points = 1 + 1 + 3 + 1 + (first ? 1 : 0) + 1;
-		const long expected = 1 + 1 + 3 + 1 + 1;
+		const long points = 1 + 2 + 3 + 1 + (first ? 1 : 0) + 1;
+		const long expected = 1 + 2 + 3 + 1 + 1;
 		for (long nth = 0;; nth++) {
 			fail_allocation(nth);
 			int ret = bind_async(file, batch, syncs);

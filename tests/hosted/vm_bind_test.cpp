@@ -439,7 +439,8 @@ TEST_F(VmBindTest, UnreadableOperationsFault)
 
 // Every allocation of a batch fails in turn: -ENOMEM, nothing changes, no
 // reference leaks; past the last one the batch applies. The allocations are
-// the array of operations plus the worst case of nodes, all before the lock.
+// the array of operations, its one-copy read, and the worst case of nodes,
+// all before the lock.
 TEST_F(VmBindTest, EveryAllocationFailureLeavesTheVaSpaceUnchanged)
 {
 	File file(device_);
@@ -453,7 +454,7 @@ TEST_F(VmBindTest, EveryAllocationFailureLeavesTheVaSpaceUnchanged)
 		map_op(a, va(7), pages(5), 0),	// cuts both ends, drops b's first part
 		unmap_op(va(0), pages(1)),
 	};
-	const long expected = 1 + 2 + 1 + 2 + 1;
+	const long expected = 1 + 1 + 2 + 1 + 2 + 1;
 
 	for (long nth = 0;; nth++) {
 		fail_allocation(nth);

@@ -157,8 +157,8 @@ public:
 
 	// What the call deserves when it is made, in the logic's order: the
 	// header, then (an asynchronous call: after its pending bind) the ops
-	// array, each operation, the nodes, then the sync elements, the bind
-	// queue and the glue's job.
+	// array and its one-copy read, each operation, the nodes, then the
+	// sync elements, the bind queue and the glue's job.
 	Expected expect(const Call &call) const
 	{
 		Expected e;
@@ -178,6 +178,9 @@ public:
 		if (call.async() && fails())
 			return { -ENOMEM };
 		if (call.count && fails())
+			return { -ENOMEM };
+		// The array in one copy, when its elements are the known size.
+		if (call.count > 1 && call.stride == kOpSize && fails())
 			return { -ENOMEM };
 		for (std::uint32_t i = 0; i < call.count; i++) {
 			std::size_t base = call.ops_at + std::size_t(i) * call.stride;

@@ -86,8 +86,16 @@ Status check_op(const nova_logic_device_config &config, const drm_nova_vm_bind_o
 	return {};
 }
 
+// The object of the batch's last MAP: the next MAP of the same handle
+// takes another reference on it rather than looking the handle up again
+// (a batch mostly maps pieces of few objects).
+struct LastObject {
+	u32 handle = 0;
+	const GemRef *gem = nullptr;
+};
+
 Status prepare_op(const nova_logic_device_config &config, nova_svc_file *file,
-		  const drm_nova_vm_bind_op &uop, BindOp &op)
+		  const drm_nova_vm_bind_op &uop, BindOp &op, LastObject &last)
 {
 	NOVA_TRY(check_op(config, uop, &op.end));
 	op.type = uop.op;
@@ -99,13 +107,15 @@ Status prepare_op(const nova_logic_device_config &config, nova_svc_file *file,
 
 	// The object range can only be checked once the handle resolves: a MAP
 	// naming no object is -ENOENT, even if its range would not fit either.
-	op.gem = NOVA_TRY(GemRef::lookup(file, uop.handle));
+	bool same = last.gem && uop.handle == last.handle;
+	op.gem = same ? last.gem->clone() : NOVA_TRY(GemRef::lookup(file, uop.handle));
 	// No overflow: check_op() checked bo_offset + range.
 	if (uop.bo_offset + uop.range > op.gem.size())
 		return error(-EINVAL);
+	last = { uop.handle, &op.gem };
 	// The engine reaches mapped memory without allocating: a mapped
-	// object's pages are resident from here on.
-	return nova_svc_gem_make_resident(op.gem.get());
+	// object's pages are resident from here on (the same object's are).
+	return same ? Status() : nova_svc_gem_make_resident(op.gem.get());
 }
 
 u32 nodes_for(const BindOp &op)
@@ -138,9 +148,26 @@ private:
 	MappingStack removed_;
 };
 
+// The operation array in one copy, into @uops, when there is more than one
+// operation and its elements are the size this kernel knows: each is then
+// the element read_element() would give. False when it is not read so, or
+// cannot be read whole: element by element then decides which operation
+// fails, and how, as the uAPI says.
+Result<bool> read_ops_at_once(const drm_nova_vm_bind &args, BoxArray<drm_nova_vm_bind_op> &uops)
+{
+	u64 bytes = u64(args.op_count) * kOpSize;
+
+	if (args.op_count < 2 || args.op_stride != kOpSize)
+		return false;
+	if (!uops.allocate(args.op_count))
+		return error(-ENOMEM);
+	return nova_svc_copy_struct_from_user(&uops[0], bytes, args.ops, bytes).error == 0;
+}
+
 Status Batch::prepare(const nova_logic_device_config &config, nova_svc_file *file,
 		      const drm_nova_vm_bind &args, u32 &failed_op)
 {
+	LastObject last;
 	u64 nodes = 0;
 
 	if (args.op_count == 0)
@@ -149,12 +176,17 @@ Status Batch::prepare(const nova_logic_device_config &config, nova_svc_file *fil
 	if (!ops_.allocate(args.op_count))
 		return error(-ENOMEM);
 	count_ = args.op_count;
+	BoxArray<drm_nova_vm_bind_op> uops;
+	bool at_once = NOVA_TRY(read_ops_at_once(args, uops));
 	for (u32 i = 0; i < count_; i++) {
 		drm_nova_vm_bind_op uop;
 
 		failed_op = i;
-		NOVA_TRY(read_element(args.ops, i, args.op_stride, &uop, kOpSize));
-		NOVA_TRY(prepare_op(config, file, uop, ops_[i]));
+		if (at_once)
+			uop = uops[i];
+		else
+			NOVA_TRY(read_element(args.ops, i, args.op_stride, &uop, kOpSize));
+		NOVA_TRY(prepare_op(config, file, uop, ops_[i], last));
 		nodes += nodes_for(ops_[i]);
 	}
 	failed_op = NOVA_VM_BIND_NO_OP;
