@@ -292,12 +292,14 @@ static void op_mmap(struct worker *w, int fd)
 }
 
 /*
- * A worker's private file, numbered from PRIVATE_FD_MIN up. A shared
+ * A file one worker alone uses and judges (its private file, the second
+ * file of op_foreign_close()), numbered from PRIVATE_FD_MIN up. A shared
  * worker may still call into a number of a shared file the closer has just
- * closed; were that number reused for a private file, its stale
- * GEM_CLOSE, SYNCOBJ_DESTROY or VM_BIND would land in the private file,
- * whose owner allows none of those errors. Shared, foreign and forked
- * files keep the low numbers, so a private file never gets one of them.
+ * closed; were that number reused for such a file, its stale GEM_CLOSE,
+ * SYNCOBJ_DESTROY or VM_BIND would land there, and its owner allows none
+ * of those errors (check-long: "foreign fence setup: unexpected ENOENT",
+ * the imported syncobj destroyed). Shared and forked files keep the low
+ * numbers, so these files never get one of them.
  */
 static int open_private(void)
 {
@@ -755,7 +757,7 @@ static void op_foreign_close(struct worker *w, int fd)
 	if (nova_ioctl(fd, DRM_IOCTL_NOVA_EXEC, &exec) ||
 	    drmSyncobjExportSyncFile(fd, plug, &sync_file))
 		goto out;
-	other = nova_node_open(NOVA_NODE_RENDER);
+	other = open_private();
 	if (other < 0) {
 		unexpected(w, "open", -other);
 		goto out;
