@@ -1274,7 +1274,7 @@ static void reap_job(struct fuzz *fz, struct file *f)
 		 * The queue's first risky job faulted as predicted: it is lost.
 		 * Not when its queue was destroyed: a new queue may have its id.
 		 */
-		if (q && !job.queue_gone && q->first_risky == job.seqno &&
+		if (q && !job.queue_gone && !f->tainted && q->first_risky == job.seqno &&
 		    !call(fz, f->fd, DRM_IOCTL_NOVA_QUEUE_GET_STATE, &st) &&
 		    (st.state != NOVA_QUEUE_STATE_LOST || st.fault_seqno != job.seqno))
 			finding(fz, "queue %u after job %" PRIu64 " faulted: state %u fault_seqno %" PRIu64,
@@ -1559,6 +1559,13 @@ static void do_queue_create(struct fuzz *fz, struct file *f)
 	}
 	if (!args.queue_id || (find_queue(f, args.queue_id) && !f->tainted))
 		finding(fz, "QUEUE_CREATE returned id %u, live or zero", args.queue_id);
+	/*
+	 * On a tainted file a random QUEUE_DESTROY may have freed a queue the
+	 * model still holds, and the id comes back for this new queue: the
+	 * old entry goes, or find_queue() keeps judging the new queue by it
+	 * (check-long: "queue 1 is active again after it was lost").
+	 */
+	forget_queue(f, args.queue_id);
 	if ((uint64_t)f->nqueues >= fz->lim.max_queues && !f->tainted)
 		finding(fz, "QUEUE_CREATE beyond NOVA_GETPARAM_MAX_QUEUES (%" PRIu64 ") succeeded",
 			fz->lim.max_queues);
@@ -1696,7 +1703,10 @@ static void do_queue_get_state(struct fuzz *fz, struct file *f)
 		if (st.fault_type || st.fault_access || st.fault_va || st.fault_seqno)
 			finding(fz, "active queue %u reports a fault (type %u seqno %" PRIu64 ")", q->id,
 				st.fault_type, (uint64_t)st.fault_seqno);
-		if (q->lost)
+		if (q->lost && f->tainted)
+			/* A random QUEUE_DESTROY and QUEUE_CREATE gave its id to a new queue. */
+			q->lost = false;
+		else if (q->lost)
 			finding(fz, "queue %u is active again after it was lost", q->id);
 	} else if (st.state == NOVA_QUEUE_STATE_LOST) {
 		if (!q->dirty && !f->tainted)
