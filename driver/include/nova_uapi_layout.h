@@ -15,9 +15,10 @@
 
 #include "uapi/nova_drm.h"
 
+/* One assertion per field: a macro of two statements would need a do-while. */
 #define NOVA_PIN_FIELD(type, field, offset, size)					\
-	_Static_assert(offsetof(type, field) == (offset), #type "." #field " moved");	\
-	_Static_assert(sizeof(((type *)0)->field) == (size), #type "." #field " resized")
+	_Static_assert(offsetof(type, field) == (offset) &&				\
+		       sizeof(((type *)0)->field) == (size), #type "." #field " moved or resized")
 #define NOVA_PIN_SIZE(type, size)	_Static_assert(sizeof(type) == (size), #type " resized")
 #define NOVA_PIN_IOCTL(request, value)	_Static_assert((request) == (value), #request " renumbered")
 
