@@ -246,9 +246,11 @@ $(Q)set -o pipefail; export NOVA_RESULTS=$(CHECK)/$(1); \
 	exit $$(cat $(CHECK)/$(1)/exit-status)
 endef
 
+# The modules' shape, the probes' answers, and the kernel's coding style on
+# the kernel C (checkpatch.pl of the release kernel's linux-source).
 check-module: module
 	$(call layer,module,scripts/check-module.sh nova.ko nova_core.ko && \
-		scripts/check-probes.sh $(KDIR) $(CURDIR))
+		scripts/check-probes.sh $(KDIR) $(CURDIR) && scripts/check-style.sh)
 
 # The frozen uAPI: header hygiene, layout pins, upstream compatibility and the
 # layout baseline. Uses the sanitized kernel uapi headers the module build made.

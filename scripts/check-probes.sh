@@ -22,15 +22,8 @@ and the objects) was built against; the compile commands Kbuild saved there
 are run again from KDIR. Prints one line per check; exit 1 on any failure.
 USAGE
 }
-opts=$(getopt -n check-probes -o h -l help -- "$@") || { usage >&2 && exit 2; }
-eval set -- "$opts"
-while [[ $1 != -- ]]; do
-	case $1 in
-	-h | --help) usage && exit 0 ;;
-	esac
-	shift
-done
-shift
+help_only_options "$@"
+set -- "${operands[@]}"
 [[ $# -eq 2 ]] || { usage >&2 && exit 2; }
 kdir=$1 build=$(cd "$2" && pwd)
 header=$build/nova_probes.h

@@ -22,15 +22,8 @@ driver/ and tests/kunit/. Prints each finding and a closing line
 and exits 1 when there is any finding (errors, warnings and checks alike).
 USAGE
 }
-opts=$(getopt -n check-style -o h -l help -- "$@") || { usage >&2 && exit 2; }
-eval set -- "$opts"
-while [[ $1 != -- ]]; do
-	case $1 in
-	-h | --help) usage && exit 0 ;;
-	esac
-	shift
-done
-shift
+help_only_options "$@"
+set -- "${operands[@]}"
 
 need_tools perl git
 checkpatch=$(linux_source "$(kernel_version)")/scripts/checkpatch.pl

@@ -28,6 +28,26 @@ die() {
 # without HOME: /tmp then, rather than dying on set -u.
 nova_cache=${NOVA_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/nova}
 
+# For a script whose only option is --help (its usage() says the rest):
+# prints usage() and exits 0 for it, exits 2 on any other option, and
+# leaves the operands in the array operands.
+help_only_options() {
+	local opts
+	opts=$(getopt -n "$nova_prefix" -o h -l help -- "$@") || {
+		usage >&2
+		exit 2
+	}
+	eval set -- "$opts"
+	while [[ $1 != -- ]]; do
+		case $1 in
+		-h | --help) usage && exit 0 ;;
+		esac
+		shift
+	done
+	shift
+	operands=("$@")
+}
+
 need_tools() {
 	local tool
 	for tool in "$@"; do

@@ -30,18 +30,8 @@ Then `make -C KDIR M=DEST modules` builds both modules in DEST.
 EOF
 }
 
-opts=$(getopt -n module-tree -o h -l help -- "$@") || {
-	usage >&2
-	exit 2
-}
-eval set -- "$opts"
-while [[ $1 != -- ]]; do
-	case $1 in
-	-h | --help) usage && exit 0 ;;
-	esac
-	shift
-done
-shift
+help_only_options "$@"
+set -- "${operands[@]}"
 [[ $# -eq 1 ]] || {
 	usage >&2
 	exit 2
