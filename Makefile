@@ -18,6 +18,7 @@
 #   make bench      nova-bench in a guest: nova next to vgem and the ioctl floor
 #   make profile-exec  an empty EXEC's round trip, stage by stage (tracepoints)
 #   make bench-vm   VM_BIND cost per operation at 1k, 64k and 1M live mappings
+#   make bench-gpuvm nova's VA space beside drm_gpuvm (KUnit on UML, backports kernel)
 #   make coverage   line and branch coverage of the C++ core by the hosted
 #                   tests and tests/fuzz's corpora (gcov): a table per file
 #                   and area, the lines never run, HTML in
@@ -143,6 +144,20 @@ bench-vm: deps
 	@$(MAKE) --no-print-directory all
 	@echo "[bench] nova-bench --vm-scaling in the guest"
 	$(GUEST_RUN) --timeout 900 $(GUEST_MODULES) -- $(USERSPACE)/nova-bench --vm-scaling
+
+# nova's VA space beside drm_gpuvm, the kernel's own VA manager, in one KUnit
+# run on UML with the backports kernel (drm_gpuvm arrived in 6.6): the suite
+# nova_vm_gpuvm_bench at 1 thousand, 64 thousand and 1 million live
+# mappings, in a UML kernel without KASAN and lockdep
+# (tests/kunit/bench.kunitconfig, a build of its own). Prints its "bench:"
+# lines; it fails only when the two VA managers end with different mappings.
+GPUVM_BENCH_LIVE ?= 1024,65536,1048576
+.PHONY: bench-gpuvm
+bench-gpuvm: deps
+	@echo "[bench] nova's VA space beside drm_gpuvm, KUnit on UML, backports kernel"
+	NOVA_KERNEL=backports scripts/kunit-run.sh --kunitconfig tests/kunit/bench.kunitconfig \
+		--filter nova_vm_gpuvm_bench --timeout 1800 \
+		--kernel-arg nova.gpuvm_bench_live=$(GPUVM_BENCH_LIVE)
 
 # --- coverage ------------------------------------------------------------------
 

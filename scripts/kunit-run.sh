@@ -37,6 +37,11 @@ Options:
   --filter GLOB   run only the suites matching GLOB (kunit.py's filter_glob,
                   e.g. 'nova_logic_*'); only those are then expected
   --timeout S     seconds the tests may run once booted (default: 120)
+  --kernel-arg A  one more argument for the UML kernel's command line (may
+                  be repeated), e.g. nova.gpuvm_bench_live=1024,65536
+  --kunitconfig F the configuration kunit.py builds (default:
+                  tests/kunit/.kunitconfig, with KASAN and lockdep); another
+                  one builds in a build directory of its own, named after it
   --clean         delete the build directory first (full kernel rebuild)
   --clean-all     delete this version's KUnit cache first (tree view and build)
   --cache-dir     print the cache directory of this version and exit
@@ -46,7 +51,7 @@ Cache: ${NOVA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nova}/kunit/<version>/
          linux/    KUnit's view of the shared linux-source tree (lib.sh):
                    hard links to its files, nova placed in drivers/gpu/drm/nova
          build/    kunit.py's build directory (.config, objects, test.log,
-                   results.json)
+                   results.json); build-NAME/ for --kunitconfig NAME.kunitconfig
 <version> is scripts/kernel-env.sh's NOVA_KPKG_VERSION of the kernel
 NOVA_KERNEL names (release, the default, or backports: its linux-source
 then is linux-source-6.12 of bookworm-backports), or NOVA_KPKG_VERSION=...
@@ -63,10 +68,12 @@ src=$src_dir
 jobs=2
 filter=
 timeout=120
+kernel_args=()
+kunitconfig=
 clean=0
 clean_all=0
 print_cache=0
-opts=$(getopt -n kunit-run -o hj: -l help,src:,jobs:,filter:,timeout:,clean,clean-all,cache-dir -- "$@") || {
+opts=$(getopt -n kunit-run -o hj: -l help,src:,jobs:,filter:,timeout:,kernel-arg:,kunitconfig:,clean,clean-all,cache-dir -- "$@") || {
 	usage >&2
 	exit 2
 }
@@ -80,6 +87,11 @@ while [[ $1 != -- ]]; do
 	-j | --jobs) jobs=$2 && shift ;;
 	--filter) filter=$2 && shift ;;
 	--timeout) timeout=$2 && shift ;;
+	--kernel-arg) kernel_args+=("$2") && shift ;;
+	--kunitconfig)
+		kunitconfig=$(realpath "$2") || die "no such file: $2"
+		shift
+		;;
 	--clean) clean=1 ;;
 	--clean-all) clean_all=1 ;;
 	--cache-dir) print_cache=1 ;;
@@ -95,7 +107,17 @@ done
 version=$(kernel_version)
 cache=$nova_cache/kunit/$version
 tree=$cache/linux
-build=$cache/build
+# The default configuration's build is build/; another one's is its own, so
+# that switching between them rebuilds nothing.
+config_name=
+if [[ -n $kunitconfig ]]; then
+	config_name=$(basename "$kunitconfig" .kunitconfig)
+	[[ $config_name =~ ^[A-Za-z0-9_-]+$ ]] || die "--kunitconfig wants a file NAME.kunitconfig"
+else
+	kunitconfig=$src/tests/kunit/.kunitconfig
+fi
+[[ -f $kunitconfig ]] || die "no such kunitconfig: $kunitconfig"
+build=$cache/build${config_name:+-$config_name}
 
 if [[ $print_cache -eq 1 ]]; then
 	printf '%s\n' "$cache"
@@ -183,13 +205,16 @@ fi
 # nova_core, built in, makes one virtual function (UML has no edu device),
 # which the built-in nova binds: nova_glue_gem checks that DRM device.
 kunit_args=(run
-	--kunitconfig="$src/tests/kunit/.kunitconfig"
+	--kunitconfig="$kunitconfig"
 	--build_dir="$build"
 	--arch=um
 	--jobs="$jobs"
 	--timeout="$timeout"
 	--json="$results"
 	--kernel_args=nova_core.virtual_functions=1)
+for arg in "${kernel_args[@]}"; do
+	kunit_args+=("--kernel_args=$arg")
+done
 # kunit.py's own filter: only nova's suites (others are not built anyway).
 kunit_args+=("${filter:-nova*}")
 
@@ -242,5 +267,9 @@ if [[ $kunit_status -ne 0 && $verdict -eq 0 && $failed -eq 0 ]]; then
 	echo "  kunit.py: FAILED, exit $kunit_status although every expected suite passed"
 	failed=$((failed + 1))
 fi
+# Benchmark suites report their figures as "bench:" lines (never as
+# results): show them.
+bench=$(sed -n 's/^.*# [^ ]*: bench: /  bench: /p' "$build/test.log")
+[[ -z $bench ]] || printf '%s\n' "$bench"
 echo "kunit: $passed passed, $failed failed, $skipped skipped"
 [[ $verdict -eq 0 && $failed -eq 0 ]]
